@@ -1,0 +1,10 @@
+DROP TABLE change_log_head;
+DROP TABLE change_log;
+DROP TABLE api_tokens;
+DROP TABLE users;
+DROP TABLE assignments;
+DROP TABLE employees;
+DROP TABLE positions;
+DROP TABLE departments;
+DROP TABLE organization;
+DROP FUNCTION IF EXISTS change_log_append_only();

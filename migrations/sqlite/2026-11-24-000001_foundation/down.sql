@@ -1,0 +1,9 @@
+DROP TABLE change_log_head;
+DROP TABLE change_log;
+DROP TABLE api_tokens;
+DROP TABLE users;
+DROP TABLE assignments;
+DROP TABLE employees;
+DROP TABLE positions;
+DROP TABLE departments;
+DROP TABLE organization;

@@ -1,0 +1,111 @@
+//! One connection type for both backends, a pool, and embedded migrations.
+
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::r2d2::{self, ManageConnection};
+use diesel::sqlite::SqliteConnection;
+use diesel::Connection;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use super::DbError;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// A connection to whichever backend the URL named.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Pg(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// Which backend a database URL selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// Chooses the backend from the URL scheme; anything that is not
+    /// `postgres://` or `postgresql://` is a SQLite path.
+    pub fn from_url(url: &str) -> Backend {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+}
+
+/// Opens one connection with the backend chosen explicitly, so that a bad
+/// PostgreSQL URL reports PostgreSQL's own error instead of falling through
+/// to SQLite.
+pub fn establish(url: &str) -> Result<DbConn, DbError> {
+    match Backend::from_url(url) {
+        Backend::Postgres => PgConnection::establish(url)
+            .map(DbConn::Pg)
+            .map_err(|e| DbError::Connect(e.to_string())),
+        Backend::Sqlite => {
+            let path = url.strip_prefix("sqlite://").unwrap_or(url);
+            let mut conn = SqliteConnection::establish(path)
+                .map_err(|e| DbError::Connect(e.to_string()))?;
+            conn.batch_execute(
+                "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+                 PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;",
+            )?;
+            Ok(DbConn::Sqlite(conn))
+        }
+    }
+}
+
+/// r2d2 manager that connects through [`establish`].
+#[derive(Debug, Clone)]
+pub struct Manager {
+    url: String,
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConn;
+    type Error = DbError;
+
+    fn connect(&self) -> Result<DbConn, DbError> {
+        establish(&self.url)
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), DbError> {
+        conn.batch_execute("SELECT 1").map_err(DbError::from)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}
+
+/// Shared connection pool.
+pub type Pool = r2d2::Pool<Manager>;
+/// A connection checked out of the pool.
+pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+/// Builds a pool; fails fast when the database cannot be reached.
+pub fn pool(url: &str, max_size: u32) -> Result<Pool, DbError> {
+    // Probe once outside r2d2 so the real connection error is reported.
+    drop(establish(url)?);
+    r2d2::Pool::builder()
+        .max_size(max_size)
+        .connection_timeout(std::time::Duration::from_secs(15))
+        .build(Manager {
+            url: url.to_string(),
+        })
+        .map_err(|e| DbError::Connect(e.to_string()))
+}
+
+/// Applies every pending migration of the connection's backend; returns how many ran.
+pub fn migrate(conn: &mut DbConn) -> Result<usize, DbError> {
+    let applied = match conn {
+        DbConn::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),
+        DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
+    }
+    .map_err(|e| DbError::Migration(e.to_string()))?;
+    Ok(applied.len())
+}

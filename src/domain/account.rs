@@ -1,0 +1,227 @@
+//! User accounts, roles, and the password and token primitives they use.
+
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::validation::{clean_opt, FieldErrors};
+
+/// What a user may do; a user holds one or more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Hr,
+    Agreer,
+    Approver,
+    Employee,
+}
+
+impl Role {
+    /// Every role in display order.
+    pub const ALL: [Role; 5] = [Role::Admin, Role::Hr, Role::Agreer, Role::Approver, Role::Employee];
+
+    /// Stored code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Hr => "hr",
+            Role::Agreer => "agreer",
+            Role::Approver => "approver",
+            Role::Employee => "employee",
+        }
+    }
+
+    /// Parses a stored code.
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// Parses the stored comma-separated list, ignoring unknown codes.
+    pub fn parse_list(s: &str) -> Vec<Role> {
+        let mut roles: Vec<Role> = s.split(',').filter_map(|r| Role::parse(r.trim())).collect();
+        roles.sort();
+        roles.dedup();
+        roles
+    }
+
+    /// Stores a list as comma-separated codes.
+    pub fn join(roles: &[Role]) -> String {
+        roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",")
+    }
+}
+
+/// A user account as shown (never with its password hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct User {
+    pub id: String,
+    pub login: String,
+    pub roles: Vec<Role>,
+    pub employee_id: Option<String>,
+    pub employee_name: Option<String>,
+}
+
+impl User {
+    /// True when the user holds `role`.
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+}
+
+/// What a client sends to create or change a user. On update an empty
+/// password keeps the old one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct UserInput {
+    #[serde(default)]
+    pub login: String,
+    #[serde(default)]
+    pub password: Option<String>,
+    #[serde(default)]
+    pub roles: Vec<String>,
+    #[serde(default)]
+    pub employee_id: Option<String>,
+}
+
+/// A user input after checking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidUser {
+    pub login: String,
+    pub password: Option<String>,
+    pub roles: Vec<Role>,
+    pub employee_id: Option<String>,
+}
+
+/// Shortest password accepted.
+pub const PASSWORD_MIN: usize = 8;
+
+impl UserInput {
+    /// Checks login, roles and (when `password_required`) the password.
+    pub fn clean(&self, password_required: bool) -> Result<ValidUser, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let login = self.login.trim().to_lowercase();
+        if login.is_empty() {
+            e.add("login", "required");
+        } else if login.len() > 64
+            || !login.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+        {
+            e.add("login", "invalid_login");
+        }
+        let password = self.password.clone().filter(|p| !p.is_empty());
+        match &password {
+            None if password_required => e.add("password", "required"),
+            Some(p) if p.chars().count() < PASSWORD_MIN => e.add("password", "password_short"),
+            Some(p) if p.len() > 1024 => e.add("password", "too_long"),
+            _ => {}
+        }
+        let mut roles = Vec::new();
+        for r in &self.roles {
+            match Role::parse(r.trim()) {
+                Some(role) => roles.push(role),
+                None => e.add("roles", "unknown_role"),
+            }
+        }
+        roles.sort();
+        roles.dedup();
+        if roles.is_empty() && self.roles.is_empty() {
+            e.add("roles", "required");
+        }
+        e.into_result()?;
+        Ok(ValidUser {
+            login,
+            password,
+            roles,
+            employee_id: clean_opt(&self.employee_id),
+        })
+    }
+}
+
+/// Argon2id hash in PHC format with a fresh salt.
+pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
+    let salt = SaltString::generate(&mut OsRng);
+    Ok(Argon2::default().hash_password(password.as_bytes(), &salt)?.to_string())
+}
+
+/// True when `password` matches the stored PHC hash; a malformed hash never matches.
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc)
+        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .unwrap_or(false)
+}
+
+/// A random secret of `bytes` bytes, hex-encoded.
+pub fn random_secret(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::rngs::OsRng.fill_bytes(&mut buf);
+    hex::encode(buf)
+}
+
+/// A password that is easy to type from a console: 16 characters, no look-alikes.
+pub fn generate_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzACDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut buf = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut buf);
+    buf.iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect()
+}
+
+/// Tokens are stored as SHA-256: they are long random values, so a slow hash adds nothing.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_round_trip_uses_argon2id() {
+        let h = hash_password("правильный пароль").expect("hash");
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("правильный пароль", &h));
+        assert!(!verify_password("неправильный", &h));
+        assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn user_input_rules() {
+        let ok = UserInput {
+            login: " Petrova ".into(),
+            password: Some("длинный-пароль".into()),
+            roles: vec!["hr".into(), "employee".into(), "hr".into()],
+            employee_id: Some("".into()),
+        }
+        .clean(true)
+        .expect("valid");
+        assert_eq!(ok.login, "petrova");
+        assert_eq!(ok.roles, vec![Role::Hr, Role::Employee]);
+        assert_eq!(ok.employee_id, None);
+
+        let e = UserInput {
+            login: "пётр".into(),
+            password: Some("short".into()),
+            roles: vec!["king".into()],
+            employee_id: None,
+        }
+        .clean(true)
+        .unwrap_err();
+        let codes: Vec<_> = e.0.iter().map(|f| f.code.as_str()).collect();
+        assert_eq!(codes, ["invalid_login", "password_short", "unknown_role"]);
+
+        let e = UserInput { login: "a".into(), ..Default::default() }.clean(false).unwrap_err();
+        assert_eq!(e.0[0].field, "roles");
+    }
+
+    #[test]
+    fn role_list_round_trip() {
+        let roles = Role::parse_list("employee,hr,bogus,hr");
+        assert_eq!(roles, vec![Role::Hr, Role::Employee]);
+        assert_eq!(Role::join(&roles), "hr,employee");
+    }
+
+    #[test]
+    fn generated_secrets_differ() {
+        assert_ne!(generate_password(), generate_password());
+        assert_eq!(random_secret(32).len(), 64);
+    }
+}

@@ -1,0 +1,112 @@
+//! Field-level validation results shared by every input type.
+
+use serde::Serialize;
+
+/// Why one field was refused; `code` is translated by the UI, `max` fills `{max}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct FieldError {
+    pub field: String,
+    pub code: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max: Option<usize>,
+}
+
+/// All field errors of one input; empty means valid.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldErrors(pub Vec<FieldError>);
+
+impl FieldErrors {
+    /// Records an error for `field`.
+    pub fn add(&mut self, field: &str, code: &str) {
+        self.0.push(FieldError {
+            field: field.to_string(),
+            code: code.to_string(),
+            max: None,
+        });
+    }
+
+    /// Turns the collection into a result.
+    pub fn into_result(self) -> Result<(), FieldErrors> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(self)
+        }
+    }
+
+    /// Checks a required single-line text: trimmed, not empty, at most `max` characters.
+    pub fn text(&mut self, field: &str, value: &str, max: usize) {
+        let value = value.trim();
+        if value.is_empty() {
+            self.add(field, "required");
+        } else {
+            self.limit(field, value, max);
+        }
+    }
+
+    /// Checks an optional text for length only.
+    pub fn limit(&mut self, field: &str, value: &str, max: usize) {
+        if value.chars().count() > max {
+            self.0.push(FieldError {
+                field: field.to_string(),
+                code: "too_long".to_string(),
+                max: Some(max),
+            });
+        } else if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+            self.add(field, "control_chars");
+        }
+    }
+
+    /// A single error for one field.
+    pub fn single(field: &str, code: &str) -> FieldErrors {
+        let mut e = FieldErrors::default();
+        e.add(field, code);
+        e
+    }
+}
+
+/// Usual upper bound of a name-like field.
+pub const NAME_MAX: usize = 200;
+/// Upper bound of a long name (an organisation's full name).
+pub const LONG_NAME_MAX: usize = 500;
+
+/// Trims the value and turns an empty string into `None`.
+pub fn clean_opt(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_and_blank_are_required() {
+        let mut e = FieldErrors::default();
+        e.text("a", "", 10);
+        e.text("b", "   ", 10);
+        e.text("c", "ok", 10);
+        assert_eq!(e.0.len(), 2);
+        assert!(e.0.iter().all(|f| f.code == "required"));
+    }
+
+    #[test]
+    fn length_is_counted_in_characters_not_bytes() {
+        let mut e = FieldErrors::default();
+        e.text("a", "Отдел", 5);
+        assert!(e.0.is_empty(), "five Cyrillic letters fit in five");
+        e.text("a", "Отделы", 5);
+        assert_eq!(e.0[0].code, "too_long");
+        assert_eq!(e.0[0].max, Some(5));
+    }
+
+    #[test]
+    fn control_characters_are_refused() {
+        let mut e = FieldErrors::default();
+        e.text("a", "a\u{0}b", 10);
+        assert_eq!(e.0[0].code, "control_chars");
+    }
+}

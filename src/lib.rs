@@ -1,0 +1,5 @@
+//! jobdesc: job-description authoring and approval.
+
+pub mod db;
+pub mod domain;
+pub mod services;

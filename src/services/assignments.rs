@@ -1,0 +1,131 @@
+//! Assignments: which employee holds which position, and when.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use super::crud::Resource;
+use super::{now, Page, Paged, ServiceError};
+use crate::db::schema::{assignments, employees, positions};
+use crate::db::DbConn;
+use crate::domain::staff::{Assignment, AssignmentInput, ValidAssignment};
+use crate::domain::validation::FieldErrors;
+
+type Row = (String, String, String, NaiveDate, Option<NaiveDate>);
+const COLUMNS: (
+    assignments::id,
+    assignments::employee_id,
+    assignments::position_id,
+    assignments::date_from,
+    assignments::date_to,
+) = (
+    assignments::id,
+    assignments::employee_id,
+    assignments::position_id,
+    assignments::date_from,
+    assignments::date_to,
+);
+
+fn to_assignments(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Assignment>, ServiceError> {
+    let emp_ids: Vec<&String> = rows.iter().map(|r| &r.1).collect();
+    let names: HashMap<String, String> = employees::table
+        .filter(employees::id.eq_any(emp_ids))
+        .select((employees::id, employees::surname, employees::name, employees::patronymic))
+        .load::<(String, String, String, String)>(conn)?
+        .into_iter()
+        .map(|(id, s, n, p)| (id, format!("{s} {n} {p}").trim().to_string()))
+        .collect();
+    let pos_ids: Vec<&String> = rows.iter().map(|r| &r.2).collect();
+    let titles: HashMap<String, String> = positions::table
+        .filter(positions::id.eq_any(pos_ids))
+        .select((positions::id, positions::title))
+        .load(conn)?
+        .into_iter()
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|(id, employee_id, position_id, date_from, date_to)| Assignment {
+            id,
+            employee_name: names.get(&employee_id).cloned().unwrap_or_default(),
+            position_title: titles.get(&position_id).cloned().unwrap_or_default(),
+            employee_id,
+            position_id,
+            date_from,
+            date_to,
+        })
+        .collect())
+}
+
+fn check(conn: &mut DbConn, input: &AssignmentInput) -> Result<ValidAssignment, ServiceError> {
+    let a = input.clean()?;
+    let mut e = FieldErrors::default();
+    if !crate::exists!(conn, employees, &a.employee_id)? {
+        e.add("employee_id", "unknown_reference");
+    }
+    if !crate::exists!(conn, positions, &a.position_id)? {
+        e.add("position_id", "unknown_reference");
+    }
+    e.into_result()?;
+    Ok(a)
+}
+
+impl Resource for Assignment {
+    type Input = AssignmentInput;
+    const ENTITY: &'static str = "assignment";
+
+    fn list(conn: &mut DbConn, page: Page) -> Result<Paged<Self>, ServiceError> {
+        let total = assignments::table.count().get_result(conn)?;
+        let rows = assignments::table
+            .order((assignments::date_from.desc(), assignments::id.asc()))
+            .limit(page.per_page)
+            .offset(page.offset())
+            .select(COLUMNS)
+            .load(conn)?;
+        Ok(Paged {
+            items: to_assignments(conn, rows)?,
+            total,
+            page: page.page,
+            per_page: page.per_page,
+        })
+    }
+
+    fn get(conn: &mut DbConn, id: &str) -> Result<Self, ServiceError> {
+        let row = assignments::table.find(id).select(COLUMNS).first(conn)?;
+        to_assignments(conn, vec![row])?.pop().ok_or(ServiceError::NotFound)
+    }
+
+    fn insert(conn: &mut DbConn, id: &str, input: &AssignmentInput) -> Result<(), ServiceError> {
+        let a = check(conn, input)?;
+        diesel::insert_into(assignments::table)
+            .values((
+                assignments::id.eq(id),
+                assignments::employee_id.eq(&a.employee_id),
+                assignments::position_id.eq(&a.position_id),
+                assignments::date_from.eq(a.date_from),
+                assignments::date_to.eq(a.date_to),
+                assignments::updated_at.eq(now()),
+            ))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    fn update(conn: &mut DbConn, id: &str, input: &AssignmentInput) -> Result<(), ServiceError> {
+        let a = check(conn, input)?;
+        diesel::update(assignments::table.find(id))
+            .set((
+                assignments::employee_id.eq(&a.employee_id),
+                assignments::position_id.eq(&a.position_id),
+                assignments::date_from.eq(a.date_from),
+                assignments::date_to.eq(a.date_to),
+                assignments::updated_at.eq(now()),
+            ))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    fn delete(conn: &mut DbConn, id: &str) -> Result<(), ServiceError> {
+        diesel::delete(assignments::table.find(id)).execute(conn)?;
+        Ok(())
+    }
+}

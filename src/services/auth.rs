@@ -1,0 +1,106 @@
+//! Authentication: passwords, API tokens and the first administrator.
+
+use diesel::prelude::*;
+
+use super::crud::{self, Resource};
+use super::journal::write_tx;
+use super::{new_id, now, users, ServiceError};
+use crate::db::schema::api_tokens;
+use crate::db::DbConn;
+use crate::domain::account::{generate_password, random_secret, token_hash, verify_password, Role, User, UserInput};
+
+/// A hash verified against when a login is unknown, so that the answer
+/// takes as long as for a known login.
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| crate::domain::account::hash_password(&random_secret(16)).unwrap_or_default())
+}
+
+/// Checks a login and password; the same refusal for an unknown login and a wrong password.
+pub fn authenticate(conn: &mut DbConn, login: &str, password: &str) -> Result<User, ServiceError> {
+    match users::by_login(conn, login)? {
+        Some((user, hash)) if verify_password(password, &hash) => Ok(user),
+        Some(_) => Err(ServiceError::Refused("bad_credentials")),
+        None => {
+            let _ = verify_password(password, dummy_hash());
+            Err(ServiceError::Refused("bad_credentials"))
+        }
+    }
+}
+
+/// The user with this id, if it still exists.
+pub fn user(conn: &mut DbConn, id: &str) -> Result<Option<User>, ServiceError> {
+    match User::get(conn, id) {
+        Ok(u) => Ok(Some(u)),
+        Err(ServiceError::NotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Issues a new API token for `user`; the token is returned once and stored hashed.
+pub fn issue_token(conn: &mut DbConn, user: &User, name: &str) -> Result<String, ServiceError> {
+    let token = format!("jd_{}", random_secret(32));
+    let name = name.trim();
+    let name = if name.is_empty() { "api" } else { name };
+    if name.chars().count() > 100 {
+        return Err(crate::domain::validation::FieldErrors::single("name", "too_long").into());
+    }
+    write_tx(conn, &user.login, |conn, journal| {
+        let id = new_id();
+        diesel::insert_into(api_tokens::table)
+            .values((
+                api_tokens::id.eq(&id),
+                api_tokens::user_id.eq(&user.id),
+                api_tokens::name.eq(name),
+                api_tokens::token_hash.eq(token_hash(&token)),
+                api_tokens::created_at.eq(now()),
+            ))
+            .execute(conn)?;
+        let after = serde_json::json!({ "user_id": user.id, "name": name });
+        journal.record(conn, "api_token", &id, "create", None::<&()>, Some(&after))
+    })?;
+    Ok(token)
+}
+
+/// The user a bearer token belongs to.
+pub fn user_by_token(conn: &mut DbConn, token: &str) -> Result<Option<User>, ServiceError> {
+    let user_id: Option<String> = api_tokens::table
+        .filter(api_tokens::token_hash.eq(token_hash(token)))
+        .select(api_tokens::user_id)
+        .first(conn)
+        .optional()?;
+    match user_id {
+        Some(id) => user(conn, &id),
+        None => Ok(None),
+    }
+}
+
+/// On an empty database, creates the `admin` account with a generated
+/// password and returns it (to be shown once); otherwise does nothing.
+pub fn ensure_first_admin(conn: &mut DbConn) -> Result<Option<String>, ServiceError> {
+    if users::count(conn)? > 0 {
+        return Ok(None);
+    }
+    let password = generate_password();
+    let input = UserInput {
+        login: "admin".into(),
+        password: Some(password.clone()),
+        roles: vec![Role::Admin.as_str().into()],
+        employee_id: None,
+    };
+    crud::create::<User>(conn, "system", &input)?;
+    Ok(Some(password))
+}
+
+/// Sets a new password (CLI `user add` on an existing login uses it too).
+pub fn set_password(conn: &mut DbConn, actor: &str, login: &str, password: &str) -> Result<(), ServiceError> {
+    let (user, _) = users::by_login(conn, login)?.ok_or(ServiceError::NotFound)?;
+    let input = UserInput {
+        login: user.login.clone(),
+        password: Some(password.to_string()),
+        roles: user.roles.iter().map(|r| r.as_str().to_string()).collect(),
+        employee_id: user.employee_id.clone(),
+    };
+    crud::update::<User>(conn, actor, &user.id, &input)?;
+    Ok(())
+}

@@ -1,0 +1,120 @@
+//! Employees: people who hold positions.
+
+use diesel::prelude::*;
+
+use super::crud::{unique_as_field, Resource};
+use super::{now, Page, Paged, ServiceError};
+use crate::db::schema::{assignments, employees, users};
+use crate::db::DbConn;
+use crate::domain::staff::{Employee, EmployeeInput};
+
+type Row = (String, String, String, String, String, Option<String>);
+const COLUMNS: (
+    employees::id,
+    employees::surname,
+    employees::name,
+    employees::patronymic,
+    employees::personnel_number,
+    employees::email,
+) = (
+    employees::id,
+    employees::surname,
+    employees::name,
+    employees::patronymic,
+    employees::personnel_number,
+    employees::email,
+);
+
+fn to_employee((id, surname, name, patronymic, personnel_number, email): Row) -> Employee {
+    Employee {
+        id,
+        surname,
+        name,
+        patronymic,
+        personnel_number,
+        email,
+    }
+}
+
+/// Every employee, by surname (for pickers).
+pub fn all(conn: &mut DbConn) -> Result<Vec<Employee>, ServiceError> {
+    let rows: Vec<Row> = employees::table
+        .order((employees::surname.asc(), employees::name.asc()))
+        .select(COLUMNS)
+        .load(conn)?;
+    Ok(rows.into_iter().map(to_employee).collect())
+}
+
+impl Resource for Employee {
+    type Input = EmployeeInput;
+    const ENTITY: &'static str = "employee";
+
+    fn list(conn: &mut DbConn, page: Page) -> Result<Paged<Self>, ServiceError> {
+        let total = employees::table.count().get_result(conn)?;
+        let rows: Vec<Row> = employees::table
+            .order((employees::surname.asc(), employees::name.asc(), employees::id.asc()))
+            .limit(page.per_page)
+            .offset(page.offset())
+            .select(COLUMNS)
+            .load(conn)?;
+        Ok(Paged {
+            items: rows.into_iter().map(to_employee).collect(),
+            total,
+            page: page.page,
+            per_page: page.per_page,
+        })
+    }
+
+    fn get(conn: &mut DbConn, id: &str) -> Result<Self, ServiceError> {
+        Ok(to_employee(employees::table.find(id).select(COLUMNS).first(conn)?))
+    }
+
+    fn insert(conn: &mut DbConn, id: &str, input: &EmployeeInput) -> Result<(), ServiceError> {
+        let e = input.clean()?;
+        diesel::insert_into(employees::table)
+            .values((
+                employees::id.eq(id),
+                employees::surname.eq(&e.surname),
+                employees::name.eq(&e.name),
+                employees::patronymic.eq(e.patronymic.as_deref().unwrap_or("")),
+                employees::personnel_number.eq(&e.personnel_number),
+                employees::email.eq(&e.email),
+                employees::updated_at.eq(now()),
+            ))
+            .execute(conn)
+            .map_err(unique_as_field("personnel_number"))?;
+        Ok(())
+    }
+
+    fn update(conn: &mut DbConn, id: &str, input: &EmployeeInput) -> Result<(), ServiceError> {
+        let e = input.clean()?;
+        diesel::update(employees::table.find(id))
+            .set((
+                employees::surname.eq(&e.surname),
+                employees::name.eq(&e.name),
+                employees::patronymic.eq(e.patronymic.as_deref().unwrap_or("")),
+                employees::personnel_number.eq(&e.personnel_number),
+                employees::email.eq(&e.email),
+                employees::updated_at.eq(now()),
+            ))
+            .execute(conn)
+            .map_err(unique_as_field("personnel_number"))?;
+        Ok(())
+    }
+
+    fn delete(conn: &mut DbConn, id: &str) -> Result<(), ServiceError> {
+        let assigned: bool =
+            diesel::select(diesel::dsl::exists(assignments::table.filter(assignments::employee_id.eq(id))))
+                .get_result(conn)?;
+        if assigned {
+            return Err(ServiceError::Refused("employee_has_assignments"));
+        }
+        let has_user: bool =
+            diesel::select(diesel::dsl::exists(users::table.filter(users::employee_id.eq(id)))).get_result(conn)?;
+        if has_user {
+            return Err(ServiceError::Refused("employee_has_user"));
+        }
+        diesel::delete(employees::table.find(id)).execute(conn)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,194 @@
+//! Writing the change log inside the transaction of the change it records.
+
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::{now, ServiceError};
+use crate::db::schema::{change_log, change_log_head};
+use crate::db::DbConn;
+use crate::domain::change_log::{entry_hash, Broken, Entry, Verifier};
+
+/// The change log's open tail within one write transaction.
+pub struct Journal {
+    actor: String,
+    seq: i64,
+    hash: String,
+}
+
+impl Journal {
+    /// Appends one entry after the current tip.
+    pub fn record<B: Serialize, A: Serialize>(
+        &mut self,
+        conn: &mut DbConn,
+        entity: &str,
+        entity_id: &str,
+        action: &str,
+        before: Option<&B>,
+        after: Option<&A>,
+    ) -> Result<(), ServiceError> {
+        let to_json = |v: Option<Result<String, serde_json::Error>>| {
+            v.transpose().map_err(|e| ServiceError::Internal(e.to_string()))
+        };
+        let mut entry = Entry {
+            seq: self.seq + 1,
+            at: now(),
+            actor: self.actor.clone(),
+            entity: entity.to_string(),
+            entity_id: entity_id.to_string(),
+            action: action.to_string(),
+            before_json: to_json(before.map(serde_json::to_string))?,
+            after_json: to_json(after.map(serde_json::to_string))?,
+            prev_hash: self.hash.clone(),
+            hash: String::new(),
+        };
+        entry.hash = entry_hash(&entry);
+        diesel::insert_into(change_log::table)
+            .values((
+                change_log::seq.eq(entry.seq),
+                change_log::at.eq(entry.at),
+                change_log::actor.eq(&entry.actor),
+                change_log::entity.eq(&entry.entity),
+                change_log::entity_id.eq(&entry.entity_id),
+                change_log::action.eq(&entry.action),
+                change_log::before_json.eq(&entry.before_json),
+                change_log::after_json.eq(&entry.after_json),
+                change_log::prev_hash.eq(&entry.prev_hash),
+                change_log::hash.eq(&entry.hash),
+            ))
+            .execute(conn)?;
+        self.seq = entry.seq;
+        self.hash = entry.hash;
+        Ok(())
+    }
+}
+
+/// Runs `f` in a write transaction with an open journal; the change and its
+/// log entries commit together or not at all.
+pub fn write_tx<T>(
+    conn: &mut DbConn,
+    actor: &str,
+    f: impl FnOnce(&mut DbConn, &mut Journal) -> Result<T, ServiceError>,
+) -> Result<T, ServiceError> {
+    conn.transaction(|conn| {
+        // Writing the head row first takes the write lock at once (SQLite's
+        // RESERVED lock, PostgreSQL's row lock), so writers queue here and
+        // never deadlock upgrading a read lock.
+        diesel::update(change_log_head::table.filter(change_log_head::id.eq(1)))
+            .set(change_log_head::seq.eq(change_log_head::seq))
+            .execute(conn)?;
+        let (seq, hash) = change_log_head::table
+            .filter(change_log_head::id.eq(1))
+            .select((change_log_head::seq, change_log_head::hash))
+            .first::<(i64, String)>(conn)?;
+        let mut journal = Journal {
+            actor: actor.to_string(),
+            seq,
+            hash,
+        };
+        let out = f(conn, &mut journal)?;
+        diesel::update(change_log_head::table.filter(change_log_head::id.eq(1)))
+            .set((
+                change_log_head::seq.eq(journal.seq),
+                change_log_head::hash.eq(&journal.hash),
+            ))
+            .execute(conn)?;
+        Ok(out)
+    })
+}
+
+type EntryRow = (
+    i64,
+    chrono::NaiveDateTime,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+);
+
+const ENTRY_COLUMNS: (
+    change_log::seq,
+    change_log::at,
+    change_log::actor,
+    change_log::entity,
+    change_log::entity_id,
+    change_log::action,
+    change_log::before_json,
+    change_log::after_json,
+    change_log::prev_hash,
+    change_log::hash,
+) = (
+    change_log::seq,
+    change_log::at,
+    change_log::actor,
+    change_log::entity,
+    change_log::entity_id,
+    change_log::action,
+    change_log::before_json,
+    change_log::after_json,
+    change_log::prev_hash,
+    change_log::hash,
+);
+
+fn to_entry(r: EntryRow) -> Entry {
+    Entry {
+        seq: r.0,
+        at: r.1,
+        actor: r.2,
+        entity: r.3,
+        entity_id: r.4,
+        action: r.5,
+        before_json: r.6,
+        after_json: r.7,
+        prev_hash: r.8,
+        hash: r.9,
+    }
+}
+
+/// Loads entries in order, `batch` at a time.
+fn entries_after(conn: &mut DbConn, after: i64, batch: i64) -> Result<Vec<Entry>, ServiceError> {
+    let rows = change_log::table
+        .filter(change_log::seq.gt(after))
+        .order(change_log::seq.asc())
+        .limit(batch)
+        .select(ENTRY_COLUMNS)
+        .load::<EntryRow>(conn)?;
+    Ok(rows.into_iter().map(to_entry).collect())
+}
+
+/// Recomputes the whole chain; `Ok(n)` when all `n` entries are intact.
+pub fn verify(conn: &mut DbConn) -> Result<Result<u64, Broken>, ServiceError> {
+    let mut verifier = Verifier::default();
+    let mut after = 0;
+    loop {
+        let batch = entries_after(conn, after, 1000)?;
+        let Some(last) = batch.last() else { break };
+        after = last.seq;
+        for e in &batch {
+            if let Err(b) = verifier.check(e) {
+                return Ok(Err(b));
+            }
+        }
+    }
+    let (seq, hash) = change_log_head::table
+        .select((change_log_head::seq, change_log_head::hash))
+        .first::<(i64, String)>(conn)?;
+    Ok(verifier.check_head(seq, &hash).map(|()| verifier.checked()))
+}
+
+/// The newest entries, newest first, optionally for one entity.
+pub fn recent(conn: &mut DbConn, entity_id: Option<&str>, limit: i64) -> Result<Vec<Entry>, ServiceError> {
+    let mut q = change_log::table.into_boxed();
+    if let Some(id) = entity_id {
+        q = q.filter(change_log::entity_id.eq(id.to_string()));
+    }
+    let rows = q
+        .order(change_log::seq.desc())
+        .limit(limit)
+        .select(ENTRY_COLUMNS)
+        .load::<EntryRow>(conn)?;
+    Ok(rows.into_iter().map(to_entry).collect())
+}

@@ -1,0 +1,103 @@
+//! Use cases: each mutation runs in one transaction that also writes the change log.
+
+pub mod assignments;
+pub mod auth;
+pub mod crud;
+pub mod demo;
+pub mod departments;
+pub mod employees;
+pub mod journal;
+pub mod organization;
+pub mod positions;
+pub mod users;
+
+use chrono::NaiveDateTime;
+use serde::Serialize;
+
+use crate::db::DbError;
+use crate::domain::validation::FieldErrors;
+
+/// Why a use case did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("invalid input")]
+    Validation(FieldErrors),
+    #[error("not found")]
+    NotFound,
+    /// The request is well-formed but the current state forbids it; `code` names why.
+    #[error("refused: {0}")]
+    Refused(&'static str),
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl From<diesel::result::Error> for ServiceError {
+    fn from(e: diesel::result::Error) -> Self {
+        match e {
+            diesel::result::Error::NotFound => ServiceError::NotFound,
+            other => ServiceError::Db(DbError::Query(other)),
+        }
+    }
+}
+
+impl From<FieldErrors> for ServiceError {
+    fn from(e: FieldErrors) -> Self {
+        ServiceError::Validation(e)
+    }
+}
+
+/// Which slice of a list to return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl Page {
+    /// Largest page a client may ask for.
+    pub const MAX_PER_PAGE: i64 = 500;
+
+    /// Clamps client-supplied values into a sane range.
+    pub fn new(page: Option<i64>, per_page: Option<i64>) -> Page {
+        Page {
+            page: page.unwrap_or(1).max(1),
+            per_page: per_page.unwrap_or(50).clamp(1, Self::MAX_PER_PAGE),
+        }
+    }
+
+    /// Rows to skip.
+    pub fn offset(&self) -> i64 {
+        (self.page - 1).saturating_mul(self.per_page)
+    }
+}
+
+impl Default for Page {
+    fn default() -> Self {
+        Page::new(None, None)
+    }
+}
+
+/// One page of a list and the total count.
+#[derive(Debug, Clone, Serialize)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// A fresh identifier.
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// Now in UTC, at the microsecond precision both backends store.
+pub fn now() -> NaiveDateTime {
+    let t = chrono::Utc::now().naive_utc();
+    let micros = t.and_utc().timestamp_micros();
+    chrono::DateTime::from_timestamp_micros(micros)
+        .map(|d| d.naive_utc())
+        .unwrap_or(t)
+}

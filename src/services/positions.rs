@@ -1,0 +1,167 @@
+//! Positions: staff positions in departments, linked by reports-to.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+
+use super::crud::Resource;
+use super::{now, Page, Paged, ServiceError};
+use crate::db::schema::{assignments, departments, positions};
+use crate::db::DbConn;
+use crate::domain::hierarchy::creates_cycle;
+use crate::domain::structure::{Category, Position, PositionInput};
+use crate::domain::validation::FieldErrors;
+
+type Row = (String, String, String, String, String, Option<String>);
+const COLUMNS: (
+    positions::id,
+    positions::title,
+    positions::title_genitive,
+    positions::category,
+    positions::department_id,
+    positions::reports_to_id,
+) = (
+    positions::id,
+    positions::title,
+    positions::title_genitive,
+    positions::category,
+    positions::department_id,
+    positions::reports_to_id,
+);
+
+fn to_positions(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Position>, ServiceError> {
+    let dept_ids: Vec<&String> = rows.iter().map(|r| &r.4).collect();
+    let depts: HashMap<String, String> = departments::table
+        .filter(departments::id.eq_any(dept_ids))
+        .select((departments::id, departments::name))
+        .load(conn)?
+        .into_iter()
+        .collect();
+    let chief_ids: Vec<&String> = rows.iter().filter_map(|r| r.5.as_ref()).collect();
+    let chiefs: HashMap<String, String> = positions::table
+        .filter(positions::id.eq_any(chief_ids))
+        .select((positions::id, positions::title))
+        .load(conn)?
+        .into_iter()
+        .collect();
+    rows.into_iter()
+        .map(|(id, title, title_genitive, category, department_id, reports_to_id)| {
+            Ok(Position {
+                category: Category::parse(&category)
+                    .ok_or_else(|| ServiceError::Internal(format!("unknown category {category} in position {id}")))?,
+                department_name: depts.get(&department_id).cloned().unwrap_or_default(),
+                reports_to_title: reports_to_id.as_ref().and_then(|r| chiefs.get(r).cloned()),
+                id,
+                title,
+                title_genitive,
+                department_id,
+                reports_to_id,
+            })
+        })
+        .collect()
+}
+
+/// Every position, by title (for pickers).
+pub fn all(conn: &mut DbConn) -> Result<Vec<Position>, ServiceError> {
+    let rows = positions::table.order(positions::title.asc()).select(COLUMNS).load(conn)?;
+    to_positions(conn, rows)
+}
+
+fn check(conn: &mut DbConn, id: &str, input: &PositionInput) -> Result<PositionInput, ServiceError> {
+    let (input, _) = input.clean()?;
+    let mut e = FieldErrors::default();
+    if !crate::exists!(conn, departments, &input.department_id)? {
+        e.add("department_id", "unknown_reference");
+    }
+    if let Some(chief) = &input.reports_to_id {
+        if !crate::exists!(conn, positions, chief)? {
+            e.add("reports_to_id", "unknown_reference");
+        } else {
+            let parents: HashMap<String, String> = positions::table
+                .filter(positions::reports_to_id.is_not_null())
+                .select((positions::id, positions::reports_to_id.assume_not_null()))
+                .load(conn)?
+                .into_iter()
+                .collect();
+            if creates_cycle(id, Some(chief), &parents) {
+                e.add("reports_to_id", "cycle");
+            }
+        }
+    }
+    e.into_result()?;
+    Ok(input)
+}
+
+impl Resource for Position {
+    type Input = PositionInput;
+    const ENTITY: &'static str = "position";
+
+    fn list(conn: &mut DbConn, page: Page) -> Result<Paged<Self>, ServiceError> {
+        let total = positions::table.count().get_result(conn)?;
+        let rows = positions::table
+            .order((positions::title.asc(), positions::id.asc()))
+            .limit(page.per_page)
+            .offset(page.offset())
+            .select(COLUMNS)
+            .load(conn)?;
+        Ok(Paged {
+            items: to_positions(conn, rows)?,
+            total,
+            page: page.page,
+            per_page: page.per_page,
+        })
+    }
+
+    fn get(conn: &mut DbConn, id: &str) -> Result<Self, ServiceError> {
+        let row = positions::table.find(id).select(COLUMNS).first(conn)?;
+        to_positions(conn, vec![row])?.pop().ok_or(ServiceError::NotFound)
+    }
+
+    fn insert(conn: &mut DbConn, id: &str, input: &PositionInput) -> Result<(), ServiceError> {
+        let p = check(conn, id, input)?;
+        diesel::insert_into(positions::table)
+            .values((
+                positions::id.eq(id),
+                positions::title.eq(&p.title),
+                positions::title_genitive.eq(&p.title_genitive),
+                positions::category.eq(&p.category),
+                positions::department_id.eq(&p.department_id),
+                positions::reports_to_id.eq(&p.reports_to_id),
+                positions::updated_at.eq(now()),
+            ))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    fn update(conn: &mut DbConn, id: &str, input: &PositionInput) -> Result<(), ServiceError> {
+        let p = check(conn, id, input)?;
+        diesel::update(positions::table.find(id))
+            .set((
+                positions::title.eq(&p.title),
+                positions::title_genitive.eq(&p.title_genitive),
+                positions::category.eq(&p.category),
+                positions::department_id.eq(&p.department_id),
+                positions::reports_to_id.eq(&p.reports_to_id),
+                positions::updated_at.eq(now()),
+            ))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    fn delete(conn: &mut DbConn, id: &str) -> Result<(), ServiceError> {
+        let held: bool =
+            diesel::select(diesel::dsl::exists(assignments::table.filter(assignments::position_id.eq(id))))
+                .get_result(conn)?;
+        if held {
+            return Err(ServiceError::Refused("position_has_assignments"));
+        }
+        let subordinates: bool =
+            diesel::select(diesel::dsl::exists(positions::table.filter(positions::reports_to_id.eq(id))))
+                .get_result(conn)?;
+        if subordinates {
+            return Err(ServiceError::Refused("position_has_subordinates"));
+        }
+        diesel::delete(positions::table.find(id)).execute(conn)?;
+        Ok(())
+    }
+}
