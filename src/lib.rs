@@ -1,5 +1,11 @@
 //! jobdesc: job-description authoring and approval.
 
+pub mod cli;
+pub mod config;
 pub mod db;
 pub mod domain;
+pub mod error;
 pub mod services;
+pub mod startup;
+pub mod telemetry;
+pub mod web;

@@ -1,1 +1,33 @@
-fn main(){}
+//! Entry point: read the command line and settings, start logging, run.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use jobdesc::cli::{self, Cli, Command};
+use jobdesc::telemetry;
+
+fn main() -> ExitCode {
+    let args = Cli::parse();
+    let (settings, warnings) = match args.settings() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    telemetry::init(&settings.log_level, &settings.log_format);
+    for w in warnings {
+        tracing::warn!("{w}");
+    }
+    let result = match args.command.unwrap_or(Command::Serve { demo: false }) {
+        Command::Serve { demo } => actix_web::rt::System::new().block_on(cli::serve(settings, demo)),
+        other => cli::run_offline(settings, other),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

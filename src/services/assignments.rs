@@ -74,6 +74,10 @@ impl Resource for Assignment {
     type Input = AssignmentInput;
     const ENTITY: &'static str = "assignment";
 
+    fn id(&self) -> &str {
+        &self.id
+    }
+
     fn list(conn: &mut DbConn, page: Page) -> Result<Paged<Self>, ServiceError> {
         let total = assignments::table.count().get_result(conn)?;
         let rows = assignments::table
@@ -128,4 +132,19 @@ impl Resource for Assignment {
         diesel::delete(assignments::table.find(id)).execute(conn)?;
         Ok(())
     }
+}
+
+/// Titles of the positions an employee holds on `day`.
+pub fn current_titles(conn: &mut DbConn, employee_id: &str, day: NaiveDate) -> Result<Vec<String>, ServiceError> {
+    let position_ids: Vec<String> = assignments::table
+        .filter(assignments::employee_id.eq(employee_id))
+        .filter(assignments::date_from.le(day))
+        .filter(assignments::date_to.is_null().or(assignments::date_to.ge(day)))
+        .select(assignments::position_id)
+        .load(conn)?;
+    Ok(positions::table
+        .filter(positions::id.eq_any(position_ids))
+        .order(positions::title.asc())
+        .select(positions::title)
+        .load(conn)?)
 }

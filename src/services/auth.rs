@@ -104,3 +104,16 @@ pub fn set_password(conn: &mut DbConn, actor: &str, login: &str, password: &str)
     crud::update::<User>(conn, actor, &user.id, &input)?;
     Ok(())
 }
+
+/// Deletes one of the user's tokens.
+pub fn revoke_token(conn: &mut DbConn, user: &User, token: &str) -> Result<(), ServiceError> {
+    write_tx(conn, &user.login, |conn, journal| {
+        let id: String = api_tokens::table
+            .filter(api_tokens::token_hash.eq(token_hash(token)))
+            .filter(api_tokens::user_id.eq(&user.id))
+            .select(api_tokens::id)
+            .first(conn)?;
+        diesel::delete(api_tokens::table.find(&id)).execute(conn)?;
+        journal.record(conn, "api_token", &id, "delete", Some(&serde_json::json!({ "user_id": user.id })), None::<&()>)
+    })
+}

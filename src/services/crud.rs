@@ -17,6 +17,8 @@ pub trait Resource: Serialize + Clone + Send + 'static {
     /// Entity name in the change log, the URL and the UI strings.
     const ENTITY: &'static str;
 
+    /// The record's identifier.
+    fn id(&self) -> &str;
     fn list(conn: &mut DbConn, page: Page) -> Result<Paged<Self>, ServiceError>;
     fn get(conn: &mut DbConn, id: &str) -> Result<Self, ServiceError>;
     fn insert(conn: &mut DbConn, id: &str, input: &Self::Input) -> Result<(), ServiceError>;

@@ -64,6 +64,10 @@ impl Resource for Department {
     type Input = DepartmentInput;
     const ENTITY: &'static str = "department";
 
+    fn id(&self) -> &str {
+        &self.id
+    }
+
     fn list(conn: &mut DbConn, page: Page) -> Result<Paged<Self>, ServiceError> {
         let total = departments::table.count().get_result(conn)?;
         let rows = departments::table

@@ -49,6 +49,10 @@ impl Resource for Employee {
     type Input = EmployeeInput;
     const ENTITY: &'static str = "employee";
 
+    fn id(&self) -> &str {
+        &self.id
+    }
+
     fn list(conn: &mut DbConn, page: Page) -> Result<Paged<Self>, ServiceError> {
         let total = employees::table.count().get_result(conn)?;
         let rows: Vec<Row> = employees::table

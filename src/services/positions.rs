@@ -96,6 +96,10 @@ impl Resource for Position {
     type Input = PositionInput;
     const ENTITY: &'static str = "position";
 
+    fn id(&self) -> &str {
+        &self.id
+    }
+
     fn list(conn: &mut DbConn, page: Page) -> Result<Paged<Self>, ServiceError> {
         let total = positions::table.count().get_result(conn)?;
         let rows = positions::table

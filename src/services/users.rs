@@ -73,6 +73,10 @@ impl Resource for User {
     type Input = UserInput;
     const ENTITY: &'static str = "user";
 
+    fn id(&self) -> &str {
+        &self.id
+    }
+
     fn list(conn: &mut DbConn, page: Page) -> Result<Paged<Self>, ServiceError> {
         let total = users::table.count().get_result(conn)?;
         let rows = users::table

@@ -1,0 +1,253 @@
+//! Command line: `serve` (default), `migrate`, `user`, `demo`, `verify-log`.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{self, Layer, Secret, Settings};
+use crate::db::{DbError, Pool};
+use crate::domain::account::{generate_password, User, UserInput};
+use crate::services::{auth, crud, demo, journal, users, ServiceError};
+use crate::startup::{open_database, Application};
+use crate::web::i18n::strings;
+
+/// jobdesc: job descriptions drafted from templates, agreed, approved and acknowledged.
+#[derive(Debug, Parser)]
+#[command(name = "jobdesc", version, about, long_about = None)]
+pub struct Cli {
+    /// Settings file (TOML); by default ./jobdesc.toml when present.
+    #[arg(long, global = true, env = "JOBDESC_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Database: postgres://user@host/db, or a SQLite file (default: <data-dir>/jobdesc.db).
+    #[arg(long, global = true)]
+    pub database_url: Option<String>,
+    /// Directory for the SQLite file and the generated secret key (default ./data).
+    #[arg(long, global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// Address to listen on (default 127.0.0.1:8080).
+    #[arg(long, global = true)]
+    pub bind: Option<String>,
+    /// Log filter, e.g. info or jobdesc=debug (default info).
+    #[arg(long, global = true)]
+    pub log_level: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the web server (the default). On an empty database creates an
+    /// `admin` account and prints its password once.
+    Serve {
+        /// Load the demo organisation into an empty database and print the demo logins.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations and exit (serve also applies them).
+    Migrate,
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        action: UserCommand,
+    },
+    /// Load the demo organisation into an empty database and exit.
+    Demo,
+    /// Recompute the change log's hash chain; exit 1 and name the first broken entry if tampered.
+    VerifyLog,
+}
+
+/// Account commands.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account. Without --password-stdin a password is generated and printed.
+    Add {
+        /// Login (Latin letters, digits, . _ -).
+        login: String,
+        /// Role: admin, hr, agreer, approver or employee (repeat for several).
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// Link to an employee by id.
+        #[arg(long)]
+        employee: Option<String>,
+        /// Read the password from standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a new password for an existing login (read from standard input).
+    Password {
+        login: String,
+    },
+    /// Issue an API bearer token for a login and print it.
+    Token {
+        login: String,
+        /// A label to recognise the token by.
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+}
+
+/// A failure the CLI reports on standard error before exiting non-zero.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Startup(#[from] crate::startup::StartupError),
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    #[error("{0}")]
+    Message(String),
+    #[error("server: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl From<ServiceError> for CliError {
+    fn from(e: ServiceError) -> Self {
+        let t = strings();
+        CliError::Message(match e {
+            ServiceError::Validation(errors) => errors
+                .0
+                .iter()
+                .map(|f| format!("{}: {}", f.field, t.field_error(f)))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            ServiceError::Refused(code) => t.get(&format!("refused.{code}")),
+            ServiceError::NotFound => "not found".into(),
+            other => other.to_string(),
+        })
+    }
+}
+
+impl From<DbError> for CliError {
+    fn from(e: DbError) -> Self {
+        CliError::Message(e.to_string())
+    }
+}
+
+impl Cli {
+    /// The settings from every layer, with this command line's flags on top.
+    pub fn settings(&self) -> Result<(Settings, Vec<String>), CliError> {
+        let flags = Layer {
+            database_url: self.database_url.clone().map(Secret::new),
+            data_dir: self.data_dir.clone(),
+            bind: self.bind.clone(),
+            log_level: self.log_level.clone(),
+            ..Layer::default()
+        };
+        let vars: Vec<(String, String)> = std::env::vars().collect();
+        Ok(config::load(self.config.as_deref(), &vars, flags)?)
+    }
+}
+
+fn conn(pool: &Pool) -> Result<crate::db::PooledConn, CliError> {
+    pool.get().map_err(|e| CliError::Message(format!("database: {e}")))
+}
+
+fn read_stdin_password() -> Result<String, CliError> {
+    let mut s = String::new();
+    std::io::stdin().read_to_string(&mut s)?;
+    Ok(s.trim_end_matches(['\r', '\n']).to_string())
+}
+
+fn print_demo(summary: &demo::DemoSummary, url: &str) {
+    println!("Demo organisation loaded: {} departments, {} positions, {} employees.", summary.departments, summary.positions, summary.employees);
+    println!("Open {url} and sign in with any of these logins (password: {}):", demo::DEMO_PASSWORD);
+    for (login, roles) in &summary.logins {
+        println!("  {login:<10} {}", roles.join(", "));
+    }
+}
+
+/// Serves until stopped.
+pub async fn serve(mut settings: Settings, load_demo: bool) -> Result<(), CliError> {
+    settings.ensure_secret_key()?;
+    let pool = open_database(&settings)?;
+    let app = Application::build(settings.clone(), pool.clone())?;
+    let host = settings.bind.rsplit_once(':').map_or("127.0.0.1", |(h, _)| h);
+    let host = if host == "0.0.0.0" || host.is_empty() { "127.0.0.1" } else { host };
+    let url = format!("http://{host}:{}/", app.port());
+    let mut c = conn(&pool)?;
+    if load_demo {
+        if demo::is_empty(&mut c)? {
+            print_demo(&demo::load(&mut c)?, &url);
+        } else {
+            println!("The database already holds data; demo data was not loaded.");
+        }
+    }
+    if let Some(password) = auth::ensure_first_admin(&mut c)? {
+        println!("First start: an administrator account was created.");
+        println!("  login: admin   password: {password}");
+        println!("  (shown only this once; change it under Пользователи)");
+    }
+    drop(c);
+    println!("jobdesc is listening on {url}");
+    tracing::info!(%url, "listening");
+    app.run_until_stopped().await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Runs a command other than `serve`.
+pub fn run_offline(settings: Settings, command: Command) -> Result<(), CliError> {
+    let pool = open_database(&settings)?;
+    let mut c = conn(&pool)?;
+    match command {
+        Command::Serve { .. } => Err(CliError::Message("serve runs in the server runtime".into())),
+        Command::Migrate => {
+            println!("Database is up to date.");
+            Ok(())
+        }
+        Command::Demo => {
+            let summary = demo::load(&mut c)?;
+            print_demo(&summary, &format!("http://{}/", settings.bind));
+            Ok(())
+        }
+        Command::VerifyLog => match journal::verify(&mut c)? {
+            Ok(n) => {
+                println!("Change log intact: {n} entries verified.");
+                Ok(())
+            }
+            Err(b) => Err(CliError::Message(format!("change log broken at entry {}: {}", b.seq, b.reason))),
+        },
+        Command::User { action } => user_command(&mut c, action),
+    }
+}
+
+fn user_command(c: &mut crate::db::DbConn, action: UserCommand) -> Result<(), CliError> {
+    match action {
+        UserCommand::Add {
+            login,
+            roles,
+            employee,
+            password_stdin,
+        } => {
+            let (password, generated) = if password_stdin {
+                (read_stdin_password()?, false)
+            } else {
+                (generate_password(), true)
+            };
+            let input = UserInput {
+                login,
+                password: Some(password.clone()),
+                roles,
+                employee_id: employee,
+            };
+            let user = crud::create::<User>(c, "cli", &input)?;
+            println!("User {} created.", user.login);
+            if generated {
+                println!("  password: {password}");
+            }
+            Ok(())
+        }
+        UserCommand::Password { login } => {
+            let password = read_stdin_password()?;
+            auth::set_password(c, "cli", &login, &password)?;
+            println!("Password of {login} changed.");
+            Ok(())
+        }
+        UserCommand::Token { login, name } => {
+            let (user, _) = users::by_login(c, &login)?.ok_or_else(|| CliError::Message(format!("no user {login}")))?;
+            println!("{}", auth::issue_token(c, &user, &name)?);
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,317 @@
+//! Settings: defaults, then `jobdesc.toml`, then `JOBDESC_*` variables, then flags.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// A secret that never shows in logs or `Debug` output.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(s: impl Into<String>) -> Secret {
+        Secret(s.into())
+    }
+
+    /// The secret itself; call only where it is used.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// Every setting, each optional, as one layer supplies them.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Layer {
+    pub database_url: Option<Secret>,
+    pub bind: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub secret_key: Option<Secret>,
+    pub time_zone: Option<String>,
+    pub log_level: Option<String>,
+    pub log_format: Option<String>,
+    pub cookie_secure: Option<bool>,
+    pub pool_size: Option<u32>,
+    pub workers: Option<usize>,
+}
+
+impl Layer {
+    /// Values of `other` win over ours.
+    fn merge(self, other: Layer) -> Layer {
+        Layer {
+            database_url: other.database_url.or(self.database_url),
+            bind: other.bind.or(self.bind),
+            data_dir: other.data_dir.or(self.data_dir),
+            secret_key: other.secret_key.or(self.secret_key),
+            time_zone: other.time_zone.or(self.time_zone),
+            log_level: other.log_level.or(self.log_level),
+            log_format: other.log_format.or(self.log_format),
+            cookie_secure: other.cookie_secure.or(self.cookie_secure),
+            pool_size: other.pool_size.or(self.pool_size),
+            workers: other.workers.or(self.workers),
+        }
+    }
+}
+
+/// The settings in force.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `postgres://...` or a SQLite file path (`sqlite://` prefix optional).
+    pub database_url: Secret,
+    pub bind: String,
+    pub data_dir: PathBuf,
+    /// Key for session cookies and signatures; shared by all instances.
+    pub secret_key: Secret,
+    /// Default time zone for dates before the organisation sets its own.
+    pub time_zone: String,
+    pub log_level: String,
+    /// `text` or `json`.
+    pub log_format: String,
+    /// Send cookies with `Secure` (set behind HTTPS).
+    pub cookie_secure: bool,
+    pub pool_size: u32,
+    /// HTTP worker threads; 0 means one per core.
+    pub workers: usize,
+}
+
+/// Why the settings could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{path}: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("environment variable {name}: {message}")]
+    Env { name: String, message: String },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+const ENV_PREFIX: &str = "JOBDESC_";
+const ENV_KEYS: [&str; 10] = [
+    "DATABASE_URL",
+    "BIND",
+    "DATA_DIR",
+    "SECRET_KEY",
+    "TIME_ZONE",
+    "LOG_LEVEL",
+    "LOG_FORMAT",
+    "COOKIE_SECURE",
+    "POOL_SIZE",
+    "WORKERS",
+];
+/// Variables read elsewhere (by the CLI or the tests), not settings.
+const ENV_OTHER: [&str; 2] = ["CONFIG", "TEST_POSTGRES_URL"];
+
+fn from_env(vars: &[(String, String)], warnings: &mut Vec<String>) -> Result<Layer, ConfigError> {
+    let mut layer = Layer::default();
+    for (name, value) in vars {
+        let Some(key) = name.strip_prefix(ENV_PREFIX) else { continue };
+        let bad = |message: String| ConfigError::Env {
+            name: name.clone(),
+            message,
+        };
+        match key {
+            "DATABASE_URL" => layer.database_url = Some(Secret::new(value)),
+            "BIND" => layer.bind = Some(value.clone()),
+            "DATA_DIR" => layer.data_dir = Some(PathBuf::from(value)),
+            "SECRET_KEY" => layer.secret_key = Some(Secret::new(value)),
+            "TIME_ZONE" => layer.time_zone = Some(value.clone()),
+            "LOG_LEVEL" => layer.log_level = Some(value.clone()),
+            "LOG_FORMAT" => layer.log_format = Some(value.clone()),
+            "COOKIE_SECURE" => {
+                layer.cookie_secure = Some(match value.as_str() {
+                    "1" | "true" | "yes" => true,
+                    "0" | "false" | "no" => false,
+                    _ => return Err(bad("expected true or false".into())),
+                })
+            }
+            "POOL_SIZE" => layer.pool_size = Some(value.parse().map_err(|_| bad("expected a number".into()))?),
+            "WORKERS" => layer.workers = Some(value.parse().map_err(|_| bad("expected a number".into()))?),
+            other if ENV_OTHER.contains(&other) => {}
+            _ => warnings.push(format!(
+                "unknown environment variable {name} ignored (known: {})",
+                ENV_KEYS.map(|k| format!("{ENV_PREFIX}{k}")).join(", ")
+            )),
+        }
+    }
+    Ok(layer)
+}
+
+fn from_file(path: &Path) -> Result<Layer, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|e| ConfigError::Parse {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
+}
+
+/// Reads every layer. `config_file` is an explicit file (must exist); without
+/// it `./jobdesc.toml` is read when present. Returns warnings to log.
+pub fn load(
+    config_file: Option<&Path>,
+    vars: &[(String, String)],
+    flags: Layer,
+) -> Result<(Settings, Vec<String>), ConfigError> {
+    let mut warnings = Vec::new();
+    let file = match config_file {
+        Some(p) => from_file(p)?,
+        None if Path::new("jobdesc.toml").exists() => from_file(Path::new("jobdesc.toml"))?,
+        None => Layer::default(),
+    };
+    let env = from_env(vars, &mut warnings)?;
+    let l = file.merge(env).merge(flags);
+    let data_dir = l.data_dir.unwrap_or_else(|| PathBuf::from("data"));
+    let database_url = l
+        .database_url
+        .unwrap_or_else(|| Secret::new(format!("sqlite://{}", data_dir.join("jobdesc.db").display())));
+    let time_zone = l.time_zone.unwrap_or_else(|| "Europe/Moscow".into());
+    if time_zone.parse::<chrono_tz::Tz>().is_err() {
+        return Err(ConfigError::Invalid(format!("unknown time zone {time_zone}")));
+    }
+    let log_format = l.log_format.unwrap_or_else(|| "text".into());
+    if !["text", "json"].contains(&log_format.as_str()) {
+        return Err(ConfigError::Invalid(format!("log_format must be text or json, not {log_format}")));
+    }
+    let settings = Settings {
+        database_url,
+        bind: l.bind.unwrap_or_else(|| "127.0.0.1:8080".into()),
+        secret_key: match l.secret_key {
+            Some(k) if k.expose().len() < 32 => {
+                return Err(ConfigError::Invalid("secret_key must be at least 32 characters".into()))
+            }
+            Some(k) => k,
+            None => Secret::new(""),
+        },
+        data_dir,
+        time_zone,
+        log_level: l.log_level.unwrap_or_else(|| "info".into()),
+        log_format,
+        cookie_secure: l.cookie_secure.unwrap_or(false),
+        pool_size: l.pool_size.unwrap_or(10).max(1),
+        workers: l.workers.unwrap_or(0),
+    };
+    Ok((settings, warnings))
+}
+
+impl Settings {
+    /// Uses the configured secret key, or reads (creating on first start)
+    /// `secret.key` in the data directory.
+    pub fn ensure_secret_key(&mut self) -> Result<(), ConfigError> {
+        if !self.secret_key.expose().is_empty() {
+            return Ok(());
+        }
+        let path = self.data_dir.join("secret.key");
+        let io = |source| ConfigError::Read {
+            path: path.clone(),
+            source,
+        };
+        if path.exists() {
+            let key = std::fs::read_to_string(&path).map_err(io)?.trim().to_string();
+            if key.len() < 32 {
+                return Err(ConfigError::Invalid(format!("{} holds a key shorter than 32 characters", path.display())));
+            }
+            self.secret_key = Secret::new(key);
+        } else {
+            std::fs::create_dir_all(&self.data_dir).map_err(io)?;
+            let key = crate::domain::account::random_secret(64);
+            write_private(&path, &key).map_err(io)?;
+            self.secret_key = Secret::new(key);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    f.write_all(content.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    std::fs::write(path, content)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn defaults() {
+        let (s, w) = load(None, &[], Layer::default()).expect("defaults load");
+        assert_eq!(s.bind, "127.0.0.1:8080");
+        assert_eq!(s.data_dir, PathBuf::from("data"));
+        assert_eq!(s.database_url.expose(), "sqlite://data/jobdesc.db");
+        assert!(w.is_empty());
+    }
+
+    #[test]
+    fn flags_beat_env_beat_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("jobdesc.toml");
+        std::fs::write(&file, "bind = \"0.0.0.0:1\"\ndata_dir = \"/srv/jd\"\nlog_level = \"warn\"\n").expect("write");
+        let env = vars(&[("JOBDESC_BIND", "0.0.0.0:2"), ("JOBDESC_LOG_LEVEL", "debug")]);
+        let flags = Layer {
+            bind: Some("0.0.0.0:3".into()),
+            ..Default::default()
+        };
+        let (s, _) = load(Some(&file), &env, flags).expect("load");
+        assert_eq!(s.bind, "0.0.0.0:3");
+        assert_eq!(s.log_level, "debug");
+        assert_eq!(s.data_dir, PathBuf::from("/srv/jd"));
+        assert_eq!(s.database_url.expose(), "sqlite:///srv/jd/jobdesc.db");
+    }
+
+    #[test]
+    fn unknown_env_warns_and_bad_values_fail() {
+        let (_, w) = load(None, &vars(&[("JOBDESC_BINDD", "x"), ("OTHER", "y")]), Layer::default()).expect("load");
+        assert_eq!(w.len(), 1);
+        assert!(load(None, &vars(&[("JOBDESC_POOL_SIZE", "many")]), Layer::default()).is_err());
+        assert!(load(None, &vars(&[("JOBDESC_TIME_ZONE", "Nowhere/City")]), Layer::default()).is_err());
+    }
+
+    #[test]
+    fn unknown_file_key_is_an_error() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("x.toml");
+        std::fs::write(&file, "bnd = \"x\"\n").expect("write");
+        assert!(matches!(load(Some(&file), &[], Layer::default()), Err(ConfigError::Parse { .. })));
+    }
+
+    #[test]
+    fn secrets_are_redacted_and_key_is_generated_once() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let flags = Layer {
+            data_dir: Some(dir.path().to_path_buf()),
+            database_url: Some(Secret::new("postgres://u:hunter2@h/db")),
+            ..Default::default()
+        };
+        let (mut s, _) = load(None, &[], flags).expect("load");
+        assert!(!format!("{s:?}").contains("hunter2"));
+        s.ensure_secret_key().expect("generate");
+        let first = s.secret_key.clone();
+        assert_eq!(first.expose().len(), 128);
+        s.secret_key = Secret::new("");
+        s.ensure_secret_key().expect("read back");
+        assert_eq!(s.secret_key, first);
+    }
+}

@@ -1,0 +1,184 @@
+//! Errors of the web layer and their one mapping to HTTP answers.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+
+use crate::db::DbError;
+use crate::services::ServiceError;
+use crate::web::i18n::strings;
+
+/// Anything a request can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+    #[error("authentication required")]
+    Unauthorized,
+    #[error("forbidden for this user")]
+    Forbidden,
+    #[error("CSRF token missing or wrong")]
+    Csrf,
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(String),
+    #[error("payload too large")]
+    PayloadTooLarge,
+    #[error("not found")]
+    NotFound,
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl From<DbError> for AppError {
+    fn from(e: DbError) -> Self {
+        AppError::Service(ServiceError::Db(e))
+    }
+}
+
+impl From<actix_web::error::BlockingError> for AppError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
+/// One field's refusal in a problem body.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ProblemField {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+/// RFC 9457 problem details, as every API error is answered.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Machine-readable reason for 409 answers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ProblemField>,
+}
+
+impl AppError {
+    /// The HTTP status of this error.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Service(ServiceError::Validation(_)) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Service(ServiceError::NotFound) | AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Service(ServiceError::Refused("bad_credentials")) | AppError::Unauthorized => {
+                StatusCode::UNAUTHORIZED
+            }
+            AppError::Service(ServiceError::Refused(_)) => StatusCode::CONFLICT,
+            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Service(ServiceError::Db(_) | ServiceError::Internal(_)) | AppError::Internal(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        }
+    }
+
+    /// The problem body, in the UI language; internal causes go to the log, not the client.
+    pub fn problem(&self) -> Problem {
+        let t = strings();
+        let status = self.status();
+        let (title, detail, code, errors) = match self {
+            AppError::Service(ServiceError::Validation(fe)) => (
+                "problem.validation",
+                None,
+                None,
+                fe.0.iter()
+                    .map(|e| ProblemField {
+                        field: e.field.clone(),
+                        code: e.code.clone(),
+                        message: t.field_error(e),
+                    })
+                    .collect(),
+            ),
+            AppError::Service(ServiceError::NotFound) | AppError::NotFound => ("problem.not_found", None, None, vec![]),
+            AppError::Service(ServiceError::Refused(code)) => (
+                if *code == "bad_credentials" { "problem.unauthorized" } else { "problem.conflict" },
+                Some(t.get(&format!("refused.{code}"))),
+                Some(code.to_string()),
+                vec![],
+            ),
+            AppError::Unauthorized => ("problem.unauthorized", None, None, vec![]),
+            AppError::Forbidden => ("problem.forbidden", None, None, vec![]),
+            AppError::Csrf => ("problem.forbidden", Some(t.get("problem.csrf")), Some("csrf".into()), vec![]),
+            AppError::BadRequest(d) => ("problem.bad_request", Some(d.clone()), None, vec![]),
+            AppError::UnsupportedMediaType(d) => ("problem.unsupported_media_type", Some(d.clone()), None, vec![]),
+            AppError::PayloadTooLarge => ("problem.payload_too_large", None, None, vec![]),
+            AppError::Service(ServiceError::Db(_) | ServiceError::Internal(_)) | AppError::Internal(_) => {
+                tracing::error!(error = %self, "request failed");
+                ("problem.internal", Some(t.get("problem.internal")), None, vec![])
+            }
+        };
+        Problem {
+            kind: "about:blank".into(),
+            title: t.get(title),
+            status: status.as_u16(),
+            detail,
+            code,
+            errors,
+        }
+    }
+}
+
+/// An error answered as `application/problem+json`.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct ApiError(#[from] pub AppError);
+
+impl From<ServiceError> for ApiError {
+    fn from(e: ServiceError) -> Self {
+        ApiError(e.into())
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.0.status()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut res = HttpResponse::build(self.0.status());
+        res.content_type("application/problem+json");
+        if matches!(self.0, AppError::Unauthorized) {
+            res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        res.json(self.0.problem())
+    }
+}
+
+/// An error answered as an HTML page (or a redirect to the login page).
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct PageError(#[from] pub AppError);
+
+impl From<ServiceError> for PageError {
+    fn from(e: ServiceError) -> Self {
+        PageError(e.into())
+    }
+}
+
+impl ResponseError for PageError {
+    fn status_code(&self) -> StatusCode {
+        self.0.status()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if matches!(self.0, AppError::Unauthorized) {
+            return HttpResponse::SeeOther().insert_header((header::LOCATION, "/login")).finish();
+        }
+        crate::web::templates::error_page(self.0.status(), &self.0.problem())
+    }
+}

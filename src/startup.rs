@@ -1,0 +1,130 @@
+//! Building the application: database, migrations, HTTP server on a bound port.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_session::config::CookieContentSecurity;
+use actix_session::storage::CookieSessionStore;
+use actix_session::SessionMiddleware;
+use actix_web::cookie::{Key, SameSite};
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::middleware::DefaultHeaders;
+use actix_web::{web, App, HttpServer};
+use sha2::{Digest, Sha512};
+use tracing_actix_web::TracingLogger;
+
+use crate::config::Settings;
+use crate::db::{self, DbError, Pool};
+use crate::web::routes::Router;
+use crate::web::{json_error, not_found, query_error, register, AppState};
+
+/// Why the application could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("cannot listen on {bind}: {source}")]
+    Bind { bind: String, source: std::io::Error },
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir { path: String, source: std::io::Error },
+}
+
+/// Creates the data directory (for the SQLite file), connects, and migrates.
+pub fn open_database(settings: &Settings) -> Result<Pool, StartupError> {
+    if db::Backend::from_url(settings.database_url.expose()) == db::Backend::Sqlite {
+        std::fs::create_dir_all(&settings.data_dir).map_err(|source| StartupError::DataDir {
+            path: settings.data_dir.display().to_string(),
+            source,
+        })?;
+    }
+    let pool = db::pool(settings.database_url.expose(), settings.pool_size)?;
+    let mut conn = pool.get().map_err(DbError::Pool)?;
+    let applied = db::migrate(&mut conn)?;
+    if applied > 0 {
+        tracing::info!(applied, "database migrations applied");
+    }
+    Ok(pool)
+}
+
+/// The session cookie key, derived from the secret so every instance sharing it agrees.
+fn cookie_key(secret: &str) -> Key {
+    Key::from(&Sha512::digest(secret.as_bytes()))
+}
+
+/// A running HTTP server and the port it bound.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Binds `settings.bind` (port 0 picks a free port) and prepares the server.
+    pub fn build(settings: Settings, pool: Pool) -> Result<Application, StartupError> {
+        let bind_err = |source| StartupError::Bind {
+            bind: settings.bind.clone(),
+            source,
+        };
+        let listener = TcpListener::bind(&settings.bind).map_err(bind_err)?;
+        let port = listener.local_addr().map_err(bind_err)?.port();
+        let key = cookie_key(settings.secret_key.expose());
+        let secure = settings.cookie_secure;
+        let workers = settings.workers;
+        let state = AppState {
+            pool,
+            settings: Arc::new(settings.clone()),
+        };
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .app_data(web::Data::new(state.clone()))
+                .app_data(web::JsonConfig::default().limit(2 << 20).error_handler(json_error))
+                .app_data(web::QueryConfig::default().error_handler(query_error))
+                .app_data(web::PayloadConfig::new(2 << 20))
+                .wrap(
+                    SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
+                        .cookie_name("jobdesc_session".into())
+                        .cookie_secure(secure)
+                        .cookie_http_only(true)
+                        .cookie_same_site(SameSite::Lax)
+                        .cookie_content_security(CookieContentSecurity::Private)
+                        .build(),
+                )
+                .wrap(
+                    DefaultHeaders::new()
+                        .add(("X-Content-Type-Options", "nosniff"))
+                        .add(("X-Frame-Options", "DENY"))
+                        .add(("Referrer-Policy", "same-origin"))
+                        .add(("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; frame-ancestors 'none'; form-action 'self'")),
+                )
+                .wrap(TracingLogger::default())
+                .configure(|cfg| register(&mut Router::new(Some(cfg))))
+                .default_service(web::to(not_found))
+        })
+        .listen(listener)
+        .map_err(bind_err)?
+        .shutdown_timeout(10);
+        if workers > 0 {
+            server = server.workers(workers);
+        }
+        Ok(Application {
+            port,
+            server: server.run(),
+        })
+    }
+
+    /// The bound port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// A handle to stop the server gracefully.
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until stopped (SIGINT/SIGTERM stop it gracefully).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

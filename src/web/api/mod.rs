@@ -1,0 +1,5 @@
+//! The JSON API under `/api/v1`.
+
+pub mod misc;
+pub mod openapi;
+pub mod resources;

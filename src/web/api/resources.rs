@@ -1,0 +1,77 @@
+//! JSON create/read/list/update/delete shared by every organisation resource.
+
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+
+use crate::error::ApiError;
+use crate::services::{crud, Page, Paged};
+use crate::web::auth::CurrentUser;
+use crate::web::resources::WebResource;
+use crate::web::AppState;
+
+/// `?page=N&per_page=M`.
+#[derive(Debug, Deserialize)]
+pub struct PageQuery {
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+/// One page of records.
+pub async fn list<R: WebResource>(
+    state: web::Data<AppState>,
+    _user: CurrentUser,
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<Paged<R>>, ApiError> {
+    let page = Page::new(query.page, query.per_page);
+    Ok(web::Json(state.db(move |c| R::list(c, page)).await?))
+}
+
+/// One record.
+pub async fn get<R: WebResource>(
+    state: web::Data<AppState>,
+    _user: CurrentUser,
+    path: web::Path<String>,
+) -> Result<web::Json<R>, ApiError> {
+    let id = path.into_inner();
+    Ok(web::Json(state.db(move |c| R::get(c, &id)).await?))
+}
+
+/// Creates a record; answers 201 with its location.
+pub async fn create<R: WebResource>(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: web::Json<R::Input>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = user.0.login.clone();
+    let input = body.into_inner();
+    let created = state.db(move |c| crud::create::<R>(c, &actor, &input)).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/{}/{}", R::PATH, created.id())))
+        .json(created))
+}
+
+/// Replaces a record's fields.
+pub async fn update<R: WebResource>(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<String>,
+    body: web::Json<R::Input>,
+) -> Result<web::Json<R>, ApiError> {
+    let actor = user.0.login.clone();
+    let id = path.into_inner();
+    let input = body.into_inner();
+    Ok(web::Json(state.db(move |c| crud::update::<R>(c, &actor, &id, &input)).await?))
+}
+
+/// Deletes a record; 409 when something still refers to it.
+pub async fn delete<R: WebResource>(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = user.0.login.clone();
+    let id = path.into_inner();
+    state.db(move |c| crud::delete::<R>(c, &actor, &id)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,308 @@
+//! HTTP: pages and the JSON API, their route table, guard, sessions and templates.
+
+pub mod api;
+pub mod auth;
+pub mod forms;
+pub mod i18n;
+pub mod pages;
+pub mod resources;
+pub mod routes;
+pub mod session;
+pub mod templates;
+
+use std::sync::Arc;
+
+use actix_web::http::{header, Method};
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use crate::config::Settings;
+use crate::db::{DbConn, DbError, Pool};
+use crate::domain::account::{Role, User};
+use crate::domain::staff::{Assignment, Employee};
+use crate::domain::structure::{Department, Position};
+use crate::error::{ApiError, AppError, PageError};
+use crate::services::ServiceError;
+use resources::{WebResource, STRUCTURE_EDIT, STRUCTURE_VIEW};
+use routes::{Access, ApiDoc, Router};
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: Pool,
+    pub settings: Arc<Settings>,
+}
+
+impl AppState {
+    /// Runs blocking database work on the thread pool.
+    pub async fn db<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ServiceError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        let result = web::block(move || {
+            let mut conn = pool.get().map_err(DbError::Pool)?;
+            f(&mut conn)
+        })
+        .await?;
+        Ok(result?)
+    }
+
+    /// Today's date in the configured time zone.
+    pub fn today(&self) -> chrono::NaiveDate {
+        let now = chrono::Utc::now();
+        match self.settings.time_zone.parse::<chrono_tz::Tz>() {
+            Ok(tz) => now.with_timezone(&tz).date_naive(),
+            Err(_) => now.date_naive(),
+        }
+    }
+}
+
+/// A redirect after a successful form post.
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish()
+}
+
+const LOG_READERS: &[Role] = &[Role::Admin, Role::Hr];
+
+fn doc(summary: &str, tag: &str) -> ApiDoc {
+    ApiDoc {
+        summary: summary.to_string(),
+        tag: tag.to_string(),
+        status: 200,
+        ..ApiDoc::default()
+    }
+}
+
+fn resource_pages<R: WebResource>(r: &mut Router, nav: &'static str) {
+    let base = format!("/{}", R::PATH);
+    let (view, edit) = (Access::Roles(R::VIEW), Access::Roles(R::EDIT));
+    r.nav_page(&base, view, nav, pages::resources::list::<R>)
+        .page(Method::GET, &format!("{base}/new"), edit, pages::resources::new::<R>)
+        .page(Method::POST, &base, edit, pages::resources::create::<R>)
+        .page(Method::GET, &format!("{base}/{{id}}"), edit, pages::resources::edit::<R>)
+        .page(Method::POST, &format!("{base}/{{id}}"), edit, pages::resources::update::<R>)
+        .page(Method::POST, &format!("{base}/{{id}}/delete"), edit, pages::resources::delete::<R>);
+}
+
+fn resource_api<R: WebResource>(r: &mut Router) {
+    let base = format!("/api/v1/{}", R::PATH);
+    let one = format!("{base}/{{id}}");
+    let (view, edit) = (Access::Roles(R::VIEW), Access::Roles(R::EDIT));
+    let tag = R::PATH;
+    r.api(
+        Method::GET,
+        &base,
+        view,
+        ApiDoc {
+            response: Some(R::SCHEMA),
+            paged: true,
+            ..doc(&format!("List {}", R::PATH), tag)
+        },
+        api::resources::list::<R>,
+    )
+    .api(
+        Method::POST,
+        &base,
+        edit,
+        ApiDoc {
+            request: Some(R::INPUT_SCHEMA),
+            response: Some(R::SCHEMA),
+            status: 201,
+            ..doc(&format!("Create a {}", R::ENTITY), tag)
+        },
+        api::resources::create::<R>,
+    )
+    .api(
+        Method::GET,
+        &one,
+        view,
+        ApiDoc {
+            response: Some(R::SCHEMA),
+            ..doc(&format!("Read a {}", R::ENTITY), tag)
+        },
+        api::resources::get::<R>,
+    )
+    .api(
+        Method::PUT,
+        &one,
+        edit,
+        ApiDoc {
+            request: Some(R::INPUT_SCHEMA),
+            response: Some(R::SCHEMA),
+            ..doc(&format!("Update a {}", R::ENTITY), tag)
+        },
+        api::resources::update::<R>,
+    )
+    .api(
+        Method::DELETE,
+        &one,
+        edit,
+        ApiDoc {
+            status: 204,
+            ..doc(&format!("Delete a {}", R::ENTITY), tag)
+        },
+        api::resources::delete::<R>,
+    );
+}
+
+/// Registers every route; the order is the navigation order.
+pub fn register(r: &mut Router) {
+    use pages::{dashboard, log, login, organization};
+    r.page(Method::GET, "/login", Access::Public, login::form)
+        .page(Method::POST, "/login", Access::Public, login::submit)
+        .page(Method::POST, "/logout", Access::Authenticated, login::logout)
+        .page(Method::GET, "/healthz", Access::Public, health)
+        .page(Method::GET, "/static/style.css", Access::Public, style)
+        .nav_page("/", Access::Authenticated, "nav.dashboard", dashboard::show)
+        .nav_page("/organization", Access::Roles(STRUCTURE_EDIT), "nav.organization", organization::show)
+        .page(Method::POST, "/organization", Access::Roles(STRUCTURE_EDIT), organization::save);
+    resource_pages::<Department>(r, "nav.departments");
+    resource_pages::<Position>(r, "nav.positions");
+    resource_pages::<Employee>(r, "nav.employees");
+    resource_pages::<Assignment>(r, "nav.assignments");
+    resource_pages::<User>(r, "nav.users");
+    r.nav_page("/log", Access::Roles(LOG_READERS), "nav.log", log::show);
+
+    use api::misc;
+    r.api(
+        Method::POST,
+        "/api/v1/auth/token",
+        Access::Public,
+        ApiDoc {
+            request: Some("TokenRequest"),
+            response: Some("TokenResponse"),
+            status: 201,
+            ..doc("Exchange a login and password for a bearer token", "auth")
+        },
+        misc::issue_token,
+    )
+    .api(
+        Method::DELETE,
+        "/api/v1/auth/token",
+        Access::Authenticated,
+        ApiDoc {
+            status: 204,
+            ..doc("Revoke the token of this request", "auth")
+        },
+        misc::revoke_token,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/me",
+        Access::Authenticated,
+        ApiDoc {
+            response: Some("User"),
+            ..doc("The calling user", "auth")
+        },
+        misc::me,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/openapi.json",
+        Access::Authenticated,
+        doc("This OpenAPI document", "meta"),
+        api::openapi::serve,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/organization",
+        Access::Roles(STRUCTURE_VIEW),
+        ApiDoc {
+            response: Some("Organization"),
+            ..doc("The organisation's details", "organization")
+        },
+        misc::get_organization,
+    )
+    .api(
+        Method::PUT,
+        "/api/v1/organization",
+        Access::Roles(STRUCTURE_EDIT),
+        ApiDoc {
+            request: Some("Organization"),
+            response: Some("Organization"),
+            ..doc("Set the organisation's details", "organization")
+        },
+        misc::put_organization,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/log",
+        Access::Roles(LOG_READERS),
+        ApiDoc {
+            response: Some("Entry"),
+            ..doc("Newest change-log entries (array)", "log")
+        },
+        misc::log,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/log/verify",
+        Access::Roles(LOG_READERS),
+        ApiDoc {
+            response: Some("Verification"),
+            ..doc("Recompute the change log's hash chain", "log")
+        },
+        misc::verify_log,
+    );
+    resource_api::<Department>(r);
+    resource_api::<Position>(r);
+    resource_api::<Employee>(r);
+    resource_api::<Assignment>(r);
+    resource_api::<User>(r);
+}
+
+/// Liveness and database check for load balancers.
+async fn health(state: web::Data<AppState>) -> HttpResponse {
+    let ok = state
+        .db(|c| {
+            use diesel::connection::SimpleConnection;
+            c.batch_execute("SELECT 1").map_err(|e| ServiceError::Db(e.into()))
+        })
+        .await;
+    match ok {
+        Ok(()) => HttpResponse::Ok().json(serde_json::json!({ "status": "ok" })),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            HttpResponse::ServiceUnavailable().json(serde_json::json!({ "status": "database unavailable" }))
+        }
+    }
+}
+
+async fn style() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(include_str!("../../static/style.css"))
+}
+
+/// Unknown paths: a problem body under `/api`, a page elsewhere.
+pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, actix_web::Error> {
+    if req.path().starts_with("/api/") {
+        Err(ApiError(AppError::NotFound).into())
+    } else {
+        Err(PageError(AppError::NotFound).into())
+    }
+}
+
+/// Maps JSON body errors to problem bodies.
+pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    use actix_web::error::JsonPayloadError as J;
+    let e = match &err {
+        J::ContentType => AppError::UnsupportedMediaType("expected Content-Type: application/json".into()),
+        J::Overflow { .. } | J::OverflowKnownLength { .. } => AppError::PayloadTooLarge,
+        J::Deserialize(d) => AppError::BadRequest(format!("malformed JSON: {d}")),
+        other => AppError::BadRequest(other.to_string()),
+    };
+    ApiError(e).into()
+}
+
+/// Maps query-string errors to problem bodies (or error pages).
+pub fn query_error(err: actix_web::error::QueryPayloadError, req: &HttpRequest) -> actix_web::Error {
+    let e = AppError::BadRequest(format!("query string: {err}"));
+    if req.path().starts_with("/api/") {
+        ApiError(e).into()
+    } else {
+        PageError(e).into()
+    }
+}

@@ -1,0 +1,81 @@
+//! The first page after signing in: what there is and what waits, by role.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde::Serialize;
+
+use crate::domain::account::{Role, User};
+use crate::domain::staff::{Assignment, Employee};
+use crate::domain::structure::{Department, Position};
+use crate::error::PageError;
+use crate::services::{assignments, organization, Page, ServiceError};
+use crate::web::auth::CurrentUser;
+use crate::web::i18n::strings;
+use crate::web::resources::{WebResource, STRUCTURE_VIEW};
+use crate::web::routes::Access;
+use crate::web::templates::{base_context, render};
+use crate::web::AppState;
+
+#[derive(Serialize)]
+struct Count {
+    href: String,
+    label: String,
+    count: i64,
+}
+
+fn count<R: WebResource>(conn: &mut crate::db::DbConn) -> Result<Count, ServiceError> {
+    Ok(Count {
+        href: format!("/{}", R::PATH),
+        label: strings().get(&format!("title.{}", R::PATH)),
+        count: R::list(conn, Page::new(Some(1), Some(1)))?.total,
+    })
+}
+
+struct Summary {
+    organization: Option<String>,
+    positions: Vec<String>,
+    counts: Vec<Count>,
+}
+
+fn summary(conn: &mut crate::db::DbConn, user: &User, today: chrono::NaiveDate) -> Result<Summary, ServiceError> {
+    let organization = organization::get(conn)?.map(|o| o.short_name);
+    let positions = match &user.employee_id {
+        Some(id) => assignments::current_titles(conn, id, today)?,
+        None => Vec::new(),
+    };
+    let counts = if Access::Roles(STRUCTURE_VIEW).allows(Some(user)) {
+        vec![
+            count::<Department>(conn)?,
+            count::<Position>(conn)?,
+            count::<Employee>(conn)?,
+            count::<Assignment>(conn)?,
+        ]
+    } else {
+        Vec::new()
+    };
+    Ok(Summary {
+        organization,
+        positions,
+        counts,
+    })
+}
+
+/// The dashboard.
+pub async fn show(state: web::Data<AppState>, user: CurrentUser, session: Session) -> Result<HttpResponse, PageError> {
+    let today = state.today();
+    let u = user.0.clone();
+    let s = state.db(move |c| summary(c, &u, today)).await?;
+    let t = strings();
+    let panels: Vec<String> = [Role::Hr, Role::Agreer, Role::Approver, Role::Employee]
+        .into_iter()
+        .filter(|r| user.0.has(*r))
+        .map(|r| t.get(&format!("panel.{}", r.as_str())))
+        .collect();
+    let mut ctx = base_context(Some(&user.0), &session)?;
+    ctx.insert("organization", &s.organization);
+    ctx.insert("positions", &s.positions);
+    ctx.insert("counts", &s.counts);
+    ctx.insert("panels", &panels);
+    Ok(render(StatusCode::OK, "dashboard.html", &ctx)?)
+}

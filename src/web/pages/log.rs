@@ -1,0 +1,31 @@
+//! The change log: integrity check and the latest entries.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+
+use crate::error::PageError;
+use crate::services::journal;
+use crate::web::auth::CurrentUser;
+use crate::web::templates::{base_context, render};
+use crate::web::AppState;
+
+/// How many entries the page shows.
+const SHOWN: i64 = 200;
+
+/// The log page.
+pub async fn show(state: web::Data<AppState>, user: CurrentUser, session: Session) -> Result<HttpResponse, PageError> {
+    let (verdict, entries) = state
+        .db(|c| Ok((journal::verify(c)?, journal::recent(c, None, SHOWN)?)))
+        .await?;
+    let mut ctx = base_context(Some(&user.0), &session)?;
+    match verdict {
+        Ok(n) => ctx.insert("verified", &n),
+        Err(b) => {
+            ctx.insert("broken_seq", &b.seq);
+            ctx.insert("broken_reason", b.reason);
+        }
+    }
+    ctx.insert("entries", &entries);
+    Ok(render(StatusCode::OK, "log.html", &ctx)?)
+}

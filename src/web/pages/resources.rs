@@ -1,0 +1,196 @@
+//! List, create, edit and delete pages shared by every organisation resource.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::domain::validation::FieldErrors;
+use crate::error::{AppError, PageError};
+use crate::services::{crud, Page, ServiceError};
+use crate::web::auth::CurrentUser;
+use crate::web::forms::Form;
+use crate::web::i18n::strings;
+use crate::web::resources::{fill, WebResource};
+use crate::web::routes::Access;
+use crate::web::session::flash;
+use crate::web::templates::{base_context, render};
+use crate::web::{see_other, AppState};
+
+/// `?page=N` of list pages.
+#[derive(Debug, Deserialize)]
+pub struct PageQuery {
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct Row {
+    id: String,
+    cells: Vec<String>,
+}
+
+fn base<R: WebResource>() -> String {
+    format!("/{}", R::PATH)
+}
+
+/// The list page.
+pub async fn list<R: WebResource>(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, PageError> {
+    let page = Page::new(query.page, query.per_page);
+    let paged = state.db(move |c| R::list(c, page)).await?;
+    let t = strings();
+    let rows: Vec<Row> = paged
+        .items
+        .iter()
+        .map(|item| Row {
+            id: item.id().to_string(),
+            cells: item.cells(t),
+        })
+        .collect();
+    let mut ctx = base_context(Some(&user.0), &session)?;
+    ctx.insert("title", &t.get(&format!("title.{}", R::PATH)));
+    ctx.insert("base", &base::<R>());
+    ctx.insert("columns", &R::columns().iter().map(|c| t.get(c)).collect::<Vec<_>>());
+    ctx.insert("rows", &rows);
+    ctx.insert("can_edit", &Access::Roles(R::EDIT).allows(Some(&user.0)));
+    ctx.insert("total", &paged.total);
+    ctx.insert("page", &paged.page);
+    ctx.insert("pages", &((paged.total + paged.per_page - 1) / paged.per_page).max(1));
+    Ok(render(StatusCode::OK, "list.html", &ctx)?)
+}
+
+async fn form_page<R: WebResource>(
+    state: &AppState,
+    user: &CurrentUser,
+    session: &Session,
+    id: Option<String>,
+    values: Map<String, Value>,
+    errors: Option<FieldErrors>,
+) -> Result<HttpResponse, PageError> {
+    let t = strings();
+    let creating = id.is_none();
+    let mut fields = state.db(move |c| R::form_fields(c, creating)).await?;
+    fill(&mut fields, &values, errors.as_ref(), t);
+    let mut ctx = base_context(Some(&user.0), session)?;
+    let verb = if creating { "title.new" } else { "title.edit" };
+    ctx.insert("title", &format!("{}: {}", t.get(&format!("title.{}", R::PATH)), t.get(verb).to_lowercase()));
+    ctx.insert("fields", &fields);
+    ctx.insert("back", &base::<R>());
+    match &id {
+        Some(id) => ctx.insert("action", &format!("{}/{id}", base::<R>())),
+        None => ctx.insert("action", &base::<R>()),
+    }
+    let status = if errors.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    if let Some(e) = errors.as_ref().filter(|e| e.0.iter().any(|f| !fields.iter().any(|x| x.name == f.field))) {
+        // An error on a field the form does not show still has to be visible.
+        ctx.insert("error", &e.0.iter().map(|f| t.field_error(f)).collect::<Vec<_>>().join(" "));
+    }
+    Ok(render(status, "form.html", &ctx)?)
+}
+
+fn as_map<T: Serialize>(input: &T) -> Map<String, Value> {
+    match serde_json::to_value(input) {
+        Ok(Value::Object(m)) => m,
+        _ => Map::new(),
+    }
+}
+
+/// The empty creation form.
+pub async fn new<R: WebResource>(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+) -> Result<HttpResponse, PageError> {
+    form_page::<R>(&state, &user, &session, None, as_map(&R::Input::default()), None).await
+}
+
+/// The edit form of one record.
+pub async fn edit<R: WebResource>(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let lookup = id.clone();
+    let item = state.db(move |c| R::get(c, &lookup)).await?;
+    form_page::<R>(&state, &user, &session, Some(id), as_map(&item.to_input()), None).await
+}
+
+/// Saves a creation or an edit; on invalid input shows the form again with messages.
+async fn save<R: WebResource>(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    id: Option<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let form = Form::parse(&session, &body, R::ARRAY_FIELDS)?;
+    let input: R::Input = form.decode()?;
+    let actor = user.0.login.clone();
+    let target = id.clone();
+    let result = state
+        .db(move |c| match &target {
+            Some(id) => crud::update::<R>(c, &actor, id, &input),
+            None => crud::create::<R>(c, &actor, &input),
+        })
+        .await;
+    match result {
+        Ok(_) => {
+            flash(&session, &strings().get("msg.saved"));
+            Ok(see_other(&base::<R>()))
+        }
+        Err(AppError::Service(ServiceError::Validation(errors))) => {
+            form_page::<R>(&state, &user, &session, id, form.0, Some(errors)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Creates a record from the form.
+pub async fn create<R: WebResource>(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    save::<R>(state, user, session, None, body).await
+}
+
+/// Updates a record from the form.
+pub async fn update<R: WebResource>(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    save::<R>(state, user, session, Some(path.into_inner()), body).await
+}
+
+/// Deletes a record; a refusal comes back as the list page's message.
+pub async fn delete<R: WebResource>(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    Form::parse(&session, &body, &[])?;
+    let id = path.into_inner();
+    let actor = user.0.login.clone();
+    match state.db(move |c| crud::delete::<R>(c, &actor, &id)).await {
+        Ok(()) => flash(&session, &strings().get("msg.deleted")),
+        Err(AppError::Service(ServiceError::Refused(code))) => {
+            flash(&session, &strings().get(&format!("refused.{code}")))
+        }
+        Err(e) => return Err(e.into()),
+    }
+    Ok(see_other(&base::<R>()))
+}

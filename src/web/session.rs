@@ -1,0 +1,65 @@
+//! What the session cookie holds: the user id, the CSRF token and a one-time message.
+
+use actix_session::Session;
+
+use crate::domain::account::random_secret;
+use crate::error::AppError;
+
+const USER_ID: &str = "uid";
+const CSRF: &str = "csrf";
+const FLASH: &str = "flash";
+
+fn internal(e: impl std::fmt::Display) -> AppError {
+    AppError::Internal(format!("session: {e}"))
+}
+
+/// The signed-in user's id, if any.
+pub fn user_id(session: &Session) -> Option<String> {
+    session.get::<String>(USER_ID).ok().flatten()
+}
+
+/// Starts a fresh session for `user_id` (a new cookie and a new CSRF token).
+pub fn sign_in(session: &Session, user_id: &str) -> Result<(), AppError> {
+    session.renew();
+    session.insert(USER_ID, user_id).map_err(internal)?;
+    session.insert(CSRF, random_secret(32)).map_err(internal)
+}
+
+/// Ends the session.
+pub fn sign_out(session: &Session) {
+    session.purge();
+}
+
+/// The session's CSRF token, created on first use.
+pub fn csrf_token(session: &Session) -> Result<String, AppError> {
+    if let Some(t) = session.get::<String>(CSRF).ok().flatten() {
+        return Ok(t);
+    }
+    let t = random_secret(32);
+    session.insert(CSRF, &t).map_err(internal)?;
+    Ok(t)
+}
+
+/// Refuses a form whose token is missing or differs from the session's.
+pub fn check_csrf(session: &Session, provided: Option<&str>) -> Result<(), AppError> {
+    let expected = session.get::<String>(CSRF).ok().flatten();
+    match (expected, provided) {
+        (Some(e), Some(p)) if constant_time_eq(e.as_bytes(), p.as_bytes()) => Ok(()),
+        _ => Err(AppError::Csrf),
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Leaves a message for the next page shown.
+pub fn flash(session: &Session, message: &str) {
+    // A lost flash message is harmless; the action itself already succeeded.
+    let _ = session.insert(FLASH, message);
+}
+
+/// Takes the pending message, if any.
+pub fn take_flash(session: &Session) -> Option<String> {
+    session.remove_as::<String>(FLASH).and_then(Result::ok)
+}
