@@ -1,0 +1,176 @@
+//! A real headless Chromium through ChromeDriver (W3C WebDriver): sign in,
+//! create a department, see it listed, sign out. Saves a screenshot under target/.
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use serde_json::{json, Value};
+
+use crate::helpers::{Backend, TestApp, PASSWORD};
+
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+fn find_binary(names: &[&str]) -> Option<String> {
+    names.iter().find(|p| std::path::Path::new(p).exists()).map(|p| p.to_string())
+}
+
+struct Driver {
+    child: Child,
+    base: String,
+    session: String,
+    client: awc::Client,
+}
+
+impl Driver {
+    async fn start(chromedriver: &str, chromium: &str) -> Driver {
+        let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port();
+        let child = Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let client = awc::Client::builder().timeout(Duration::from_secs(60)).finish();
+        let base = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(mut r) = client.get(format!("{base}/status")).send().await {
+                if r.json::<Value>().await.map(|v| v["value"]["ready"] == true).unwrap_or(false) {
+                    break;
+                }
+            }
+            assert!(Instant::now() < deadline, "chromedriver did not become ready");
+            actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+        }
+        let profile = std::env::temp_dir().join(format!("jobdesc-chrome-{}", uuid::Uuid::new_v4()));
+        let caps = json!({ "capabilities": { "alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": { "binary": chromium, "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--window-size=1280,900", format!("--user-data-dir={}", profile.display())
+            ]}
+        }}});
+        let mut driver = Driver {
+            child,
+            base,
+            session: String::new(),
+            client,
+        };
+        let v = driver.call("POST", "/session", Some(caps)).await;
+        driver.session = v["sessionId"].as_str().expect("session id").to_string();
+        driver
+    }
+
+    async fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let url = if path == "/session" {
+            format!("{}{path}", self.base)
+        } else {
+            format!("{}/session/{}{path}", self.base, self.session)
+        };
+        let req = self.client.request(method.parse().expect("method"), url);
+        let mut res = match body {
+            Some(b) => req.send_json(&b).await,
+            None => req.send().await,
+        }
+        .expect("webdriver answers");
+        let v: Value = res.json().limit(32 << 20).await.expect("webdriver JSON");
+        assert!(v["value"]["error"].is_null(), "webdriver {method} {path}: {v}");
+        v["value"].clone()
+    }
+
+    async fn goto(&self, url: &str) {
+        self.call("POST", "/url", Some(json!({ "url": url }))).await;
+    }
+
+    async fn find(&self, css: &str) -> String {
+        let v = self.call("POST", "/element", Some(json!({ "using": "css selector", "value": css }))).await;
+        v[ELEMENT].as_str().expect("element id").to_string()
+    }
+
+    async fn type_into(&self, css: &str, text: &str) {
+        let el = self.find(css).await;
+        self.call("POST", &format!("/element/{el}/value"), Some(json!({ "text": text }))).await;
+    }
+
+    async fn click(&self, css: &str) {
+        let el = self.find(css).await;
+        self.call("POST", &format!("/element/{el}/click"), Some(json!({}))).await;
+    }
+
+    async fn source(&self) -> String {
+        self.call("GET", "/source", None).await.as_str().unwrap_or_default().to_string()
+    }
+
+    /// Polls the page until it contains `text` (a click does not wait for the next page).
+    async fn wait_for(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let page = self.source().await;
+            if page.contains(text) {
+                return page;
+            }
+            assert!(Instant::now() < deadline, "page never showed {text:?}: {page}");
+            actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn url(&self) -> String {
+        self.call("GET", "/url", None).await.as_str().unwrap_or_default().to_string()
+    }
+
+    async fn screenshot(&self, path: &std::path::Path) {
+        let b64 = self.call("GET", "/screenshot", None).await;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(b64.as_str().unwrap_or_default())
+            .expect("PNG in base64");
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("target dir");
+        std::fs::write(path, png).expect("write screenshot");
+    }
+
+    async fn quit(mut self) {
+        let _ = self.client.delete(format!("{}/session/{}", self.base, self.session)).send().await;
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[actix_web::test]
+async fn sign_in_create_a_department_see_it_listed_sign_out() {
+    let chromedriver = find_binary(&["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]);
+    let chromium = find_binary(&["/usr/bin/chromium", "/usr/bin/chromium-browser"]);
+    let (Some(chromedriver), Some(chromium)) = (chromedriver, chromium) else {
+        assert!(std::env::var("CI").is_err(), "CI must run the browser test: install chromium and chromium-driver");
+        eprintln!("note: chromium/chromedriver not installed; browser test skipped");
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite app");
+    app.user("kadry", "hr");
+    let d = Driver::start(&chromedriver, &chromium).await;
+
+    d.goto(&format!("{}/", app.base)).await;
+    assert!(d.url().await.ends_with("/login"), "signed-out users land on the login page");
+    d.type_into("#login", "kadry").await;
+    d.type_into("#password", PASSWORD).await;
+    d.click("form.narrow button[type=submit]").await;
+    d.wait_for("Вы вошли как").await;
+
+    d.goto(&format!("{}/departments", app.base)).await;
+    d.click("#add").await;
+    d.type_into("#f-name", "Отдел охраны труда").await;
+    d.click("#save").await;
+    let page = d.wait_for("Сохранено.").await;
+    assert!(d.url().await.ends_with("/departments"));
+    assert!(page.contains("Отдел охраны труда"), "the new department is listed");
+    let target = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots/departments.png");
+    d.screenshot(&target).await;
+
+    d.click("#logout").await;
+    d.wait_for("Вход в систему").await;
+    assert!(d.url().await.ends_with("/login"), "signed out");
+    d.goto(&format!("{}/departments", app.base)).await;
+    assert!(d.url().await.ends_with("/login"), "the session is gone");
+    d.quit().await;
+}

@@ -1,0 +1,147 @@
+//! The `jobdesc` binary: first start, demo data, accounts, log verification, errors.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use crate::helpers::{Backend, TestApp, Web};
+
+fn jobdesc(args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_jobdesc"));
+    cmd.args(args).env("JOBDESC_LOG_LEVEL", "warn").env_remove("JOBDESC_DATABASE_URL");
+    cmd
+}
+
+fn run(args: &[&str]) -> Output {
+    jobdesc(args).stdin(Stdio::null()).output().expect("binary runs")
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+/// Starts `serve`, returns the process, what it printed up to "listening", and its URL.
+fn serve(args: &[&str]) -> (Child, String, String) {
+    let mut child = jobdesc(args).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("serve starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut printed = String::new();
+    loop {
+        let line = rx.recv_timeout(Duration::from_secs(60)).expect("serve prints its URL within a minute");
+        printed.push_str(&line);
+        printed.push('\n');
+        if let Some(url) = line.strip_prefix("jobdesc is listening on ") {
+            return (child, printed, url.trim_end_matches('/').to_string());
+        }
+    }
+}
+
+fn stop(mut child: Child) {
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[actix_web::test]
+async fn first_start_creates_only_an_admin_and_prints_its_password_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().to_str().expect("path");
+    let (child, printed, url) = serve(&["--data-dir", data, "--bind", "127.0.0.1:0"]);
+    stop(child);
+    let password = printed
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("login: admin   password: "))
+        .unwrap_or_else(|| panic!("admin password printed: {printed}"))
+        .to_string();
+    assert!(!printed.contains("Demo"), "no demo data without --demo");
+    assert!(dir.path().join("secret.key").exists(), "secret key generated into the data directory");
+
+    let (child, printed, url2) = serve(&["--data-dir", data, "--bind", "127.0.0.1:0"]);
+    assert!(!printed.contains("password"), "the password is shown only once: {printed}");
+    let mut web = Web::new(&url2);
+    let (status, _) = web.login("admin", &password).await;
+    assert_eq!(status, awc::http::StatusCode::SEE_OTHER, "the printed password works");
+    let employees = web.get("/api/v1/employees").await;
+    assert_eq!(employees.status, awc::http::StatusCode::UNAUTHORIZED, "pages' cookies do not open the API");
+    stop(child);
+    assert_ne!(url, "");
+}
+
+#[actix_web::test]
+async fn serve_demo_loads_the_demo_organisation_and_prints_logins() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().to_str().expect("path");
+    let (child, printed, url) = serve(&["--data-dir", data, "--bind", "127.0.0.1:0", "serve", "--demo"]);
+    for login in ["admin", "hr", "head", "lawyer", "director", "employee"] {
+        assert!(printed.lines().any(|l| l.trim_start().starts_with(login)), "{login} listed: {printed}");
+    }
+    assert!(!printed.contains("First start"), "demo accounts replace the generated admin");
+    let mut web = Web::new(&url);
+    let (status, _) = web.login("hr", jobdesc::services::demo::DEMO_PASSWORD).await;
+    assert_eq!(status, awc::http::StatusCode::SEE_OTHER);
+    let employees = web.get("/employees?per_page=100").await;
+    assert!(employees.body.contains("Всего: 40"), "{}", employees.body);
+    stop(child);
+}
+
+async fn demo_user_and_verify_log_commands(app: TestApp) {
+    let url = app.settings.database_url.expose().to_string();
+    let db = ["--database-url", url.as_str()];
+    let with = |rest: &[&str]| run(&[&db[..], rest].concat());
+
+    let o = with(&["demo"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("40 employees"));
+    let o = with(&["demo"]);
+    assert!(!o.status.success(), "a second demo load is refused");
+    assert!(text(&o).contains("уже содержит данные"), "{}", text(&o));
+
+    let o = with(&["user", "add", "auditor", "--role", "hr", "--role", "agreer"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("password: "));
+    let o = with(&["user", "add", "auditor", "--role", "hr"]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("login: Такое значение уже используется"), "{}", text(&o));
+    let o = with(&["user", "add", "someone", "--role", "king"]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("roles"), "{}", text(&o));
+    let o = with(&["user", "token", "auditor"]);
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).trim().starts_with("jd_"));
+
+    let o = with(&["verify-log"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("intact"));
+    match app.backend {
+        Backend::Sqlite => app.sql("DROP TRIGGER change_log_no_update"),
+        Backend::Postgres => app.sql("ALTER TABLE change_log DISABLE TRIGGER change_log_no_change"),
+    }
+    app.sql("UPDATE change_log SET actor = 'someone else' WHERE seq = 5");
+    let o = with(&["verify-log"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("broken at entry 5"), "{}", text(&o));
+}
+
+crate::on_both_backends!(demo_user_and_verify_log_commands);
+
+#[test]
+fn help_explains_every_command_and_bad_settings_fail_clearly() {
+    let o = run(&["--help"]);
+    let help = text(&o);
+    for cmd in ["serve", "migrate", "user", "demo", "verify-log"] {
+        assert!(help.contains(cmd), "{cmd} in --help");
+    }
+    let o = jobdesc(&["migrate"]).env("JOBDESC_POOL_SIZE", "lots").output().expect("runs");
+    assert!(!o.status.success());
+    assert!(text(&o).contains("JOBDESC_POOL_SIZE"), "{}", text(&o));
+    let o = run(&["--database-url", "postgres://nobody@127.0.0.1:1/none", "migrate"]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("cannot connect"), "{}", text(&o));
+}

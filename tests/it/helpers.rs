@@ -1,0 +1,408 @@
+//! Test harness: the app on port 0 with a fresh database, and HTTP clients.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use actix_web::dev::ServerHandle;
+use awc::http::{header, Method, StatusCode};
+use diesel::connection::SimpleConnection;
+use diesel::Connection;
+use jobdesc::config::{Layer, Secret, Settings};
+use jobdesc::db::{DbConn, Pool};
+use jobdesc::domain::account::{User, UserInput};
+use jobdesc::services::{auth, crud};
+use jobdesc::startup::{open_database, Application};
+use serde_json::Value;
+
+/// Password of every account the tests create.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The PostgreSQL server URL for tests, if configured.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("JOBDESC_TEST_POSTGRES_URL").ok().filter(|s| !s.is_empty())
+}
+
+fn say_once(flag: &'static std::sync::Once, line: &str) {
+    flag.call_once(|| {
+        // Written past the test harness's capture so it is seen once per run.
+        let _ = writeln!(std::io::stderr(), "{line}");
+    });
+}
+
+/// Says once that PostgreSQL tests are skipped; in CI a missing URL is a failure.
+fn postgres_missing() {
+    assert!(
+        std::env::var("CI").is_err(),
+        "CI is set but JOBDESC_TEST_POSTGRES_URL is not: the PostgreSQL suite must run in CI"
+    );
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    say_once(&ONCE, "note: JOBDESC_TEST_POSTGRES_URL is not set; PostgreSQL tests were skipped");
+}
+
+/// A fresh PostgreSQL database, dropped when the test ends.
+struct PgDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl PgDatabase {
+    fn create(admin_url: &str) -> (PgDatabase, String) {
+        let name = format!("jobdesc_test_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = diesel::PgConnection::establish(admin_url)
+            .unwrap_or_else(|e| panic!("JOBDESC_TEST_POSTGRES_URL is set but PostgreSQL is unreachable: {e}"));
+        conn.batch_execute(&format!("CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8'"))
+            .expect("create test database");
+        let base = admin_url.rsplit_once('/').map_or(admin_url, |(b, _)| b);
+        let url = format!("{base}/{name}");
+        (
+            PgDatabase {
+                admin_url: admin_url.to_string(),
+                name,
+            },
+            url,
+        )
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        if let Ok(mut conn) = diesel::PgConnection::establish(&self.admin_url) {
+            let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+        }
+    }
+}
+
+/// The application under test.
+pub struct TestApp {
+    pub base: String,
+    pub pool: Pool,
+    pub backend: Backend,
+    pub settings: Settings,
+    handle: ServerHandle,
+    _dir: tempfile::TempDir,
+    _pg: Option<PgDatabase>,
+}
+
+impl TestApp {
+    /// Starts the app on a fresh database; `None` when the backend is not configured here.
+    pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (url, pg) = match backend {
+            Backend::Sqlite => (format!("sqlite://{}", dir.path().join("test.db").display()), None),
+            Backend::Postgres => {
+                let Some(admin) = postgres_url() else {
+                    postgres_missing();
+                    return None;
+                };
+                let (db, url) = PgDatabase::create(&admin);
+                (url, Some(db))
+            }
+        };
+        let flags = Layer {
+            database_url: Some(Secret::new(url)),
+            data_dir: Some(dir.path().to_path_buf()),
+            bind: Some("127.0.0.1:0".into()),
+            secret_key: Some(Secret::new("test-secret-key-that-is-long-enough-0123456789")),
+            pool_size: Some(4),
+            workers: Some(1),
+            ..Layer::default()
+        };
+        let (settings, _) = jobdesc::config::load(None, &[], flags).expect("settings");
+        let pool = open_database(&settings).expect("database opens and migrates");
+        let app = Application::build(settings.clone(), pool.clone()).expect("app builds");
+        let base = format!("http://127.0.0.1:{}", app.port());
+        let handle = app.handle();
+        actix_web::rt::spawn(app.run_until_stopped());
+        Some(TestApp {
+            base,
+            pool,
+            backend,
+            settings,
+            handle,
+            _dir: dir,
+            _pg: pg,
+        })
+    }
+
+    /// A pooled connection for direct checks.
+    pub fn conn(&self) -> jobdesc::db::PooledConn {
+        self.pool.get().expect("connection")
+    }
+
+    /// Creates an account with [`PASSWORD`] and the given roles (space separated).
+    pub fn user(&self, login: &str, roles: &str) -> User {
+        let input = UserInput {
+            login: login.into(),
+            password: Some(PASSWORD.into()),
+            roles: roles.split_whitespace().map(str::to_string).collect(),
+            employee_id: None,
+        };
+        crud::create::<User>(&mut self.conn(), "test", &input).expect("create user")
+    }
+
+    /// An API client authenticated as a new user with `roles`.
+    pub fn api_as(&self, login: &str, roles: &str) -> Api {
+        let user = self.user(login, roles);
+        let token = auth::issue_token(&mut self.conn(), &user, "test").expect("token");
+        Api::new(&self.base, Some(token))
+    }
+
+    /// A browser-like client signed in as a new user with `roles`.
+    pub async fn web_as(&self, login: &str, roles: &str) -> Web {
+        self.user(login, roles);
+        let mut web = Web::new(&self.base);
+        let (status, _) = web.login(login, PASSWORD).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "login as {login}");
+        web
+    }
+
+    /// Number of change-log entries.
+    pub fn log_len(&self) -> i64 {
+        use diesel::prelude::*;
+        use jobdesc::db::schema::change_log::dsl::*;
+        change_log.count().get_result(&mut *self.conn()).expect("count")
+    }
+
+    /// Runs raw SQL (for tampering tests).
+    pub fn sql(&self, sql: &str) {
+        let mut c = self.conn();
+        let c: &mut DbConn = &mut c;
+        c.batch_execute(sql).expect("sql");
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Stop accepting; the runtime ends with the test.
+        drop(self.handle.stop(false));
+    }
+}
+
+fn client() -> awc::Client {
+    awc::Client::builder()
+        .disable_redirects()
+        .timeout(std::time::Duration::from_secs(60))
+        .finish()
+}
+
+/// A JSON API client.
+pub struct Api {
+    base: String,
+    token: Option<String>,
+    client: awc::Client,
+}
+
+/// Status, headers and body of an answer.
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: awc::http::header::HeaderMap,
+    pub body: String,
+}
+
+impl Answer {
+    /// The body as JSON (panics with the body when it is not JSON).
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|_| panic!("not JSON ({}): {}", self.status, self.body))
+    }
+
+    /// A header value.
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+    }
+}
+
+impl Api {
+    /// A client with an optional bearer token.
+    pub fn new(base: &str, token: Option<String>) -> Api {
+        Api {
+            base: base.to_string(),
+            token,
+            client: client(),
+        }
+    }
+
+    /// Sends a request with an optional JSON body.
+    pub async fn send(&self, method: Method, path: &str, body: Option<&Value>) -> Answer {
+        let mut req = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(t) = &self.token {
+            req = req.insert_header((header::AUTHORIZATION, format!("Bearer {t}")));
+        }
+        let res = match body {
+            Some(b) => req.send_json(b).await,
+            None => req.send().await,
+        };
+        read(res.expect("request sent")).await
+    }
+
+    /// Sends a raw body with a content type.
+    pub async fn raw(&self, method: Method, path: &str, content_type: &str, body: &str) -> Answer {
+        let mut req = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .insert_header((header::CONTENT_TYPE, content_type));
+        if let Some(t) = &self.token {
+            req = req.insert_header((header::AUTHORIZATION, format!("Bearer {t}")));
+        }
+        read(req.send_body(body.to_string()).await.expect("request sent")).await
+    }
+
+    pub async fn get(&self, path: &str) -> Answer {
+        self.send(Method::GET, path, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Answer {
+        self.send(Method::POST, path, Some(&body)).await
+    }
+
+    pub async fn put(&self, path: &str, body: Value) -> Answer {
+        self.send(Method::PUT, path, Some(&body)).await
+    }
+
+    pub async fn delete(&self, path: &str) -> Answer {
+        self.send(Method::DELETE, path, None).await
+    }
+}
+
+async fn read<S>(mut res: awc::ClientResponse<S>) -> Answer
+where
+    S: futures_util::Stream<Item = Result<actix_web::web::Bytes, awc::error::PayloadError>> + Unpin,
+{
+    let body = res.body().limit(16 << 20).await.expect("body");
+    Answer {
+        status: res.status(),
+        headers: res.headers().clone(),
+        body: String::from_utf8_lossy(&body).into_owned(),
+    }
+}
+
+/// A browser-like client: keeps cookies and the page's CSRF token, does not follow redirects.
+pub struct Web {
+    base: String,
+    client: awc::Client,
+    cookies: BTreeMap<String, String>,
+    pub csrf: Option<String>,
+    /// Every Set-Cookie header seen, for checking cookie attributes.
+    pub set_cookies: Vec<String>,
+}
+
+impl Web {
+    pub fn new(base: &str) -> Web {
+        Web {
+            base: base.to_string(),
+            client: client(),
+            cookies: BTreeMap::new(),
+            csrf: None,
+            set_cookies: Vec::new(),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+    }
+
+    fn absorb(&mut self, a: &Answer) {
+        for v in a.headers.get_all(header::SET_COOKIE) {
+            let Ok(s) = v.to_str() else { continue };
+            self.set_cookies.push(s.to_string());
+            let pair = s.split(';').next().unwrap_or_default();
+            if let Some((k, v)) = pair.split_once('=') {
+                if v.is_empty() || s.to_ascii_lowercase().contains("max-age=0") {
+                    self.cookies.remove(k);
+                } else {
+                    self.cookies.insert(k.to_string(), v.to_string());
+                }
+            }
+        }
+        if let Some(token) = meta_csrf(&a.body) {
+            self.csrf = Some(token);
+        }
+    }
+
+    /// GET a page.
+    pub async fn get(&mut self, path: &str) -> Answer {
+        let res = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .insert_header((header::COOKIE, self.cookie_header()))
+            .send()
+            .await
+            .expect("request sent");
+        let a = read(res).await;
+        self.absorb(&a);
+        a
+    }
+
+    /// POST a form, adding the CSRF token unless `fields` has one.
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Answer {
+        let mut form: Vec<(String, String)> = fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        if !fields.iter().any(|(k, _)| *k == "csrf_token") {
+            if self.csrf.is_none() {
+                self.get("/login").await;
+            }
+            form.push(("csrf_token".into(), self.csrf.clone().unwrap_or_default()));
+        }
+        self.post_raw(path, &form).await
+    }
+
+    /// POST exactly these fields (no token added).
+    pub async fn post_raw(&mut self, path: &str, form: &[(String, String)]) -> Answer {
+        let res = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .insert_header((header::COOKIE, self.cookie_header()))
+            .send_form(&form)
+            .await
+            .expect("request sent");
+        let a = read(res).await;
+        self.absorb(&a);
+        a
+    }
+
+    /// Signs in through the login form.
+    pub async fn login(&mut self, login: &str, password: &str) -> (StatusCode, Answer) {
+        self.get("/login").await;
+        let a = self.post("/login", &[("login", login), ("password", password), ("next", "/")]).await;
+        // The session was renewed: fetch the new CSRF token.
+        if a.status == StatusCode::SEE_OTHER {
+            self.get("/").await;
+        }
+        (a.status, a)
+    }
+}
+
+fn meta_csrf(body: &str) -> Option<String> {
+    let marker = "name=\"csrf-token\" content=\"";
+    let start = body.find(marker)? + marker.len();
+    let end = body[start..].find('"')? + start;
+    Some(body[start..end].to_string()).filter(|s| !s.is_empty())
+}
+
+/// Runs an async test body on SQLite and, when configured, on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[actix_web::test]
+                async fn sqlite() {
+                    if let Some(app) = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Sqlite).await {
+                        super::$name(app).await;
+                    }
+                }
+                #[actix_web::test]
+                async fn postgres() {
+                    if let Some(app) = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Postgres).await {
+                        super::$name(app).await;
+                    }
+                }
+            }
+        )*
+    };
+}

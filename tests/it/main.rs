@@ -1,0 +1,14 @@
+//! Integration tests: the real server on port 0, a fresh database per test,
+//! every test on SQLite and (with JOBDESC_TEST_POSTGRES_URL) on PostgreSQL.
+
+mod helpers;
+
+mod api_errors;
+mod browser;
+mod change_log;
+mod cli;
+mod organization;
+mod pages;
+mod permissions;
+mod resources_api;
+mod sessions;

@@ -1,0 +1,145 @@
+//! Every registered route, called as every role: allowed where the table says, refused elsewhere.
+//!
+//! The expected table is written out here, independently of the code; a route
+//! registered without a line here fails the test.
+
+use std::collections::BTreeSet;
+
+use awc::http::{Method, StatusCode};
+use jobdesc::services::auth;
+use serde_json::json;
+
+use crate::helpers::{Api, TestApp, Web, PASSWORD};
+
+const STRUCTURE: [&str; 4] = ["departments", "positions", "employees", "assignments"];
+
+/// (method, path, who): "public", "*" (any signed-in user) or role names.
+fn expected() -> Vec<(String, String, String)> {
+    let mut t: Vec<(String, String, String)> = [
+        ("GET", "/login", "public"),
+        ("POST", "/login", "public"),
+        ("POST", "/logout", "*"),
+        ("GET", "/healthz", "public"),
+        ("GET", "/static/style.css", "public"),
+        ("GET", "/", "*"),
+        ("GET", "/organization", "admin hr"),
+        ("POST", "/organization", "admin hr"),
+        ("GET", "/log", "admin hr"),
+        ("POST", "/api/v1/auth/token", "public"),
+        ("DELETE", "/api/v1/auth/token", "*"),
+        ("GET", "/api/v1/me", "*"),
+        ("GET", "/api/v1/openapi.json", "*"),
+        ("GET", "/api/v1/organization", "admin hr agreer approver"),
+        ("PUT", "/api/v1/organization", "admin hr"),
+        ("GET", "/api/v1/log", "admin hr"),
+        ("GET", "/api/v1/log/verify", "admin hr"),
+    ]
+    .iter()
+    .map(|(m, p, w)| (m.to_string(), p.to_string(), w.to_string()))
+    .collect();
+    let resources = STRUCTURE
+        .iter()
+        .map(|r| (*r, "admin hr agreer approver", "admin hr"))
+        .chain([("users", "admin", "admin")]);
+    for (r, view, edit) in resources {
+        for (m, p, w) in [
+            ("GET", format!("/{r}"), view),
+            ("GET", format!("/{r}/new"), edit),
+            ("POST", format!("/{r}"), edit),
+            ("GET", format!("/{r}/{{id}}"), edit),
+            ("POST", format!("/{r}/{{id}}"), edit),
+            ("POST", format!("/{r}/{{id}}/delete"), edit),
+            ("GET", format!("/api/v1/{r}"), view),
+            ("POST", format!("/api/v1/{r}"), edit),
+            ("GET", format!("/api/v1/{r}/{{id}}"), view),
+            ("PUT", format!("/api/v1/{r}/{{id}}"), edit),
+            ("DELETE", format!("/api/v1/{r}/{{id}}"), edit),
+        ] {
+            t.push((m.to_string(), p, w.to_string()));
+        }
+    }
+    t
+}
+
+#[test]
+fn every_registered_route_has_a_rule_in_this_table() {
+    let registered: BTreeSet<(String, String)> = jobdesc::web::routes::table()
+        .iter()
+        .map(|r| (r.method.to_string(), r.path.clone()))
+        .collect();
+    let expected: BTreeSet<(String, String)> = expected().into_iter().map(|(m, p, _)| (m, p)).collect();
+    let missing: Vec<_> = registered.difference(&expected).collect();
+    let stale: Vec<_> = expected.difference(&registered).collect();
+    assert!(missing.is_empty(), "routes without a permission rule in this test: {missing:?}");
+    assert!(stale.is_empty(), "rules for routes that are not registered: {stale:?}");
+}
+
+const ROLES: [&str; 6] = ["anonymous", "admin", "hr", "agreer", "approver", "employee"];
+
+fn allowed(who: &str, role: &str) -> bool {
+    match who {
+        "public" => true,
+        "*" => role != "anonymous",
+        list => list.split_whitespace().any(|r| r == role),
+    }
+}
+
+async fn signed_in(app: &TestApp, role: &str) -> Web {
+    let mut web = Web::new(&app.base);
+    if role != "anonymous" {
+        let (status, _) = web.login(role, PASSWORD).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+    } else {
+        web.get("/login").await;
+    }
+    web
+}
+
+async fn every_route_as_every_role(app: TestApp) {
+    let users: Vec<_> = ROLES[1..].iter().map(|r| app.user(r, r)).collect();
+    let fake_id = uuid::Uuid::new_v4().to_string();
+    let mut failures = Vec::new();
+    for role in ROLES {
+        let mut web = signed_in(&app, role).await;
+        for (method, path, who) in expected() {
+            let url = path.replace("{id}", &fake_id);
+            let is_api = path.starts_with("/api/");
+            let a = if is_api {
+                let token = users
+                    .iter()
+                    .find(|u| u.login == role)
+                    .map(|u| auth::issue_token(&mut app.conn(), u, "perm").expect("token"));
+                let api = Api::new(&app.base, token);
+                let m = Method::from_bytes(method.as_bytes()).expect("method");
+                let body = (m == Method::POST || m == Method::PUT).then(|| json!({}));
+                api.send(m, &url, body.as_ref()).await
+            } else if method == "GET" {
+                web.get(&url).await
+            } else {
+                web.post(&url, &[]).await
+            };
+            let to_login = a.status == StatusCode::SEE_OTHER && a.header("location").as_deref() == Some("/login");
+            let ok = if allowed(&who, role) {
+                a.status != StatusCode::FORBIDDEN
+                    && (who == "public" || (a.status != StatusCode::UNAUTHORIZED && !(to_login && url != "/logout")))
+            } else if role == "anonymous" {
+                if is_api {
+                    a.status == StatusCode::UNAUTHORIZED
+                } else {
+                    to_login
+                }
+            } else {
+                a.status == StatusCode::FORBIDDEN
+            };
+            if !ok {
+                failures.push(format!("{role:>9} {method} {path} -> {} (rule: {who})", a.status));
+            }
+            if url == "/logout" && role != "anonymous" {
+                web = signed_in(&app, role).await;
+            }
+        }
+    }
+    assert!(failures.is_empty(), "permission matrix violations:\n{}", failures.join("\n"));
+}
+
+crate::on_both_backends!(every_route_as_every_role);
