@@ -76,9 +76,7 @@ pub enum UserCommand {
         password_stdin: bool,
     },
     /// Set a new password for an existing login (read from standard input).
-    Password {
-        login: String,
-    },
+    Password { login: String },
     /// Issue an API bearer token for a login and print it.
     Token {
         login: String,
@@ -140,7 +138,8 @@ impl Cli {
 }
 
 fn conn(pool: &Pool) -> Result<crate::db::PooledConn, CliError> {
-    pool.get().map_err(|e| CliError::Message(format!("database: {e}")))
+    pool.get()
+        .map_err(|e| CliError::Message(format!("database: {e}")))
 }
 
 fn read_stdin_password() -> Result<String, CliError> {
@@ -150,8 +149,14 @@ fn read_stdin_password() -> Result<String, CliError> {
 }
 
 fn print_demo(summary: &demo::DemoSummary, url: &str) {
-    println!("Demo organisation loaded: {} departments, {} positions, {} employees.", summary.departments, summary.positions, summary.employees);
-    println!("Open {url} and sign in with any of these logins (password: {}):", demo::DEMO_PASSWORD);
+    println!(
+        "Demo organisation loaded: {} departments, {} positions, {} employees.",
+        summary.departments, summary.positions, summary.employees
+    );
+    println!(
+        "Open {url} and sign in with any of these logins (password: {}):",
+        demo::DEMO_PASSWORD
+    );
     for (login, roles) in &summary.logins {
         println!("  {login:<10} {}", roles.join(", "));
     }
@@ -162,8 +167,15 @@ pub async fn serve(mut settings: Settings, load_demo: bool) -> Result<(), CliErr
     settings.ensure_secret_key()?;
     let pool = open_database(&settings)?;
     let app = Application::build(settings.clone(), pool.clone())?;
-    let host = settings.bind.rsplit_once(':').map_or("127.0.0.1", |(h, _)| h);
-    let host = if host == "0.0.0.0" || host.is_empty() { "127.0.0.1" } else { host };
+    let host = settings
+        .bind
+        .rsplit_once(':')
+        .map_or("127.0.0.1", |(h, _)| h);
+    let host = if host == "0.0.0.0" || host.is_empty() {
+        "127.0.0.1"
+    } else {
+        host
+    };
     let url = format!("http://{host}:{}/", app.port());
     let mut c = conn(&pool)?;
     if load_demo {
@@ -206,7 +218,10 @@ pub fn run_offline(settings: Settings, command: Command) -> Result<(), CliError>
                 println!("Change log intact: {n} entries verified.");
                 Ok(())
             }
-            Err(b) => Err(CliError::Message(format!("change log broken at entry {}: {}", b.seq, b.reason))),
+            Err(b) => Err(CliError::Message(format!(
+                "change log broken at entry {}: {}",
+                b.seq, b.reason
+            ))),
         },
         Command::User { action } => user_command(&mut c, action),
     }
@@ -245,7 +260,8 @@ fn user_command(c: &mut crate::db::DbConn, action: UserCommand) -> Result<(), Cl
             Ok(())
         }
         UserCommand::Token { login, name } => {
-            let (user, _) = users::by_login(c, &login)?.ok_or_else(|| CliError::Message(format!("no user {login}")))?;
+            let (user, _) = users::by_login(c, &login)?
+                .ok_or_else(|| CliError::Message(format!("no user {login}")))?;
             println!("{}", auth::issue_token(c, &user, &name)?);
             Ok(())
         }

@@ -73,17 +73,15 @@ impl AppError {
         match self {
             AppError::Service(ServiceError::Validation(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Service(ServiceError::NotFound) | AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Service(ServiceError::Refused("bad_credentials")) | AppError::Unauthorized => {
-                StatusCode::UNAUTHORIZED
-            }
+            AppError::Service(ServiceError::Refused("bad_credentials"))
+            | AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Service(ServiceError::Refused(_)) => StatusCode::CONFLICT,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::Service(ServiceError::Db(_) | ServiceError::Internal(_)) | AppError::Internal(_) => {
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
+            AppError::Service(ServiceError::Db(_) | ServiceError::Internal(_))
+            | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -104,22 +102,44 @@ impl AppError {
                     })
                     .collect(),
             ),
-            AppError::Service(ServiceError::NotFound) | AppError::NotFound => ("problem.not_found", None, None, vec![]),
+            AppError::Service(ServiceError::NotFound) | AppError::NotFound => {
+                ("problem.not_found", None, None, vec![])
+            }
             AppError::Service(ServiceError::Refused(code)) => (
-                if *code == "bad_credentials" { "problem.unauthorized" } else { "problem.conflict" },
+                if *code == "bad_credentials" {
+                    "problem.unauthorized"
+                } else {
+                    "problem.conflict"
+                },
                 Some(t.get(&format!("refused.{code}"))),
                 Some(code.to_string()),
                 vec![],
             ),
             AppError::Unauthorized => ("problem.unauthorized", None, None, vec![]),
             AppError::Forbidden => ("problem.forbidden", None, None, vec![]),
-            AppError::Csrf => ("problem.forbidden", Some(t.get("problem.csrf")), Some("csrf".into()), vec![]),
+            AppError::Csrf => (
+                "problem.forbidden",
+                Some(t.get("problem.csrf")),
+                Some("csrf".into()),
+                vec![],
+            ),
             AppError::BadRequest(d) => ("problem.bad_request", Some(d.clone()), None, vec![]),
-            AppError::UnsupportedMediaType(d) => ("problem.unsupported_media_type", Some(d.clone()), None, vec![]),
+            AppError::UnsupportedMediaType(d) => (
+                "problem.unsupported_media_type",
+                Some(d.clone()),
+                None,
+                vec![],
+            ),
             AppError::PayloadTooLarge => ("problem.payload_too_large", None, None, vec![]),
-            AppError::Service(ServiceError::Db(_) | ServiceError::Internal(_)) | AppError::Internal(_) => {
+            AppError::Service(ServiceError::Db(_) | ServiceError::Internal(_))
+            | AppError::Internal(_) => {
                 tracing::error!(error = %self, "request failed");
-                ("problem.internal", Some(t.get("problem.internal")), None, vec![])
+                (
+                    "problem.internal",
+                    Some(t.get("problem.internal")),
+                    None,
+                    vec![],
+                )
             }
         };
         Problem {
@@ -177,7 +197,9 @@ impl ResponseError for PageError {
 
     fn error_response(&self) -> HttpResponse {
         if matches!(self.0, AppError::Unauthorized) {
-            return HttpResponse::SeeOther().insert_header((header::LOCATION, "/login")).finish();
+            return HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, "/login"))
+                .finish();
         }
         crate::web::templates::error_page(self.0.status(), &self.0.problem())
     }

@@ -48,8 +48,8 @@ pub fn establish(url: &str) -> Result<DbConn, DbError> {
             .map_err(|e| DbError::Connect(e.to_string())),
         Backend::Sqlite => {
             let path = url.strip_prefix("sqlite://").unwrap_or(url);
-            let mut conn = SqliteConnection::establish(path)
-                .map_err(|e| DbError::Connect(e.to_string()))?;
+            let mut conn =
+                SqliteConnection::establish(path).map_err(|e| DbError::Connect(e.to_string()))?;
             conn.batch_execute(
                 "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
                  PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;",

@@ -1,6 +1,8 @@
 //! User accounts, roles, and the password and token primitives they use.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
@@ -9,7 +11,19 @@ use sha2::{Digest, Sha256};
 use super::validation::{clean_opt, FieldErrors};
 
 /// What a user may do; a user holds one or more.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Admin,
@@ -21,7 +35,13 @@ pub enum Role {
 
 impl Role {
     /// Every role in display order.
-    pub const ALL: [Role; 5] = [Role::Admin, Role::Hr, Role::Agreer, Role::Approver, Role::Employee];
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::Hr,
+        Role::Agreer,
+        Role::Approver,
+        Role::Employee,
+    ];
 
     /// Stored code.
     pub fn as_str(self) -> &'static str {
@@ -49,7 +69,11 @@ impl Role {
 
     /// Stores a list as comma-separated codes.
     pub fn join(roles: &[Role]) -> String {
-        roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",")
+        roles
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
     }
 }
 
@@ -104,7 +128,9 @@ impl UserInput {
         if login.is_empty() {
             e.add("login", "required");
         } else if login.len() > 64
-            || !login.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+            || !login
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
         {
             e.add("login", "invalid_login");
         }
@@ -140,13 +166,19 @@ impl UserInput {
 /// Argon2id hash in PHC format with a fresh salt.
 pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
     let salt = SaltString::generate(&mut OsRng);
-    Ok(Argon2::default().hash_password(password.as_bytes(), &salt)?.to_string())
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)?
+        .to_string())
 }
 
 /// True when `password` matches the stored PHC hash; a malformed hash never matches.
 pub fn verify_password(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -162,7 +194,9 @@ pub fn generate_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzACDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut buf = [0u8; 16];
     rand::rngs::OsRng.fill_bytes(&mut buf);
-    buf.iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect()
+    buf.iter()
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect()
 }
 
 /// Tokens are stored as SHA-256: they are long random values, so a slow hash adds nothing.
@@ -208,7 +242,12 @@ mod tests {
         let codes: Vec<_> = e.0.iter().map(|f| f.code.as_str()).collect();
         assert_eq!(codes, ["invalid_login", "password_short", "unknown_role"]);
 
-        let e = UserInput { login: "a".into(), ..Default::default() }.clean(false).unwrap_err();
+        let e = UserInput {
+            login: "a".into(),
+            ..Default::default()
+        }
+        .clean(false)
+        .unwrap_err();
         assert_eq!(e.0[0].field, "roles");
     }
 

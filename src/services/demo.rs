@@ -97,7 +97,8 @@ pub fn load(conn: &mut DbConn) -> Result<DemoSummary, ServiceError> {
     if !is_empty(conn)? {
         return Err(ServiceError::Refused("database_not_empty"));
     }
-    let demo: Demo = serde_json::from_str(DEMO_JSON).map_err(|e| ServiceError::Internal(format!("demo.json: {e}")))?;
+    let demo: Demo = serde_json::from_str(DEMO_JSON)
+        .map_err(|e| ServiceError::Internal(format!("demo.json: {e}")))?;
     let actor = "demo";
     conn.transaction(|conn| {
         organization::save(conn, actor, &demo.organization)?;
@@ -107,7 +108,10 @@ pub fn load(conn: &mut DbConn) -> Result<DemoSummary, ServiceError> {
                 name: d.name.clone(),
                 parent_id: d.parent.as_deref().map(|p| key(&depts, p)).transpose()?,
             };
-            depts.insert(d.key.clone(), crud::create::<Department>(conn, actor, &input)?.id);
+            depts.insert(
+                d.key.clone(),
+                crud::create::<Department>(conn, actor, &input)?.id,
+            );
         }
         // Positions refer to their chiefs, so create them first without the link.
         let mut positions = HashMap::new();
@@ -119,7 +123,10 @@ pub fn load(conn: &mut DbConn) -> Result<DemoSummary, ServiceError> {
                 department_id: key(&depts, &p.department)?,
                 reports_to_id: None,
             };
-            positions.insert(p.key.clone(), crud::create::<Position>(conn, actor, &input)?.id);
+            positions.insert(
+                p.key.clone(),
+                crud::create::<Position>(conn, actor, &input)?.id,
+            );
         }
         for p in demo.positions.iter().filter(|p| p.reports_to.is_some()) {
             let input = PositionInput {
@@ -127,7 +134,11 @@ pub fn load(conn: &mut DbConn) -> Result<DemoSummary, ServiceError> {
                 title_genitive: p.title_genitive.clone(),
                 category: p.category.clone(),
                 department_id: key(&depts, &p.department)?,
-                reports_to_id: p.reports_to.as_deref().map(|r| key(&positions, r)).transpose()?,
+                reports_to_id: p
+                    .reports_to
+                    .as_deref()
+                    .map(|r| key(&positions, r))
+                    .transpose()?,
             };
             crud::update::<Position>(conn, actor, &key(&positions, &p.key)?, &input)?;
         }
@@ -140,7 +151,10 @@ pub fn load(conn: &mut DbConn) -> Result<DemoSummary, ServiceError> {
                 personnel_number: e.personnel_number.clone(),
                 email: e.email.clone(),
             };
-            employees.insert(e.key.clone(), crud::create::<Employee>(conn, actor, &input)?.id);
+            employees.insert(
+                e.key.clone(),
+                crud::create::<Employee>(conn, actor, &input)?.id,
+            );
         }
         for a in &demo.assignments {
             let input = AssignmentInput {
@@ -157,7 +171,11 @@ pub fn load(conn: &mut DbConn) -> Result<DemoSummary, ServiceError> {
                 login: u.login.clone(),
                 password: Some(DEMO_PASSWORD.into()),
                 roles: u.roles.clone(),
-                employee_id: u.employee.as_deref().map(|e| key(&employees, e)).transpose()?,
+                employee_id: u
+                    .employee
+                    .as_deref()
+                    .map(|e| key(&employees, e))
+                    .transpose()?,
             };
             crud::create::<User>(conn, actor, &input)?;
             logins.push((u.login.clone(), u.roles.clone()));

@@ -37,11 +37,18 @@ fn with_parent_names(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Department
 
 /// Every department, by name (for pickers).
 pub fn all(conn: &mut DbConn) -> Result<Vec<Department>, ServiceError> {
-    let rows = departments::table.order(departments::name.asc()).select(COLUMNS).load(conn)?;
+    let rows = departments::table
+        .order(departments::name.asc())
+        .select(COLUMNS)
+        .load(conn)?;
     with_parent_names(conn, rows)
 }
 
-fn check(conn: &mut DbConn, id: &str, input: &DepartmentInput) -> Result<DepartmentInput, ServiceError> {
+fn check(
+    conn: &mut DbConn,
+    id: &str,
+    input: &DepartmentInput,
+) -> Result<DepartmentInput, ServiceError> {
     let input = input.clean()?;
     if let Some(parent) = &input.parent_id {
         if !crate::exists!(conn, departments, parent)? {
@@ -86,7 +93,9 @@ impl Resource for Department {
 
     fn get(conn: &mut DbConn, id: &str) -> Result<Self, ServiceError> {
         let row = departments::table.find(id).select(COLUMNS).first(conn)?;
-        with_parent_names(conn, vec![row])?.pop().ok_or(ServiceError::NotFound)
+        with_parent_names(conn, vec![row])?
+            .pop()
+            .ok_or(ServiceError::NotFound)
     }
 
     fn insert(conn: &mut DbConn, id: &str, input: &DepartmentInput) -> Result<(), ServiceError> {
@@ -115,15 +124,17 @@ impl Resource for Department {
     }
 
     fn delete(conn: &mut DbConn, id: &str) -> Result<(), ServiceError> {
-        let has_positions: bool =
-            diesel::select(diesel::dsl::exists(positions::table.filter(positions::department_id.eq(id))))
-                .get_result(conn)?;
+        let has_positions: bool = diesel::select(diesel::dsl::exists(
+            positions::table.filter(positions::department_id.eq(id)),
+        ))
+        .get_result(conn)?;
         if has_positions {
             return Err(ServiceError::Refused("department_has_positions"));
         }
-        let has_children: bool =
-            diesel::select(diesel::dsl::exists(departments::table.filter(departments::parent_id.eq(id))))
-                .get_result(conn)?;
+        let has_children: bool = diesel::select(diesel::dsl::exists(
+            departments::table.filter(departments::parent_id.eq(id)),
+        ))
+        .get_result(conn)?;
         if has_children {
             return Err(ServiceError::Refused("department_has_children"));
         }

@@ -56,7 +56,11 @@ impl Resource for Employee {
     fn list(conn: &mut DbConn, page: Page) -> Result<Paged<Self>, ServiceError> {
         let total = employees::table.count().get_result(conn)?;
         let rows: Vec<Row> = employees::table
-            .order((employees::surname.asc(), employees::name.asc(), employees::id.asc()))
+            .order((
+                employees::surname.asc(),
+                employees::name.asc(),
+                employees::id.asc(),
+            ))
             .limit(page.per_page)
             .offset(page.offset())
             .select(COLUMNS)
@@ -70,7 +74,9 @@ impl Resource for Employee {
     }
 
     fn get(conn: &mut DbConn, id: &str) -> Result<Self, ServiceError> {
-        Ok(to_employee(employees::table.find(id).select(COLUMNS).first(conn)?))
+        Ok(to_employee(
+            employees::table.find(id).select(COLUMNS).first(conn)?,
+        ))
     }
 
     fn insert(conn: &mut DbConn, id: &str, input: &EmployeeInput) -> Result<(), ServiceError> {
@@ -107,14 +113,17 @@ impl Resource for Employee {
     }
 
     fn delete(conn: &mut DbConn, id: &str) -> Result<(), ServiceError> {
-        let assigned: bool =
-            diesel::select(diesel::dsl::exists(assignments::table.filter(assignments::employee_id.eq(id))))
-                .get_result(conn)?;
+        let assigned: bool = diesel::select(diesel::dsl::exists(
+            assignments::table.filter(assignments::employee_id.eq(id)),
+        ))
+        .get_result(conn)?;
         if assigned {
             return Err(ServiceError::Refused("employee_has_assignments"));
         }
-        let has_user: bool =
-            diesel::select(diesel::dsl::exists(users::table.filter(users::employee_id.eq(id)))).get_result(conn)?;
+        let has_user: bool = diesel::select(diesel::dsl::exists(
+            users::table.filter(users::employee_id.eq(id)),
+        ))
+        .get_result(conn)?;
         if has_user {
             return Err(ServiceError::Refused("employee_has_user"));
         }

@@ -38,7 +38,11 @@ pub fn get(conn: &mut DbConn) -> Result<Option<Organization>, ServiceError> {
 }
 
 /// Creates or replaces the organisation's details and logs the change.
-pub fn save(conn: &mut DbConn, actor: &str, input: &Organization) -> Result<Organization, ServiceError> {
+pub fn save(
+    conn: &mut DbConn,
+    actor: &str,
+    input: &Organization,
+) -> Result<Organization, ServiceError> {
     let org = input.clean()?;
     write_tx(conn, actor, |conn, journal| {
         let before = get(conn)?;
@@ -53,7 +57,9 @@ pub fn save(conn: &mut DbConn, actor: &str, input: &Organization) -> Result<Orga
             organization::updated_at.eq(now()),
         );
         let action = if before.is_some() {
-            diesel::update(organization::table.find(ORG_ID)).set(values).execute(conn)?;
+            diesel::update(organization::table.find(ORG_ID))
+                .set(values)
+                .execute(conn)?;
             "update"
         } else {
             diesel::insert_into(organization::table)
@@ -61,7 +67,14 @@ pub fn save(conn: &mut DbConn, actor: &str, input: &Organization) -> Result<Orga
                 .execute(conn)?;
             "create"
         };
-        journal.record(conn, "organization", ORG_ID, action, before.as_ref(), Some(&org))?;
+        journal.record(
+            conn,
+            "organization",
+            ORG_ID,
+            action,
+            before.as_ref(),
+            Some(&org),
+        )?;
         Ok(org.clone())
     })
 }

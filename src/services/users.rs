@@ -19,7 +19,12 @@ fn to_users(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<User>, ServiceError
     let ids: Vec<&String> = rows.iter().filter_map(|r| r.3.as_ref()).collect();
     let names: HashMap<String, String> = employees::table
         .filter(employees::id.eq_any(ids))
-        .select((employees::id, employees::surname, employees::name, employees::patronymic))
+        .select((
+            employees::id,
+            employees::surname,
+            employees::name,
+            employees::patronymic,
+        ))
         .load::<(String, String, String, String)>(conn)?
         .into_iter()
         .map(|(id, s, n, p)| (id, format!("{s} {n} {p}").trim().to_string()))
@@ -54,13 +59,21 @@ fn hash(password: &str) -> Result<String, ServiceError> {
 pub fn by_login(conn: &mut DbConn, login: &str) -> Result<Option<(User, String)>, ServiceError> {
     let row: Option<(String, String, String, Option<String>, String)> = users::table
         .filter(users::login.eq(login.trim().to_lowercase()))
-        .select((users::id, users::login, users::roles, users::employee_id, users::password_hash))
+        .select((
+            users::id,
+            users::login,
+            users::roles,
+            users::employee_id,
+            users::password_hash,
+        ))
         .first(conn)
         .optional()?;
     let Some((id, login, roles, employee_id, password_hash)) = row else {
         return Ok(None);
     };
-    let user = to_users(conn, vec![(id, login, roles, employee_id)])?.pop().ok_or(ServiceError::NotFound)?;
+    let user = to_users(conn, vec![(id, login, roles, employee_id)])?
+        .pop()
+        .ok_or(ServiceError::NotFound)?;
     Ok(Some((user, password_hash)))
 }
 
@@ -95,12 +108,17 @@ impl Resource for User {
 
     fn get(conn: &mut DbConn, id: &str) -> Result<Self, ServiceError> {
         let row = users::table.find(id).select(COLUMNS).first(conn)?;
-        to_users(conn, vec![row])?.pop().ok_or(ServiceError::NotFound)
+        to_users(conn, vec![row])?
+            .pop()
+            .ok_or(ServiceError::NotFound)
     }
 
     fn insert(conn: &mut DbConn, id: &str, input: &UserInput) -> Result<(), ServiceError> {
         let u = check(conn, input, true)?;
-        let password = u.password.as_deref().ok_or_else(|| FieldErrors::single("password", "required"))?;
+        let password = u
+            .password
+            .as_deref()
+            .ok_or_else(|| FieldErrors::single("password", "required"))?;
         diesel::insert_into(users::table)
             .values((
                 users::id.eq(id),

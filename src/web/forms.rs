@@ -15,7 +15,10 @@ impl Form {
     pub fn parse(session: &Session, body: &[u8], array_fields: &[&str]) -> Result<Form, AppError> {
         let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
             .map_err(|e| AppError::BadRequest(format!("form: {e}")))?;
-        let token = pairs.iter().find(|(k, _)| k == "csrf_token").map(|(_, v)| v.as_str());
+        let token = pairs
+            .iter()
+            .find(|(k, _)| k == "csrf_token")
+            .map(|(_, v)| v.as_str());
         check_csrf(session, token)?;
         let mut map = Map::new();
         for name in array_fields {
@@ -41,8 +44,14 @@ impl Form {
     /// Decodes into an input type; unknown fields are ignored.
     pub fn decode<T: DeserializeOwned>(&self) -> Result<T, AppError> {
         // Required strings arrive as null when empty; the input types default them.
-        let map: Map<String, Value> = self.0.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), v.clone())).collect();
-        serde_json::from_value(Value::Object(map)).map_err(|e| AppError::BadRequest(format!("form: {e}")))
+        let map: Map<String, Value> = self
+            .0
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        serde_json::from_value(Value::Object(map))
+            .map_err(|e| AppError::BadRequest(format!("form: {e}")))
     }
 
     /// One text field.

@@ -17,7 +17,11 @@ fn flatten(prefix: &str, v: &toml::Value, out: &mut HashMap<String, String>) {
     match v {
         toml::Value::Table(t) => {
             for (k, v) in t {
-                let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
                 flatten(&key, v, out);
             }
         }
@@ -41,7 +45,10 @@ impl Strings {
 
     /// The string for `key`, or the key itself so a missing string is visible, not fatal.
     pub fn get(&self, key: &str) -> String {
-        self.flat.get(key).cloned().unwrap_or_else(|| key.to_string())
+        self.flat
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| key.to_string())
     }
 
     /// The message for one field error.

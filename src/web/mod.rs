@@ -60,7 +60,9 @@ impl AppState {
 
 /// A redirect after a successful form post.
 pub fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish()
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
 }
 
 const LOG_READERS: &[Role] = &[Role::Admin, Role::Hr];
@@ -78,11 +80,31 @@ fn resource_pages<R: WebResource>(r: &mut Router, nav: &'static str) {
     let base = format!("/{}", R::PATH);
     let (view, edit) = (Access::Roles(R::VIEW), Access::Roles(R::EDIT));
     r.nav_page(&base, view, nav, pages::resources::list::<R>)
-        .page(Method::GET, &format!("{base}/new"), edit, pages::resources::new::<R>)
+        .page(
+            Method::GET,
+            &format!("{base}/new"),
+            edit,
+            pages::resources::new::<R>,
+        )
         .page(Method::POST, &base, edit, pages::resources::create::<R>)
-        .page(Method::GET, &format!("{base}/{{id}}"), edit, pages::resources::edit::<R>)
-        .page(Method::POST, &format!("{base}/{{id}}"), edit, pages::resources::update::<R>)
-        .page(Method::POST, &format!("{base}/{{id}}/delete"), edit, pages::resources::delete::<R>);
+        .page(
+            Method::GET,
+            &format!("{base}/{{id}}"),
+            edit,
+            pages::resources::edit::<R>,
+        )
+        .page(
+            Method::POST,
+            &format!("{base}/{{id}}"),
+            edit,
+            pages::resources::update::<R>,
+        )
+        .page(
+            Method::POST,
+            &format!("{base}/{{id}}/delete"),
+            edit,
+            pages::resources::delete::<R>,
+        );
 }
 
 fn resource_api<R: WebResource>(r: &mut Router) {
@@ -151,12 +173,27 @@ pub fn register(r: &mut Router) {
     use pages::{dashboard, log, login, organization};
     r.page(Method::GET, "/login", Access::Public, login::form)
         .page(Method::POST, "/login", Access::Public, login::submit)
-        .page(Method::POST, "/logout", Access::Authenticated, login::logout)
+        .page(
+            Method::POST,
+            "/logout",
+            Access::Authenticated,
+            login::logout,
+        )
         .page(Method::GET, "/healthz", Access::Public, health)
         .page(Method::GET, "/static/style.css", Access::Public, style)
         .nav_page("/", Access::Authenticated, "nav.dashboard", dashboard::show)
-        .nav_page("/organization", Access::Roles(STRUCTURE_EDIT), "nav.organization", organization::show)
-        .page(Method::POST, "/organization", Access::Roles(STRUCTURE_EDIT), organization::save);
+        .nav_page(
+            "/organization",
+            Access::Roles(STRUCTURE_EDIT),
+            "nav.organization",
+            organization::show,
+        )
+        .page(
+            Method::POST,
+            "/organization",
+            Access::Roles(STRUCTURE_EDIT),
+            organization::save,
+        );
     resource_pages::<Department>(r, "nav.departments");
     resource_pages::<Position>(r, "nav.positions");
     resource_pages::<Employee>(r, "nav.employees");
@@ -257,14 +294,16 @@ async fn health(state: web::Data<AppState>) -> HttpResponse {
     let ok = state
         .db(|c| {
             use diesel::connection::SimpleConnection;
-            c.batch_execute("SELECT 1").map_err(|e| ServiceError::Db(e.into()))
+            c.batch_execute("SELECT 1")
+                .map_err(|e| ServiceError::Db(e.into()))
         })
         .await;
     match ok {
         Ok(()) => HttpResponse::Ok().json(serde_json::json!({ "status": "ok" })),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
-            HttpResponse::ServiceUnavailable().json(serde_json::json!({ "status": "database unavailable" }))
+            HttpResponse::ServiceUnavailable()
+                .json(serde_json::json!({ "status": "database unavailable" }))
         }
     }
 }
@@ -289,7 +328,9 @@ pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, actix_web::Erro
 pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
     use actix_web::error::JsonPayloadError as J;
     let e = match &err {
-        J::ContentType => AppError::UnsupportedMediaType("expected Content-Type: application/json".into()),
+        J::ContentType => {
+            AppError::UnsupportedMediaType("expected Content-Type: application/json".into())
+        }
         J::Overflow { .. } | J::OverflowKnownLength { .. } => AppError::PayloadTooLarge,
         J::Deserialize(d) => AppError::BadRequest(format!("malformed JSON: {d}")),
         other => AppError::BadRequest(other.to_string()),
@@ -298,7 +339,10 @@ pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &HttpRequest) -
 }
 
 /// Maps query-string errors to problem bodies (or error pages).
-pub fn query_error(err: actix_web::error::QueryPayloadError, req: &HttpRequest) -> actix_web::Error {
+pub fn query_error(
+    err: actix_web::error::QueryPayloadError,
+    req: &HttpRequest,
+) -> actix_web::Error {
     let e = AppError::BadRequest(format!("query string: {err}"));
     if req.path().starts_with("/api/") {
         ApiError(e).into()

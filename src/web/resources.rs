@@ -69,17 +69,30 @@ impl FormField {
 }
 
 /// Fills fields with submitted or stored values and their error messages.
-pub fn fill(fields: &mut [FormField], values: &Map<String, Value>, errors: Option<&FieldErrors>, t: &Strings) {
+pub fn fill(
+    fields: &mut [FormField],
+    values: &Map<String, Value>,
+    errors: Option<&FieldErrors>,
+    t: &Strings,
+) {
     for f in fields.iter_mut() {
         match values.get(f.name) {
             Some(Value::String(s)) if f.kind != "password" => f.value = s.clone(),
             Some(Value::Array(items)) => {
-                f.values = items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()
+                f.values = items
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
             }
             _ => {}
         }
         if let Some(errs) = errors {
-            let msgs: Vec<String> = errs.0.iter().filter(|e| e.field == f.name).map(|e| t.field_error(e)).collect();
+            let msgs: Vec<String> = errs
+                .0
+                .iter()
+                .filter(|e| e.field == f.name)
+                .map(|e| t.field_error(e))
+                .collect();
             if !msgs.is_empty() {
                 f.error = Some(msgs.join(" "));
             }
@@ -128,12 +141,21 @@ impl WebResource for Department {
     }
 
     fn cells(&self, _: &Strings) -> Vec<String> {
-        vec![self.name.clone(), self.parent_name.clone().unwrap_or_default()]
+        vec![
+            self.name.clone(),
+            self.parent_name.clone().unwrap_or_default(),
+        ]
     }
 
     fn form_fields(conn: &mut DbConn, _: bool) -> Result<Vec<FormField>, ServiceError> {
-        let parents = departments::all(conn)?.into_iter().map(|d| opt(&d.id, d.name)).collect();
-        Ok(vec![FormField::text("name", true), FormField::select("parent_id", false, parents)])
+        let parents = departments::all(conn)?
+            .into_iter()
+            .map(|d| opt(&d.id, d.name))
+            .collect();
+        Ok(vec![
+            FormField::text("name", true),
+            FormField::select("parent_id", false, parents),
+        ])
     }
 
     fn to_input(&self) -> DepartmentInput {
@@ -152,7 +174,12 @@ impl WebResource for Position {
     const EDIT: &'static [Role] = STRUCTURE_EDIT;
 
     fn columns() -> &'static [&'static str] {
-        &["field.position_title", "field.category", "field.department_name", "field.reports_to_title"]
+        &[
+            "field.position_title",
+            "field.category",
+            "field.department_name",
+            "field.reports_to_title",
+        ]
     }
 
     fn cells(&self, t: &Strings) -> Vec<String> {
@@ -170,7 +197,10 @@ impl WebResource for Position {
             .iter()
             .map(|c| opt(c.as_str(), t.get(&format!("category.{}", c.as_str()))))
             .collect();
-        let depts = departments::all(conn)?.into_iter().map(|d| opt(&d.id, d.name)).collect();
+        let depts = departments::all(conn)?
+            .into_iter()
+            .map(|d| opt(&d.id, d.name))
+            .collect();
         let chiefs = positions::all(conn)?
             .into_iter()
             .map(|p| opt(&p.id, format!("{} ({})", p.title, p.department_name)))
@@ -203,11 +233,19 @@ impl WebResource for Employee {
     const EDIT: &'static [Role] = STRUCTURE_EDIT;
 
     fn columns() -> &'static [&'static str] {
-        &["field.personnel_number", "field.employee_name", "field.email"]
+        &[
+            "field.personnel_number",
+            "field.employee_name",
+            "field.email",
+        ]
     }
 
     fn cells(&self, _: &Strings) -> Vec<String> {
-        vec![self.personnel_number.clone(), self.full_name(), self.email.clone().unwrap_or_default()]
+        vec![
+            self.personnel_number.clone(),
+            self.full_name(),
+            self.email.clone().unwrap_or_default(),
+        ]
     }
 
     fn form_fields(_: &mut DbConn, _: bool) -> Result<Vec<FormField>, ServiceError> {
@@ -239,7 +277,12 @@ impl WebResource for Assignment {
     const EDIT: &'static [Role] = STRUCTURE_EDIT;
 
     fn columns() -> &'static [&'static str] {
-        &["field.employee_name", "field.position_title", "field.date_from", "field.date_to"]
+        &[
+            "field.employee_name",
+            "field.position_title",
+            "field.date_from",
+            "field.date_to",
+        ]
     }
 
     fn cells(&self, _: &Strings) -> Vec<String> {
@@ -247,12 +290,17 @@ impl WebResource for Assignment {
             self.employee_name.clone(),
             self.position_title.clone(),
             self.date_from.format("%d.%m.%Y").to_string(),
-            self.date_to.map(|d| d.format("%d.%m.%Y").to_string()).unwrap_or_default(),
+            self.date_to
+                .map(|d| d.format("%d.%m.%Y").to_string())
+                .unwrap_or_default(),
         ]
     }
 
     fn form_fields(conn: &mut DbConn, _: bool) -> Result<Vec<FormField>, ServiceError> {
-        let people = employees::all(conn)?.into_iter().map(|e| opt(&e.id, e.full_name())).collect();
+        let people = employees::all(conn)?
+            .into_iter()
+            .map(|e| opt(&e.id, e.full_name()))
+            .collect();
         let posts = positions::all(conn)?
             .into_iter()
             .map(|p| opt(&p.id, format!("{} ({})", p.title, p.department_name)))
@@ -288,14 +336,28 @@ impl WebResource for User {
     }
 
     fn cells(&self, t: &Strings) -> Vec<String> {
-        let roles: Vec<String> = self.roles.iter().map(|r| t.get(&format!("role.{}", r.as_str()))).collect();
-        vec![self.login.clone(), roles.join(", "), self.employee_name.clone().unwrap_or_default()]
+        let roles: Vec<String> = self
+            .roles
+            .iter()
+            .map(|r| t.get(&format!("role.{}", r.as_str())))
+            .collect();
+        vec![
+            self.login.clone(),
+            roles.join(", "),
+            self.employee_name.clone().unwrap_or_default(),
+        ]
     }
 
     fn form_fields(conn: &mut DbConn, creating: bool) -> Result<Vec<FormField>, ServiceError> {
         let t = strings();
-        let roles = Role::ALL.iter().map(|r| opt(r.as_str(), t.get(&format!("role.{}", r.as_str())))).collect();
-        let people = employees::all(conn)?.into_iter().map(|e| opt(&e.id, e.full_name())).collect();
+        let roles = Role::ALL
+            .iter()
+            .map(|r| opt(r.as_str(), t.get(&format!("role.{}", r.as_str()))))
+            .collect();
+        let people = employees::all(conn)?
+            .into_iter()
+            .map(|e| opt(&e.id, e.full_name()))
+            .collect();
         let mut password = FormField::new("password", "field.password", "password", creating);
         if !creating {
             password.hint = Some(t.get("msg.password_keep"));

@@ -17,7 +17,10 @@ use crate::error::{AppError, Problem};
 const TEMPLATES: [(&str, &str); 7] = [
     ("base.html", include_str!("../../templates/base.html")),
     ("login.html", include_str!("../../templates/login.html")),
-    ("dashboard.html", include_str!("../../templates/dashboard.html")),
+    (
+        "dashboard.html",
+        include_str!("../../templates/dashboard.html"),
+    ),
     ("list.html", include_str!("../../templates/list.html")),
     ("form.html", include_str!("../../templates/form.html")),
     ("log.html", include_str!("../../templates/log.html")),
@@ -29,7 +32,8 @@ pub fn tera() -> Result<&'static Tera, AppError> {
     static TERA: OnceLock<Result<Tera, String>> = OnceLock::new();
     TERA.get_or_init(|| {
         let mut t = Tera::default();
-        t.add_raw_templates(TEMPLATES).map_err(|e| format!("{e:?}"))?;
+        t.add_raw_templates(TEMPLATES)
+            .map_err(|e| format!("{e:?}"))?;
         // Tera escapes .html by default; say so explicitly so it cannot be lost.
         t.autoescape_on(vec![".html"]);
         Ok(t)
@@ -76,7 +80,11 @@ pub fn base_context(user: Option<&User>, session: &Session) -> Result<Context, A
             "user",
             &UserView {
                 login: &u.login,
-                roles: u.roles.iter().map(|r| t.get(&format!("role.{}", r.as_str()))).collect(),
+                roles: u
+                    .roles
+                    .iter()
+                    .map(|r| t.get(&format!("role.{}", r.as_str())))
+                    .collect(),
                 employee_name: u.employee_name.as_deref(),
             },
         );
@@ -89,7 +97,9 @@ pub fn render(status: StatusCode, name: &str, ctx: &Context) -> Result<HttpRespo
     let html = tera()?
         .render(name, ctx)
         .map_err(|e| AppError::Internal(format!("rendering {name}: {e:?}")))?;
-    Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(html))
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(html))
 }
 
 /// An error page; falls back to plain text if the templates themselves fail.

@@ -9,24 +9,48 @@ async fn malformed_requests_get_problem_bodies(app: TestApp) {
     let api = app.api_as("hr1", "hr");
     let before = app.log_len();
 
-    let a = api.raw(Method::POST, "/api/v1/departments", "application/json", "{\"name\": ").await;
+    let a = api
+        .raw(
+            Method::POST,
+            "/api/v1/departments",
+            "application/json",
+            "{\"name\": ",
+        )
+        .await;
     assert_eq!(a.status, StatusCode::BAD_REQUEST);
-    assert_eq!(a.header("content-type").as_deref(), Some("application/problem+json"));
+    assert_eq!(
+        a.header("content-type").as_deref(),
+        Some("application/problem+json")
+    );
     assert_eq!(a.json()["status"], 400);
-    assert!(a.json()["detail"].as_str().unwrap_or("").contains("malformed JSON"));
+    assert!(a.json()["detail"]
+        .as_str()
+        .unwrap_or("")
+        .contains("malformed JSON"));
 
-    let a = api.raw(Method::POST, "/api/v1/departments", "text/plain", "name=x").await;
+    let a = api
+        .raw(Method::POST, "/api/v1/departments", "text/plain", "name=x")
+        .await;
     assert_eq!(a.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert_eq!(a.json()["status"], 415);
 
-    let a = api.raw(Method::POST, "/api/v1/departments", "application/json", "{\"name\": 5}").await;
+    let a = api
+        .raw(
+            Method::POST,
+            "/api/v1/departments",
+            "application/json",
+            "{\"name\": 5}",
+        )
+        .await;
     assert_eq!(a.status, StatusCode::BAD_REQUEST);
 
     let huge = json!({ "name": "x".repeat(3 << 20) });
     let a = api.post("/api/v1/departments", huge).await;
     assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE);
 
-    let a = api.get("/api/v1/departments/00000000-0000-0000-0000-000000000000").await;
+    let a = api
+        .get("/api/v1/departments/00000000-0000-0000-0000-000000000000")
+        .await;
     assert_eq!(a.status, StatusCode::NOT_FOUND);
     assert_eq!(a.json()["status"], 404);
 
@@ -48,13 +72,26 @@ async fn openapi_document_describes_every_api_route(app: TestApp) {
     let api = app.api_as("emp", "employee");
     let doc = api.get("/api/v1/openapi.json").await.json();
     assert!(doc["openapi"].as_str().unwrap_or("").starts_with("3."));
-    for r in jobdesc::web::routes::table().iter().filter(|r| r.path.starts_with("/api/")) {
+    for r in jobdesc::web::routes::table()
+        .iter()
+        .filter(|r| r.path.starts_with("/api/"))
+    {
         let method = r.method.as_str().to_ascii_lowercase();
         let op = &doc["paths"][&r.path][&method];
-        assert!(op.is_object(), "{} {} is missing from the OpenAPI document", r.method, r.path);
-        if let Some(schema) = op["requestBody"]["content"]["application/json"]["schema"]["$ref"].as_str() {
+        assert!(
+            op.is_object(),
+            "{} {} is missing from the OpenAPI document",
+            r.method,
+            r.path
+        );
+        if let Some(schema) =
+            op["requestBody"]["content"]["application/json"]["schema"]["$ref"].as_str()
+        {
             let name = schema.rsplit('/').next().unwrap_or_default();
-            assert!(doc["components"]["schemas"][name].is_object(), "schema {name} is defined");
+            assert!(
+                doc["components"]["schemas"][name].is_object(),
+                "schema {name} is defined"
+            );
         }
     }
     assert!(doc["components"]["schemas"]["Problem"].is_object());

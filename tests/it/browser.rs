@@ -13,7 +13,10 @@ use crate::helpers::{Backend, TestApp, PASSWORD};
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 fn find_binary(names: &[&str]) -> Option<String> {
-    names.iter().find(|p| std::path::Path::new(p).exists()).map(|p| p.to_string())
+    names
+        .iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .map(|p| p.to_string())
 }
 
 struct Driver {
@@ -25,23 +28,35 @@ struct Driver {
 
 impl Driver {
     async fn start(chromedriver: &str, chromium: &str) -> Driver {
-        let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port();
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
         let child = Command::new(chromedriver)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("chromedriver starts");
-        let client = awc::Client::builder().timeout(Duration::from_secs(60)).finish();
+        let client = awc::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .finish();
         let base = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             if let Ok(mut r) = client.get(format!("{base}/status")).send().await {
-                if r.json::<Value>().await.map(|v| v["value"]["ready"] == true).unwrap_or(false) {
+                if r.json::<Value>()
+                    .await
+                    .map(|v| v["value"]["ready"] == true)
+                    .unwrap_or(false)
+                {
                     break;
                 }
             }
-            assert!(Instant::now() < deadline, "chromedriver did not become ready");
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not become ready"
+            );
             actix_web::rt::time::sleep(Duration::from_millis(100)).await;
         }
         let profile = std::env::temp_dir().join(format!("jobdesc-chrome-{}", uuid::Uuid::new_v4()));
@@ -77,7 +92,10 @@ impl Driver {
         }
         .expect("webdriver answers");
         let v: Value = res.json().limit(32 << 20).await.expect("webdriver JSON");
-        assert!(v["value"]["error"].is_null(), "webdriver {method} {path}: {v}");
+        assert!(
+            v["value"]["error"].is_null(),
+            "webdriver {method} {path}: {v}"
+        );
         v["value"].clone()
     }
 
@@ -86,22 +104,38 @@ impl Driver {
     }
 
     async fn find(&self, css: &str) -> String {
-        let v = self.call("POST", "/element", Some(json!({ "using": "css selector", "value": css }))).await;
+        let v = self
+            .call(
+                "POST",
+                "/element",
+                Some(json!({ "using": "css selector", "value": css })),
+            )
+            .await;
         v[ELEMENT].as_str().expect("element id").to_string()
     }
 
     async fn type_into(&self, css: &str, text: &str) {
         let el = self.find(css).await;
-        self.call("POST", &format!("/element/{el}/value"), Some(json!({ "text": text }))).await;
+        self.call(
+            "POST",
+            &format!("/element/{el}/value"),
+            Some(json!({ "text": text })),
+        )
+        .await;
     }
 
     async fn click(&self, css: &str) {
         let el = self.find(css).await;
-        self.call("POST", &format!("/element/{el}/click"), Some(json!({}))).await;
+        self.call("POST", &format!("/element/{el}/click"), Some(json!({})))
+            .await;
     }
 
     async fn source(&self) -> String {
-        self.call("GET", "/source", None).await.as_str().unwrap_or_default().to_string()
+        self.call("GET", "/source", None)
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     }
 
     /// Polls the page until it contains `text` (a click does not wait for the next page).
@@ -112,13 +146,20 @@ impl Driver {
             if page.contains(text) {
                 return page;
             }
-            assert!(Instant::now() < deadline, "page never showed {text:?}: {page}");
+            assert!(
+                Instant::now() < deadline,
+                "page never showed {text:?}: {page}"
+            );
             actix_web::rt::time::sleep(Duration::from_millis(100)).await;
         }
     }
 
     async fn url(&self) -> String {
-        self.call("GET", "/url", None).await.as_str().unwrap_or_default().to_string()
+        self.call("GET", "/url", None)
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     }
 
     async fn screenshot(&self, path: &std::path::Path) {
@@ -131,7 +172,11 @@ impl Driver {
     }
 
     async fn quit(mut self) {
-        let _ = self.client.delete(format!("{}/session/{}", self.base, self.session)).send().await;
+        let _ = self
+            .client
+            .delete(format!("{}/session/{}", self.base, self.session))
+            .send()
+            .await;
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -142,7 +187,10 @@ async fn sign_in_create_a_department_see_it_listed_sign_out() {
     let chromedriver = find_binary(&["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]);
     let chromium = find_binary(&["/usr/bin/chromium", "/usr/bin/chromium-browser"]);
     let (Some(chromedriver), Some(chromium)) = (chromedriver, chromium) else {
-        assert!(std::env::var("CI").is_err(), "CI must run the browser test: install chromium and chromium-driver");
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI must run the browser test: install chromium and chromium-driver"
+        );
         eprintln!("note: chromium/chromedriver not installed; browser test skipped");
         return;
     };
@@ -151,7 +199,10 @@ async fn sign_in_create_a_department_see_it_listed_sign_out() {
     let d = Driver::start(&chromedriver, &chromium).await;
 
     d.goto(&format!("{}/", app.base)).await;
-    assert!(d.url().await.ends_with("/login"), "signed-out users land on the login page");
+    assert!(
+        d.url().await.ends_with("/login"),
+        "signed-out users land on the login page"
+    );
     d.type_into("#login", "kadry").await;
     d.type_into("#password", PASSWORD).await;
     d.click("form.narrow button[type=submit]").await;
@@ -163,8 +214,12 @@ async fn sign_in_create_a_department_see_it_listed_sign_out() {
     d.click("#save").await;
     let page = d.wait_for("Сохранено.").await;
     assert!(d.url().await.ends_with("/departments"));
-    assert!(page.contains("Отдел охраны труда"), "the new department is listed");
-    let target = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots/departments.png");
+    assert!(
+        page.contains("Отдел охраны труда"),
+        "the new department is listed"
+    );
+    let target =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots/departments.png");
     d.screenshot(&target).await;
 
     d.click("#logout").await;

@@ -11,18 +11,33 @@ async fn every_mutation_writes_one_entry(app: TestApp) {
     let api = app.api_as("admin1", "admin hr");
     let expect = |label: &str, before: i64, entity: &str, action: &str, app: &TestApp| {
         assert_eq!(app.log_len(), before + 1, "{label}: one entry");
-        let e = journal::recent(&mut app.conn(), None, 1).expect("recent").remove(0);
-        assert_eq!((e.entity.as_str(), e.action.as_str(), e.actor.as_str()), (entity, action, "admin1"), "{label}");
+        let e = journal::recent(&mut app.conn(), None, 1)
+            .expect("recent")
+            .remove(0);
+        assert_eq!(
+            (e.entity.as_str(), e.action.as_str(), e.actor.as_str()),
+            (entity, action, "admin1"),
+            "{label}"
+        );
     };
     let n = app.log_len();
     let org = json!({ "full_name": "Акционерное общество «Заря»", "short_name": "АО «Заря»", "legal_form": "АО",
                       "city": "Тверь", "head_position": "Генеральный директор", "head_name": "Орлов Пётр Иванович",
                       "time_zone": "Europe/Moscow" });
-    assert_eq!(api.put("/api/v1/organization", org).await.status, StatusCode::OK);
+    assert_eq!(
+        api.put("/api/v1/organization", org).await.status,
+        StatusCode::OK
+    );
     expect("organization", n, "organization", "create", &app);
 
     let n = app.log_len();
-    let d = api.post("/api/v1/departments", json!({ "name": "Цех" })).await.json()["id"].as_str().map(String::from).expect("id");
+    let d = api
+        .post("/api/v1/departments", json!({ "name": "Цех" }))
+        .await
+        .json()["id"]
+        .as_str()
+        .map(String::from)
+        .expect("id");
     expect("department", n, "department", "create", &app);
     let n = app.log_len();
     let p = api
@@ -35,7 +50,10 @@ async fn every_mutation_writes_one_entry(app: TestApp) {
     expect("position", n, "position", "create", &app);
     let n = app.log_len();
     let e = api
-        .post("/api/v1/employees", json!({ "surname": "Зуев", "name": "Олег", "personnel_number": "77" }))
+        .post(
+            "/api/v1/employees",
+            json!({ "surname": "Зуев", "name": "Олег", "personnel_number": "77" }),
+        )
         .await
         .json()["id"]
         .as_str()
@@ -44,7 +62,10 @@ async fn every_mutation_writes_one_entry(app: TestApp) {
     expect("employee", n, "employee", "create", &app);
     let n = app.log_len();
     let a = api
-        .post("/api/v1/assignments", json!({ "employee_id": e, "position_id": p, "date_from": "2025-01-09" }))
+        .post(
+            "/api/v1/assignments",
+            json!({ "employee_id": e, "position_id": p, "date_from": "2025-01-09" }),
+        )
         .await
         .json()["id"]
         .as_str()
@@ -62,19 +83,31 @@ async fn every_mutation_writes_one_entry(app: TestApp) {
     expect("user", n, "user", "create", &app);
 
     for (path, body, entity) in [
-        (format!("/api/v1/departments/{d}"), json!({ "name": "Цех №1" }), "department"),
+        (
+            format!("/api/v1/departments/{d}"),
+            json!({ "name": "Цех №1" }),
+            "department",
+        ),
         (
             format!("/api/v1/positions/{p}"),
             json!({ "title": "токарь-универсал", "title_genitive": "токаря-универсала", "category": "worker", "department_id": d }),
             "position",
         ),
-        (format!("/api/v1/employees/{e}"), json!({ "surname": "Зуев", "name": "Олег", "personnel_number": "78" }), "employee"),
+        (
+            format!("/api/v1/employees/{e}"),
+            json!({ "surname": "Зуев", "name": "Олег", "personnel_number": "78" }),
+            "employee",
+        ),
         (
             format!("/api/v1/assignments/{a}"),
             json!({ "employee_id": e, "position_id": p, "date_from": "2025-01-10" }),
             "assignment",
         ),
-        (format!("/api/v1/users/{u}"), json!({ "login": "zuev", "roles": ["employee", "agreer"], "employee_id": e }), "user"),
+        (
+            format!("/api/v1/users/{u}"),
+            json!({ "login": "zuev", "roles": ["employee", "agreer"], "employee_id": e }),
+            "user",
+        ),
     ] {
         let n = app.log_len();
         let r = api.put(&path, body).await;
@@ -89,7 +122,11 @@ async fn every_mutation_writes_one_entry(app: TestApp) {
         (format!("/api/v1/departments/{d}"), "department"),
     ] {
         let n = app.log_len();
-        assert_eq!(api.delete(&path).await.status, StatusCode::NO_CONTENT, "{path}");
+        assert_eq!(
+            api.delete(&path).await.status,
+            StatusCode::NO_CONTENT,
+            "{path}"
+        );
         expect(&path, n, entity, "delete", &app);
     }
     let verdict = api.get("/api/v1/log/verify").await.json();
@@ -100,17 +137,33 @@ async fn every_mutation_writes_one_entry(app: TestApp) {
 async fn no_record_without_change_and_no_change_without_record(app: TestApp) {
     let before = app.log_len();
     let result = journal::write_tx(&mut app.conn(), "test", |conn, j| {
-        j.record(conn, "department", "x", "create", None::<&()>, Some(&json!({ "name": "ghost" })))?;
+        j.record(
+            conn,
+            "department",
+            "x",
+            "create",
+            None::<&()>,
+            Some(&json!({ "name": "ghost" })),
+        )?;
         Err::<(), _>(ServiceError::Refused("database_not_empty"))
     });
     assert!(result.is_err());
-    assert_eq!(app.log_len(), before, "the entry was rolled back with the failed change");
+    assert_eq!(
+        app.log_len(),
+        before,
+        "the entry was rolled back with the failed change"
+    );
 }
 
 async fn tampering_is_detected(app: TestApp) {
     let api = app.api_as("hr1", "hr");
     for name in ["Первый", "Второй", "Третий"] {
-        assert_eq!(api.post("/api/v1/departments", json!({ "name": name })).await.status, StatusCode::CREATED);
+        assert_eq!(
+            api.post("/api/v1/departments", json!({ "name": name }))
+                .await
+                .status,
+            StatusCode::CREATED
+        );
     }
     let ok = journal::verify(&mut app.conn()).expect("verify");
     assert_eq!(ok, Ok(app.log_len() as u64));
@@ -119,8 +172,16 @@ async fn tampering_is_detected(app: TestApp) {
     let mut c = app.conn();
     use diesel::connection::SimpleConnection;
     let c: &mut jobdesc::db::DbConn = &mut c;
-    assert!(c.batch_execute("UPDATE change_log SET actor = 'x' WHERE seq = 2").is_err(), "append-only");
-    assert!(c.batch_execute("DELETE FROM change_log WHERE seq = 2").is_err(), "append-only");
+    assert!(
+        c.batch_execute("UPDATE change_log SET actor = 'x' WHERE seq = 2")
+            .is_err(),
+        "append-only"
+    );
+    assert!(
+        c.batch_execute("DELETE FROM change_log WHERE seq = 2")
+            .is_err(),
+        "append-only"
+    );
     // ... and an intruder who removes the guard is still found by the chain.
     match app.backend {
         Backend::Sqlite => app.sql("DROP TRIGGER change_log_no_update"),
@@ -133,7 +194,9 @@ async fn tampering_is_detected(app: TestApp) {
         .expect("the entry of the second department")
         .seq;
     app.sql(&format!("UPDATE change_log SET after_json = replace(after_json, 'Второй', 'Подмена') WHERE seq = {target}"));
-    let broken = journal::verify(&mut app.conn()).expect("verify").expect_err("tampering found");
+    let broken = journal::verify(&mut app.conn())
+        .expect("verify")
+        .expect_err("tampering found");
     assert_eq!(broken.seq, target);
     let verdict = api.get("/api/v1/log/verify").await.json();
     assert_eq!(verdict["intact"], false);
@@ -144,9 +207,17 @@ async fn tampering_is_detected(app: TestApp) {
 async fn concurrent_writes_keep_the_chain_linear(app: TestApp) {
     let api = app.api_as("hr1", "hr");
     let before = app.log_len();
-    let requests = (0..16).map(|i| api.post("/api/v1/departments", json!({ "name": format!("Параллельный {i}") })));
+    let requests = (0..16).map(|i| {
+        api.post(
+            "/api/v1/departments",
+            json!({ "name": format!("Параллельный {i}") }),
+        )
+    });
     let answers = futures_util::future::join_all(requests).await;
-    assert!(answers.iter().all(|a| a.status == StatusCode::CREATED), "all created");
+    assert!(
+        answers.iter().all(|a| a.status == StatusCode::CREATED),
+        "all created"
+    );
     assert_eq!(app.log_len(), before + 16);
     let verdict = journal::verify(&mut app.conn()).expect("verify");
     assert_eq!(verdict, Ok(before as u64 + 16));

@@ -9,21 +9,38 @@ use crate::helpers::{Backend, TestApp, Web};
 
 fn jobdesc(args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_jobdesc"));
-    cmd.args(args).env("JOBDESC_LOG_LEVEL", "warn").env_remove("JOBDESC_DATABASE_URL");
+    cmd.args(args)
+        .env("JOBDESC_LOG_LEVEL", "warn")
+        .env_remove("JOBDESC_DATABASE_URL");
     cmd
 }
 
 fn run(args: &[&str]) -> Output {
-    jobdesc(args).stdin(Stdio::null()).output().expect("binary runs")
+    jobdesc(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("binary runs")
 }
 
 fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 /// Starts `serve`, returns the process, what it printed up to "listening", and its URL.
+#[allow(
+    clippy::zombie_processes,
+    reason = "the child is handed to the caller, which stops it"
+)]
 fn serve(args: &[&str]) -> (Child, String, String) {
-    let mut child = jobdesc(args).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("serve starts");
+    let mut child = jobdesc(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve starts");
     let stdout = child.stdout.take().expect("stdout");
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
@@ -35,7 +52,9 @@ fn serve(args: &[&str]) -> (Child, String, String) {
     });
     let mut printed = String::new();
     loop {
-        let line = rx.recv_timeout(Duration::from_secs(60)).expect("serve prints its URL within a minute");
+        let line = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("serve prints its URL within a minute");
         printed.push_str(&line);
         printed.push('\n');
         if let Some(url) = line.strip_prefix("jobdesc is listening on ") {
@@ -61,15 +80,29 @@ async fn first_start_creates_only_an_admin_and_prints_its_password_once() {
         .unwrap_or_else(|| panic!("admin password printed: {printed}"))
         .to_string();
     assert!(!printed.contains("Demo"), "no demo data without --demo");
-    assert!(dir.path().join("secret.key").exists(), "secret key generated into the data directory");
+    assert!(
+        dir.path().join("secret.key").exists(),
+        "secret key generated into the data directory"
+    );
 
     let (child, printed, url2) = serve(&["--data-dir", data, "--bind", "127.0.0.1:0"]);
-    assert!(!printed.contains("password"), "the password is shown only once: {printed}");
+    assert!(
+        !printed.contains("password"),
+        "the password is shown only once: {printed}"
+    );
     let mut web = Web::new(&url2);
     let (status, _) = web.login("admin", &password).await;
-    assert_eq!(status, awc::http::StatusCode::SEE_OTHER, "the printed password works");
+    assert_eq!(
+        status,
+        awc::http::StatusCode::SEE_OTHER,
+        "the printed password works"
+    );
     let employees = web.get("/api/v1/employees").await;
-    assert_eq!(employees.status, awc::http::StatusCode::UNAUTHORIZED, "pages' cookies do not open the API");
+    assert_eq!(
+        employees.status,
+        awc::http::StatusCode::UNAUTHORIZED,
+        "pages' cookies do not open the API"
+    );
     stop(child);
     assert_ne!(url, "");
 }
@@ -78,13 +111,28 @@ async fn first_start_creates_only_an_admin_and_prints_its_password_once() {
 async fn serve_demo_loads_the_demo_organisation_and_prints_logins() {
     let dir = tempfile::tempdir().expect("tempdir");
     let data = dir.path().to_str().expect("path");
-    let (child, printed, url) = serve(&["--data-dir", data, "--bind", "127.0.0.1:0", "serve", "--demo"]);
+    let (child, printed, url) = serve(&[
+        "--data-dir",
+        data,
+        "--bind",
+        "127.0.0.1:0",
+        "serve",
+        "--demo",
+    ]);
     for login in ["admin", "hr", "head", "lawyer", "director", "employee"] {
-        assert!(printed.lines().any(|l| l.trim_start().starts_with(login)), "{login} listed: {printed}");
+        assert!(
+            printed.lines().any(|l| l.trim_start().starts_with(login)),
+            "{login} listed: {printed}"
+        );
     }
-    assert!(!printed.contains("First start"), "demo accounts replace the generated admin");
+    assert!(
+        !printed.contains("First start"),
+        "demo accounts replace the generated admin"
+    );
     let mut web = Web::new(&url);
-    let (status, _) = web.login("hr", jobdesc::services::demo::DEMO_PASSWORD).await;
+    let (status, _) = web
+        .login("hr", jobdesc::services::demo::DEMO_PASSWORD)
+        .await;
     assert_eq!(status, awc::http::StatusCode::SEE_OTHER);
     let employees = web.get("/employees?per_page=100").await;
     assert!(employees.body.contains("Всего: 40"), "{}", employees.body);
@@ -108,7 +156,11 @@ async fn demo_user_and_verify_log_commands(app: TestApp) {
     assert!(text(&o).contains("password: "));
     let o = with(&["user", "add", "auditor", "--role", "hr"]);
     assert!(!o.status.success());
-    assert!(text(&o).contains("login: Такое значение уже используется"), "{}", text(&o));
+    assert!(
+        text(&o).contains("login: Такое значение уже используется"),
+        "{}",
+        text(&o)
+    );
     let o = with(&["user", "add", "someone", "--role", "king"]);
     assert!(!o.status.success());
     assert!(text(&o).contains("roles"), "{}", text(&o));
@@ -138,10 +190,17 @@ fn help_explains_every_command_and_bad_settings_fail_clearly() {
     for cmd in ["serve", "migrate", "user", "demo", "verify-log"] {
         assert!(help.contains(cmd), "{cmd} in --help");
     }
-    let o = jobdesc(&["migrate"]).env("JOBDESC_POOL_SIZE", "lots").output().expect("runs");
+    let o = jobdesc(&["migrate"])
+        .env("JOBDESC_POOL_SIZE", "lots")
+        .output()
+        .expect("runs");
     assert!(!o.status.success());
     assert!(text(&o).contains("JOBDESC_POOL_SIZE"), "{}", text(&o));
-    let o = run(&["--database-url", "postgres://nobody@127.0.0.1:1/none", "migrate"]);
+    let o = run(&[
+        "--database-url",
+        "postgres://nobody@127.0.0.1:1/none",
+        "migrate",
+    ]);
     assert!(!o.status.success());
     assert!(text(&o).contains("cannot connect"), "{}", text(&o));
 }

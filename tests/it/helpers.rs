@@ -26,7 +26,9 @@ pub enum Backend {
 
 /// The PostgreSQL server URL for tests, if configured.
 pub fn postgres_url() -> Option<String> {
-    std::env::var("JOBDESC_TEST_POSTGRES_URL").ok().filter(|s| !s.is_empty())
+    std::env::var("JOBDESC_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|s| !s.is_empty())
 }
 
 fn say_once(flag: &'static std::sync::Once, line: &str) {
@@ -43,7 +45,10 @@ fn postgres_missing() {
         "CI is set but JOBDESC_TEST_POSTGRES_URL is not: the PostgreSQL suite must run in CI"
     );
     static ONCE: std::sync::Once = std::sync::Once::new();
-    say_once(&ONCE, "note: JOBDESC_TEST_POSTGRES_URL is not set; PostgreSQL tests were skipped");
+    say_once(
+        &ONCE,
+        "note: JOBDESC_TEST_POSTGRES_URL is not set; PostgreSQL tests were skipped",
+    );
 }
 
 /// A fresh PostgreSQL database, dropped when the test ends.
@@ -55,10 +60,13 @@ struct PgDatabase {
 impl PgDatabase {
     fn create(admin_url: &str) -> (PgDatabase, String) {
         let name = format!("jobdesc_test_{}", uuid::Uuid::new_v4().simple());
-        let mut conn = diesel::PgConnection::establish(admin_url)
-            .unwrap_or_else(|e| panic!("JOBDESC_TEST_POSTGRES_URL is set but PostgreSQL is unreachable: {e}"));
-        conn.batch_execute(&format!("CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8'"))
-            .expect("create test database");
+        let mut conn = diesel::PgConnection::establish(admin_url).unwrap_or_else(|e| {
+            panic!("JOBDESC_TEST_POSTGRES_URL is set but PostgreSQL is unreachable: {e}")
+        });
+        conn.batch_execute(&format!(
+            "CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8'"
+        ))
+        .expect("create test database");
         let base = admin_url.rsplit_once('/').map_or(admin_url, |(b, _)| b);
         let url = format!("{base}/{name}");
         (
@@ -74,7 +82,10 @@ impl PgDatabase {
 impl Drop for PgDatabase {
     fn drop(&mut self) {
         if let Ok(mut conn) = diesel::PgConnection::establish(&self.admin_url) {
-            let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+            let _ = conn.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
         }
     }
 }
@@ -95,7 +106,10 @@ impl TestApp {
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
         let dir = tempfile::tempdir().expect("tempdir");
         let (url, pg) = match backend {
-            Backend::Sqlite => (format!("sqlite://{}", dir.path().join("test.db").display()), None),
+            Backend::Sqlite => (
+                format!("sqlite://{}", dir.path().join("test.db").display()),
+                None,
+            ),
             Backend::Postgres => {
                 let Some(admin) = postgres_url() else {
                     postgres_missing();
@@ -109,7 +123,9 @@ impl TestApp {
             database_url: Some(Secret::new(url)),
             data_dir: Some(dir.path().to_path_buf()),
             bind: Some("127.0.0.1:0".into()),
-            secret_key: Some(Secret::new("test-secret-key-that-is-long-enough-0123456789")),
+            secret_key: Some(Secret::new(
+                "test-secret-key-that-is-long-enough-0123456789",
+            )),
             pool_size: Some(4),
             workers: Some(1),
             ..Layer::default()
@@ -167,7 +183,10 @@ impl TestApp {
     pub fn log_len(&self) -> i64 {
         use diesel::prelude::*;
         use jobdesc::db::schema::change_log::dsl::*;
-        change_log.count().get_result(&mut *self.conn()).expect("count")
+        change_log
+            .count()
+            .get_result(&mut *self.conn())
+            .expect("count")
     }
 
     /// Runs raw SQL (for tampering tests).
@@ -209,12 +228,16 @@ pub struct Answer {
 impl Answer {
     /// The body as JSON (panics with the body when it is not JSON).
     pub fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|_| panic!("not JSON ({}): {}", self.status, self.body))
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|_| panic!("not JSON ({}): {}", self.status, self.body))
     }
 
     /// A header value.
     pub fn header(&self, name: &str) -> Option<String> {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
     }
 }
 
@@ -304,7 +327,11 @@ impl Web {
     }
 
     fn cookie_header(&self) -> String {
-        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 
     fn absorb(&mut self, a: &Answer) {
@@ -341,7 +368,10 @@ impl Web {
 
     /// POST a form, adding the CSRF token unless `fields` has one.
     pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Answer {
-        let mut form: Vec<(String, String)> = fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let mut form: Vec<(String, String)> = fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         if !fields.iter().any(|(k, _)| *k == "csrf_token") {
             if self.csrf.is_none() {
                 self.get("/login").await;
@@ -368,7 +398,12 @@ impl Web {
     /// Signs in through the login form.
     pub async fn login(&mut self, login: &str, password: &str) -> (StatusCode, Answer) {
         self.get("/login").await;
-        let a = self.post("/login", &[("login", login), ("password", password), ("next", "/")]).await;
+        let a = self
+            .post(
+                "/login",
+                &[("login", login), ("password", password), ("next", "/")],
+            )
+            .await;
         // The session was renewed: fetch the new CSRF token.
         if a.status == StatusCode::SEE_OTHER {
             self.get("/").await;

@@ -16,47 +16,82 @@ async fn departments_through_forms(app: TestApp) {
 
     // An empty name: the form comes back with the message, nothing is stored.
     let before = app.log_len();
-    let a = web.post("/departments", &[("name", ""), ("parent_id", "")]).await;
+    let a = web
+        .post("/departments", &[("name", ""), ("parent_id", "")])
+        .await;
     assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(a.body.contains("Обязательное поле."), "{}", a.body);
     assert_eq!(app.log_len(), before);
 
-    let a = web.post("/departments", &[("name", "Отдел кадров"), ("parent_id", "")]).await;
-    assert_eq!((a.status, location(&a)), (StatusCode::SEE_OTHER, "/departments".to_string()));
+    let a = web
+        .post(
+            "/departments",
+            &[("name", "Отдел кадров"), ("parent_id", "")],
+        )
+        .await;
+    assert_eq!(
+        (a.status, location(&a)),
+        (StatusCode::SEE_OTHER, "/departments".to_string())
+    );
     let list = web.get("/departments").await;
     assert!(list.body.contains("Отдел кадров"));
     assert!(list.body.contains("Сохранено."), "flash shown once");
     assert!(!web.get("/departments").await.body.contains("Сохранено."));
 
-    let id = jobdesc::services::departments::all(&mut app.conn()).expect("all")[0].id.clone();
+    let id = jobdesc::services::departments::all(&mut app.conn()).expect("all")[0]
+        .id
+        .clone();
     let edit = web.get(&format!("/departments/{id}")).await;
     assert!(edit.body.contains("value=\"Отдел кадров\""));
-    let a = web.post(&format!("/departments/{id}"), &[("name", "Отдел персонала"), ("parent_id", "")]).await;
+    let a = web
+        .post(
+            &format!("/departments/{id}"),
+            &[("name", "Отдел персонала"), ("parent_id", "")],
+        )
+        .await;
     assert_eq!(a.status, StatusCode::SEE_OTHER);
-    assert!(web.get("/departments").await.body.contains("Отдел персонала"));
+    assert!(web
+        .get("/departments")
+        .await
+        .body
+        .contains("Отдел персонала"));
 
     // A unit with a position cannot be deleted: the list says why.
     let pos = web
         .post(
             "/positions",
-            &[("title", "инспектор"), ("title_genitive", "инспектора"), ("category", "specialist"), ("department_id", &id)],
+            &[
+                ("title", "инспектор"),
+                ("title_genitive", "инспектора"),
+                ("category", "specialist"),
+                ("department_id", &id),
+            ],
         )
         .await;
     assert_eq!(pos.status, StatusCode::SEE_OTHER, "{}", pos.body);
     let a = web.post(&format!("/departments/{id}/delete"), &[]).await;
     assert_eq!(a.status, StatusCode::SEE_OTHER);
     let list = web.get("/departments").await;
-    assert!(list.body.contains("В подразделении есть должности"), "{}", list.body);
+    assert!(
+        list.body.contains("В подразделении есть должности"),
+        "{}",
+        list.body
+    );
     assert!(list.body.contains("Отдел персонала"));
 }
 
 async fn clause_like_text_is_escaped_everywhere(app: TestApp) {
     let mut web = app.web_as("hr1", "hr").await;
     let evil = "<script>alert('x')</script>";
-    let a = web.post("/departments", &[("name", evil), ("parent_id", "")]).await;
+    let a = web
+        .post("/departments", &[("name", evil), ("parent_id", "")])
+        .await;
     assert_eq!(a.status, StatusCode::SEE_OTHER);
     let list = web.get("/departments").await;
-    assert!(!list.body.contains(evil), "raw markup must not reach the page");
+    assert!(
+        !list.body.contains(evil),
+        "raw markup must not reach the page"
+    );
     assert!(list.body.contains("&lt;script&gt;"));
     let csp = list.header("content-security-policy").unwrap_or_default();
     assert!(csp.contains("script-src 'self'"), "{csp}");
@@ -64,12 +99,32 @@ async fn clause_like_text_is_escaped_everywhere(app: TestApp) {
 
 async fn users_form_with_roles(app: TestApp) {
     let mut web = app.web_as("root", "admin").await;
-    let a = web.post("/users", &[("login", "new.user"), ("password", "short"), ("roles", "hr")]).await;
+    let a = web
+        .post(
+            "/users",
+            &[
+                ("login", "new.user"),
+                ("password", "short"),
+                ("roles", "hr"),
+            ],
+        )
+        .await;
     assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(a.body.contains("не короче 8"));
-    assert!(!a.body.contains("value=\"short\""), "passwords are never echoed");
+    assert!(
+        !a.body.contains("value=\"short\""),
+        "passwords are never echoed"
+    );
     let a = web
-        .post("/users", &[("login", "new.user"), ("password", "достаточно длинный"), ("roles", "hr"), ("roles", "agreer")])
+        .post(
+            "/users",
+            &[
+                ("login", "new.user"),
+                ("password", "достаточно длинный"),
+                ("roles", "hr"),
+                ("roles", "agreer"),
+            ],
+        )
         .await;
     assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
     let list = web.get("/users").await;
@@ -88,7 +143,14 @@ async fn navigation_follows_roles(app: TestApp) {
     assert!(!home.body.contains("href=\"/users\""));
     let mut admin = app.web_as("root", "admin").await;
     let home = admin.get("/").await;
-    for href in ["/departments", "/positions", "/employees", "/assignments", "/users", "/log"] {
+    for href in [
+        "/departments",
+        "/positions",
+        "/employees",
+        "/assignments",
+        "/users",
+        "/log",
+    ] {
         assert!(home.body.contains(&format!("href=\"{href}\"")), "{href}");
     }
     let missing = admin.get("/no/such/page").await;

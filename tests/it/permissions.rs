@@ -67,11 +67,18 @@ fn every_registered_route_has_a_rule_in_this_table() {
         .iter()
         .map(|r| (r.method.to_string(), r.path.clone()))
         .collect();
-    let expected: BTreeSet<(String, String)> = expected().into_iter().map(|(m, p, _)| (m, p)).collect();
+    let expected: BTreeSet<(String, String)> =
+        expected().into_iter().map(|(m, p, _)| (m, p)).collect();
     let missing: Vec<_> = registered.difference(&expected).collect();
     let stale: Vec<_> = expected.difference(&registered).collect();
-    assert!(missing.is_empty(), "routes without a permission rule in this test: {missing:?}");
-    assert!(stale.is_empty(), "rules for routes that are not registered: {stale:?}");
+    assert!(
+        missing.is_empty(),
+        "routes without a permission rule in this test: {missing:?}"
+    );
+    assert!(
+        stale.is_empty(),
+        "rules for routes that are not registered: {stale:?}"
+    );
 }
 
 const ROLES: [&str; 6] = ["anonymous", "admin", "hr", "agreer", "approver", "employee"];
@@ -118,10 +125,13 @@ async fn every_route_as_every_role(app: TestApp) {
             } else {
                 web.post(&url, &[]).await
             };
-            let to_login = a.status == StatusCode::SEE_OTHER && a.header("location").as_deref() == Some("/login");
+            let to_login = a.status == StatusCode::SEE_OTHER
+                && a.header("location").as_deref() == Some("/login");
             let ok = if allowed(&who, role) {
                 a.status != StatusCode::FORBIDDEN
-                    && (who == "public" || (a.status != StatusCode::UNAUTHORIZED && !(to_login && url != "/logout")))
+                    && (who == "public"
+                        || (a.status != StatusCode::UNAUTHORIZED
+                            && !(to_login && url != "/logout")))
             } else if role == "anonymous" {
                 if is_api {
                     a.status == StatusCode::UNAUTHORIZED
@@ -132,14 +142,21 @@ async fn every_route_as_every_role(app: TestApp) {
                 a.status == StatusCode::FORBIDDEN
             };
             if !ok {
-                failures.push(format!("{role:>9} {method} {path} -> {} (rule: {who})", a.status));
+                failures.push(format!(
+                    "{role:>9} {method} {path} -> {} (rule: {who})",
+                    a.status
+                ));
             }
             if url == "/logout" && role != "anonymous" {
                 web = signed_in(&app, role).await;
             }
         }
     }
-    assert!(failures.is_empty(), "permission matrix violations:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "permission matrix violations:\n{}",
+        failures.join("\n")
+    );
 }
 
 crate::on_both_backends!(every_route_as_every_role);

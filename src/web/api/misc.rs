@@ -29,7 +29,10 @@ pub struct TokenResponse {
 }
 
 /// Issues a bearer token for a login and password.
-pub async fn issue_token(state: web::Data<AppState>, body: web::Json<TokenRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn issue_token(
+    state: web::Data<AppState>,
+    body: web::Json<TokenRequest>,
+) -> Result<HttpResponse, ApiError> {
     let req = body.into_inner();
     let (token, user) = state
         .db(move |c| {
@@ -41,9 +44,15 @@ pub async fn issue_token(state: web::Data<AppState>, body: web::Json<TokenReques
 }
 
 /// Revokes the token the request was made with.
-pub async fn revoke_token(state: web::Data<AppState>, user: CurrentUser, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub async fn revoke_token(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     let token = bearer(&req).ok_or(AppError::Unauthorized)?;
-    state.db(move |c| auth::revoke_token(c, &user.0, &token)).await?;
+    state
+        .db(move |c| auth::revoke_token(c, &user.0, &token))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -53,7 +62,10 @@ pub async fn me(user: CurrentUser) -> web::Json<User> {
 }
 
 /// The organisation's details (404 until set).
-pub async fn get_organization(state: web::Data<AppState>, _user: CurrentUser) -> Result<web::Json<Organization>, ApiError> {
+pub async fn get_organization(
+    state: web::Data<AppState>,
+    _user: CurrentUser,
+) -> Result<web::Json<Organization>, ApiError> {
     let org = state.db(organization::get).await?;
     Ok(web::Json(org.ok_or(AppError::NotFound)?))
 }
@@ -66,7 +78,11 @@ pub async fn put_organization(
 ) -> Result<web::Json<Organization>, ApiError> {
     let actor = user.0.login.clone();
     let input = body.into_inner();
-    Ok(web::Json(state.db(move |c| organization::save(c, &actor, &input)).await?))
+    Ok(web::Json(
+        state
+            .db(move |c| organization::save(c, &actor, &input))
+            .await?,
+    ))
 }
 
 /// `?entity_id=&limit=` of the log listing.
@@ -84,7 +100,11 @@ pub async fn log(
 ) -> Result<web::Json<Vec<Entry>>, ApiError> {
     let q = query.into_inner();
     let limit = q.limit.unwrap_or(100).clamp(1, 1000);
-    Ok(web::Json(state.db(move |c| journal::recent(c, q.entity_id.as_deref(), limit)).await?))
+    Ok(web::Json(
+        state
+            .db(move |c| journal::recent(c, q.entity_id.as_deref(), limit))
+            .await?,
+    ))
 }
 
 /// Result of recomputing the hash chain.
@@ -97,7 +117,10 @@ pub struct Verification {
 }
 
 /// Recomputes the change log's hash chain.
-pub async fn verify_log(state: web::Data<AppState>, _user: CurrentUser) -> Result<web::Json<Verification>, ApiError> {
+pub async fn verify_log(
+    state: web::Data<AppState>,
+    _user: CurrentUser,
+) -> Result<web::Json<Verification>, ApiError> {
     let v = state.db(journal::verify).await?;
     Ok(web::Json(match v {
         Ok(checked) => Verification {

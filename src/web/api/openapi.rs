@@ -6,8 +6,8 @@ use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{
-    ComponentsBuilder, ContentBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathItem, PathsBuilder, Ref, RefOr,
-    Required, ResponseBuilder, Schema,
+    ComponentsBuilder, ContentBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathItem,
+    PathsBuilder, Ref, RefOr, Required, ResponseBuilder, Schema,
 };
 
 use crate::domain::account::{User, UserInput};
@@ -36,7 +36,10 @@ fn json(schema: impl Into<RefOr<Schema>>) -> utoipa::openapi::Content {
 
 fn paged(item: &str) -> Schema {
     ObjectBuilder::new()
-        .property("items", ArrayBuilder::new().items(Ref::from_schema_name(item)))
+        .property(
+            "items",
+            ArrayBuilder::new().items(Ref::from_schema_name(item)),
+        )
         .property("total", ObjectBuilder::new().schema_type(Type::Integer))
         .property("page", ObjectBuilder::new().schema_type(Type::Integer))
         .property("per_page", ObjectBuilder::new().schema_type(Type::Integer))
@@ -49,7 +52,9 @@ fn paged(item: &str) -> Schema {
 pub fn document() -> OpenApi {
     let mut paths = PathsBuilder::new();
     for r in routes::table().iter().filter(|r| r.kind == Kind::Api) {
-        let (Some(doc), Some(m)) = (&r.doc, method(&r.method)) else { continue };
+        let (Some(doc), Some(m)) = (&r.doc, method(&r.method)) else {
+            continue;
+        };
         let mut op = OperationBuilder::new()
             .summary(Some(doc.summary.clone()))
             .tag(doc.tag.clone())
@@ -91,22 +96,26 @@ pub fn document() -> OpenApi {
                 ok.content("application/json", json(Ref::from_schema_name(res)))
             };
         }
-        op = op
-            .response(doc.status.to_string(), ok.build())
-            .response(
-                "default",
-                ResponseBuilder::new()
-                    .description("Problem details (RFC 9457)")
-                    .content("application/problem+json", json(Ref::from_schema_name("Problem")))
-                    .build(),
-            );
+        op = op.response(doc.status.to_string(), ok.build()).response(
+            "default",
+            ResponseBuilder::new()
+                .description("Problem details (RFC 9457)")
+                .content(
+                    "application/problem+json",
+                    json(Ref::from_schema_name("Problem")),
+                )
+                .build(),
+        );
         if r.access != Access::Public {
             op = op.security(SecurityRequirement::new("bearer", Vec::<String>::new()));
         }
         paths = paths.path(r.path.clone(), PathItem::new(m, op.build()));
     }
     let components = ComponentsBuilder::new()
-        .security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)))
+        .security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        )
         .schema_from::<Department>()
         .schema_from::<DepartmentInput>()
         .schema_from::<Position>()

@@ -38,7 +38,11 @@ struct Summary {
     counts: Vec<Count>,
 }
 
-fn summary(conn: &mut crate::db::DbConn, user: &User, today: chrono::NaiveDate) -> Result<Summary, ServiceError> {
+fn summary(
+    conn: &mut crate::db::DbConn,
+    user: &User,
+    today: chrono::NaiveDate,
+) -> Result<Summary, ServiceError> {
     let organization = organization::get(conn)?.map(|o| o.short_name);
     let positions = match &user.employee_id {
         Some(id) => assignments::current_titles(conn, id, today)?,
@@ -62,7 +66,11 @@ fn summary(conn: &mut crate::db::DbConn, user: &User, today: chrono::NaiveDate) 
 }
 
 /// The dashboard.
-pub async fn show(state: web::Data<AppState>, user: CurrentUser, session: Session) -> Result<HttpResponse, PageError> {
+pub async fn show(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+) -> Result<HttpResponse, PageError> {
     let today = state.today();
     let u = user.0.clone();
     let s = state.db(move |c| summary(c, &u, today)).await?;

@@ -17,7 +17,15 @@ use crate::web::session::flash;
 use crate::web::templates::{base_context, render};
 use crate::web::{see_other, AppState};
 
-const FIELDS: [&str; 7] = ["full_name", "short_name", "legal_form", "city", "head_position", "head_name", "time_zone"];
+const FIELDS: [&str; 7] = [
+    "full_name",
+    "short_name",
+    "legal_form",
+    "city",
+    "head_position",
+    "head_name",
+    "time_zone",
+];
 
 fn page(
     user: &CurrentUser,
@@ -45,14 +53,22 @@ fn page(
     ctx.insert("title", &t.get("title.organization"));
     ctx.insert("fields", &fields);
     ctx.insert("action", "/organization");
-    let status = if errors.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status = if errors.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     Ok(render(status, "form.html", &ctx)?)
 }
 
 /// Shows the form filled with the stored details (or the configured time zone).
-pub async fn show(state: web::Data<AppState>, user: CurrentUser, session: Session) -> Result<HttpResponse, PageError> {
+pub async fn show(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+) -> Result<HttpResponse, PageError> {
     let org = state.db(organization::get).await?;
-    let mut values = match org.map(|o| serde_json::to_value(o)) {
+    let mut values = match org.map(serde_json::to_value) {
         Some(Ok(Value::Object(m))) => m,
         _ => Map::new(),
     };
@@ -81,12 +97,17 @@ pub async fn save(
         time_zone: text("time_zone"),
     };
     let actor = user.0.login.clone();
-    match state.db(move |c| organization::save(c, &actor, &input)).await {
+    match state
+        .db(move |c| organization::save(c, &actor, &input))
+        .await
+    {
         Ok(_) => {
             flash(&session, &strings().get("msg.saved"));
             Ok(see_other("/organization"))
         }
-        Err(AppError::Service(ServiceError::Validation(e))) => page(&user, &session, &form.0, Some(&e)),
+        Err(AppError::Service(ServiceError::Validation(e))) => {
+            page(&user, &session, &form.0, Some(&e))
+        }
         Err(e) => Err(e.into()),
     }
 }

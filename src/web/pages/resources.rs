@@ -56,12 +56,18 @@ pub async fn list<R: WebResource>(
     let mut ctx = base_context(Some(&user.0), &session)?;
     ctx.insert("title", &t.get(&format!("title.{}", R::PATH)));
     ctx.insert("base", &base::<R>());
-    ctx.insert("columns", &R::columns().iter().map(|c| t.get(c)).collect::<Vec<_>>());
+    ctx.insert(
+        "columns",
+        &R::columns().iter().map(|c| t.get(c)).collect::<Vec<_>>(),
+    );
     ctx.insert("rows", &rows);
     ctx.insert("can_edit", &Access::Roles(R::EDIT).allows(Some(&user.0)));
     ctx.insert("total", &paged.total);
     ctx.insert("page", &paged.page);
-    ctx.insert("pages", &((paged.total + paged.per_page - 1) / paged.per_page).max(1));
+    ctx.insert(
+        "pages",
+        &((paged.total + paged.per_page - 1) / paged.per_page).max(1),
+    );
     Ok(render(StatusCode::OK, "list.html", &ctx)?)
 }
 
@@ -79,17 +85,37 @@ async fn form_page<R: WebResource>(
     fill(&mut fields, &values, errors.as_ref(), t);
     let mut ctx = base_context(Some(&user.0), session)?;
     let verb = if creating { "title.new" } else { "title.edit" };
-    ctx.insert("title", &format!("{}: {}", t.get(&format!("title.{}", R::PATH)), t.get(verb).to_lowercase()));
+    ctx.insert(
+        "title",
+        &format!(
+            "{}: {}",
+            t.get(&format!("title.{}", R::PATH)),
+            t.get(verb).to_lowercase()
+        ),
+    );
     ctx.insert("fields", &fields);
     ctx.insert("back", &base::<R>());
     match &id {
         Some(id) => ctx.insert("action", &format!("{}/{id}", base::<R>())),
         None => ctx.insert("action", &base::<R>()),
     }
-    let status = if errors.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    if let Some(e) = errors.as_ref().filter(|e| e.0.iter().any(|f| !fields.iter().any(|x| x.name == f.field))) {
+    let status = if errors.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    if let Some(e) = errors.as_ref().filter(|e| {
+        e.0.iter()
+            .any(|f| !fields.iter().any(|x| x.name == f.field))
+    }) {
         // An error on a field the form does not show still has to be visible.
-        ctx.insert("error", &e.0.iter().map(|f| t.field_error(f)).collect::<Vec<_>>().join(" "));
+        ctx.insert(
+            "error",
+            &e.0.iter()
+                .map(|f| t.field_error(f))
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
     }
     Ok(render(status, "form.html", &ctx)?)
 }
@@ -107,7 +133,15 @@ pub async fn new<R: WebResource>(
     user: CurrentUser,
     session: Session,
 ) -> Result<HttpResponse, PageError> {
-    form_page::<R>(&state, &user, &session, None, as_map(&R::Input::default()), None).await
+    form_page::<R>(
+        &state,
+        &user,
+        &session,
+        None,
+        as_map(&R::Input::default()),
+        None,
+    )
+    .await
 }
 
 /// The edit form of one record.
@@ -120,7 +154,15 @@ pub async fn edit<R: WebResource>(
     let id = path.into_inner();
     let lookup = id.clone();
     let item = state.db(move |c| R::get(c, &lookup)).await?;
-    form_page::<R>(&state, &user, &session, Some(id), as_map(&item.to_input()), None).await
+    form_page::<R>(
+        &state,
+        &user,
+        &session,
+        Some(id),
+        as_map(&item.to_input()),
+        None,
+    )
+    .await
 }
 
 /// Saves a creation or an edit; on invalid input shows the form again with messages.
