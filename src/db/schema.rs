@@ -113,3 +113,52 @@ diesel::allow_tables_to_appear_in_same_query!(
     change_log,
     change_log_head,
 );
+
+diesel::table! {
+    library_clauses (id) {
+        id -> Text,
+        section_kind -> Text,
+        categories -> Text,
+        source -> Text,
+        text -> Text,
+        revision -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    templates (id) {
+        id -> Text,
+        name -> Text,
+        category -> Nullable<Text>,
+        content -> Text,
+        revision -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    job_descriptions (id) {
+        id -> Text,
+        position_id -> Text,
+        registration_number -> Nullable<Text>,
+        review_date -> Nullable<Date>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    jd_versions (id) {
+        id -> Text,
+        job_description_id -> Text,
+        number -> Integer,
+        status -> Text,
+        based_on_id -> Nullable<Text>,
+        content -> Text,
+        revision -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(library_clauses, templates, job_descriptions, jd_versions, positions);

@@ -2,8 +2,14 @@
 
 pub mod account;
 pub mod change_log;
+pub mod checks;
+pub mod diff;
+pub mod document;
 pub mod hierarchy;
+pub mod library;
 pub mod organization;
+pub mod placeholders;
 pub mod staff;
 pub mod structure;
 pub mod validation;
+pub mod version;
