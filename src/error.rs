@@ -75,7 +75,7 @@ impl AppError {
             AppError::Service(ServiceError::NotFound) | AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Service(ServiceError::Refused("bad_credentials"))
             | AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AppError::Service(ServiceError::Refused(_)) => StatusCode::CONFLICT,
+            AppError::Service(ServiceError::Refused(_) | ServiceError::Stale { .. }) => StatusCode::CONFLICT,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -113,6 +113,12 @@ impl AppError {
                 },
                 Some(t.get(&format!("refused.{code}"))),
                 Some(code.to_string()),
+                vec![],
+            ),
+            AppError::Service(ServiceError::Stale { current }) => (
+                "problem.conflict",
+                Some(t.get("refused.stale").replace("{revision}", &current.to_string())),
+                Some("stale".into()),
                 vec![],
             ),
             AppError::Unauthorized => ("problem.unauthorized", None, None, vec![]),

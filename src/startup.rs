@@ -30,6 +30,8 @@ pub enum StartupError {
         bind: String,
         source: std::io::Error,
     },
+    #[error("loading the shipped library and templates: {0}")]
+    Seed(String),
     #[error("cannot create the data directory {path}: {source}")]
     DataDir {
         path: String,
@@ -50,6 +52,9 @@ pub fn open_database(settings: &Settings) -> Result<Pool, StartupError> {
     let applied = db::migrate(&mut conn)?;
     if applied > 0 {
         tracing::info!(applied, "database migrations applied");
+    }
+    if crate::services::seed::ensure_shipped_content(&mut conn).map_err(|e| StartupError::Seed(e.to_string()))? {
+        tracing::info!("shipped clause library and templates loaded");
     }
     Ok(pool)
 }

@@ -3,7 +3,7 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::journal::write_tx;
+use super::journal::{write_tx, Journal};
 use super::{new_id, Page, Paged, ServiceError};
 use crate::db::DbConn;
 
@@ -28,19 +28,19 @@ pub trait Resource: Serialize + Clone + Send + 'static {
 }
 
 /// Creates a resource and logs it.
-pub fn create<R: Resource>(
-    conn: &mut DbConn,
-    actor: &str,
-    input: &R::Input,
-) -> Result<R, ServiceError> {
-    write_tx(conn, actor, |conn, journal| {
-        let id = new_id();
-        R::insert(conn, &id, input)?;
-        let after = R::get(conn, &id)?;
-        journal.record(conn, R::ENTITY, &id, "create", None::<&()>, Some(&after))?;
-        Ok(after)
-    })
+pub fn create<R: Resource>(conn: &mut DbConn, actor: &str, input: &R::Input) -> Result<R, ServiceError> {
+    write_tx(conn, actor, |conn, journal| create_with::<R>(conn, journal, input))
 }
+
+/// Creates a resource inside an open write transaction.
+pub fn create_with<R: Resource>(conn: &mut DbConn, journal: &mut Journal, input: &R::Input) -> Result<R, ServiceError> {
+    let id = new_id();
+    R::insert(conn, &id, input)?;
+    let after = R::get(conn, &id)?;
+    journal.record(conn, R::ENTITY, &id, "create", None::<&()>, Some(&after))?;
+    Ok(after)
+}
+
 
 /// Changes a resource and logs the before and after states.
 pub fn update<R: Resource>(

@@ -5,10 +5,15 @@ pub mod auth;
 pub mod crud;
 pub mod demo;
 pub mod departments;
+pub mod documents;
+pub mod editing;
 pub mod employees;
 pub mod journal;
+pub mod library;
 pub mod organization;
 pub mod positions;
+pub mod seed;
+pub mod templates;
 pub mod users;
 
 use chrono::NaiveDateTime;
@@ -27,6 +32,9 @@ pub enum ServiceError {
     /// The request is well-formed but the current state forbids it; `code` names why.
     #[error("refused: {0}")]
     Refused(&'static str),
+    /// The text changed since the client read it (optimistic locking).
+    #[error("stale revision; current is {current}")]
+    Stale { current: i64 },
     #[error(transparent)]
     Db(#[from] DbError),
     #[error("internal: {0}")]

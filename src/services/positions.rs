@@ -174,6 +174,13 @@ impl Resource for Position {
         if held {
             return Err(ServiceError::Refused("position_has_assignments"));
         }
+        let documented: bool = diesel::select(diesel::dsl::exists(
+            crate::db::schema::job_descriptions::table.filter(crate::db::schema::job_descriptions::position_id.eq(id)),
+        ))
+        .get_result(conn)?;
+        if documented {
+            return Err(ServiceError::Refused("position_has_document"));
+        }
         let subordinates: bool = diesel::select(diesel::dsl::exists(
             positions::table.filter(positions::reports_to_id.eq(id)),
         ))

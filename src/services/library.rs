@@ -1,0 +1,141 @@
+//! The clause library: reusable clauses, their search, and where documents use them.
+
+use diesel::prelude::*;
+
+use super::crud::Resource;
+use super::{now, Page, Paged, ServiceError};
+use crate::db::schema::library_clauses as lc;
+use crate::db::DbConn;
+use crate::domain::document::{Content, SectionKind};
+use crate::domain::library::{matches, LibraryClause, LibraryInput, Source};
+use crate::domain::structure::Category;
+
+type Row = (String, String, String, String, String, i64);
+const COLUMNS: (lc::id, lc::section_kind, lc::categories, lc::source, lc::text, lc::revision) =
+    (lc::id, lc::section_kind, lc::categories, lc::source, lc::text, lc::revision);
+
+fn to_clause((id, section, categories, source, text, revision): Row) -> Result<LibraryClause, ServiceError> {
+    let bad = |what: &str| ServiceError::Internal(format!("library clause {id}: bad {what}"));
+    Ok(LibraryClause {
+        section: SectionKind::parse(&section).ok_or_else(|| bad("section"))?,
+        categories: categories.split(',').filter(|c| !c.is_empty()).filter_map(Category::parse).collect(),
+        source: Source::parse(&source).ok_or_else(|| bad("source"))?,
+        id,
+        text,
+        revision,
+    })
+}
+
+/// What to look for in the library.
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    pub words: String,
+    pub section: Option<SectionKind>,
+    pub category: Option<Category>,
+}
+
+/// Library clauses matching the query, by section then text.
+pub fn search(conn: &mut DbConn, q: &Query, page: Page) -> Result<Paged<LibraryClause>, ServiceError> {
+    let mut query = lc::table.into_boxed();
+    if let Some(s) = q.section {
+        query = query.filter(lc::section_kind.eq(s.as_str()));
+    }
+    let rows: Vec<Row> = query.select(COLUMNS).load(conn)?;
+    // Word-form matching and Cyrillic case folding happen here, not in SQL
+    // (SQLite's lower() folds ASCII only); the library is small enough.
+    let mut found: Vec<LibraryClause> = rows
+        .into_iter()
+        .map(to_clause)
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .filter(|c| q.category.is_none_or(|cat| c.categories.is_empty() || c.categories.contains(&cat)))
+        .filter(|c| matches(&c.text, &q.words))
+        .collect();
+    found.sort_by(|a, b| a.section.cmp(&b.section).then_with(|| a.text.cmp(&b.text)));
+    let total = found.len() as i64;
+    let items = found
+        .into_iter()
+        .skip(page.offset().max(0) as usize)
+        .take(page.per_page as usize)
+        .collect();
+    Ok(Paged {
+        items,
+        total,
+        page: page.page,
+        per_page: page.per_page,
+    })
+}
+
+/// Every library clause by id, for checking links.
+pub fn revisions(conn: &mut DbConn) -> Result<std::collections::HashMap<String, i64>, ServiceError> {
+    Ok(lc::table.select((lc::id, lc::revision)).load::<(String, i64)>(conn)?.into_iter().collect())
+}
+
+/// Clause ids in `content` that link to `library_id`.
+pub fn linked_clauses(content: &Content, library_id: &str) -> Vec<String> {
+    content
+        .clauses()
+        .iter()
+        .filter(|l| l.clause.library.as_ref().is_some_and(|k| k.clause_id == library_id))
+        .map(|l| l.clause.id.clone())
+        .collect()
+}
+
+impl Resource for LibraryClause {
+    type Input = LibraryInput;
+    const ENTITY: &'static str = "library_clause";
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn list(conn: &mut DbConn, page: Page) -> Result<Paged<Self>, ServiceError> {
+        search(conn, &Query::default(), page)
+    }
+
+    fn get(conn: &mut DbConn, id: &str) -> Result<Self, ServiceError> {
+        to_clause(lc::table.find(id).select(COLUMNS).first(conn)?)
+    }
+
+    fn insert(conn: &mut DbConn, id: &str, input: &LibraryInput) -> Result<(), ServiceError> {
+        let v = input.clean()?;
+        diesel::insert_into(lc::table)
+            .values((
+                lc::id.eq(id),
+                lc::section_kind.eq(v.section.as_str()),
+                lc::categories.eq(v.categories.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(",")),
+                lc::source.eq(v.source.as_str()),
+                lc::text.eq(&v.text),
+                lc::revision.eq(1),
+                lc::updated_at.eq(now()),
+            ))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    fn update(conn: &mut DbConn, id: &str, input: &LibraryInput) -> Result<(), ServiceError> {
+        let v = input.clean()?;
+        let old = Self::get(conn, id)?;
+        // Only a change of text makes linked documents outdated.
+        let revision = if old.text == v.text { old.revision } else { old.revision + 1 };
+        diesel::update(lc::table.find(id))
+            .set((
+                lc::section_kind.eq(v.section.as_str()),
+                lc::categories.eq(v.categories.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(",")),
+                lc::source.eq(v.source.as_str()),
+                lc::text.eq(&v.text),
+                lc::revision.eq(revision),
+                lc::updated_at.eq(now()),
+            ))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    fn delete(conn: &mut DbConn, id: &str) -> Result<(), ServiceError> {
+        if !super::editing::usages(conn, id)?.is_empty() {
+            return Err(ServiceError::Refused("library_clause_in_use"));
+        }
+        diesel::delete(lc::table.find(id)).execute(conn)?;
+        Ok(())
+    }
+}
