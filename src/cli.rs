@@ -138,8 +138,7 @@ impl Cli {
 }
 
 fn conn(pool: &Pool) -> Result<crate::db::PooledConn, CliError> {
-    pool.get()
-        .map_err(|e| CliError::Message(format!("database: {e}")))
+    pool.get().map_err(|e| CliError::Message(format!("database: {e}")))
 }
 
 fn read_stdin_password() -> Result<String, CliError> {
@@ -150,8 +149,8 @@ fn read_stdin_password() -> Result<String, CliError> {
 
 fn print_demo(summary: &demo::DemoSummary, url: &str) {
     println!(
-        "Demo organisation loaded: {} departments, {} positions, {} employees.",
-        summary.departments, summary.positions, summary.employees
+        "Demo organisation loaded: {} departments, {} positions, {} employees, {} draft job descriptions.",
+        summary.departments, summary.positions, summary.employees, summary.documents
     );
     println!(
         "Open {url} and sign in with any of these logins (password: {}):",
@@ -167,10 +166,7 @@ pub async fn serve(mut settings: Settings, load_demo: bool) -> Result<(), CliErr
     settings.ensure_secret_key()?;
     let pool = open_database(&settings)?;
     let app = Application::build(settings.clone(), pool.clone())?;
-    let host = settings
-        .bind
-        .rsplit_once(':')
-        .map_or("127.0.0.1", |(h, _)| h);
+    let host = settings.bind.rsplit_once(':').map_or("127.0.0.1", |(h, _)| h);
     let host = if host == "0.0.0.0" || host.is_empty() {
         "127.0.0.1"
     } else {
@@ -260,8 +256,7 @@ fn user_command(c: &mut crate::db::DbConn, action: UserCommand) -> Result<(), Cl
             Ok(())
         }
         UserCommand::Token { login, name } => {
-            let (user, _) = users::by_login(c, &login)?
-                .ok_or_else(|| CliError::Message(format!("no user {login}")))?;
+            let (user, _) = users::by_login(c, &login)?.ok_or_else(|| CliError::Message(format!("no user {login}")))?;
             println!("{}", auth::issue_token(c, &user, &name)?);
             Ok(())
         }

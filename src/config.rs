@@ -87,10 +87,7 @@ pub struct Settings {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Read { path: PathBuf, source: std::io::Error },
     #[error("{path}: {message}")]
     Parse { path: PathBuf, message: String },
     #[error("environment variable {name}: {message}")]
@@ -140,12 +137,8 @@ fn from_env(vars: &[(String, String)], warnings: &mut Vec<String>) -> Result<Lay
                     _ => return Err(bad("expected true or false".into())),
                 })
             }
-            "POOL_SIZE" => {
-                layer.pool_size = Some(value.parse().map_err(|_| bad("expected a number".into()))?)
-            }
-            "WORKERS" => {
-                layer.workers = Some(value.parse().map_err(|_| bad("expected a number".into()))?)
-            }
+            "POOL_SIZE" => layer.pool_size = Some(value.parse().map_err(|_| bad("expected a number".into()))?),
+            "WORKERS" => layer.workers = Some(value.parse().map_err(|_| bad("expected a number".into()))?),
             other if ENV_OTHER.contains(&other) => {}
             _ => warnings.push(format!(
                 "unknown environment variable {name} ignored (known: {})",
@@ -183,17 +176,12 @@ pub fn load(
     let env = from_env(vars, &mut warnings)?;
     let l = file.merge(env).merge(flags);
     let data_dir = l.data_dir.unwrap_or_else(|| PathBuf::from("data"));
-    let database_url = l.database_url.unwrap_or_else(|| {
-        Secret::new(format!(
-            "sqlite://{}",
-            data_dir.join("jobdesc.db").display()
-        ))
-    });
+    let database_url = l
+        .database_url
+        .unwrap_or_else(|| Secret::new(format!("sqlite://{}", data_dir.join("jobdesc.db").display())));
     let time_zone = l.time_zone.unwrap_or_else(|| "Europe/Moscow".into());
     if time_zone.parse::<chrono_tz::Tz>().is_err() {
-        return Err(ConfigError::Invalid(format!(
-            "unknown time zone {time_zone}"
-        )));
+        return Err(ConfigError::Invalid(format!("unknown time zone {time_zone}")));
     }
     let log_format = l.log_format.unwrap_or_else(|| "text".into());
     if !["text", "json"].contains(&log_format.as_str()) {
@@ -206,9 +194,7 @@ pub fn load(
         bind: l.bind.unwrap_or_else(|| "127.0.0.1:8080".into()),
         secret_key: match l.secret_key {
             Some(k) if k.expose().len() < 32 => {
-                return Err(ConfigError::Invalid(
-                    "secret_key must be at least 32 characters".into(),
-                ))
+                return Err(ConfigError::Invalid("secret_key must be at least 32 characters".into()))
             }
             Some(k) => k,
             None => Secret::new(""),
@@ -237,10 +223,7 @@ impl Settings {
             source,
         };
         if path.exists() {
-            let key = std::fs::read_to_string(&path)
-                .map_err(io)?
-                .trim()
-                .to_string();
+            let key = std::fs::read_to_string(&path).map_err(io)?.trim().to_string();
             if key.len() < 32 {
                 return Err(ConfigError::Invalid(format!(
                     "{} holds a key shorter than 32 characters",
@@ -280,10 +263,7 @@ mod tests {
     use super::*;
 
     fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
 
     #[test]
@@ -304,10 +284,7 @@ mod tests {
             "bind = \"0.0.0.0:1\"\ndata_dir = \"/srv/jd\"\nlog_level = \"warn\"\n",
         )
         .expect("write");
-        let env = vars(&[
-            ("JOBDESC_BIND", "0.0.0.0:2"),
-            ("JOBDESC_LOG_LEVEL", "debug"),
-        ]);
+        let env = vars(&[("JOBDESC_BIND", "0.0.0.0:2"), ("JOBDESC_LOG_LEVEL", "debug")]);
         let flags = Layer {
             bind: Some("0.0.0.0:3".into()),
             ..Default::default()
@@ -321,25 +298,10 @@ mod tests {
 
     #[test]
     fn unknown_env_warns_and_bad_values_fail() {
-        let (_, w) = load(
-            None,
-            &vars(&[("JOBDESC_BINDD", "x"), ("OTHER", "y")]),
-            Layer::default(),
-        )
-        .expect("load");
+        let (_, w) = load(None, &vars(&[("JOBDESC_BINDD", "x"), ("OTHER", "y")]), Layer::default()).expect("load");
         assert_eq!(w.len(), 1);
-        assert!(load(
-            None,
-            &vars(&[("JOBDESC_POOL_SIZE", "many")]),
-            Layer::default()
-        )
-        .is_err());
-        assert!(load(
-            None,
-            &vars(&[("JOBDESC_TIME_ZONE", "Nowhere/City")]),
-            Layer::default()
-        )
-        .is_err());
+        assert!(load(None, &vars(&[("JOBDESC_POOL_SIZE", "many")]), Layer::default()).is_err());
+        assert!(load(None, &vars(&[("JOBDESC_TIME_ZONE", "Nowhere/City")]), Layer::default()).is_err());
     }
 
     #[test]

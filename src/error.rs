@@ -65,6 +65,12 @@ pub struct Problem {
     pub code: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ProblemField>,
+    /// For a stale edit (409, code `stale`): the text's current revision.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_revision: Option<i64>,
+    /// For a stale edit: what others changed since the client's revision.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<crate::services::editing::StaleChange>,
 }
 
 impl AppError {
@@ -73,15 +79,17 @@ impl AppError {
         match self {
             AppError::Service(ServiceError::Validation(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Service(ServiceError::NotFound) | AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Service(ServiceError::Refused("bad_credentials"))
-            | AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Service(ServiceError::Refused("bad_credentials")) | AppError::Unauthorized => {
+                StatusCode::UNAUTHORIZED
+            }
             AppError::Service(ServiceError::Refused(_) | ServiceError::Stale { .. }) => StatusCode::CONFLICT,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::Service(ServiceError::Db(_) | ServiceError::Internal(_))
-            | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Service(ServiceError::Db(_) | ServiceError::Internal(_)) | AppError::Internal(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         }
     }
 
@@ -102,9 +110,7 @@ impl AppError {
                     })
                     .collect(),
             ),
-            AppError::Service(ServiceError::NotFound) | AppError::NotFound => {
-                ("problem.not_found", None, None, vec![])
-            }
+            AppError::Service(ServiceError::NotFound) | AppError::NotFound => ("problem.not_found", None, None, vec![]),
             AppError::Service(ServiceError::Refused(code)) => (
                 if *code == "bad_credentials" {
                     "problem.unauthorized"
@@ -115,7 +121,7 @@ impl AppError {
                 Some(code.to_string()),
                 vec![],
             ),
-            AppError::Service(ServiceError::Stale { current }) => (
+            AppError::Service(ServiceError::Stale { current, .. }) => (
                 "problem.conflict",
                 Some(t.get("refused.stale").replace("{revision}", &current.to_string())),
                 Some("stale".into()),
@@ -130,23 +136,16 @@ impl AppError {
                 vec![],
             ),
             AppError::BadRequest(d) => ("problem.bad_request", Some(d.clone()), None, vec![]),
-            AppError::UnsupportedMediaType(d) => (
-                "problem.unsupported_media_type",
-                Some(d.clone()),
-                None,
-                vec![],
-            ),
+            AppError::UnsupportedMediaType(d) => ("problem.unsupported_media_type", Some(d.clone()), None, vec![]),
             AppError::PayloadTooLarge => ("problem.payload_too_large", None, None, vec![]),
-            AppError::Service(ServiceError::Db(_) | ServiceError::Internal(_))
-            | AppError::Internal(_) => {
+            AppError::Service(ServiceError::Db(_) | ServiceError::Internal(_)) | AppError::Internal(_) => {
                 tracing::error!(error = %self, "request failed");
-                (
-                    "problem.internal",
-                    Some(t.get("problem.internal")),
-                    None,
-                    vec![],
-                )
+                ("problem.internal", Some(t.get("problem.internal")), None, vec![])
             }
+        };
+        let (current_revision, changes) = match self {
+            AppError::Service(ServiceError::Stale { current, changes }) => (Some(*current), changes.clone()),
+            _ => (None, Vec::new()),
         };
         Problem {
             kind: "about:blank".into(),
@@ -155,6 +154,8 @@ impl AppError {
             detail,
             code,
             errors,
+            current_revision,
+            changes,
         }
     }
 }

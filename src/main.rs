@@ -20,9 +20,7 @@ fn main() -> ExitCode {
         tracing::warn!("{w}");
     }
     let result = match args.command.unwrap_or(Command::Serve { demo: false }) {
-        Command::Serve { demo } => {
-            actix_web::rt::System::new().block_on(cli::serve(settings, demo))
-        }
+        Command::Serve { demo } => actix_web::rt::System::new().block_on(cli::serve(settings, demo)),
         other => cli::run_offline(settings, other),
     };
     match result {

@@ -26,17 +26,11 @@ pub enum StartupError {
     #[error(transparent)]
     Db(#[from] DbError),
     #[error("cannot listen on {bind}: {source}")]
-    Bind {
-        bind: String,
-        source: std::io::Error,
-    },
+    Bind { bind: String, source: std::io::Error },
     #[error("loading the shipped library and templates: {0}")]
     Seed(String),
     #[error("cannot create the data directory {path}: {source}")]
-    DataDir {
-        path: String,
-        source: std::io::Error,
-    },
+    DataDir { path: String, source: std::io::Error },
 }
 
 /// Creates the data directory (for the SQLite file), connects, and migrates.

@@ -48,11 +48,12 @@ pub fn establish(url: &str) -> Result<DbConn, DbError> {
             .map_err(|e| DbError::Connect(e.to_string())),
         Backend::Sqlite => {
             let path = url.strip_prefix("sqlite://").unwrap_or(url);
-            let mut conn =
-                SqliteConnection::establish(path).map_err(|e| DbError::Connect(e.to_string()))?;
+            let mut conn = SqliteConnection::establish(path).map_err(|e| DbError::Connect(e.to_string()))?;
+            // The busy timeout goes first: switching to WAL needs a lock that
+            // other pool connections opening at the same moment may hold.
             conn.batch_execute(
-                "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-                 PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;",
+                "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+                 PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
             )?;
             Ok(DbConn::Sqlite(conn))
         }
@@ -94,9 +95,7 @@ pub fn pool(url: &str, max_size: u32) -> Result<Pool, DbError> {
     r2d2::Pool::builder()
         .max_size(max_size)
         .connection_timeout(std::time::Duration::from_secs(15))
-        .build(Manager {
-            url: url.to_string(),
-        })
+        .build(Manager { url: url.to_string() })
         .map_err(|e| DbError::Connect(e.to_string()))
 }
 

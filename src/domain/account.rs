@@ -1,8 +1,6 @@
 //! User accounts, roles, and the password and token primitives they use.
 
-use argon2::password_hash::{
-    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
-};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
@@ -11,19 +9,7 @@ use sha2::{Digest, Sha256};
 use super::validation::{clean_opt, FieldErrors};
 
 /// What a user may do; a user holds one or more.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Admin,
@@ -35,13 +21,7 @@ pub enum Role {
 
 impl Role {
     /// Every role in display order.
-    pub const ALL: [Role; 5] = [
-        Role::Admin,
-        Role::Hr,
-        Role::Agreer,
-        Role::Approver,
-        Role::Employee,
-    ];
+    pub const ALL: [Role; 5] = [Role::Admin, Role::Hr, Role::Agreer, Role::Approver, Role::Employee];
 
     /// Stored code.
     pub fn as_str(self) -> &'static str {
@@ -69,11 +49,7 @@ impl Role {
 
     /// Stores a list as comma-separated codes.
     pub fn join(roles: &[Role]) -> String {
-        roles
-            .iter()
-            .map(|r| r.as_str())
-            .collect::<Vec<_>>()
-            .join(",")
+        roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",")
     }
 }
 
@@ -127,11 +103,7 @@ impl UserInput {
         let login = self.login.trim().to_lowercase();
         if login.is_empty() {
             e.add("login", "required");
-        } else if login.len() > 64
-            || !login
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
-        {
+        } else if login.len() > 64 || !login.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
             e.add("login", "invalid_login");
         }
         let password = self.password.clone().filter(|p| !p.is_empty());
@@ -166,19 +138,13 @@ impl UserInput {
 /// Argon2id hash in PHC format with a fresh salt.
 pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
     let salt = SaltString::generate(&mut OsRng);
-    Ok(Argon2::default()
-        .hash_password(password.as_bytes(), &salt)?
-        .to_string())
+    Ok(Argon2::default().hash_password(password.as_bytes(), &salt)?.to_string())
 }
 
 /// True when `password` matches the stored PHC hash; a malformed hash never matches.
 pub fn verify_password(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc)
-        .map(|h| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
-        })
+        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
         .unwrap_or(false)
 }
 

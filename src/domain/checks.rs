@@ -72,40 +72,105 @@ pub fn check(content: &Content, values: Option<&Values>) -> Vec<Finding> {
     };
     for kind in SectionKind::ALL.into_iter().filter(|k| k.is_required()) {
         match content.sections.iter().find(|s| s.kind == kind) {
-            None => out.push(find(Severity::Error, "required_section_missing", Some(kind), None, "", String::new())),
-            Some(s) if s.clauses.iter().all(|c| c.text.trim().is_empty() && c.children.is_empty()) => {
-                out.push(find(Severity::Error, "required_section_empty", Some(kind), None, "", s.heading.clone()))
+            None => out.push(find(
+                Severity::Error,
+                "required_section_missing",
+                Some(kind),
+                None,
+                "",
+                String::new(),
+            )),
+            Some(s)
+                if s.clauses
+                    .iter()
+                    .all(|c| c.text.trim().is_empty() && c.children.is_empty()) =>
+            {
+                out.push(find(
+                    Severity::Error,
+                    "required_section_empty",
+                    Some(kind),
+                    None,
+                    "",
+                    s.heading.clone(),
+                ))
             }
             Some(_) => {}
         }
     }
     let mut seen: HashMap<String, String> = HashMap::new();
     for l in content.clauses() {
-        let (id, number, text, kind) = (l.clause.id.as_str(), l.number.as_str(), l.clause.text.as_str(), Some(l.section.kind));
+        let (id, number, text, kind) = (
+            l.clause.id.as_str(),
+            l.number.as_str(),
+            l.clause.text.as_str(),
+            Some(l.section.kind),
+        );
         if text.trim().is_empty() {
-            out.push(find(Severity::Error, "empty_clause", kind, Some(id), number, String::new()));
+            out.push(find(
+                Severity::Error,
+                "empty_clause",
+                kind,
+                Some(id),
+                number,
+                String::new(),
+            ));
             continue;
         }
         for name in placeholders::unknown(text) {
-            out.push(find(Severity::Error, "unknown_placeholder", kind, Some(id), number, format!("{{{name}}}")));
+            out.push(find(
+                Severity::Error,
+                "unknown_placeholder",
+                kind,
+                Some(id),
+                number,
+                format!("{{{name}}}"),
+            ));
         }
         if let Some(v) = values {
             for name in v.resolve(text).1.into_iter().filter(|n| placeholders::is_known(n)) {
-                out.push(find(Severity::Error, "unresolved_placeholder", kind, Some(id), number, format!("{{{name}}}")));
+                out.push(find(
+                    Severity::Error,
+                    "unresolved_placeholder",
+                    kind,
+                    Some(id),
+                    number,
+                    format!("{{{name}}}"),
+                ));
             }
         }
         for legacy in placeholders::legacy(text) {
-            out.push(find(Severity::Error, "legacy_placeholder", kind, Some(id), number, legacy));
+            out.push(find(
+                Severity::Error,
+                "legacy_placeholder",
+                kind,
+                Some(id),
+                number,
+                legacy,
+            ));
         }
         for c in contacts(text) {
             out.push(find(Severity::Warning, "contact_in_clause", kind, Some(id), number, c));
         }
         if text.chars().count() > LONG_CLAUSE_CHARS {
-            out.push(find(Severity::Warning, "clause_too_long", kind, Some(id), number, text.chars().count().to_string()));
+            out.push(find(
+                Severity::Warning,
+                "clause_too_long",
+                kind,
+                Some(id),
+                number,
+                text.chars().count().to_string(),
+            ));
         }
         let key = normalized(text);
         match seen.get(&key) {
-            Some(first) => out.push(find(Severity::Warning, "duplicate_clause", kind, Some(id), number, first.clone())),
+            Some(first) => out.push(find(
+                Severity::Warning,
+                "duplicate_clause",
+                kind,
+                Some(id),
+                number,
+                first.clone(),
+            )),
             None => {
                 seen.insert(key, number.to_string());
             }
@@ -131,7 +196,10 @@ mod tests {
 
     fn complete() -> Content {
         let mut c = sample();
-        for (i, kind) in [SectionKind::Rights, SectionKind::Responsibility, SectionKind::Safety].into_iter().enumerate() {
+        for (i, kind) in [SectionKind::Rights, SectionKind::Responsibility, SectionKind::Safety]
+            .into_iter()
+            .enumerate()
+        {
             c.sections.push(Section {
                 id: format!("k{i}"),
                 kind,
@@ -157,7 +225,11 @@ mod tests {
     fn placeholders_empty_duplicates_contacts() {
         let mut c = complete();
         c.set_text("a", "Подчиняется: {position.reports_to}.").ok();
-        c.set_text("c", "Ведёт учёт. Пишет на info@example.ru и смотрит https://example.ru.").ok();
+        c.set_text(
+            "c",
+            "Ведёт учёт. Пишет на info@example.ru и смотрит https://example.ru.",
+        )
+        .ok();
         c.set_text("d", "  ").ok();
         c.set_text("e", "ведёт   УЧЁТ").ok();
         c.set_text("b1", "Получает {position.salary} и [значение].").ok();

@@ -95,7 +95,11 @@ fn in_order(old: &[&str], new: &[&str]) -> HashSet<String> {
     let mut t = vec![vec![0u32; m + 1]; n + 1];
     for i in (0..n).rev() {
         for j in (0..m).rev() {
-            t[i][j] = if old[i] == new[j] { t[i + 1][j + 1] + 1 } else { t[i + 1][j].max(t[i][j + 1]) };
+            t[i][j] = if old[i] == new[j] {
+                t[i + 1][j + 1] + 1
+            } else {
+                t[i + 1][j].max(t[i][j + 1])
+            };
         }
     }
     let (mut i, mut j, mut keep) = (0, 0, HashSet::new());
@@ -137,7 +141,11 @@ pub fn diff(old: &Content, new: &Content) -> Diff {
 
     let old_list = old.clauses();
     let new_list = new.clauses();
-    let old_by_id: HashMap<&str, usize> = old_list.iter().enumerate().map(|(i, l)| (l.clause.id.as_str(), i)).collect();
+    let old_by_id: HashMap<&str, usize> = old_list
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.clause.id.as_str(), i))
+        .collect();
     let new_ids: HashSet<&str> = new_list.iter().map(|l| l.clause.id.as_str()).collect();
     // Parent (or section, for top-level clauses) of each clause: a change of it is a move.
     fn parents(c: &Content) -> HashMap<String, String> {
@@ -154,8 +162,16 @@ pub fn diff(old: &Content, new: &Content) -> Diff {
         out
     }
     let (old_parent, new_parent) = (parents(old), parents(new));
-    let common_old: Vec<&str> = old_list.iter().map(|l| l.clause.id.as_str()).filter(|id| new_ids.contains(id)).collect();
-    let common_new: Vec<&str> = new_list.iter().map(|l| l.clause.id.as_str()).filter(|id| old_by_id.contains_key(id)).collect();
+    let common_old: Vec<&str> = old_list
+        .iter()
+        .map(|l| l.clause.id.as_str())
+        .filter(|id| new_ids.contains(id))
+        .collect();
+    let common_new: Vec<&str> = new_list
+        .iter()
+        .map(|l| l.clause.id.as_str())
+        .filter(|id| old_by_id.contains_key(id))
+        .collect();
     let kept = in_order(&common_old, &common_new);
 
     // Removed clauses go after the nearest earlier clause that survives.
@@ -183,7 +199,12 @@ pub fn diff(old: &Content, new: &Content) -> Diff {
         }
     };
 
-    let mut clauses: Vec<ClauseDiff> = removed_after.get(&None).into_iter().flatten().map(|i| removed(*i)).collect();
+    let mut clauses: Vec<ClauseDiff> = removed_after
+        .get(&None)
+        .into_iter()
+        .flatten()
+        .map(|i| removed(*i))
+        .collect();
     for l in &new_list {
         let id = l.clause.id.as_str();
         let entry = match old_by_id.get(id) {
@@ -215,7 +236,11 @@ pub fn diff(old: &Content, new: &Content) -> Diff {
                     new_number: Some(l.number.clone()),
                     old_text: Some(o.clause.text.clone()),
                     new_text: Some(l.clause.text.clone()),
-                    words: if changed { words(&o.clause.text, &l.clause.text) } else { Vec::new() },
+                    words: if changed {
+                        words(&o.clause.text, &l.clause.text)
+                    } else {
+                        Vec::new()
+                    },
                 }
             }
         };
@@ -257,7 +282,10 @@ mod tests {
         let d = diff(&old, &new);
         assert_eq!(kinds(&d), vec![("x".to_string(), ChangeKind::Added)]);
         let c = d.clauses.iter().find(|c| c.clause_id == "c").expect("c");
-        assert_eq!((c.old_number.as_deref(), c.new_number.as_deref()), (Some("2.1"), Some("2.2")));
+        assert_eq!(
+            (c.old_number.as_deref(), c.new_number.as_deref()),
+            (Some("2.1"), Some("2.2"))
+        );
     }
 
     #[test]
@@ -271,7 +299,11 @@ mod tests {
         let k = kinds(&d);
         assert!(k.contains(&("c".into(), ChangeKind::Changed)));
         assert!(k.contains(&("d".into(), ChangeKind::Removed)));
-        assert_eq!(k.iter().filter(|(_, kind)| *kind == ChangeKind::Moved).count(), 1, "{k:?}");
+        assert_eq!(
+            k.iter().filter(|(_, kind)| *kind == ChangeKind::Moved).count(),
+            1,
+            "{k:?}"
+        );
         // The removed clause stands where it was: after c.
         let pos = |id: &str| d.clauses.iter().position(|c| c.clause_id == id);
         assert_eq!(pos("d"), pos("c").map(|p| p + 1));
@@ -289,14 +321,25 @@ mod tests {
         let d = diff(&old, &new);
         assert_eq!(kinds(&d), vec![("d".to_string(), ChangeKind::Moved)]);
         let changes: Vec<_> = d.sections.iter().map(|s| (s.kind, s.change)).collect();
-        assert_eq!(changes, [(SectionKind::General, "renamed"), (SectionKind::Rights, "added")]);
+        assert_eq!(
+            changes,
+            [(SectionKind::General, "renamed"), (SectionKind::Rights, "added")]
+        );
     }
 
     #[test]
     fn word_runs_cover_both_texts() {
         let runs = words("Ведёт учёт товаров на складе.", "Ведёт учёт материалов на складе.");
-        let old: String = runs.iter().filter(|r| r.op != "insert").map(|r| r.text.as_str()).collect();
-        let new: String = runs.iter().filter(|r| r.op != "delete").map(|r| r.text.as_str()).collect();
+        let old: String = runs
+            .iter()
+            .filter(|r| r.op != "insert")
+            .map(|r| r.text.as_str())
+            .collect();
+        let new: String = runs
+            .iter()
+            .filter(|r| r.op != "delete")
+            .map(|r| r.text.as_str())
+            .collect();
         assert_eq!(old, "Ведёт учёт товаров на складе.");
         assert_eq!(new, "Ведёт учёт материалов на складе.");
     }

@@ -203,7 +203,11 @@ pub struct Located<'a> {
 
 fn walk<'a>(section: &'a Section, prefix: &str, depth: usize, clauses: &'a [Clause], out: &mut Vec<Located<'a>>) {
     for (i, c) in clauses.iter().enumerate() {
-        let number = if prefix.is_empty() { String::new() } else { format!("{prefix}.{}", i + 1) };
+        let number = if prefix.is_empty() {
+            String::new()
+        } else {
+            format!("{prefix}.{}", i + 1)
+        };
         out.push(Located {
             clause: c,
             section,
@@ -292,7 +296,10 @@ impl Content {
     }
 
     fn section_mut(&mut self, id: &str) -> Result<&mut Section, EditError> {
-        self.sections.iter_mut().find(|s| s.id == id).ok_or(EditError::UnknownSection)
+        self.sections
+            .iter_mut()
+            .find(|s| s.id == id)
+            .ok_or(EditError::UnknownSection)
     }
 
     fn list_of(&mut self, clause_id: &str) -> Result<(&mut Vec<Clause>, usize), EditError> {
@@ -374,7 +381,11 @@ impl Content {
                     .iter_mut()
                     .find_map(|s| parent_of(&mut s.clauses, clause_id))
                     .ok_or(EditError::TopLevel)?;
-                let i = list[p].children.iter().position(|c| c.id == clause_id).ok_or(EditError::UnknownClause)?;
+                let i = list[p]
+                    .children
+                    .iter()
+                    .position(|c| c.id == clause_id)
+                    .ok_or(EditError::UnknownClause)?;
                 // Later siblings stay under the old parent; the clause lands right after it.
                 let c = list[p].children.remove(i);
                 list.insert(p + 1, c);
@@ -388,7 +399,11 @@ impl Content {
         if self.sections.iter().any(|s| s.kind == kind) {
             return Err(EditError::SectionExists);
         }
-        let at = self.sections.iter().position(|s| s.kind > kind).unwrap_or(self.sections.len());
+        let at = self
+            .sections
+            .iter()
+            .position(|s| s.kind > kind)
+            .unwrap_or(self.sections.len());
         self.sections.insert(
             at,
             Section {
@@ -404,7 +419,11 @@ impl Content {
 
     /// Removes an optional section with its clauses.
     pub fn remove_section(&mut self, section_id: &str) -> Result<Section, EditError> {
-        let i = self.sections.iter().position(|s| s.id == section_id).ok_or(EditError::UnknownSection)?;
+        let i = self
+            .sections
+            .iter()
+            .position(|s| s.id == section_id)
+            .ok_or(EditError::UnknownSection)?;
         if self.sections[i].kind.is_required() {
             return Err(EditError::SectionRequired);
         }
@@ -480,14 +499,21 @@ pub(crate) mod tests {
                     kind: SectionKind::Duties,
                     heading: "Должностные обязанности".into(),
                     numbered: true,
-                    clauses: vec![clause("c", "Ведёт учёт."), clause("d", "Готовит отчёты."), clause("e", "Консультирует.")],
+                    clauses: vec![
+                        clause("c", "Ведёт учёт."),
+                        clause("d", "Готовит отчёты."),
+                        clause("e", "Консультирует."),
+                    ],
                 },
             ],
         }
     }
 
     fn numbers(c: &Content) -> Vec<(String, String)> {
-        c.clauses().iter().map(|l| (l.clause.id.clone(), l.number.clone())).collect()
+        c.clauses()
+            .iter()
+            .map(|l| (l.clause.id.clone(), l.number.clone()))
+            .collect()
     }
 
     fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -498,7 +524,14 @@ pub(crate) mod tests {
     fn numbering_is_computed_from_position() {
         assert_eq!(
             numbers(&sample()),
-            pairs(&[("a", "1.1"), ("b", "1.2"), ("b1", "1.2.1"), ("c", "2.1"), ("d", "2.2"), ("e", "2.3")])
+            pairs(&[
+                ("a", "1.1"),
+                ("b", "1.2"),
+                ("b1", "1.2.1"),
+                ("c", "2.1"),
+                ("d", "2.2"),
+                ("e", "2.3")
+            ])
         );
     }
 
@@ -550,14 +583,21 @@ pub(crate) mod tests {
         let mut c = sample();
         c.add_clause("s2", None, clause("f", "Новый пункт.")).expect("add");
         assert_eq!(c.find("f").map(|l| l.number), Some("2.4".into()));
-        c.add_clause("s2", Some("f"), clause("f1", "Подпункт.")).expect("add child");
+        c.add_clause("s2", Some("f"), clause("f1", "Подпункт."))
+            .expect("add child");
         assert_eq!(c.find("f1").map(|l| l.number), Some("2.4.1".into()));
-        assert_eq!(c.add_clause("s2", Some("f1"), clause("f2", "x")), Err(EditError::TooDeep));
+        assert_eq!(
+            c.add_clause("s2", Some("f1"), clause("f2", "x")),
+            Err(EditError::TooDeep)
+        );
         assert_eq!(c.set_text("f", "Изменённый пункт."), Ok("Новый пункт.".into()));
         let removed = c.remove_clause("f").expect("remove");
         assert_eq!(removed.children.len(), 1, "sub-clauses go with their clause");
         assert!(c.find("f1").is_none());
-        assert_eq!(c.add_clause("nope", None, clause("g", "x")), Err(EditError::UnknownSection));
+        assert_eq!(
+            c.add_clause("nope", None, clause("g", "x")),
+            Err(EditError::UnknownSection)
+        );
     }
 
     #[test]
@@ -565,12 +605,21 @@ pub(crate) mod tests {
         let mut c = sample();
         c.add_section("s3".into(), SectionKind::Knowledge).expect("add");
         let kinds: Vec<_> = c.sections.iter().map(|s| s.kind).collect();
-        assert_eq!(kinds, [SectionKind::General, SectionKind::Knowledge, SectionKind::Duties]);
+        assert_eq!(
+            kinds,
+            [SectionKind::General, SectionKind::Knowledge, SectionKind::Duties]
+        );
         assert_eq!(c.find("c").map(|l| l.number), Some("3.1".into()));
-        assert_eq!(c.add_section("s4".into(), SectionKind::Knowledge), Err(EditError::SectionExists));
+        assert_eq!(
+            c.add_section("s4".into(), SectionKind::Knowledge),
+            Err(EditError::SectionExists)
+        );
         assert_eq!(c.remove_section("s2").map(|_| ()), Err(EditError::SectionRequired));
         c.remove_section("s3").expect("optional section removed");
-        assert_eq!(c.rename_section("s1", "I. Общие положения", true), Ok("Общие положения".into()));
+        assert_eq!(
+            c.rename_section("s1", "I. Общие положения", true),
+            Ok("Общие положения".into())
+        );
     }
 
     #[test]

@@ -6,11 +6,7 @@ use std::collections::HashMap;
 ///
 /// `parents` maps every node to its current parent. A walk longer than the
 /// map is treated as a loop too, so corrupt data cannot hang the check.
-pub fn creates_cycle(
-    id: &str,
-    new_parent: Option<&str>,
-    parents: &HashMap<String, String>,
-) -> bool {
+pub fn creates_cycle(id: &str, new_parent: Option<&str>, parents: &HashMap<String, String>) -> bool {
     let mut current = new_parent.map(str::to_string);
     let mut steps = 0;
     while let Some(node) = current {
@@ -28,10 +24,7 @@ mod tests {
     use super::*;
 
     fn tree(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs
-            .iter()
-            .map(|(c, p)| (c.to_string(), p.to_string()))
-            .collect()
+        pairs.iter().map(|(c, p)| (c.to_string(), p.to_string())).collect()
     }
 
     #[test]

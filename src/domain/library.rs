@@ -119,9 +119,9 @@ impl LibraryInput {
 
 /// Russian inflection endings, longest first, stripped to get a crude stem.
 const ENDINGS: [&str; 43] = [
-    "иями", "ями", "ами", "ого", "его", "ому", "ему", "ыми", "ими", "ией", "иям", "иях", "ость", "ости",
-    "ать", "ять", "ить", "еть", "ться", "тся", "ешь", "ует", "уют", "ает", "яет", "ий", "ый", "ой", "ая", "яя",
-    "ое", "ее", "ие", "ые", "ых", "их", "ам", "ям", "ах", "ях", "ом", "ем", "ей",
+    "иями", "ями", "ами", "ого", "его", "ому", "ему", "ыми", "ими", "ией", "иям", "иях", "ость", "ости", "ать", "ять",
+    "ить", "еть", "ться", "тся", "ешь", "ует", "уют", "ает", "яет", "ий", "ый", "ой", "ая", "яя", "ое", "ее", "ие",
+    "ые", "ых", "их", "ам", "ям", "ах", "ях", "ом", "ем", "ей",
 ];
 
 fn normalize(word: &str) -> String {
@@ -144,7 +144,10 @@ fn stem(word: &str) -> String {
 }
 
 fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(normalize).collect()
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(normalize)
+        .collect()
 }
 
 /// True when every word of `query` matches the start of some word of `text`,
@@ -153,7 +156,9 @@ pub fn matches(text: &str, query: &str) -> bool {
     let text_words = words(text);
     words(query).iter().all(|q| {
         let s = stem(q);
-        text_words.iter().any(|w| w.starts_with(&s) || w.starts_with(q.as_str()))
+        text_words
+            .iter()
+            .any(|w| w.starts_with(&s) || w.starts_with(q.as_str()))
     })
 }
 
@@ -164,7 +169,15 @@ mod tests {
     #[test]
     fn word_forms_match() {
         let text = "Проходит вводный и первичный инструктажи по охране труда, обучение и проверку знаний.";
-        for q in ["инструктаж", "ИНСТРУКТАЖА", "охрана труда", "охраной", "первичного инструктажа", "знания", "обучения"] {
+        for q in [
+            "инструктаж",
+            "ИНСТРУКТАЖА",
+            "охрана труда",
+            "охраной",
+            "первичного инструктажа",
+            "знания",
+            "обучения",
+        ] {
             assert!(matches(text, q), "{q}");
         }
         for q in ["медицинский", "инструктор", "охрана леса"] {
@@ -195,6 +208,14 @@ mod tests {
         .clean()
         .unwrap_err();
         let codes: Vec<_> = e.0.iter().map(|f| f.code.as_str()).collect();
-        assert_eq!(codes, ["unknown_section_kind", "unknown_source", "unknown_category", "unknown_placeholder"]);
+        assert_eq!(
+            codes,
+            [
+                "unknown_section_kind",
+                "unknown_source",
+                "unknown_category",
+                "unknown_placeholder"
+            ]
+        );
     }
 }

@@ -25,7 +25,9 @@ fn spans(text: &str) -> Vec<(usize, usize, &str)> {
     let mut out = Vec::new();
     let mut rest = 0;
     while let Some(open) = text[rest..].find('{').map(|i| i + rest) {
-        let Some(close) = text[open..].find('}').map(|i| i + open) else { break };
+        let Some(close) = text[open..].find('}').map(|i| i + open) else {
+            break;
+        };
         let name = &text[open + 1..close];
         let well_formed = name.split_once('.').is_some_and(|(a, b)| {
             let ok = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c == '_');
@@ -48,7 +50,11 @@ pub fn names(text: &str) -> Vec<&str> {
 
 /// Names used in a text that the system does not know.
 pub fn unknown(text: &str) -> Vec<String> {
-    names(text).into_iter().filter(|n| !is_known(n)).map(str::to_string).collect()
+    names(text)
+        .into_iter()
+        .filter(|n| !is_known(n))
+        .map(str::to_string)
+        .collect()
 }
 
 /// Legacy bracket placeholders from imported texts: `[наименование организации]`, `[значение]`.
@@ -109,8 +115,9 @@ mod tests {
         let mut v = Values::default();
         v.set("position.title_genitive", "менеджера по работе с клиентами");
         v.set("organization.short_name", "ООО «Ромашка»");
-        let (text, missing) =
-            v.resolve("Инструкция {position.title_genitive} {organization.short_name}; подчиняется: {position.reports_to}.");
+        let (text, missing) = v.resolve(
+            "Инструкция {position.title_genitive} {organization.short_name}; подчиняется: {position.reports_to}.",
+        );
         assert_eq!(
             text,
             "Инструкция менеджера по работе с клиентами ООО «Ромашка»; подчиняется: {position.reports_to}."

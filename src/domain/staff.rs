@@ -29,18 +29,8 @@ impl Employee {
 
     /// "И.О. Фамилия", as under a signature.
     pub fn initials_surname(&self) -> String {
-        let initial = |s: &str| {
-            s.chars()
-                .next()
-                .map(|c| format!("{c}."))
-                .unwrap_or_default()
-        };
-        format!(
-            "{}{} {}",
-            initial(&self.name),
-            initial(&self.patronymic),
-            self.surname
-        )
+        let initial = |s: &str| s.chars().next().map(|c| format!("{c}.")).unwrap_or_default();
+        format!("{}{} {}", initial(&self.name), initial(&self.patronymic), self.surname)
     }
 }
 
@@ -144,10 +134,7 @@ impl AssignmentInput {
     /// Parses the dates and checks their order.
     pub fn clean(&self) -> Result<ValidAssignment, FieldErrors> {
         let mut e = FieldErrors::default();
-        for (field, value) in [
-            ("employee_id", &self.employee_id),
-            ("position_id", &self.position_id),
-        ] {
+        for (field, value) in [("employee_id", &self.employee_id), ("position_id", &self.position_id)] {
             if value.trim().is_empty() {
                 e.add(field, "required");
             }
@@ -175,8 +162,7 @@ impl AssignmentInput {
             }
         }
         e.into_result()?;
-        let date_from =
-            date_from.ok_or_else(|| FieldErrors::single("date_from", "invalid_date"))?;
+        let date_from = date_from.ok_or_else(|| FieldErrors::single("date_from", "invalid_date"))?;
         Ok(ValidAssignment {
             employee_id: self.employee_id.trim().into(),
             position_id: self.position_id.trim().into(),
@@ -211,9 +197,7 @@ mod tests {
 
     #[test]
     fn current_assignment() {
-        let a = input("2024-01-10", Some("2024-12-31"))
-            .clean()
-            .expect("valid");
+        let a = input("2024-01-10", Some("2024-12-31")).clean().expect("valid");
         let asg = Assignment {
             id: "a".into(),
             employee_id: a.employee_id,

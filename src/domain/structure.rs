@@ -120,8 +120,7 @@ impl PositionInput {
             e.add("department_id", "required");
         }
         e.into_result()?;
-        let category =
-            category.ok_or_else(|| FieldErrors::single("category", "unknown_category"))?;
+        let category = category.ok_or_else(|| FieldErrors::single("category", "unknown_category"))?;
         let clean = PositionInput {
             title: self.title.trim().into(),
             title_genitive: self.title_genitive.trim().into(),
@@ -149,10 +148,7 @@ mod tests {
     fn position_needs_title_category_and_department() {
         let e = PositionInput::default().clean().unwrap_err();
         let fields: Vec<_> = e.0.iter().map(|f| f.field.as_str()).collect();
-        assert_eq!(
-            fields,
-            ["title", "title_genitive", "category", "department_id"]
-        );
+        assert_eq!(fields, ["title", "title_genitive", "category", "department_id"]);
     }
 
     #[test]

@@ -52,10 +52,7 @@ impl FieldErrors {
                 code: "too_long".to_string(),
                 max: Some(max),
             });
-        } else if value
-            .chars()
-            .any(|c| c.is_control() && c != '\n' && c != '\t')
-        {
+        } else if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
             self.add(field, "control_chars");
         }
     }

@@ -50,17 +50,15 @@ fn to_assignments(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Assignment>, 
         .collect();
     Ok(rows
         .into_iter()
-        .map(
-            |(id, employee_id, position_id, date_from, date_to)| Assignment {
-                id,
-                employee_name: names.get(&employee_id).cloned().unwrap_or_default(),
-                position_title: titles.get(&position_id).cloned().unwrap_or_default(),
-                employee_id,
-                position_id,
-                date_from,
-                date_to,
-            },
-        )
+        .map(|(id, employee_id, position_id, date_from, date_to)| Assignment {
+            id,
+            employee_name: names.get(&employee_id).cloned().unwrap_or_default(),
+            position_title: titles.get(&position_id).cloned().unwrap_or_default(),
+            employee_id,
+            position_id,
+            date_from,
+            date_to,
+        })
         .collect())
 }
 
@@ -103,9 +101,7 @@ impl Resource for Assignment {
 
     fn get(conn: &mut DbConn, id: &str) -> Result<Self, ServiceError> {
         let row = assignments::table.find(id).select(COLUMNS).first(conn)?;
-        to_assignments(conn, vec![row])?
-            .pop()
-            .ok_or(ServiceError::NotFound)
+        to_assignments(conn, vec![row])?.pop().ok_or(ServiceError::NotFound)
     }
 
     fn insert(conn: &mut DbConn, id: &str, input: &AssignmentInput) -> Result<(), ServiceError> {
@@ -144,19 +140,11 @@ impl Resource for Assignment {
 }
 
 /// Titles of the positions an employee holds on `day`.
-pub fn current_titles(
-    conn: &mut DbConn,
-    employee_id: &str,
-    day: NaiveDate,
-) -> Result<Vec<String>, ServiceError> {
+pub fn current_titles(conn: &mut DbConn, employee_id: &str, day: NaiveDate) -> Result<Vec<String>, ServiceError> {
     let position_ids: Vec<String> = assignments::table
         .filter(assignments::employee_id.eq(employee_id))
         .filter(assignments::date_from.le(day))
-        .filter(
-            assignments::date_to
-                .is_null()
-                .or(assignments::date_to.ge(day)),
-        )
+        .filter(assignments::date_to.is_null().or(assignments::date_to.ge(day)))
         .select(assignments::position_id)
         .load(conn)?;
     Ok(positions::table

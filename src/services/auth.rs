@@ -7,17 +7,13 @@ use super::journal::write_tx;
 use super::{new_id, now, users, ServiceError};
 use crate::db::schema::api_tokens;
 use crate::db::DbConn;
-use crate::domain::account::{
-    generate_password, random_secret, token_hash, verify_password, Role, User, UserInput,
-};
+use crate::domain::account::{generate_password, random_secret, token_hash, verify_password, Role, User, UserInput};
 
 /// A hash verified against when a login is unknown, so that the answer
 /// takes as long as for a known login.
 fn dummy_hash() -> &'static str {
     static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| {
-        crate::domain::account::hash_password(&random_secret(16)).unwrap_or_default()
-    })
+    HASH.get_or_init(|| crate::domain::account::hash_password(&random_secret(16)).unwrap_or_default())
 }
 
 /// Checks a login and password; the same refusal for an unknown login and a wrong password.
@@ -97,12 +93,7 @@ pub fn ensure_first_admin(conn: &mut DbConn) -> Result<Option<String>, ServiceEr
 }
 
 /// Sets a new password (CLI `user add` on an existing login uses it too).
-pub fn set_password(
-    conn: &mut DbConn,
-    actor: &str,
-    login: &str,
-    password: &str,
-) -> Result<(), ServiceError> {
+pub fn set_password(conn: &mut DbConn, actor: &str, login: &str, password: &str) -> Result<(), ServiceError> {
     let (user, _) = users::by_login(conn, login)?.ok_or(ServiceError::NotFound)?;
     let input = UserInput {
         login: user.login.clone(),

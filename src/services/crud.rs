@@ -41,14 +41,8 @@ pub fn create_with<R: Resource>(conn: &mut DbConn, journal: &mut Journal, input:
     Ok(after)
 }
 
-
 /// Changes a resource and logs the before and after states.
-pub fn update<R: Resource>(
-    conn: &mut DbConn,
-    actor: &str,
-    id: &str,
-    input: &R::Input,
-) -> Result<R, ServiceError> {
+pub fn update<R: Resource>(conn: &mut DbConn, actor: &str, id: &str, input: &R::Input) -> Result<R, ServiceError> {
     write_tx(conn, actor, |conn, journal| {
         let before = R::get(conn, id)?;
         R::update(conn, id, input)?;
@@ -70,13 +64,9 @@ pub fn delete<R: Resource>(conn: &mut DbConn, actor: &str, id: &str) -> Result<(
 /// Turns a unique-constraint violation into a field error.
 pub fn unique_as_field(field: &'static str) -> impl Fn(diesel::result::Error) -> ServiceError {
     move |e| match e {
-        diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        ) => ServiceError::Validation(crate::domain::validation::FieldErrors::single(
-            field,
-            "duplicate",
-        )),
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
+            ServiceError::Validation(crate::domain::validation::FieldErrors::single(field, "duplicate"))
+        }
         other => other.into(),
     }
 }
@@ -87,7 +77,6 @@ macro_rules! exists {
     ($conn:expr, $table:path, $id:expr) => {{
         use diesel::prelude::*;
         use $table as t;
-        diesel::select(diesel::dsl::exists(t::table.filter(t::id.eq($id))))
-            .get_result::<bool>($conn)
+        diesel::select(diesel::dsl::exists(t::table.filter(t::id.eq($id)))).get_result::<bool>($conn)
     }};
 }

@@ -6,12 +6,13 @@ use diesel::Connection;
 use serde::Deserialize;
 
 use super::crud::{self, Resource};
+use super::documents::NewDocument;
 use super::{organization, ServiceError};
 use crate::db::DbConn;
 use crate::domain::account::{User, UserInput};
 use crate::domain::organization::Organization;
 use crate::domain::staff::{Assignment, AssignmentInput, Employee, EmployeeInput};
-use crate::domain::structure::{Department, DepartmentInput, Position, PositionInput};
+use crate::domain::structure::{Category, Department, DepartmentInput, Position, PositionInput};
 
 /// The password of every demo account; documented in the README.
 pub const DEMO_PASSWORD: &str = "demo-password";
@@ -76,6 +77,7 @@ pub struct DemoSummary {
     pub departments: usize,
     pub positions: usize,
     pub employees: usize,
+    pub documents: usize,
     pub logins: Vec<(String, Vec<String>)>,
 }
 
@@ -97,8 +99,7 @@ pub fn load(conn: &mut DbConn) -> Result<DemoSummary, ServiceError> {
     if !is_empty(conn)? {
         return Err(ServiceError::Refused("database_not_empty"));
     }
-    let demo: Demo = serde_json::from_str(DEMO_JSON)
-        .map_err(|e| ServiceError::Internal(format!("demo.json: {e}")))?;
+    let demo: Demo = serde_json::from_str(DEMO_JSON).map_err(|e| ServiceError::Internal(format!("demo.json: {e}")))?;
     let actor = "demo";
     conn.transaction(|conn| {
         organization::save(conn, actor, &demo.organization)?;
@@ -108,10 +109,7 @@ pub fn load(conn: &mut DbConn) -> Result<DemoSummary, ServiceError> {
                 name: d.name.clone(),
                 parent_id: d.parent.as_deref().map(|p| key(&depts, p)).transpose()?,
             };
-            depts.insert(
-                d.key.clone(),
-                crud::create::<Department>(conn, actor, &input)?.id,
-            );
+            depts.insert(d.key.clone(), crud::create::<Department>(conn, actor, &input)?.id);
         }
         // Positions refer to their chiefs, so create them first without the link.
         let mut positions = HashMap::new();
@@ -123,10 +121,7 @@ pub fn load(conn: &mut DbConn) -> Result<DemoSummary, ServiceError> {
                 department_id: key(&depts, &p.department)?,
                 reports_to_id: None,
             };
-            positions.insert(
-                p.key.clone(),
-                crud::create::<Position>(conn, actor, &input)?.id,
-            );
+            positions.insert(p.key.clone(), crud::create::<Position>(conn, actor, &input)?.id);
         }
         for p in demo.positions.iter().filter(|p| p.reports_to.is_some()) {
             let input = PositionInput {
@@ -134,11 +129,7 @@ pub fn load(conn: &mut DbConn) -> Result<DemoSummary, ServiceError> {
                 title_genitive: p.title_genitive.clone(),
                 category: p.category.clone(),
                 department_id: key(&depts, &p.department)?,
-                reports_to_id: p
-                    .reports_to
-                    .as_deref()
-                    .map(|r| key(&positions, r))
-                    .transpose()?,
+                reports_to_id: p.reports_to.as_deref().map(|r| key(&positions, r)).transpose()?,
             };
             crud::update::<Position>(conn, actor, &key(&positions, &p.key)?, &input)?;
         }
@@ -151,10 +142,7 @@ pub fn load(conn: &mut DbConn) -> Result<DemoSummary, ServiceError> {
                 personnel_number: e.personnel_number.clone(),
                 email: e.email.clone(),
             };
-            employees.insert(
-                e.key.clone(),
-                crud::create::<Employee>(conn, actor, &input)?.id,
-            );
+            employees.insert(e.key.clone(), crud::create::<Employee>(conn, actor, &input)?.id);
         }
         for a in &demo.assignments {
             let input = AssignmentInput {
@@ -171,19 +159,32 @@ pub fn load(conn: &mut DbConn) -> Result<DemoSummary, ServiceError> {
                 login: u.login.clone(),
                 password: Some(DEMO_PASSWORD.into()),
                 roles: u.roles.clone(),
-                employee_id: u
-                    .employee
-                    .as_deref()
-                    .map(|e| key(&employees, e))
-                    .transpose()?,
+                employee_id: u.employee.as_deref().map(|e| key(&employees, e)).transpose()?,
             };
             crud::create::<User>(conn, actor, &input)?;
             logins.push((u.login.clone(), u.roles.clone()));
+        }
+        // One draft job description per category, from that category's template.
+        let templates = super::templates::all(conn)?;
+        let mut documents = 0;
+        for category in Category::ALL {
+            let template = templates.iter().find(|t| t.category == Some(category));
+            let position = demo.positions.iter().find(|p| p.category == category.as_str());
+            if let (Some(t), Some(p)) = (template, position) {
+                let input = NewDocument {
+                    position_id: key(&positions, &p.key)?,
+                    template_id: Some(t.id.clone()),
+                    copy_from: None,
+                };
+                super::documents::create(conn, actor, &input)?;
+                documents += 1;
+            }
         }
         Ok(DemoSummary {
             departments: depts.len(),
             positions: positions.len(),
             employees: employees.len(),
+            documents,
             logins,
         })
     })

@@ -44,11 +44,7 @@ pub fn all(conn: &mut DbConn) -> Result<Vec<Department>, ServiceError> {
     with_parent_names(conn, rows)
 }
 
-fn check(
-    conn: &mut DbConn,
-    id: &str,
-    input: &DepartmentInput,
-) -> Result<DepartmentInput, ServiceError> {
+fn check(conn: &mut DbConn, id: &str, input: &DepartmentInput) -> Result<DepartmentInput, ServiceError> {
     let input = input.clean()?;
     if let Some(parent) = &input.parent_id {
         if !crate::exists!(conn, departments, parent)? {
@@ -93,9 +89,7 @@ impl Resource for Department {
 
     fn get(conn: &mut DbConn, id: &str) -> Result<Self, ServiceError> {
         let row = departments::table.find(id).select(COLUMNS).first(conn)?;
-        with_parent_names(conn, vec![row])?
-            .pop()
-            .ok_or(ServiceError::NotFound)
+        with_parent_names(conn, vec![row])?.pop().ok_or(ServiceError::NotFound)
     }
 
     fn insert(conn: &mut DbConn, id: &str, input: &DepartmentInput) -> Result<(), ServiceError> {

@@ -92,7 +92,10 @@ fn status(s: &str) -> Result<Status, ServiceError> {
     Status::parse(s).ok_or_else(|| ServiceError::Internal(format!("unknown version status {s}")))
 }
 
-fn assemble(conn: &mut DbConn, rows: Vec<(String, String, Option<String>, Option<NaiveDate>)>) -> Result<Vec<JobDescription>, ServiceError> {
+fn assemble(
+    conn: &mut DbConn,
+    rows: Vec<(String, String, Option<String>, Option<NaiveDate>)>,
+) -> Result<Vec<JobDescription>, ServiceError> {
     let ids: Vec<&String> = rows.iter().map(|r| &r.0).collect();
     let mut versions: HashMap<String, Vec<VersionSummary>> = HashMap::new();
     let vrows: Vec<(String, String, i32, String, i64, NaiveDateTime)> = jd_versions::table
@@ -229,7 +232,10 @@ pub fn values(conn: &mut DbConn, version_id: &str) -> Result<Values, ServiceErro
 /// Positions that have no job description yet.
 pub fn positions_without_document(conn: &mut DbConn) -> Result<Vec<Position>, ServiceError> {
     let taken: Vec<String> = jd::table.select(jd::position_id).load(conn)?;
-    Ok(super::positions::all(conn)?.into_iter().filter(|p| !taken.contains(&p.id)).collect())
+    Ok(super::positions::all(conn)?
+        .into_iter()
+        .filter(|p| !taken.contains(&p.id))
+        .collect())
 }
 
 /// Starts a job description for a position: version 1, a draft, from a template or a copy.
@@ -244,8 +250,8 @@ pub fn create(conn: &mut DbConn, actor: &str, input: &NewDocument) -> Result<Job
         } else if !crate::exists!(conn, positions, &position_id)? {
             e.add("position_id", "unknown_reference");
         } else {
-            let taken: bool =
-                diesel::select(diesel::dsl::exists(jd::table.filter(jd::position_id.eq(&position_id)))).get_result(conn)?;
+            let taken: bool = diesel::select(diesel::dsl::exists(jd::table.filter(jd::position_id.eq(&position_id))))
+                .get_result(conn)?;
             if taken {
                 e.add("position_id", "document_exists");
             }
@@ -280,7 +286,9 @@ pub fn create(conn: &mut DbConn, actor: &str, input: &NewDocument) -> Result<Job
             }
         };
         e.into_result()?;
-        let content = source.ok_or_else(|| FieldErrors::single("template_id", "one_source"))?.with_new_ids(new_id);
+        let content = source
+            .ok_or_else(|| FieldErrors::single("template_id", "one_source"))?
+            .with_new_ids(new_id);
         let id = new_id();
         let at = now();
         diesel::insert_into(jd::table)
@@ -301,11 +309,25 @@ pub fn create(conn: &mut DbConn, actor: &str, input: &NewDocument) -> Result<Job
             ))
             .execute(conn)?;
         let created = get(conn, &id)?;
-        journal.record(conn, "job_description", &id, "create", None::<&()>, Some(&json!({
+        journal.record(
+            conn,
+            "job_description",
+            &id,
+            "create",
+            None::<&()>,
+            Some(&json!({
             "position_id": position_id, "position_title": created.position_title,
-            "template_id": template_id, "copy_from": copy_from })))?;
-        journal.record(conn, "version", &version_id, "create", None::<&()>, Some(&json!({
-            "job_description_id": id, "number": 1, "status": "draft", "clauses": content.clause_count() })))?;
+            "template_id": template_id, "copy_from": copy_from })),
+        )?;
+        journal.record(
+            conn,
+            "version",
+            &version_id,
+            "create",
+            None::<&()>,
+            Some(&json!({
+            "job_description_id": id, "number": 1, "status": "draft", "clauses": content.clause_count() })),
+        )?;
         Ok(created)
     })
 }

@@ -49,7 +49,8 @@ pub struct Loaded {
 }
 
 fn parse_content(owner: &Owner, json: &str) -> Result<Content, ServiceError> {
-    serde_json::from_str(json).map_err(|e| ServiceError::Internal(format!("{} {}: stored content: {e}", owner.entity(), owner.id())))
+    serde_json::from_str(json)
+        .map_err(|e| ServiceError::Internal(format!("{} {}: stored content: {e}", owner.entity(), owner.id())))
 }
 
 /// Loads the text, its revision and (for versions) status.
@@ -63,12 +64,17 @@ pub fn load(conn: &mut DbConn, owner: &Owner) -> Result<Loaded, ServiceError> {
             Ok(Loaded {
                 content: parse_content(owner, &content)?,
                 revision,
-                status: Some(Status::parse(&status).ok_or_else(|| ServiceError::Internal(format!("version {id}: status {status}")))?),
+                status: Some(
+                    Status::parse(&status)
+                        .ok_or_else(|| ServiceError::Internal(format!("version {id}: status {status}")))?,
+                ),
             })
         }
         Owner::Template(id) => {
-            let (content, revision): (String, i64) =
-                templates::table.find(id).select((templates::content, templates::revision)).first(conn)?;
+            let (content, revision): (String, i64) = templates::table
+                .find(id)
+                .select((templates::content, templates::revision))
+                .first(conn)?;
             Ok(Loaded {
                 content: parse_content(owner, &content)?,
                 revision,
@@ -84,14 +90,26 @@ fn save(conn: &mut DbConn, owner: &Owner, content: &Content, expected: i64) -> R
     let next = expected + 1;
     let updated = match owner {
         Owner::Version(id) => diesel::update(jd_versions::table.find(id).filter(jd_versions::revision.eq(expected)))
-            .set((jd_versions::content.eq(&json), jd_versions::revision.eq(next), jd_versions::updated_at.eq(now())))
+            .set((
+                jd_versions::content.eq(&json),
+                jd_versions::revision.eq(next),
+                jd_versions::updated_at.eq(now()),
+            ))
             .execute(conn)?,
         Owner::Template(id) => diesel::update(templates::table.find(id).filter(templates::revision.eq(expected)))
-            .set((templates::content.eq(&json), templates::revision.eq(next), templates::updated_at.eq(now())))
+            .set((
+                templates::content.eq(&json),
+                templates::revision.eq(next),
+                templates::updated_at.eq(now()),
+            ))
             .execute(conn)?,
     };
     if updated == 0 {
-        return Err(ServiceError::Stale { current: load(conn, owner)?.revision });
+        let current = load(conn, owner)?.revision;
+        return Err(ServiceError::Stale {
+            current,
+            changes: changes_since(conn, owner, expected)?,
+        });
     }
     Ok(next)
 }
@@ -175,7 +193,9 @@ fn clean_text(text: &str) -> Result<String, ServiceError> {
 
 fn snapshot(content: &Content, clause_id: &str) -> serde_json::Value {
     match content.find(clause_id) {
-        Some(l) => json!({ "clause_id": clause_id, "number": l.number, "section": l.section.kind, "text": l.clause.text }),
+        Some(l) => {
+            json!({ "clause_id": clause_id, "number": l.number, "section": l.section.kind, "text": l.clause.text })
+        }
         None => json!({ "clause_id": clause_id }),
     }
 }
@@ -195,7 +215,10 @@ pub fn apply_with(
     }
     if let Some(expected) = expected {
         if expected != loaded.revision {
-            return Err(ServiceError::Stale { current: loaded.revision });
+            return Err(ServiceError::Stale {
+                current: loaded.revision,
+                changes: changes_since(conn, owner, expected)?,
+            });
         }
     }
     let mut content = loaded.content;
@@ -214,7 +237,13 @@ pub fn apply_with(
                         ServiceError::NotFound => FieldErrors::single("library_id", "unknown_reference").into(),
                         other => other,
                     })?;
-                    (l.text, Some(LibraryLink { clause_id: l.id, revision: l.revision }))
+                    (
+                        l.text,
+                        Some(LibraryLink {
+                            clause_id: l.id,
+                            revision: l.revision,
+                        }),
+                    )
                 }
                 (None, Some(t)) => (clean_text(t)?, None),
                 (None, None) => return Err(FieldErrors::single("text", "required").into()),
@@ -226,14 +255,20 @@ pub fn apply_with(
                 library,
                 children: Vec::new(),
             };
-            content.add_clause(section_id, parent_id.as_deref(), clause).map_err(edit_error)?;
+            content
+                .add_clause(section_id, parent_id.as_deref(), clause)
+                .map_err(edit_error)?;
             created_id = Some(id.clone());
             ("clause_added", serde_json::Value::Null, snapshot(&content, &id))
         }
         Edit::SetText { clause_id, text } => {
             let text = clean_text(text)?;
             content.set_text(clause_id, &text).map_err(edit_error)?;
-            ("clause_changed", snapshot(&before_content, clause_id), snapshot(&content, clause_id))
+            (
+                "clause_changed",
+                snapshot(&before_content, clause_id),
+                snapshot(&content, clause_id),
+            )
         }
         Edit::RemoveClause { clause_id } => {
             let removed = content.remove_clause(clause_id).map_err(edit_error)?;
@@ -257,15 +292,30 @@ pub fn apply_with(
                 .ok_or(ServiceError::Refused("clause_not_from_library"))?;
             let lib = LibraryClause::get(conn, &link.clause_id)?;
             content
-                .relink(clause_id, &lib.text, LibraryLink { clause_id: lib.id.clone(), revision: lib.revision })
+                .relink(
+                    clause_id,
+                    &lib.text,
+                    LibraryLink {
+                        clause_id: lib.id.clone(),
+                        revision: lib.revision,
+                    },
+                )
                 .map_err(edit_error)?;
-            ("clause_library_updated", snapshot(&before_content, clause_id), snapshot(&content, clause_id))
+            (
+                "clause_library_updated",
+                snapshot(&before_content, clause_id),
+                snapshot(&content, clause_id),
+            )
         }
         Edit::AddSection { kind } => {
             let id = new_id();
             content.add_section(id.clone(), *kind).map_err(edit_error)?;
             created_id = Some(id.clone());
-            ("section_added", serde_json::Value::Null, json!({ "section_id": id, "kind": kind }))
+            (
+                "section_added",
+                serde_json::Value::Null,
+                json!({ "section_id": id, "kind": kind }),
+            )
         }
         Edit::RemoveSection { section_id } => {
             let s = content.remove_section(section_id).map_err(edit_error)?;
@@ -283,7 +333,9 @@ pub fn apply_with(
             let mut e = FieldErrors::default();
             e.text("heading", heading, 200);
             e.into_result()?;
-            let old = content.rename_section(section_id, heading.trim(), *numbered).map_err(edit_error)?;
+            let old = content
+                .rename_section(section_id, heading.trim(), *numbered)
+                .map_err(edit_error)?;
             (
                 "section_renamed",
                 json!({ "section_id": section_id, "heading": old }),
@@ -292,14 +344,75 @@ pub fn apply_with(
         }
     };
     let revision = save(conn, owner, &content, loaded.revision)?;
-    let opt = |v: serde_json::Value| if v.is_null() { None } else { Some(v) };
-    journal.record(conn, owner.entity(), owner.id(), action, opt(before).as_ref(), opt(after).as_ref())?;
+    // Every entry says which revision it produced, so a stale client can be told what changed.
+    let mut after = if after.is_null() { json!({}) } else { after };
+    after["revision"] = json!(revision);
+    let before = if before.is_null() { None } else { Some(before) };
+    journal.record(conn, owner.entity(), owner.id(), action, before.as_ref(), Some(&after))?;
     Ok(Applied { revision, created_id })
 }
 
+/// An edit made by someone else since a client's revision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct StaleChange {
+    pub revision: i64,
+    pub actor: String,
+    pub action: String,
+    #[schema(value_type = String)]
+    pub at: chrono::NaiveDateTime,
+    /// Clause number and text after the edit (before it, for a removal).
+    pub number: Option<String>,
+    pub text: Option<String>,
+}
+
+/// The edits of a text after revision `since`, oldest first.
+pub fn changes_since(conn: &mut DbConn, owner: &Owner, since: i64) -> Result<Vec<StaleChange>, ServiceError> {
+    let mut out: Vec<StaleChange> = super::journal::recent(conn, Some(owner.id()), 200)?
+        .into_iter()
+        .filter(|e| e.entity == owner.entity())
+        .filter_map(|e| {
+            let after: serde_json::Value = serde_json::from_str(e.after_json.as_deref()?).ok()?;
+            let revision = after.get("revision")?.as_i64()?;
+            if revision <= since {
+                return None;
+            }
+            let before: serde_json::Value = e
+                .before_json
+                .as_deref()
+                .and_then(|b| serde_json::from_str(b).ok())
+                .unwrap_or_default();
+            let pick = |k: &str| {
+                after
+                    .get(k)
+                    .or_else(|| before.get(k))
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string)
+            };
+            Some(StaleChange {
+                revision,
+                actor: e.actor,
+                action: e.action,
+                at: e.at,
+                number: pick("number"),
+                text: pick("text"),
+            })
+        })
+        .collect();
+    out.sort_by_key(|c| c.revision);
+    Ok(out)
+}
+
 /// Applies one edit in its own transaction.
-pub fn apply(conn: &mut DbConn, actor: &str, owner: &Owner, expected: i64, edit: &Edit) -> Result<Applied, ServiceError> {
-    write_tx(conn, actor, |conn, journal| apply_with(conn, journal, owner, Some(expected), edit))
+pub fn apply(
+    conn: &mut DbConn,
+    actor: &str,
+    owner: &Owner,
+    expected: i64,
+    edit: &Edit,
+) -> Result<Applied, ServiceError> {
+    write_tx(conn, actor, |conn, journal| {
+        apply_with(conn, journal, owner, Some(expected), edit)
+    })
 }
 
 /// A text that uses a library clause.
@@ -335,8 +448,9 @@ pub fn usages(conn: &mut DbConn, library_id: &str) -> Result<Vec<Usage>, Service
             .cloned()
             .collect()
     };
-    let tpl: Vec<(String, String, String)> =
-        templates::table.select((templates::id, templates::name, templates::content)).load(conn)?;
+    let tpl: Vec<(String, String, String)> = templates::table
+        .select((templates::id, templates::name, templates::content))
+        .load(conn)?;
     for (id, name, json) in tpl {
         let owner = Owner::Template(id.clone());
         let content = parse_content(&owner, &json)?;
@@ -382,7 +496,15 @@ pub fn propagate(conn: &mut DbConn, actor: &str, library_id: &str) -> Result<usi
                 _ => Owner::Version(u.id.clone()),
             };
             for clause_id in &u.outdated_clause_ids {
-                apply_with(conn, journal, &owner, None, &Edit::UpdateFromLibrary { clause_id: clause_id.clone() })?;
+                apply_with(
+                    conn,
+                    journal,
+                    &owner,
+                    None,
+                    &Edit::UpdateFromLibrary {
+                        clause_id: clause_id.clone(),
+                    },
+                )?;
             }
             changed += 1;
         }

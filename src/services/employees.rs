@@ -56,11 +56,7 @@ impl Resource for Employee {
     fn list(conn: &mut DbConn, page: Page) -> Result<Paged<Self>, ServiceError> {
         let total = employees::table.count().get_result(conn)?;
         let rows: Vec<Row> = employees::table
-            .order((
-                employees::surname.asc(),
-                employees::name.asc(),
-                employees::id.asc(),
-            ))
+            .order((employees::surname.asc(), employees::name.asc(), employees::id.asc()))
             .limit(page.per_page)
             .offset(page.offset())
             .select(COLUMNS)
@@ -74,9 +70,7 @@ impl Resource for Employee {
     }
 
     fn get(conn: &mut DbConn, id: &str) -> Result<Self, ServiceError> {
-        Ok(to_employee(
-            employees::table.find(id).select(COLUMNS).first(conn)?,
-        ))
+        Ok(to_employee(employees::table.find(id).select(COLUMNS).first(conn)?))
     }
 
     fn insert(conn: &mut DbConn, id: &str, input: &EmployeeInput) -> Result<(), ServiceError> {
@@ -120,10 +114,8 @@ impl Resource for Employee {
         if assigned {
             return Err(ServiceError::Refused("employee_has_assignments"));
         }
-        let has_user: bool = diesel::select(diesel::dsl::exists(
-            users::table.filter(users::employee_id.eq(id)),
-        ))
-        .get_result(conn)?;
+        let has_user: bool =
+            diesel::select(diesel::dsl::exists(users::table.filter(users::employee_id.eq(id)))).get_result(conn)?;
         if has_user {
             return Err(ServiceError::Refused("employee_has_user"));
         }

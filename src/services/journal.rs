@@ -27,8 +27,7 @@ impl Journal {
         after: Option<&A>,
     ) -> Result<(), ServiceError> {
         let to_json = |v: Option<Result<String, serde_json::Error>>| {
-            v.transpose()
-                .map_err(|e| ServiceError::Internal(e.to_string()))
+            v.transpose().map_err(|e| ServiceError::Internal(e.to_string()))
         };
         let mut entry = Entry {
             seq: self.seq + 1,
@@ -181,11 +180,7 @@ pub fn verify(conn: &mut DbConn) -> Result<Result<u64, Broken>, ServiceError> {
 }
 
 /// The newest entries, newest first, optionally for one entity.
-pub fn recent(
-    conn: &mut DbConn,
-    entity_id: Option<&str>,
-    limit: i64,
-) -> Result<Vec<Entry>, ServiceError> {
+pub fn recent(conn: &mut DbConn, entity_id: Option<&str>, limit: i64) -> Result<Vec<Entry>, ServiceError> {
     let mut q = change_log::table.into_boxed();
     if let Some(id) = entity_id {
         q = q.filter(change_log::entity_id.eq(id.to_string()));

@@ -11,14 +11,31 @@ use crate::domain::library::{matches, LibraryClause, LibraryInput, Source};
 use crate::domain::structure::Category;
 
 type Row = (String, String, String, String, String, i64);
-const COLUMNS: (lc::id, lc::section_kind, lc::categories, lc::source, lc::text, lc::revision) =
-    (lc::id, lc::section_kind, lc::categories, lc::source, lc::text, lc::revision);
+const COLUMNS: (
+    lc::id,
+    lc::section_kind,
+    lc::categories,
+    lc::source,
+    lc::text,
+    lc::revision,
+) = (
+    lc::id,
+    lc::section_kind,
+    lc::categories,
+    lc::source,
+    lc::text,
+    lc::revision,
+);
 
 fn to_clause((id, section, categories, source, text, revision): Row) -> Result<LibraryClause, ServiceError> {
     let bad = |what: &str| ServiceError::Internal(format!("library clause {id}: bad {what}"));
     Ok(LibraryClause {
         section: SectionKind::parse(&section).ok_or_else(|| bad("section"))?,
-        categories: categories.split(',').filter(|c| !c.is_empty()).filter_map(Category::parse).collect(),
+        categories: categories
+            .split(',')
+            .filter(|c| !c.is_empty())
+            .filter_map(Category::parse)
+            .collect(),
         source: Source::parse(&source).ok_or_else(|| bad("source"))?,
         id,
         text,
@@ -48,7 +65,10 @@ pub fn search(conn: &mut DbConn, q: &Query, page: Page) -> Result<Paged<LibraryC
         .map(to_clause)
         .collect::<Result<Vec<_>, _>>()?
         .into_iter()
-        .filter(|c| q.category.is_none_or(|cat| c.categories.is_empty() || c.categories.contains(&cat)))
+        .filter(|c| {
+            q.category
+                .is_none_or(|cat| c.categories.is_empty() || c.categories.contains(&cat))
+        })
         .filter(|c| matches(&c.text, &q.words))
         .collect();
     found.sort_by(|a, b| a.section.cmp(&b.section).then_with(|| a.text.cmp(&b.text)));
@@ -68,7 +88,11 @@ pub fn search(conn: &mut DbConn, q: &Query, page: Page) -> Result<Paged<LibraryC
 
 /// Every library clause by id, for checking links.
 pub fn revisions(conn: &mut DbConn) -> Result<std::collections::HashMap<String, i64>, ServiceError> {
-    Ok(lc::table.select((lc::id, lc::revision)).load::<(String, i64)>(conn)?.into_iter().collect())
+    Ok(lc::table
+        .select((lc::id, lc::revision))
+        .load::<(String, i64)>(conn)?
+        .into_iter()
+        .collect())
 }
 
 /// Clause ids in `content` that link to `library_id`.
@@ -117,7 +141,11 @@ impl Resource for LibraryClause {
         let v = input.clean()?;
         let old = Self::get(conn, id)?;
         // Only a change of text makes linked documents outdated.
-        let revision = if old.text == v.text { old.revision } else { old.revision + 1 };
+        let revision = if old.text == v.text {
+            old.revision
+        } else {
+            old.revision + 1
+        };
         diesel::update(lc::table.find(id))
             .set((
                 lc::section_kind.eq(v.section.as_str()),

@@ -32,9 +32,13 @@ pub enum ServiceError {
     /// The request is well-formed but the current state forbids it; `code` names why.
     #[error("refused: {0}")]
     Refused(&'static str),
-    /// The text changed since the client read it (optimistic locking).
+    /// The text changed since the client read it (optimistic locking);
+    /// `changes` lists the edits made since the client's revision.
     #[error("stale revision; current is {current}")]
-    Stale { current: i64 },
+    Stale {
+        current: i64,
+        changes: Vec<editing::StaleChange>,
+    },
     #[error(transparent)]
     Db(#[from] DbError),
     #[error("internal: {0}")]

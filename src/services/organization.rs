@@ -38,11 +38,7 @@ pub fn get(conn: &mut DbConn) -> Result<Option<Organization>, ServiceError> {
 }
 
 /// Creates or replaces the organisation's details and logs the change.
-pub fn save(
-    conn: &mut DbConn,
-    actor: &str,
-    input: &Organization,
-) -> Result<Organization, ServiceError> {
+pub fn save(conn: &mut DbConn, actor: &str, input: &Organization) -> Result<Organization, ServiceError> {
     let org = input.clean()?;
     write_tx(conn, actor, |conn, journal| {
         let before = get(conn)?;
@@ -67,14 +63,7 @@ pub fn save(
                 .execute(conn)?;
             "create"
         };
-        journal.record(
-            conn,
-            "organization",
-            ORG_ID,
-            action,
-            before.as_ref(),
-            Some(&org),
-        )?;
+        journal.record(conn, "organization", ORG_ID, action, before.as_ref(), Some(&org))?;
         Ok(org.clone())
     })
 }

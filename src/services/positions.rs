@@ -45,24 +45,19 @@ fn to_positions(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Position>, Serv
         .into_iter()
         .collect();
     rows.into_iter()
-        .map(
-            |(id, title, title_genitive, category, department_id, reports_to_id)| {
-                Ok(Position {
-                    category: Category::parse(&category).ok_or_else(|| {
-                        ServiceError::Internal(format!(
-                            "unknown category {category} in position {id}"
-                        ))
-                    })?,
-                    department_name: depts.get(&department_id).cloned().unwrap_or_default(),
-                    reports_to_title: reports_to_id.as_ref().and_then(|r| chiefs.get(r).cloned()),
-                    id,
-                    title,
-                    title_genitive,
-                    department_id,
-                    reports_to_id,
-                })
-            },
-        )
+        .map(|(id, title, title_genitive, category, department_id, reports_to_id)| {
+            Ok(Position {
+                category: Category::parse(&category)
+                    .ok_or_else(|| ServiceError::Internal(format!("unknown category {category} in position {id}")))?,
+                department_name: depts.get(&department_id).cloned().unwrap_or_default(),
+                reports_to_title: reports_to_id.as_ref().and_then(|r| chiefs.get(r).cloned()),
+                id,
+                title,
+                title_genitive,
+                department_id,
+                reports_to_id,
+            })
+        })
         .collect()
 }
 
@@ -75,11 +70,7 @@ pub fn all(conn: &mut DbConn) -> Result<Vec<Position>, ServiceError> {
     to_positions(conn, rows)
 }
 
-fn check(
-    conn: &mut DbConn,
-    id: &str,
-    input: &PositionInput,
-) -> Result<PositionInput, ServiceError> {
+fn check(conn: &mut DbConn, id: &str, input: &PositionInput) -> Result<PositionInput, ServiceError> {
     let (input, _) = input.clean()?;
     let mut e = FieldErrors::default();
     if !crate::exists!(conn, departments, &input.department_id)? {
@@ -130,9 +121,7 @@ impl Resource for Position {
 
     fn get(conn: &mut DbConn, id: &str) -> Result<Self, ServiceError> {
         let row = positions::table.find(id).select(COLUMNS).first(conn)?;
-        to_positions(conn, vec![row])?
-            .pop()
-            .ok_or(ServiceError::NotFound)
+        to_positions(conn, vec![row])?.pop().ok_or(ServiceError::NotFound)
     }
 
     fn insert(conn: &mut DbConn, id: &str, input: &PositionInput) -> Result<(), ServiceError> {

@@ -60,8 +60,16 @@ fn bad(what: String) -> ServiceError {
 fn build_clause(item: &SeedItem, library: &HashMap<String, LibraryClause>) -> Result<Clause, ServiceError> {
     let (text, link) = match (&item.library, &item.text) {
         (Some(key), _) => {
-            let l = library.get(key).ok_or_else(|| bad(format!("unknown library key {key}")))?;
-            (l.text.clone(), Some(LibraryLink { clause_id: l.id.clone(), revision: l.revision }))
+            let l = library
+                .get(key)
+                .ok_or_else(|| bad(format!("unknown library key {key}")))?;
+            (
+                l.text.clone(),
+                Some(LibraryLink {
+                    clause_id: l.id.clone(),
+                    revision: l.revision,
+                }),
+            )
         }
         (None, Some(t)) => (t.clone(), None),
         (None, None) => return Err(bad("a clause with neither library nor text".into())),
@@ -70,7 +78,11 @@ fn build_clause(item: &SeedItem, library: &HashMap<String, LibraryClause>) -> Re
         id: new_id(),
         text,
         library: link,
-        children: item.children.iter().map(|c| build_clause(c, library)).collect::<Result<_, _>>()?,
+        children: item
+            .children
+            .iter()
+            .map(|c| build_clause(c, library))
+            .collect::<Result<_, _>>()?,
     })
 }
 
@@ -83,7 +95,8 @@ pub fn ensure_shipped_content(conn: &mut DbConn) -> Result<bool, ServiceError> {
         if has_library > 0 || has_templates > 0 {
             return Ok(false);
         }
-        let seeds: Vec<SeedClause> = serde_json::from_str(LIBRARY_JSON).map_err(|e| bad(format!("library.json: {e}")))?;
+        let seeds: Vec<SeedClause> =
+            serde_json::from_str(LIBRARY_JSON).map_err(|e| bad(format!("library.json: {e}")))?;
         let mut library = HashMap::new();
         for s in seeds {
             let input = LibraryInput {
@@ -92,10 +105,12 @@ pub fn ensure_shipped_content(conn: &mut DbConn) -> Result<bool, ServiceError> {
                 source: s.source,
                 text: s.text,
             };
-            let created = create_with::<LibraryClause>(conn, journal, &input).map_err(|e| bad(format!("{}: {e:?}", s.key)))?;
+            let created =
+                create_with::<LibraryClause>(conn, journal, &input).map_err(|e| bad(format!("{}: {e:?}", s.key)))?;
             library.insert(s.key, created);
         }
-        let seeds: Vec<SeedTemplate> = serde_json::from_str(TEMPLATES_JSON).map_err(|e| bad(format!("templates.json: {e}")))?;
+        let seeds: Vec<SeedTemplate> =
+            serde_json::from_str(TEMPLATES_JSON).map_err(|e| bad(format!("templates.json: {e}")))?;
         for tpl in seeds {
             let sections = tpl
                 .sections
@@ -106,7 +121,11 @@ pub fn ensure_shipped_content(conn: &mut DbConn) -> Result<bool, ServiceError> {
                         kind: SectionKind::parse(&s.kind).ok_or_else(|| bad(format!("section kind {}", s.kind)))?,
                         heading: s.heading.clone(),
                         numbered: s.numbered,
-                        clauses: s.clauses.iter().map(|c| build_clause(c, &library)).collect::<Result<_, _>>()?,
+                        clauses: s
+                            .clauses
+                            .iter()
+                            .map(|c| build_clause(c, &library))
+                            .collect::<Result<_, _>>()?,
                     })
                 })
                 .collect::<Result<Vec<_>, ServiceError>>()?;
@@ -114,8 +133,15 @@ pub fn ensure_shipped_content(conn: &mut DbConn) -> Result<bool, ServiceError> {
             let id = new_id();
             let category = Category::parse(&tpl.category);
             templates::insert_with_content(conn, &id, &tpl.name, category, &content)?;
-            journal.record(conn, "template", &id, "create", None::<&()>, Some(&json!({
-                "name": tpl.name, "category": tpl.category, "clauses": content.clause_count() })))?;
+            journal.record(
+                conn,
+                "template",
+                &id,
+                "create",
+                None::<&()>,
+                Some(&json!({
+                "name": tpl.name, "category": tpl.category, "clauses": content.clause_count() })),
+            )?;
         }
         Ok(true)
     })

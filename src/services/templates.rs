@@ -75,7 +75,8 @@ pub fn blank_content() -> Content {
 }
 
 type Row = (String, String, Option<String>, i64, String);
-const COLUMNS: (t::id, t::name, t::category, t::revision, t::content) = (t::id, t::name, t::category, t::revision, t::content);
+const COLUMNS: (t::id, t::name, t::category, t::revision, t::content) =
+    (t::id, t::name, t::category, t::revision, t::content);
 
 fn to_template((id, name, category, revision, content): Row) -> Result<Template, ServiceError> {
     let content: Content =
@@ -154,7 +155,11 @@ impl Resource for Template {
     fn update(conn: &mut DbConn, id: &str, input: &TemplateInput) -> Result<(), ServiceError> {
         let (name, category) = input.clean()?;
         diesel::update(t::table.find(id))
-            .set((t::name.eq(&name), t::category.eq(category.map(Category::as_str)), t::updated_at.eq(now())))
+            .set((
+                t::name.eq(&name),
+                t::category.eq(category.map(Category::as_str)),
+                t::updated_at.eq(now()),
+            ))
             .execute(conn)
             .map_err(unique_as_field("name"))?;
         Ok(())

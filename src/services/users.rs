@@ -108,9 +108,7 @@ impl Resource for User {
 
     fn get(conn: &mut DbConn, id: &str) -> Result<Self, ServiceError> {
         let row = users::table.find(id).select(COLUMNS).first(conn)?;
-        to_users(conn, vec![row])?
-            .pop()
-            .ok_or(ServiceError::NotFound)
+        to_users(conn, vec![row])?.pop().ok_or(ServiceError::NotFound)
     }
 
     fn insert(conn: &mut DbConn, id: &str, input: &UserInput) -> Result<(), ServiceError> {

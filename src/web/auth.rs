@@ -38,9 +38,7 @@ impl FromRequest for CurrentUser {
 pub fn bearer(req: &HttpRequest) -> Option<String> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim().to_string())
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_string())
 }
 
 fn refuse(kind: Kind, e: AppError) -> actix_web::Error {
@@ -50,11 +48,7 @@ fn refuse(kind: Kind, e: AppError) -> actix_web::Error {
     }
 }
 
-async fn identify(
-    state: &AppState,
-    kind: Kind,
-    req: &ServiceRequest,
-) -> Result<Option<User>, AppError> {
+async fn identify(state: &AppState, kind: Kind, req: &ServiceRequest) -> Result<Option<User>, AppError> {
     match kind {
         Kind::Api => match bearer(req.request()) {
             Some(token) => state.db(move |c| auth::user_by_token(c, &token)).await,
@@ -79,9 +73,7 @@ pub async fn guard(
             .app_data::<web::Data<AppState>>()
             .cloned()
             .ok_or_else(|| refuse(kind, AppError::Internal("application state missing".into())))?;
-        let user = identify(&state, kind, &req)
-            .await
-            .map_err(|e| refuse(kind, e))?;
+        let user = identify(&state, kind, &req).await.map_err(|e| refuse(kind, e))?;
         match user {
             None => return Err(refuse(kind, AppError::Unauthorized)),
             Some(u) if !access.allows(Some(&u)) => {

@@ -13,12 +13,9 @@ pub struct Form(pub Map<String, Value>);
 impl Form {
     /// Parses an urlencoded body whose CSRF token matches the session.
     pub fn parse(session: &Session, body: &[u8], array_fields: &[&str]) -> Result<Form, AppError> {
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
-            .map_err(|e| AppError::BadRequest(format!("form: {e}")))?;
-        let token = pairs
-            .iter()
-            .find(|(k, _)| k == "csrf_token")
-            .map(|(_, v)| v.as_str());
+        let pairs: Vec<(String, String)> =
+            serde_urlencoded::from_bytes(body).map_err(|e| AppError::BadRequest(format!("form: {e}")))?;
+        let token = pairs.iter().find(|(k, _)| k == "csrf_token").map(|(_, v)| v.as_str());
         check_csrf(session, token)?;
         let mut map = Map::new();
         for name in array_fields {
@@ -50,8 +47,7 @@ impl Form {
             .filter(|(_, v)| !v.is_null())
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
-        serde_json::from_value(Value::Object(map))
-            .map_err(|e| AppError::BadRequest(format!("form: {e}")))
+        serde_json::from_value(Value::Object(map)).map_err(|e| AppError::BadRequest(format!("form: {e}")))
     }
 
     /// One text field.

@@ -45,10 +45,7 @@ impl Strings {
 
     /// The string for `key`, or the key itself so a missing string is visible, not fatal.
     pub fn get(&self, key: &str) -> String {
-        self.flat
-            .get(key)
-            .cloned()
-            .unwrap_or_else(|| key.to_string())
+        self.flat.get(key).cloned().unwrap_or_else(|| key.to_string())
     }
 
     /// The message for one field error.

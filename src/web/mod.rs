@@ -18,11 +18,13 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use crate::config::Settings;
 use crate::db::{DbConn, DbError, Pool};
 use crate::domain::account::{Role, User};
+use crate::domain::library::LibraryClause;
 use crate::domain::staff::{Assignment, Employee};
 use crate::domain::structure::{Department, Position};
 use crate::error::{ApiError, AppError, PageError};
+use crate::services::templates::Template;
 use crate::services::ServiceError;
-use resources::{WebResource, STRUCTURE_EDIT, STRUCTURE_VIEW};
+use resources::{WebResource, DOC_EDIT, DOC_VIEW, STRUCTURE_EDIT, STRUCTURE_VIEW};
 use routes::{Access, ApiDoc, Router};
 
 /// What every handler can reach.
@@ -76,16 +78,14 @@ fn doc(summary: &str, tag: &str) -> ApiDoc {
     }
 }
 
-fn resource_pages<R: WebResource>(r: &mut Router, nav: &'static str) {
+/// The generic pages of a resource; `nav: None` when its list page is its own.
+fn resource_pages<R: WebResource>(r: &mut Router, nav: Option<&'static str>) {
     let base = format!("/{}", R::PATH);
     let (view, edit) = (Access::Roles(R::VIEW), Access::Roles(R::EDIT));
-    r.nav_page(&base, view, nav, pages::resources::list::<R>)
-        .page(
-            Method::GET,
-            &format!("{base}/new"),
-            edit,
-            pages::resources::new::<R>,
-        )
+    if let Some(nav) = nav {
+        r.nav_page(&base, view, nav, pages::resources::list::<R>);
+    }
+    r.page(Method::GET, &format!("{base}/new"), edit, pages::resources::new::<R>)
         .page(Method::POST, &base, edit, pages::resources::create::<R>)
         .page(
             Method::GET,
@@ -107,23 +107,26 @@ fn resource_pages<R: WebResource>(r: &mut Router, nav: &'static str) {
         );
 }
 
-fn resource_api<R: WebResource>(r: &mut Router) {
+/// The generic API of a resource; `list: false` when its list endpoint is its own.
+fn resource_api<R: WebResource>(r: &mut Router, list: bool) {
     let base = format!("/api/v1/{}", R::PATH);
     let one = format!("{base}/{{id}}");
     let (view, edit) = (Access::Roles(R::VIEW), Access::Roles(R::EDIT));
     let tag = R::PATH;
+    if list {
+        r.api(
+            Method::GET,
+            &base,
+            view,
+            ApiDoc {
+                response: Some(R::SCHEMA),
+                paged: true,
+                ..doc(&format!("List {}", R::PATH), tag)
+            },
+            api::resources::list::<R>,
+        );
+    }
     r.api(
-        Method::GET,
-        &base,
-        view,
-        ApiDoc {
-            response: Some(R::SCHEMA),
-            paged: true,
-            ..doc(&format!("List {}", R::PATH), tag)
-        },
-        api::resources::list::<R>,
-    )
-    .api(
         Method::POST,
         &base,
         edit,
@@ -173,12 +176,7 @@ pub fn register(r: &mut Router) {
     use pages::{dashboard, log, login, organization};
     r.page(Method::GET, "/login", Access::Public, login::form)
         .page(Method::POST, "/login", Access::Public, login::submit)
-        .page(
-            Method::POST,
-            "/logout",
-            Access::Authenticated,
-            login::logout,
-        )
+        .page(Method::POST, "/logout", Access::Authenticated, login::logout)
         .page(Method::GET, "/healthz", Access::Public, health)
         .page(Method::GET, "/static/style.css", Access::Public, style)
         .nav_page("/", Access::Authenticated, "nav.dashboard", dashboard::show)
@@ -194,11 +192,12 @@ pub fn register(r: &mut Router) {
             Access::Roles(STRUCTURE_EDIT),
             organization::save,
         );
-    resource_pages::<Department>(r, "nav.departments");
-    resource_pages::<Position>(r, "nav.positions");
-    resource_pages::<Employee>(r, "nav.employees");
-    resource_pages::<Assignment>(r, "nav.assignments");
-    resource_pages::<User>(r, "nav.users");
+    resource_pages::<Department>(r, Some("nav.departments"));
+    resource_pages::<Position>(r, Some("nav.positions"));
+    resource_pages::<Employee>(r, Some("nav.employees"));
+    resource_pages::<Assignment>(r, Some("nav.assignments"));
+    authoring_pages(r);
+    resource_pages::<User>(r, Some("nav.users"));
     r.nav_page("/log", Access::Roles(LOG_READERS), "nav.log", log::show);
 
     use api::misc;
@@ -282,11 +281,301 @@ pub fn register(r: &mut Router) {
         },
         misc::verify_log,
     );
-    resource_api::<Department>(r);
-    resource_api::<Position>(r);
-    resource_api::<Employee>(r);
-    resource_api::<Assignment>(r);
-    resource_api::<User>(r);
+    resource_api::<Department>(r, true);
+    resource_api::<Position>(r, true);
+    resource_api::<Employee>(r, true);
+    resource_api::<Assignment>(r, true);
+    resource_api::<User>(r, true);
+    authoring_api(r);
+}
+
+/// Job descriptions, templates, the library and the editor.
+fn authoring_pages(r: &mut Router) {
+    use pages::{documents, editor, library};
+    let (view, edit) = (Access::Roles(DOC_VIEW), Access::Roles(DOC_EDIT));
+    r.nav_page("/documents", view, "nav.documents", documents::list)
+        .page(Method::GET, "/documents/new", edit, documents::new)
+        .page(Method::POST, "/documents", edit, documents::create)
+        .page(Method::GET, "/documents/{id}", view, documents::show)
+        .page(Method::GET, "/documents/{id}/compare", view, documents::compare)
+        .page(Method::GET, "/versions/{id}", view, editor::show::<editor::VersionKind>)
+        .page(Method::GET, "/versions/{id}/preview", view, documents::preview);
+    editor_pages::<editor::VersionKind>(r);
+    resource_pages::<Template>(r, Some("nav.templates"));
+    r.page(
+        Method::GET,
+        "/templates/{id}/text",
+        edit,
+        editor::show::<editor::TemplateKind>,
+    );
+    editor_pages::<editor::TemplateKind>(r);
+    r.nav_page("/library", edit, "nav.library", library::list);
+    resource_pages::<LibraryClause>(r, None);
+    r.page(Method::GET, "/library/{id}/usage", edit, library::usage).page(
+        Method::POST,
+        "/library/{id}/propagate",
+        edit,
+        library::propagate,
+    );
+}
+
+/// The edit routes of a text (a version or a template).
+fn editor_pages<K: pages::editor::OwnerKind>(r: &mut Router) {
+    use pages::editor as e;
+    let edit = Access::Roles(DOC_EDIT);
+    let base = K::BASE;
+    r.page(
+        Method::GET,
+        &format!("{base}/{{id}}/clauses/new"),
+        edit,
+        e::new_clause::<K>,
+    )
+    .page(
+        Method::POST,
+        &format!("{base}/{{id}}/clauses"),
+        edit,
+        e::add_clause::<K>,
+    )
+    .page(
+        Method::GET,
+        &format!("{base}/{{id}}/clauses/{{cid}}"),
+        edit,
+        e::edit_clause::<K>,
+    )
+    .page(
+        Method::POST,
+        &format!("{base}/{{id}}/clauses/{{cid}}"),
+        edit,
+        e::save_clause::<K>,
+    )
+    .page(
+        Method::POST,
+        &format!("{base}/{{id}}/clauses/{{cid}}/delete"),
+        edit,
+        e::delete_clause::<K>,
+    )
+    .page(
+        Method::POST,
+        &format!("{base}/{{id}}/clauses/{{cid}}/move"),
+        edit,
+        e::move_clause::<K>,
+    )
+    .page(
+        Method::POST,
+        &format!("{base}/{{id}}/clauses/{{cid}}/library-update"),
+        edit,
+        e::library_update::<K>,
+    )
+    .page(
+        Method::POST,
+        &format!("{base}/{{id}}/sections"),
+        edit,
+        e::add_section::<K>,
+    )
+    .page(
+        Method::POST,
+        &format!("{base}/{{id}}/sections/{{sid}}"),
+        edit,
+        e::rename_section::<K>,
+    )
+    .page(
+        Method::POST,
+        &format!("{base}/{{id}}/sections/{{sid}}/delete"),
+        edit,
+        e::delete_section::<K>,
+    );
+}
+
+fn authoring_api(r: &mut Router) {
+    use api::authoring as a;
+    use pages::editor::{TemplateKind, VersionKind};
+    let (view, edit) = (Access::Roles(DOC_VIEW), Access::Roles(DOC_EDIT));
+    r.api(
+        Method::GET,
+        "/api/v1/placeholders",
+        Access::Authenticated,
+        doc("Placeholders clause text may use", "documents"),
+        a::placeholders,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/documents",
+        view,
+        ApiDoc {
+            response: Some("JobDescription"),
+            paged: true,
+            ..doc("List job descriptions", "documents")
+        },
+        a::documents_list,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/documents",
+        edit,
+        ApiDoc {
+            request: Some("NewDocument"),
+            response: Some("JobDescription"),
+            status: 201,
+            ..doc("Start a job description from a template or a copy", "documents")
+        },
+        a::documents_create,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/documents/{id}",
+        view,
+        ApiDoc {
+            response: Some("JobDescription"),
+            ..doc("A job description with its versions", "documents")
+        },
+        a::document_get,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/versions/{id}",
+        view,
+        ApiDoc {
+            response: Some("TextView"),
+            ..doc("A version's text, numbered and checked", "documents")
+        },
+        a::text_get::<VersionKind>,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/versions/{id}/preview",
+        view,
+        ApiDoc {
+            response: Some("PreviewSection"),
+            ..doc("A version's text as it will print (array of sections)", "documents")
+        },
+        a::version_preview,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/diff",
+        view,
+        ApiDoc {
+            response: Some("Diff"),
+            ..doc(
+                "Compare two versions (?a=&b=) clause by clause and word by word",
+                "documents",
+            )
+        },
+        a::version_diff,
+    );
+    editor_api::<VersionKind>(r, "versions");
+    resource_api::<Template>(r, true);
+    r.api(
+        Method::GET,
+        "/api/v1/templates/{id}/text",
+        edit,
+        ApiDoc {
+            response: Some("TextView"),
+            ..doc("A template's text, numbered and checked", "templates")
+        },
+        a::text_get::<TemplateKind>,
+    );
+    editor_api::<TemplateKind>(r, "templates");
+    r.api(
+        Method::GET,
+        "/api/v1/library",
+        edit,
+        ApiDoc {
+            response: Some("LibraryClause"),
+            paged: true,
+            ..doc("Search the clause library (?q=&section=&category=)", "library")
+        },
+        a::library_search,
+    );
+    resource_api::<LibraryClause>(r, false);
+    r.api(
+        Method::GET,
+        "/api/v1/library/{id}/usages",
+        edit,
+        ApiDoc {
+            response: Some("Usage"),
+            ..doc("Templates and versions using a library clause (array)", "library")
+        },
+        a::library_usages,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/library/{id}/propagate",
+        edit,
+        ApiDoc {
+            response: Some("Propagated"),
+            ..doc("Bring templates and drafts up to the library clause's text", "library")
+        },
+        a::library_propagate,
+    );
+}
+
+/// The edit endpoints of a text (a version or a template).
+fn editor_api<K: pages::editor::OwnerKind>(r: &mut Router, tag: &str) {
+    use api::authoring as a;
+    let edit = Access::Roles(DOC_EDIT);
+    let base = format!("/api/v1{}", K::BASE);
+    let applied = |summary: &str, request: Option<&'static str>| ApiDoc {
+        request,
+        response: Some("Applied"),
+        ..doc(summary, tag)
+    };
+    r.api(
+        Method::POST,
+        &format!("{base}/{{id}}/clauses"),
+        edit,
+        applied("Add a clause", Some("NewClauseBody")),
+        a::clause_add::<K>,
+    )
+    .api(
+        Method::PUT,
+        &format!("{base}/{{id}}/clauses/{{cid}}"),
+        edit,
+        applied("Change a clause's text", Some("TextBody")),
+        a::clause_put::<K>,
+    )
+    .api(
+        Method::DELETE,
+        &format!("{base}/{{id}}/clauses/{{cid}}"),
+        edit,
+        applied("Remove a clause (?expected_revision=)", None),
+        a::clause_delete::<K>,
+    )
+    .api(
+        Method::POST,
+        &format!("{base}/{{id}}/clauses/{{cid}}/move"),
+        edit,
+        applied("Move a clause up, down, in or out", Some("MoveBody")),
+        a::clause_move::<K>,
+    )
+    .api(
+        Method::POST,
+        &format!("{base}/{{id}}/clauses/{{cid}}/library-update"),
+        edit,
+        applied("Take the library's current text into a clause", Some("RevisionBody")),
+        a::clause_library_update::<K>,
+    )
+    .api(
+        Method::POST,
+        &format!("{base}/{{id}}/sections"),
+        edit,
+        applied("Add an optional section", Some("NewSectionBody")),
+        a::section_add::<K>,
+    )
+    .api(
+        Method::PUT,
+        &format!("{base}/{{id}}/sections/{{sid}}"),
+        edit,
+        applied("Rename a section", Some("SectionBody")),
+        a::section_put::<K>,
+    )
+    .api(
+        Method::DELETE,
+        &format!("{base}/{{id}}/sections/{{sid}}"),
+        edit,
+        applied("Remove an optional section (?expected_revision=)", None),
+        a::section_delete::<K>,
+    );
 }
 
 /// Liveness and database check for load balancers.
@@ -294,16 +583,14 @@ async fn health(state: web::Data<AppState>) -> HttpResponse {
     let ok = state
         .db(|c| {
             use diesel::connection::SimpleConnection;
-            c.batch_execute("SELECT 1")
-                .map_err(|e| ServiceError::Db(e.into()))
+            c.batch_execute("SELECT 1").map_err(|e| ServiceError::Db(e.into()))
         })
         .await;
     match ok {
         Ok(()) => HttpResponse::Ok().json(serde_json::json!({ "status": "ok" })),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
-            HttpResponse::ServiceUnavailable()
-                .json(serde_json::json!({ "status": "database unavailable" }))
+            HttpResponse::ServiceUnavailable().json(serde_json::json!({ "status": "database unavailable" }))
         }
     }
 }
@@ -328,9 +615,7 @@ pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, actix_web::Erro
 pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
     use actix_web::error::JsonPayloadError as J;
     let e = match &err {
-        J::ContentType => {
-            AppError::UnsupportedMediaType("expected Content-Type: application/json".into())
-        }
+        J::ContentType => AppError::UnsupportedMediaType("expected Content-Type: application/json".into()),
         J::Overflow { .. } | J::OverflowKnownLength { .. } => AppError::PayloadTooLarge,
         J::Deserialize(d) => AppError::BadRequest(format!("malformed JSON: {d}")),
         other => AppError::BadRequest(other.to_string()),
@@ -339,10 +624,7 @@ pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &HttpRequest) -
 }
 
 /// Maps query-string errors to problem bodies (or error pages).
-pub fn query_error(
-    err: actix_web::error::QueryPayloadError,
-    req: &HttpRequest,
-) -> actix_web::Error {
+pub fn query_error(err: actix_web::error::QueryPayloadError, req: &HttpRequest) -> actix_web::Error {
     let e = AppError::BadRequest(format!("query string: {err}"));
     if req.path().starts_with("/api/") {
         ApiError(e).into()

@@ -6,10 +6,13 @@ use serde_json::{Map, Value};
 use super::i18n::{strings, Strings};
 use crate::db::DbConn;
 use crate::domain::account::{Role, User, UserInput};
+use crate::domain::document::SectionKind;
+use crate::domain::library::{LibraryClause, LibraryInput, Source};
 use crate::domain::staff::{Assignment, AssignmentInput, Employee, EmployeeInput};
 use crate::domain::structure::{Category, Department, DepartmentInput, Position, PositionInput};
 use crate::domain::validation::FieldErrors;
 use crate::services::crud::Resource;
+use crate::services::templates::{Template, TemplateInput};
 use crate::services::{departments, employees, positions, ServiceError};
 
 /// Roles that see the staff structure.
@@ -18,6 +21,10 @@ pub const STRUCTURE_VIEW: &[Role] = &[Role::Admin, Role::Hr, Role::Agreer, Role:
 pub const STRUCTURE_EDIT: &[Role] = &[Role::Admin, Role::Hr];
 /// Roles that manage accounts.
 pub const ADMIN: &[Role] = &[Role::Admin];
+/// Roles that read job descriptions.
+pub const DOC_VIEW: &[Role] = STRUCTURE_VIEW;
+/// Roles that write job descriptions, templates and the library.
+pub const DOC_EDIT: &[Role] = &[Role::Admin, Role::Hr];
 
 /// One choice of a select or checkbox group.
 #[derive(Debug, Clone, Serialize)]
@@ -42,7 +49,8 @@ pub struct FormField {
 }
 
 impl FormField {
-    fn new(name: &'static str, label_key: &str, kind: &'static str, required: bool) -> FormField {
+    /// A field of `kind` labelled by the string `label_key`.
+    pub fn new(name: &'static str, label_key: &str, kind: &'static str, required: bool) -> FormField {
         FormField {
             name,
             label: strings().get(label_key),
@@ -56,11 +64,18 @@ impl FormField {
         }
     }
 
-    fn text(name: &'static str, required: bool) -> FormField {
+    /// A multi-line text field.
+    pub fn textarea(name: &'static str, required: bool) -> FormField {
+        FormField::new(name, &format!("field.{name}"), "textarea", required)
+    }
+
+    /// A single-line text field labelled `field.<name>`.
+    pub fn text(name: &'static str, required: bool) -> FormField {
         FormField::new(name, &format!("field.{name}"), "text", required)
     }
 
-    fn select(name: &'static str, required: bool, options: Vec<Opt>) -> FormField {
+    /// A drop-down list.
+    pub fn select(name: &'static str, required: bool, options: Vec<Opt>) -> FormField {
         FormField {
             options,
             ..FormField::new(name, &format!("field.{name}"), "select", required)
@@ -69,20 +84,12 @@ impl FormField {
 }
 
 /// Fills fields with submitted or stored values and their error messages.
-pub fn fill(
-    fields: &mut [FormField],
-    values: &Map<String, Value>,
-    errors: Option<&FieldErrors>,
-    t: &Strings,
-) {
+pub fn fill(fields: &mut [FormField], values: &Map<String, Value>, errors: Option<&FieldErrors>, t: &Strings) {
     for f in fields.iter_mut() {
         match values.get(f.name) {
             Some(Value::String(s)) if f.kind != "password" => f.value = s.clone(),
             Some(Value::Array(items)) => {
-                f.values = items
-                    .iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect()
+                f.values = items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()
             }
             _ => {}
         }
@@ -120,6 +127,10 @@ pub trait WebResource: Resource {
     fn form_fields(conn: &mut DbConn, creating: bool) -> Result<Vec<FormField>, ServiceError>;
     /// The stored state as form input (for the edit form).
     fn to_input(&self) -> Self::Input;
+    /// Where the first cell of a list row links to, if anywhere.
+    fn open_href(&self) -> Option<String> {
+        None
+    }
 }
 
 fn opt(value: &str, label: String) -> Opt {
@@ -141,10 +152,7 @@ impl WebResource for Department {
     }
 
     fn cells(&self, _: &Strings) -> Vec<String> {
-        vec![
-            self.name.clone(),
-            self.parent_name.clone().unwrap_or_default(),
-        ]
+        vec![self.name.clone(), self.parent_name.clone().unwrap_or_default()]
     }
 
     fn form_fields(conn: &mut DbConn, _: bool) -> Result<Vec<FormField>, ServiceError> {
@@ -233,11 +241,7 @@ impl WebResource for Employee {
     const EDIT: &'static [Role] = STRUCTURE_EDIT;
 
     fn columns() -> &'static [&'static str] {
-        &[
-            "field.personnel_number",
-            "field.employee_name",
-            "field.email",
-        ]
+        &["field.personnel_number", "field.employee_name", "field.email"]
     }
 
     fn cells(&self, _: &Strings) -> Vec<String> {
@@ -380,5 +384,110 @@ impl WebResource for User {
             roles: self.roles.iter().map(|r| r.as_str().to_string()).collect(),
             employee_id: self.employee_id.clone(),
         }
+    }
+}
+
+impl WebResource for LibraryClause {
+    const PATH: &'static str = "library";
+    const SCHEMA: &'static str = "LibraryClause";
+    const INPUT_SCHEMA: &'static str = "LibraryInput";
+    const VIEW: &'static [Role] = DOC_EDIT;
+    const EDIT: &'static [Role] = DOC_EDIT;
+    const ARRAY_FIELDS: &'static [&'static str] = &["categories"];
+
+    fn columns() -> &'static [&'static str] {
+        &["field.text", "field.section", "field.source"]
+    }
+
+    fn cells(&self, t: &Strings) -> Vec<String> {
+        vec![
+            self.text.clone(),
+            t.get(&format!("section.{}", self.section.as_str())),
+            t.get(&format!("source.{}", self.source.as_str())),
+        ]
+    }
+
+    fn form_fields(_: &mut DbConn, _: bool) -> Result<Vec<FormField>, ServiceError> {
+        let t = strings();
+        let labelled = |code: &str, prefix: &str| opt(code, t.get(&format!("{prefix}.{code}")));
+        Ok(vec![
+            FormField::select(
+                "section",
+                true,
+                SectionKind::ALL
+                    .iter()
+                    .map(|k| labelled(k.as_str(), "section"))
+                    .collect(),
+            ),
+            FormField {
+                options: Category::ALL.iter().map(|c| labelled(c.as_str(), "category")).collect(),
+                hint: Some(t.get("library.any_category")),
+                ..FormField::new("categories", "field.categories", "checkboxes", false)
+            },
+            FormField::select(
+                "source",
+                true,
+                Source::ALL.iter().map(|s| labelled(s.as_str(), "source")).collect(),
+            ),
+            FormField::textarea("text", true),
+        ])
+    }
+
+    fn to_input(&self) -> LibraryInput {
+        LibraryInput {
+            section: self.section.as_str().into(),
+            categories: self.categories.iter().map(|c| c.as_str().to_string()).collect(),
+            source: self.source.as_str().into(),
+            text: self.text.clone(),
+        }
+    }
+
+    fn open_href(&self) -> Option<String> {
+        Some(format!("/library/{}/usage", self.id))
+    }
+}
+
+impl WebResource for Template {
+    const PATH: &'static str = "templates";
+    const SCHEMA: &'static str = "Template";
+    const INPUT_SCHEMA: &'static str = "TemplateInput";
+    const VIEW: &'static [Role] = DOC_EDIT;
+    const EDIT: &'static [Role] = DOC_EDIT;
+
+    fn columns() -> &'static [&'static str] {
+        &["field.name", "field.category", "field.clause_count"]
+    }
+
+    fn cells(&self, t: &Strings) -> Vec<String> {
+        vec![
+            self.name.clone(),
+            self.category
+                .map(|c| t.get(&format!("category.{}", c.as_str())))
+                .unwrap_or_default(),
+            self.clause_count.to_string(),
+        ]
+    }
+
+    fn form_fields(_: &mut DbConn, _: bool) -> Result<Vec<FormField>, ServiceError> {
+        let t = strings();
+        let categories = Category::ALL
+            .iter()
+            .map(|c| opt(c.as_str(), t.get(&format!("category.{}", c.as_str()))))
+            .collect();
+        Ok(vec![
+            FormField::text("name", true),
+            FormField::select("category", false, categories),
+        ])
+    }
+
+    fn to_input(&self) -> TemplateInput {
+        TemplateInput {
+            name: self.name.clone(),
+            category: self.category.map(|c| c.as_str().to_string()),
+        }
+    }
+
+    fn open_href(&self) -> Option<String> {
+        Some(format!("/templates/{}/text", self.id))
     }
 }

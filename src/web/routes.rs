@@ -98,9 +98,7 @@ impl<'a> Router<'a> {
             cfg.service(
                 web::resource(info.path.as_str())
                     .guard(guard::Method(info.method.clone()))
-                    .wrap(from_fn(move |req, next| {
-                        super::auth::guard(access, kind, req, next)
-                    }))
+                    .wrap(from_fn(move |req, next| super::auth::guard(access, kind, req, next)))
                     .route(web::route().to(handler)),
             );
         }
@@ -109,13 +107,7 @@ impl<'a> Router<'a> {
     }
 
     /// A page route.
-    pub fn page<F, Args>(
-        &mut self,
-        method: Method,
-        path: &str,
-        access: Access,
-        handler: F,
-    ) -> &mut Self
+    pub fn page<F, Args>(&mut self, method: Method, path: &str, access: Access, handler: F) -> &mut Self
     where
         F: Handler<Args>,
         Args: FromRequest + 'static,
@@ -135,13 +127,7 @@ impl<'a> Router<'a> {
     }
 
     /// A page route listed in the navigation menu under `label`.
-    pub fn nav_page<F, Args>(
-        &mut self,
-        path: &str,
-        access: Access,
-        label: &'static str,
-        handler: F,
-    ) -> &mut Self
+    pub fn nav_page<F, Args>(&mut self, path: &str, access: Access, label: &'static str, handler: F) -> &mut Self
     where
         F: Handler<Args>,
         Args: FromRequest + 'static,
@@ -161,14 +147,7 @@ impl<'a> Router<'a> {
     }
 
     /// An API route with its OpenAPI description.
-    pub fn api<F, Args>(
-        &mut self,
-        method: Method,
-        path: &str,
-        access: Access,
-        doc: ApiDoc,
-        handler: F,
-    ) -> &mut Self
+    pub fn api<F, Args>(&mut self, method: Method, path: &str, access: Access, doc: ApiDoc, handler: F) -> &mut Self
     where
         F: Handler<Args>,
         Args: FromRequest + 'static,

@@ -14,13 +14,18 @@ use super::session;
 use crate::domain::account::User;
 use crate::error::{AppError, Problem};
 
-const TEMPLATES: [(&str, &str); 7] = [
+const TEMPLATES: [(&str, &str); 15] = [
+    ("editor.html", include_str!("../../templates/editor.html")),
+    ("clause_form.html", include_str!("../../templates/clause_form.html")),
+    ("documents.html", include_str!("../../templates/documents.html")),
+    ("document.html", include_str!("../../templates/document.html")),
+    ("compare.html", include_str!("../../templates/compare.html")),
+    ("preview.html", include_str!("../../templates/preview.html")),
+    ("library.html", include_str!("../../templates/library.html")),
+    ("library_usage.html", include_str!("../../templates/library_usage.html")),
     ("base.html", include_str!("../../templates/base.html")),
     ("login.html", include_str!("../../templates/login.html")),
-    (
-        "dashboard.html",
-        include_str!("../../templates/dashboard.html"),
-    ),
+    ("dashboard.html", include_str!("../../templates/dashboard.html")),
     ("list.html", include_str!("../../templates/list.html")),
     ("form.html", include_str!("../../templates/form.html")),
     ("log.html", include_str!("../../templates/log.html")),
@@ -32,8 +37,7 @@ pub fn tera() -> Result<&'static Tera, AppError> {
     static TERA: OnceLock<Result<Tera, String>> = OnceLock::new();
     TERA.get_or_init(|| {
         let mut t = Tera::default();
-        t.add_raw_templates(TEMPLATES)
-            .map_err(|e| format!("{e:?}"))?;
+        t.add_raw_templates(TEMPLATES).map_err(|e| format!("{e:?}"))?;
         // Tera escapes .html by default; say so explicitly so it cannot be lost.
         t.autoescape_on(vec![".html"]);
         Ok(t)
@@ -80,11 +84,7 @@ pub fn base_context(user: Option<&User>, session: &Session) -> Result<Context, A
             "user",
             &UserView {
                 login: &u.login,
-                roles: u
-                    .roles
-                    .iter()
-                    .map(|r| t.get(&format!("role.{}", r.as_str())))
-                    .collect(),
+                roles: u.roles.iter().map(|r| t.get(&format!("role.{}", r.as_str()))).collect(),
                 employee_name: u.employee_name.as_deref(),
             },
         );

@@ -10,23 +10,12 @@ async fn malformed_requests_get_problem_bodies(app: TestApp) {
     let before = app.log_len();
 
     let a = api
-        .raw(
-            Method::POST,
-            "/api/v1/departments",
-            "application/json",
-            "{\"name\": ",
-        )
+        .raw(Method::POST, "/api/v1/departments", "application/json", "{\"name\": ")
         .await;
     assert_eq!(a.status, StatusCode::BAD_REQUEST);
-    assert_eq!(
-        a.header("content-type").as_deref(),
-        Some("application/problem+json")
-    );
+    assert_eq!(a.header("content-type").as_deref(), Some("application/problem+json"));
     assert_eq!(a.json()["status"], 400);
-    assert!(a.json()["detail"]
-        .as_str()
-        .unwrap_or("")
-        .contains("malformed JSON"));
+    assert!(a.json()["detail"].as_str().unwrap_or("").contains("malformed JSON"));
 
     let a = api
         .raw(Method::POST, "/api/v1/departments", "text/plain", "name=x")
@@ -35,12 +24,7 @@ async fn malformed_requests_get_problem_bodies(app: TestApp) {
     assert_eq!(a.json()["status"], 415);
 
     let a = api
-        .raw(
-            Method::POST,
-            "/api/v1/departments",
-            "application/json",
-            "{\"name\": 5}",
-        )
+        .raw(Method::POST, "/api/v1/departments", "application/json", "{\"name\": 5}")
         .await;
     assert_eq!(a.status, StatusCode::BAD_REQUEST);
 
@@ -84,9 +68,7 @@ async fn openapi_document_describes_every_api_route(app: TestApp) {
             r.method,
             r.path
         );
-        if let Some(schema) =
-            op["requestBody"]["content"]["application/json"]["schema"]["$ref"].as_str()
-        {
+        if let Some(schema) = op["requestBody"]["content"]["application/json"]["schema"]["$ref"].as_str() {
             let name = schema.rsplit('/').next().unwrap_or_default();
             assert!(
                 doc["components"]["schemas"][name].is_object(),

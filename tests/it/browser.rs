@@ -38,9 +38,7 @@ impl Driver {
             .stderr(Stdio::null())
             .spawn()
             .expect("chromedriver starts");
-        let client = awc::Client::builder()
-            .timeout(Duration::from_secs(60))
-            .finish();
+        let client = awc::Client::builder().timeout(Duration::from_secs(60)).finish();
         let base = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
@@ -53,10 +51,7 @@ impl Driver {
                     break;
                 }
             }
-            assert!(
-                Instant::now() < deadline,
-                "chromedriver did not become ready"
-            );
+            assert!(Instant::now() < deadline, "chromedriver did not become ready");
             actix_web::rt::time::sleep(Duration::from_millis(100)).await;
         }
         let profile = std::env::temp_dir().join(format!("jobdesc-chrome-{}", uuid::Uuid::new_v4()));
@@ -92,10 +87,7 @@ impl Driver {
         }
         .expect("webdriver answers");
         let v: Value = res.json().limit(32 << 20).await.expect("webdriver JSON");
-        assert!(
-            v["value"]["error"].is_null(),
-            "webdriver {method} {path}: {v}"
-        );
+        assert!(v["value"]["error"].is_null(), "webdriver {method} {path}: {v}");
         v["value"].clone()
     }
 
@@ -116,12 +108,8 @@ impl Driver {
 
     async fn type_into(&self, css: &str, text: &str) {
         let el = self.find(css).await;
-        self.call(
-            "POST",
-            &format!("/element/{el}/value"),
-            Some(json!({ "text": text })),
-        )
-        .await;
+        self.call("POST", &format!("/element/{el}/value"), Some(json!({ "text": text })))
+            .await;
     }
 
     async fn click(&self, css: &str) {
@@ -146,10 +134,7 @@ impl Driver {
             if page.contains(text) {
                 return page;
             }
-            assert!(
-                Instant::now() < deadline,
-                "page never showed {text:?}: {page}"
-            );
+            assert!(Instant::now() < deadline, "page never showed {text:?}: {page}");
             actix_web::rt::time::sleep(Duration::from_millis(100)).await;
         }
     }
@@ -214,12 +199,8 @@ async fn sign_in_create_a_department_see_it_listed_sign_out() {
     d.click("#save").await;
     let page = d.wait_for("Сохранено.").await;
     assert!(d.url().await.ends_with("/departments"));
-    assert!(
-        page.contains("Отдел охраны труда"),
-        "the new department is listed"
-    );
-    let target =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots/departments.png");
+    assert!(page.contains("Отдел охраны труда"), "the new department is listed");
+    let target = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots/departments.png");
     d.screenshot(&target).await;
 
     d.click("#logout").await;

@@ -11,9 +11,7 @@ async fn every_mutation_writes_one_entry(app: TestApp) {
     let api = app.api_as("admin1", "admin hr");
     let expect = |label: &str, before: i64, entity: &str, action: &str, app: &TestApp| {
         assert_eq!(app.log_len(), before + 1, "{label}: one entry");
-        let e = journal::recent(&mut app.conn(), None, 1)
-            .expect("recent")
-            .remove(0);
+        let e = journal::recent(&mut app.conn(), None, 1).expect("recent").remove(0);
         assert_eq!(
             (e.entity.as_str(), e.action.as_str(), e.actor.as_str()),
             (entity, action, "admin1"),
@@ -24,24 +22,21 @@ async fn every_mutation_writes_one_entry(app: TestApp) {
     let org = json!({ "full_name": "Акционерное общество «Заря»", "short_name": "АО «Заря»", "legal_form": "АО",
                       "city": "Тверь", "head_position": "Генеральный директор", "head_name": "Орлов Пётр Иванович",
                       "time_zone": "Europe/Moscow" });
-    assert_eq!(
-        api.put("/api/v1/organization", org).await.status,
-        StatusCode::OK
-    );
+    assert_eq!(api.put("/api/v1/organization", org).await.status, StatusCode::OK);
     expect("organization", n, "organization", "create", &app);
 
     let n = app.log_len();
-    let d = api
-        .post("/api/v1/departments", json!({ "name": "Цех" }))
-        .await
-        .json()["id"]
+    let d = api.post("/api/v1/departments", json!({ "name": "Цех" })).await.json()["id"]
         .as_str()
         .map(String::from)
         .expect("id");
     expect("department", n, "department", "create", &app);
     let n = app.log_len();
     let p = api
-        .post("/api/v1/positions", json!({ "title": "токарь", "title_genitive": "токаря", "category": "worker", "department_id": d }))
+        .post(
+            "/api/v1/positions",
+            json!({ "title": "токарь", "title_genitive": "токаря", "category": "worker", "department_id": d }),
+        )
         .await
         .json()["id"]
         .as_str()
@@ -74,7 +69,10 @@ async fn every_mutation_writes_one_entry(app: TestApp) {
     expect("assignment", n, "assignment", "create", &app);
     let n = app.log_len();
     let u = api
-        .post("/api/v1/users", json!({ "login": "zuev", "password": "пароль-пароль", "roles": ["employee"], "employee_id": e }))
+        .post(
+            "/api/v1/users",
+            json!({ "login": "zuev", "password": "пароль-пароль", "roles": ["employee"], "employee_id": e }),
+        )
         .await
         .json()["id"]
         .as_str()
@@ -122,11 +120,7 @@ async fn every_mutation_writes_one_entry(app: TestApp) {
         (format!("/api/v1/departments/{d}"), "department"),
     ] {
         let n = app.log_len();
-        assert_eq!(
-            api.delete(&path).await.status,
-            StatusCode::NO_CONTENT,
-            "{path}"
-        );
+        assert_eq!(api.delete(&path).await.status, StatusCode::NO_CONTENT, "{path}");
         expect(&path, n, entity, "delete", &app);
     }
     let verdict = api.get("/api/v1/log/verify").await.json();
@@ -159,9 +153,7 @@ async fn tampering_is_detected(app: TestApp) {
     let api = app.api_as("hr1", "hr");
     for name in ["Первый", "Второй", "Третий"] {
         assert_eq!(
-            api.post("/api/v1/departments", json!({ "name": name }))
-                .await
-                .status,
+            api.post("/api/v1/departments", json!({ "name": name })).await.status,
             StatusCode::CREATED
         );
     }
@@ -178,8 +170,7 @@ async fn tampering_is_detected(app: TestApp) {
         "append-only"
     );
     assert!(
-        c.batch_execute("DELETE FROM change_log WHERE seq = 2")
-            .is_err(),
+        c.batch_execute("DELETE FROM change_log WHERE seq = 2").is_err(),
         "append-only"
     );
     // ... and an intruder who removes the guard is still found by the chain.
@@ -193,7 +184,9 @@ async fn tampering_is_detected(app: TestApp) {
         .find(|e| e.after_json.as_deref().unwrap_or("").contains("Второй"))
         .expect("the entry of the second department")
         .seq;
-    app.sql(&format!("UPDATE change_log SET after_json = replace(after_json, 'Второй', 'Подмена') WHERE seq = {target}"));
+    app.sql(&format!(
+        "UPDATE change_log SET after_json = replace(after_json, 'Второй', 'Подмена') WHERE seq = {target}"
+    ));
     let broken = journal::verify(&mut app.conn())
         .expect("verify")
         .expect_err("tampering found");
@@ -207,17 +200,9 @@ async fn tampering_is_detected(app: TestApp) {
 async fn concurrent_writes_keep_the_chain_linear(app: TestApp) {
     let api = app.api_as("hr1", "hr");
     let before = app.log_len();
-    let requests = (0..16).map(|i| {
-        api.post(
-            "/api/v1/departments",
-            json!({ "name": format!("Параллельный {i}") }),
-        )
-    });
+    let requests = (0..16).map(|i| api.post("/api/v1/departments", json!({ "name": format!("Параллельный {i}") })));
     let answers = futures_util::future::join_all(requests).await;
-    assert!(
-        answers.iter().all(|a| a.status == StatusCode::CREATED),
-        "all created"
-    );
+    assert!(answers.iter().all(|a| a.status == StatusCode::CREATED), "all created");
     assert_eq!(app.log_len(), before + 16);
     let verdict = journal::verify(&mut app.conn()).expect("verify");
     assert_eq!(verdict, Ok(before as u64 + 16));

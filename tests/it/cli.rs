@@ -16,10 +16,7 @@ fn jobdesc(args: &[&str]) -> Command {
 }
 
 fn run(args: &[&str]) -> Output {
-    jobdesc(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("binary runs")
+    jobdesc(args).stdin(Stdio::null()).output().expect("binary runs")
 }
 
 fn text(o: &Output) -> String {
@@ -92,11 +89,7 @@ async fn first_start_creates_only_an_admin_and_prints_its_password_once() {
     );
     let mut web = Web::new(&url2);
     let (status, _) = web.login("admin", &password).await;
-    assert_eq!(
-        status,
-        awc::http::StatusCode::SEE_OTHER,
-        "the printed password works"
-    );
+    assert_eq!(status, awc::http::StatusCode::SEE_OTHER, "the printed password works");
     let employees = web.get("/api/v1/employees").await;
     assert_eq!(
         employees.status,
@@ -111,14 +104,7 @@ async fn first_start_creates_only_an_admin_and_prints_its_password_once() {
 async fn serve_demo_loads_the_demo_organisation_and_prints_logins() {
     let dir = tempfile::tempdir().expect("tempdir");
     let data = dir.path().to_str().expect("path");
-    let (child, printed, url) = serve(&[
-        "--data-dir",
-        data,
-        "--bind",
-        "127.0.0.1:0",
-        "serve",
-        "--demo",
-    ]);
+    let (child, printed, url) = serve(&["--data-dir", data, "--bind", "127.0.0.1:0", "serve", "--demo"]);
     for login in ["admin", "hr", "head", "lawyer", "director", "employee"] {
         assert!(
             printed.lines().any(|l| l.trim_start().starts_with(login)),
@@ -130,9 +116,7 @@ async fn serve_demo_loads_the_demo_organisation_and_prints_logins() {
         "demo accounts replace the generated admin"
     );
     let mut web = Web::new(&url);
-    let (status, _) = web
-        .login("hr", jobdesc::services::demo::DEMO_PASSWORD)
-        .await;
+    let (status, _) = web.login("hr", jobdesc::services::demo::DEMO_PASSWORD).await;
     assert_eq!(status, awc::http::StatusCode::SEE_OTHER);
     let employees = web.get("/employees?per_page=100").await;
     assert!(employees.body.contains("Всего: 40"), "{}", employees.body);
@@ -196,11 +180,7 @@ fn help_explains_every_command_and_bad_settings_fail_clearly() {
         .expect("runs");
     assert!(!o.status.success());
     assert!(text(&o).contains("JOBDESC_POOL_SIZE"), "{}", text(&o));
-    let o = run(&[
-        "--database-url",
-        "postgres://nobody@127.0.0.1:1/none",
-        "migrate",
-    ]);
+    let o = run(&["--database-url", "postgres://nobody@127.0.0.1:1/none", "migrate"]);
     assert!(!o.status.success());
     assert!(text(&o).contains("cannot connect"), "{}", text(&o));
 }

@@ -60,13 +60,10 @@ struct PgDatabase {
 impl PgDatabase {
     fn create(admin_url: &str) -> (PgDatabase, String) {
         let name = format!("jobdesc_test_{}", uuid::Uuid::new_v4().simple());
-        let mut conn = diesel::PgConnection::establish(admin_url).unwrap_or_else(|e| {
-            panic!("JOBDESC_TEST_POSTGRES_URL is set but PostgreSQL is unreachable: {e}")
-        });
-        conn.batch_execute(&format!(
-            "CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8'"
-        ))
-        .expect("create test database");
+        let mut conn = diesel::PgConnection::establish(admin_url)
+            .unwrap_or_else(|e| panic!("JOBDESC_TEST_POSTGRES_URL is set but PostgreSQL is unreachable: {e}"));
+        conn.batch_execute(&format!("CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8'"))
+            .expect("create test database");
         let base = admin_url.rsplit_once('/').map_or(admin_url, |(b, _)| b);
         let url = format!("{base}/{name}");
         (
@@ -82,10 +79,7 @@ impl PgDatabase {
 impl Drop for PgDatabase {
     fn drop(&mut self) {
         if let Ok(mut conn) = diesel::PgConnection::establish(&self.admin_url) {
-            let _ = conn.batch_execute(&format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ));
+            let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
         }
     }
 }
@@ -106,10 +100,7 @@ impl TestApp {
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
         let dir = tempfile::tempdir().expect("tempdir");
         let (url, pg) = match backend {
-            Backend::Sqlite => (
-                format!("sqlite://{}", dir.path().join("test.db").display()),
-                None,
-            ),
+            Backend::Sqlite => (format!("sqlite://{}", dir.path().join("test.db").display()), None),
             Backend::Postgres => {
                 let Some(admin) = postgres_url() else {
                     postgres_missing();
@@ -123,9 +114,7 @@ impl TestApp {
             database_url: Some(Secret::new(url)),
             data_dir: Some(dir.path().to_path_buf()),
             bind: Some("127.0.0.1:0".into()),
-            secret_key: Some(Secret::new(
-                "test-secret-key-that-is-long-enough-0123456789",
-            )),
+            secret_key: Some(Secret::new("test-secret-key-that-is-long-enough-0123456789")),
             pool_size: Some(4),
             workers: Some(1),
             ..Layer::default()
@@ -183,10 +172,7 @@ impl TestApp {
     pub fn log_len(&self) -> i64 {
         use diesel::prelude::*;
         use jobdesc::db::schema::change_log::dsl::*;
-        change_log
-            .count()
-            .get_result(&mut *self.conn())
-            .expect("count")
+        change_log.count().get_result(&mut *self.conn()).expect("count")
     }
 
     /// Runs raw SQL (for tampering tests).
@@ -228,16 +214,12 @@ pub struct Answer {
 impl Answer {
     /// The body as JSON (panics with the body when it is not JSON).
     pub fn json(&self) -> Value {
-        serde_json::from_str(&self.body)
-            .unwrap_or_else(|_| panic!("not JSON ({}): {}", self.status, self.body))
+        serde_json::from_str(&self.body).unwrap_or_else(|_| panic!("not JSON ({}): {}", self.status, self.body))
     }
 
     /// A header value.
     pub fn header(&self, name: &str) -> Option<String> {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
+        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
     }
 }
 
@@ -368,10 +350,7 @@ impl Web {
 
     /// POST a form, adding the CSRF token unless `fields` has one.
     pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Answer {
-        let mut form: Vec<(String, String)> = fields
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let mut form: Vec<(String, String)> = fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         if !fields.iter().any(|(k, _)| *k == "csrf_token") {
             if self.csrf.is_none() {
                 self.get("/login").await;
@@ -399,10 +378,7 @@ impl Web {
     pub async fn login(&mut self, login: &str, password: &str) -> (StatusCode, Answer) {
         self.get("/login").await;
         let a = self
-            .post(
-                "/login",
-                &[("login", login), ("password", password), ("next", "/")],
-            )
+            .post("/login", &[("login", login), ("password", password), ("next", "/")])
             .await;
         // The session was renewed: fetch the new CSRF token.
         if a.status == StatusCode::SEE_OTHER {

@@ -7,10 +7,7 @@ use crate::helpers::TestApp;
 
 async fn organization_details_are_validated_and_saved(app: TestApp) {
     let api = app.api_as("hr1", "hr");
-    assert_eq!(
-        api.get("/api/v1/organization").await.status,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(api.get("/api/v1/organization").await.status, StatusCode::NOT_FOUND);
     let mut org = json!({ "full_name": "Общество с ограниченной ответственностью «Ромашка»", "short_name": "ООО «Ромашка»",
                           "legal_form": "ООО", "city": "Казань", "head_position": "Директор",
                           "head_name": "Галиев Рустам Ильдарович", "time_zone": "Mars/Olympus" });
@@ -18,14 +15,8 @@ async fn organization_details_are_validated_and_saved(app: TestApp) {
     assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(a.json()["errors"][0]["field"], "time_zone");
     org["time_zone"] = json!("Europe/Moscow");
-    assert_eq!(
-        api.put("/api/v1/organization", org).await.status,
-        StatusCode::OK
-    );
-    assert_eq!(
-        api.get("/api/v1/organization").await.json()["city"],
-        "Казань"
-    );
+    assert_eq!(api.put("/api/v1/organization", org).await.status, StatusCode::OK);
+    assert_eq!(api.get("/api/v1/organization").await.json()["city"], "Казань");
 
     let mut web = app.web_as("hr2", "hr").await;
     let page = web.get("/organization").await;
@@ -34,10 +25,7 @@ async fn organization_details_are_validated_and_saved(app: TestApp) {
         .post(
             "/organization",
             &[
-                (
-                    "full_name",
-                    "Общество с ограниченной ответственностью «Ромашка»",
-                ),
+                ("full_name", "Общество с ограниченной ответственностью «Ромашка»"),
                 ("short_name", ""),
                 ("legal_form", "ООО"),
                 ("city", "Казань"),

@@ -16,18 +16,13 @@ async fn departments_through_forms(app: TestApp) {
 
     // An empty name: the form comes back with the message, nothing is stored.
     let before = app.log_len();
-    let a = web
-        .post("/departments", &[("name", ""), ("parent_id", "")])
-        .await;
+    let a = web.post("/departments", &[("name", ""), ("parent_id", "")]).await;
     assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(a.body.contains("Обязательное поле."), "{}", a.body);
     assert_eq!(app.log_len(), before);
 
     let a = web
-        .post(
-            "/departments",
-            &[("name", "Отдел кадров"), ("parent_id", "")],
-        )
+        .post("/departments", &[("name", "Отдел кадров"), ("parent_id", "")])
         .await;
     assert_eq!(
         (a.status, location(&a)),
@@ -50,11 +45,7 @@ async fn departments_through_forms(app: TestApp) {
         )
         .await;
     assert_eq!(a.status, StatusCode::SEE_OTHER);
-    assert!(web
-        .get("/departments")
-        .await
-        .body
-        .contains("Отдел персонала"));
+    assert!(web.get("/departments").await.body.contains("Отдел персонала"));
 
     // A unit with a position cannot be deleted: the list says why.
     let pos = web
@@ -72,26 +63,17 @@ async fn departments_through_forms(app: TestApp) {
     let a = web.post(&format!("/departments/{id}/delete"), &[]).await;
     assert_eq!(a.status, StatusCode::SEE_OTHER);
     let list = web.get("/departments").await;
-    assert!(
-        list.body.contains("В подразделении есть должности"),
-        "{}",
-        list.body
-    );
+    assert!(list.body.contains("В подразделении есть должности"), "{}", list.body);
     assert!(list.body.contains("Отдел персонала"));
 }
 
 async fn clause_like_text_is_escaped_everywhere(app: TestApp) {
     let mut web = app.web_as("hr1", "hr").await;
     let evil = "<script>alert('x')</script>";
-    let a = web
-        .post("/departments", &[("name", evil), ("parent_id", "")])
-        .await;
+    let a = web.post("/departments", &[("name", evil), ("parent_id", "")]).await;
     assert_eq!(a.status, StatusCode::SEE_OTHER);
     let list = web.get("/departments").await;
-    assert!(
-        !list.body.contains(evil),
-        "raw markup must not reach the page"
-    );
+    assert!(!list.body.contains(evil), "raw markup must not reach the page");
     assert!(list.body.contains("&lt;script&gt;"));
     let csp = list.header("content-security-policy").unwrap_or_default();
     assert!(csp.contains("script-src 'self'"), "{csp}");
@@ -102,19 +84,12 @@ async fn users_form_with_roles(app: TestApp) {
     let a = web
         .post(
             "/users",
-            &[
-                ("login", "new.user"),
-                ("password", "short"),
-                ("roles", "hr"),
-            ],
+            &[("login", "new.user"), ("password", "short"), ("roles", "hr")],
         )
         .await;
     assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(a.body.contains("не короче 8"));
-    assert!(
-        !a.body.contains("value=\"short\""),
-        "passwords are never echoed"
-    );
+    assert!(!a.body.contains("value=\"short\""), "passwords are never echoed");
     let a = web
         .post(
             "/users",

@@ -58,6 +58,81 @@ fn expected() -> Vec<(String, String, String)> {
             t.push((m.to_string(), p, w.to_string()));
         }
     }
+    let (view, edit) = ("admin hr agreer approver", "admin hr");
+    let mut add = |m: &str, p: &str, w: &str| t.push((m.to_string(), p.to_string(), w.to_string()));
+    for (m, p, w) in [
+        ("GET", "/documents", view),
+        ("GET", "/documents/new", edit),
+        ("POST", "/documents", edit),
+        ("GET", "/documents/{id}", view),
+        ("GET", "/documents/{id}/compare", view),
+        ("GET", "/versions/{id}", view),
+        ("GET", "/versions/{id}/preview", view),
+        ("GET", "/templates/{id}/text", edit),
+        ("GET", "/library", edit),
+        ("GET", "/library/{id}/usage", edit),
+        ("POST", "/library/{id}/propagate", edit),
+        ("GET", "/api/v1/placeholders", "*"),
+        ("GET", "/api/v1/documents", view),
+        ("POST", "/api/v1/documents", edit),
+        ("GET", "/api/v1/documents/{id}", view),
+        ("GET", "/api/v1/versions/{id}", view),
+        ("GET", "/api/v1/versions/{id}/preview", view),
+        ("GET", "/api/v1/diff", view),
+        ("GET", "/api/v1/templates/{id}/text", edit),
+        ("GET", "/api/v1/library", edit),
+        ("GET", "/api/v1/library/{id}/usages", edit),
+        ("POST", "/api/v1/library/{id}/propagate", edit),
+    ] {
+        add(m, p, w);
+    }
+    // Templates and the library: the generic pages and API, all for HR.
+    for r in ["templates", "library"] {
+        for (m, p) in [
+            ("GET", format!("/{r}/new")),
+            ("POST", format!("/{r}")),
+            ("GET", format!("/{r}/{{id}}")),
+            ("POST", format!("/{r}/{{id}}")),
+            ("POST", format!("/{r}/{{id}}/delete")),
+            ("POST", format!("/api/v1/{r}")),
+            ("GET", format!("/api/v1/{r}/{{id}}")),
+            ("PUT", format!("/api/v1/{r}/{{id}}")),
+            ("DELETE", format!("/api/v1/{r}/{{id}}")),
+        ] {
+            add(m, &p, edit);
+        }
+    }
+    add("GET", "/templates", edit);
+    add("GET", "/api/v1/templates", edit);
+    // The editor of versions and of templates.
+    for base in ["/versions/{id}", "/templates/{id}"] {
+        for (m, p) in [
+            ("GET", "/clauses/new"),
+            ("POST", "/clauses"),
+            ("GET", "/clauses/{cid}"),
+            ("POST", "/clauses/{cid}"),
+            ("POST", "/clauses/{cid}/delete"),
+            ("POST", "/clauses/{cid}/move"),
+            ("POST", "/clauses/{cid}/library-update"),
+            ("POST", "/sections"),
+            ("POST", "/sections/{sid}"),
+            ("POST", "/sections/{sid}/delete"),
+        ] {
+            add(m, &format!("{base}{p}"), edit);
+        }
+        for (m, p) in [
+            ("POST", "/clauses"),
+            ("PUT", "/clauses/{cid}"),
+            ("DELETE", "/clauses/{cid}"),
+            ("POST", "/clauses/{cid}/move"),
+            ("POST", "/clauses/{cid}/library-update"),
+            ("POST", "/sections"),
+            ("PUT", "/sections/{sid}"),
+            ("DELETE", "/sections/{sid}"),
+        ] {
+            add(m, &format!("/api/v1{base}{p}"), edit);
+        }
+    }
     t
 }
 
@@ -67,18 +142,14 @@ fn every_registered_route_has_a_rule_in_this_table() {
         .iter()
         .map(|r| (r.method.to_string(), r.path.clone()))
         .collect();
-    let expected: BTreeSet<(String, String)> =
-        expected().into_iter().map(|(m, p, _)| (m, p)).collect();
+    let expected: BTreeSet<(String, String)> = expected().into_iter().map(|(m, p, _)| (m, p)).collect();
     let missing: Vec<_> = registered.difference(&expected).collect();
     let stale: Vec<_> = expected.difference(&registered).collect();
     assert!(
         missing.is_empty(),
         "routes without a permission rule in this test: {missing:?}"
     );
-    assert!(
-        stale.is_empty(),
-        "rules for routes that are not registered: {stale:?}"
-    );
+    assert!(stale.is_empty(), "rules for routes that are not registered: {stale:?}");
 }
 
 const ROLES: [&str; 6] = ["anonymous", "admin", "hr", "agreer", "approver", "employee"];
@@ -109,7 +180,10 @@ async fn every_route_as_every_role(app: TestApp) {
     for role in ROLES {
         let mut web = signed_in(&app, role).await;
         for (method, path, who) in expected() {
-            let url = path.replace("{id}", &fake_id);
+            let url = path
+                .replace("{id}", &fake_id)
+                .replace("{cid}", &fake_id)
+                .replace("{sid}", &fake_id);
             let is_api = path.starts_with("/api/");
             let a = if is_api {
                 let token = users
@@ -125,13 +199,10 @@ async fn every_route_as_every_role(app: TestApp) {
             } else {
                 web.post(&url, &[]).await
             };
-            let to_login = a.status == StatusCode::SEE_OTHER
-                && a.header("location").as_deref() == Some("/login");
+            let to_login = a.status == StatusCode::SEE_OTHER && a.header("location").as_deref() == Some("/login");
             let ok = if allowed(&who, role) {
                 a.status != StatusCode::FORBIDDEN
-                    && (who == "public"
-                        || (a.status != StatusCode::UNAUTHORIZED
-                            && !(to_login && url != "/logout")))
+                    && (who == "public" || (a.status != StatusCode::UNAUTHORIZED && !(to_login && url != "/logout")))
             } else if role == "anonymous" {
                 if is_api {
                     a.status == StatusCode::UNAUTHORIZED
@@ -142,10 +213,7 @@ async fn every_route_as_every_role(app: TestApp) {
                 a.status == StatusCode::FORBIDDEN
             };
             if !ok {
-                failures.push(format!(
-                    "{role:>9} {method} {path} -> {} (rule: {who})",
-                    a.status
-                ));
+                failures.push(format!("{role:>9} {method} {path} -> {} (rule: {who})", a.status));
             }
             if url == "/logout" && role != "anonymous" {
                 web = signed_in(&app, role).await;

@@ -33,19 +33,14 @@ async fn last_entry(api: &Api) -> Value {
 
 async fn departments_crud_with_log(app: TestApp) {
     let api = app.api_as("hr1", "hr");
-    let root = id(&api
-        .post("/api/v1/departments", json!({ "name": "Дирекция" }))
-        .await);
+    let root = id(&api.post("/api/v1/departments", json!({ "name": "Дирекция" })).await);
     let entry = last_entry(&api).await;
     assert_eq!(
         (entry["entity"].as_str(), entry["action"].as_str()),
         (Some("department"), Some("create"))
     );
     assert_eq!(entry["actor"], "hr1");
-    assert!(entry["after_json"]
-        .as_str()
-        .unwrap_or("")
-        .contains("Дирекция"));
+    assert!(entry["after_json"].as_str().unwrap_or("").contains("Дирекция"));
 
     let sales = id(&api
         .post(
@@ -53,10 +48,7 @@ async fn departments_crud_with_log(app: TestApp) {
             json!({ "name": "Отдел продаж", "parent_id": root }),
         )
         .await);
-    let got = api
-        .get(&format!("/api/v1/departments/{sales}"))
-        .await
-        .json();
+    let got = api.get(&format!("/api/v1/departments/{sales}")).await.json();
     assert_eq!(got["parent_name"], "Дирекция");
 
     let a = api
@@ -68,10 +60,7 @@ async fn departments_crud_with_log(app: TestApp) {
     assert_eq!(a.status, StatusCode::OK, "{}", a.body);
     let entry = last_entry(&api).await;
     assert_eq!(entry["action"], "update");
-    assert!(entry["before_json"]
-        .as_str()
-        .unwrap_or("")
-        .contains("Отдел продаж"));
+    assert!(entry["before_json"].as_str().unwrap_or("").contains("Отдел продаж"));
     assert!(entry["after_json"]
         .as_str()
         .unwrap_or("")
@@ -87,29 +76,18 @@ async fn departments_crud_with_log(app: TestApp) {
         .await;
     assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(field_codes(&a), vec![("parent_id".into(), "cycle".into())]);
-    assert!(a.json()["errors"][0]["message"]
-        .as_str()
-        .unwrap_or("")
-        .contains("цикл"));
+    assert!(a.json()["errors"][0]["message"].as_str().unwrap_or("").contains("цикл"));
     // Empty and over-long names, an unknown parent.
-    let a = api
-        .post("/api/v1/departments", json!({ "name": "  " }))
-        .await;
+    let a = api.post("/api/v1/departments", json!({ "name": "  " })).await;
     assert_eq!(field_codes(&a), vec![("name".into(), "required".into())]);
     let a = api
         .post("/api/v1/departments", json!({ "name": "Я".repeat(201) }))
         .await;
     assert_eq!(field_codes(&a), vec![("name".into(), "too_long".into())]);
     let a = api
-        .post(
-            "/api/v1/departments",
-            json!({ "name": "X", "parent_id": "no-such-id" }),
-        )
+        .post("/api/v1/departments", json!({ "name": "X", "parent_id": "no-such-id" }))
         .await;
-    assert_eq!(
-        field_codes(&a),
-        vec![("parent_id".into(), "unknown_reference".into())]
-    );
+    assert_eq!(field_codes(&a), vec![("parent_id".into(), "unknown_reference".into())]);
     assert_eq!(app.log_len(), before, "refused input changed nothing");
 
     // Deleting a unit that still has children is refused with a reason.
@@ -117,31 +95,23 @@ async fn departments_crud_with_log(app: TestApp) {
     assert_eq!(a.status, StatusCode::CONFLICT);
     assert_eq!(a.json()["code"], "department_has_children");
     assert_eq!(
-        api.delete(&format!("/api/v1/departments/{sales}"))
-            .await
-            .status,
+        api.delete(&format!("/api/v1/departments/{sales}")).await.status,
         StatusCode::NO_CONTENT
     );
     assert_eq!(last_entry(&api).await["action"], "delete");
     assert_eq!(
-        api.get(&format!("/api/v1/departments/{sales}"))
-            .await
-            .status,
+        api.get(&format!("/api/v1/departments/{sales}")).await.status,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        api.delete(&format!("/api/v1/departments/{sales}"))
-            .await
-            .status,
+        api.delete(&format!("/api/v1/departments/{sales}")).await.status,
         StatusCode::NOT_FOUND
     );
 }
 
 async fn positions_reports_to_cannot_loop_and_hold_their_department(app: TestApp) {
     let api = app.api_as("hr1", "hr");
-    let dept = id(&api
-        .post("/api/v1/departments", json!({ "name": "Склад" }))
-        .await);
+    let dept = id(&api.post("/api/v1/departments", json!({ "name": "Склад" })).await);
     let position = |title: &str, chief: Option<&str>| {
         json!({ "title": title, "title_genitive": format!("{title}а"), "category": "worker",
                 "department_id": dept, "reports_to_id": chief })
@@ -149,9 +119,7 @@ async fn positions_reports_to_cannot_loop_and_hold_their_department(app: TestApp
     let chief = id(&api
         .post("/api/v1/positions", position("заведующий складом", None))
         .await);
-    let keeper = id(&api
-        .post("/api/v1/positions", position("кладовщик", Some(&chief)))
-        .await);
+    let keeper = id(&api.post("/api/v1/positions", position("кладовщик", Some(&chief))).await);
     let got = api.get(&format!("/api/v1/positions/{keeper}")).await.json();
     assert_eq!(got["reports_to_title"], "заведующий складом");
     assert_eq!(got["category"], "worker");
@@ -162,44 +130,33 @@ async fn positions_reports_to_cannot_loop_and_hold_their_department(app: TestApp
             position("заведующий складом", Some(&keeper)),
         )
         .await;
-    assert_eq!(
-        field_codes(&a),
-        vec![("reports_to_id".into(), "cycle".into())]
-    );
+    assert_eq!(field_codes(&a), vec![("reports_to_id".into(), "cycle".into())]);
     let a = api
         .put(
             &format!("/api/v1/positions/{chief}"),
             position("заведующий складом", Some(&chief)),
         )
         .await;
-    assert_eq!(
-        field_codes(&a),
-        vec![("reports_to_id".into(), "cycle".into())]
-    );
+    assert_eq!(field_codes(&a), vec![("reports_to_id".into(), "cycle".into())]);
     let a = api
-        .post("/api/v1/positions", json!({ "title": "x", "title_genitive": "x", "category": "boss", "department_id": dept }))
+        .post(
+            "/api/v1/positions",
+            json!({ "title": "x", "title_genitive": "x", "category": "boss", "department_id": dept }),
+        )
         .await;
-    assert_eq!(
-        field_codes(&a),
-        vec![("category".into(), "unknown_category".into())]
-    );
+    assert_eq!(field_codes(&a), vec![("category".into(), "unknown_category".into())]);
 
     let a = api.delete(&format!("/api/v1/departments/{dept}")).await;
     assert_eq!(a.status, StatusCode::CONFLICT);
     assert_eq!(a.json()["code"], "department_has_positions");
-    assert!(a.json()["detail"]
-        .as_str()
-        .unwrap_or("")
-        .contains("должности"));
+    assert!(a.json()["detail"].as_str().unwrap_or("").contains("должности"));
     let a = api.delete(&format!("/api/v1/positions/{chief}")).await;
     assert_eq!(a.json()["code"], "position_has_subordinates");
 }
 
 async fn employees_assignments_and_users(app: TestApp) {
     let hr = app.api_as("hr1", "hr");
-    let dept = id(&hr
-        .post("/api/v1/departments", json!({ "name": "Бухгалтерия" }))
-        .await);
+    let dept = id(&hr.post("/api/v1/departments", json!({ "name": "Бухгалтерия" })).await);
     let pos = id(&hr
         .post(
             "/api/v1/positions",
@@ -211,20 +168,14 @@ async fn employees_assignments_and_users(app: TestApp) {
                          "personnel_number": "000123", "email": "m.kuznetsova@example.ru" });
     let emp = id(&hr.post("/api/v1/employees", person.clone()).await);
     let a = hr.post("/api/v1/employees", person).await;
-    assert_eq!(
-        field_codes(&a),
-        vec![("personnel_number".into(), "duplicate".into())]
-    );
+    assert_eq!(field_codes(&a), vec![("personnel_number".into(), "duplicate".into())]);
     let a = hr
         .post(
             "/api/v1/employees",
             json!({ "surname": "Б", "name": "В", "personnel_number": "9", "email": "не почта" }),
         )
         .await;
-    assert_eq!(
-        field_codes(&a),
-        vec![("email".into(), "invalid_email".into())]
-    );
+    assert_eq!(field_codes(&a), vec![("email".into(), "invalid_email".into())]);
 
     let a = hr
         .post(
@@ -233,10 +184,7 @@ async fn employees_assignments_and_users(app: TestApp) {
               "date_from": "2024-05-01", "date_to": "2024-04-30" }),
         )
         .await;
-    assert_eq!(
-        field_codes(&a),
-        vec![("date_to".into(), "date_order".into())]
-    );
+    assert_eq!(field_codes(&a), vec![("date_to".into(), "date_order".into())]);
     let asg = id(&hr
         .post(
             "/api/v1/assignments",
@@ -252,7 +200,8 @@ async fn employees_assignments_and_users(app: TestApp) {
     // Accounts are the administrator's.
     assert_eq!(hr.get("/api/v1/users").await.status, StatusCode::FORBIDDEN);
     let admin = app.api_as("root", "admin");
-    let user = json!({ "login": "Kuznetsova", "password": "длинный пароль", "roles": ["employee"], "employee_id": emp });
+    let user =
+        json!({ "login": "Kuznetsova", "password": "длинный пароль", "roles": ["employee"], "employee_id": emp });
     let created = admin.post("/api/v1/users", user.clone()).await;
     assert_eq!(created.json()["login"], "kuznetsova");
     assert_eq!(created.json()["employee_name"], "Кузнецова Мария Ильинична");
@@ -261,26 +210,17 @@ async fn employees_assignments_and_users(app: TestApp) {
     assert_eq!(field_codes(&a), vec![("login".into(), "duplicate".into())]);
     assert_eq!(app.log_len(), before, "the refused duplicate left no entry");
     let users = admin.get("/api/v1/users").await;
-    assert!(
-        !users.body.contains("argon2"),
-        "hashes never leave the server"
-    );
+    assert!(!users.body.contains("argon2"), "hashes never leave the server");
 }
 
 async fn lists_are_paged(app: TestApp) {
     let api = app.api_as("hr1", "hr");
     for i in 0..7 {
         id(&api
-            .post(
-                "/api/v1/departments",
-                json!({ "name": format!("Отдел {i}") }),
-            )
+            .post("/api/v1/departments", json!({ "name": format!("Отдел {i}") }))
             .await);
     }
-    let page = api
-        .get("/api/v1/departments?page=2&per_page=3")
-        .await
-        .json();
+    let page = api.get("/api/v1/departments?page=2&per_page=3").await.json();
     assert_eq!(page["total"], 7);
     assert_eq!(page["page"], 2);
     let names: Vec<&str> = page["items"]
@@ -290,10 +230,7 @@ async fn lists_are_paged(app: TestApp) {
         .filter_map(|d| d["name"].as_str())
         .collect();
     assert_eq!(names, ["Отдел 3", "Отдел 4", "Отдел 5"]);
-    let last = api
-        .get("/api/v1/departments?page=3&per_page=3")
-        .await
-        .json();
+    let last = api.get("/api/v1/departments?page=3&per_page=3").await.json();
     assert_eq!(last["items"].as_array().map(Vec::len), Some(1));
     let a = api.get("/api/v1/departments?page=abc").await;
     assert_eq!(a.status, StatusCode::BAD_REQUEST);

@@ -10,11 +10,7 @@ async fn wrong_password_is_refused(app: TestApp) {
     let mut web = Web::new(&app.base);
     let (status, page) = web.login("petrova", "not the password").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert!(
-        page.body.contains("Неверный логин или пароль"),
-        "{}",
-        page.body
-    );
+    assert!(page.body.contains("Неверный логин или пароль"), "{}", page.body);
     let (status, _) = web.login("nobody", PASSWORD).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let home = web.get("/").await;
@@ -37,22 +33,14 @@ async fn wrong_password_is_refused(app: TestApp) {
         .await;
     assert_eq!(a.status, StatusCode::CREATED);
     let token = a.json()["token"].as_str().expect("token").to_string();
-    let me = Api::new(&app.base, Some(token.clone()))
-        .get("/api/v1/me")
-        .await;
+    let me = Api::new(&app.base, Some(token.clone())).get("/api/v1/me").await;
     assert_eq!(me.json()["login"], "petrova");
     assert!(me.json().get("password_hash").is_none());
 
     // A revoked token stops working.
     let authed = Api::new(&app.base, Some(token));
-    assert_eq!(
-        authed.delete("/api/v1/auth/token").await.status,
-        StatusCode::NO_CONTENT
-    );
-    assert_eq!(
-        authed.get("/api/v1/me").await.status,
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(authed.delete("/api/v1/auth/token").await.status, StatusCode::NO_CONTENT);
+    assert_eq!(authed.get("/api/v1/me").await.status, StatusCode::UNAUTHORIZED);
 }
 
 async fn session_cookie_is_httponly_samesite_and_logout_ends_it(app: TestApp) {
@@ -65,10 +53,7 @@ async fn session_cookie_is_httponly_samesite_and_logout_ends_it(app: TestApp) {
         .to_ascii_lowercase();
     assert!(cookie.contains("httponly"), "{cookie}");
     assert!(cookie.contains("samesite=lax"), "{cookie}");
-    assert!(
-        !cookie.contains("ivanov"),
-        "the cookie is encrypted: {cookie}"
-    );
+    assert!(!cookie.contains("ivanov"), "the cookie is encrypted: {cookie}");
     assert_eq!(web.get("/").await.status, StatusCode::OK);
     let out = web.post("/logout", &[]).await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
@@ -102,23 +87,11 @@ async fn forms_without_a_valid_csrf_token_are_refused_and_change_nothing(app: Te
             continue;
         }
         let path = r.path.replace("{id}", &fake);
-        let none = web
-            .post_raw(&path, &[("name".into(), "Отдел".into())])
-            .await;
+        let none = web.post_raw(&path, &[("name".into(), "Отдел".into())]).await;
         assert_eq!(none.status, StatusCode::FORBIDDEN, "{path} without token");
-        let wrong = web
-            .post(&path, &[("csrf_token", "0000"), ("name", "Отдел")])
-            .await;
-        assert_eq!(
-            wrong.status,
-            StatusCode::FORBIDDEN,
-            "{path} with a wrong token"
-        );
-        assert!(
-            wrong.body.contains("Форма устарела"),
-            "{path}: {}",
-            wrong.body
-        );
+        let wrong = web.post(&path, &[("csrf_token", "0000"), ("name", "Отдел")]).await;
+        assert_eq!(wrong.status, StatusCode::FORBIDDEN, "{path} with a wrong token");
+        assert!(wrong.body.contains("Форма устарела"), "{path}: {}", wrong.body);
     }
     assert_eq!(app.log_len(), before, "nothing was changed");
     assert_eq!(

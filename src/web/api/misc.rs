@@ -29,10 +29,7 @@ pub struct TokenResponse {
 }
 
 /// Issues a bearer token for a login and password.
-pub async fn issue_token(
-    state: web::Data<AppState>,
-    body: web::Json<TokenRequest>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn issue_token(state: web::Data<AppState>, body: web::Json<TokenRequest>) -> Result<HttpResponse, ApiError> {
     let req = body.into_inner();
     let (token, user) = state
         .db(move |c| {
@@ -50,9 +47,7 @@ pub async fn revoke_token(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let token = bearer(&req).ok_or(AppError::Unauthorized)?;
-    state
-        .db(move |c| auth::revoke_token(c, &user.0, &token))
-        .await?;
+    state.db(move |c| auth::revoke_token(c, &user.0, &token)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -79,9 +74,7 @@ pub async fn put_organization(
     let actor = user.0.login.clone();
     let input = body.into_inner();
     Ok(web::Json(
-        state
-            .db(move |c| organization::save(c, &actor, &input))
-            .await?,
+        state.db(move |c| organization::save(c, &actor, &input)).await?,
     ))
 }
 
@@ -117,10 +110,7 @@ pub struct Verification {
 }
 
 /// Recomputes the change log's hash chain.
-pub async fn verify_log(
-    state: web::Data<AppState>,
-    _user: CurrentUser,
-) -> Result<web::Json<Verification>, ApiError> {
+pub async fn verify_log(state: web::Data<AppState>, _user: CurrentUser) -> Result<web::Json<Verification>, ApiError> {
     let v = state.db(journal::verify).await?;
     Ok(web::Json(match v {
         Ok(checked) => Verification {

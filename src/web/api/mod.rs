@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`.
 
+pub mod authoring;
 pub mod misc;
 pub mod openapi;
 pub mod resources;

@@ -6,17 +6,24 @@ use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{
-    ComponentsBuilder, ContentBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathItem,
-    PathsBuilder, Ref, RefOr, Required, ResponseBuilder, Schema,
+    ComponentsBuilder, ContentBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathItem, PathsBuilder, Ref, RefOr,
+    Required, ResponseBuilder, Schema,
 };
 
 use crate::domain::account::{User, UserInput};
 use crate::domain::change_log::Entry;
+use crate::domain::diff::Diff;
+use crate::domain::library::{LibraryClause, LibraryInput};
 use crate::domain::organization::Organization;
 use crate::domain::staff::{Assignment, AssignmentInput, Employee, EmployeeInput};
 use crate::domain::structure::{Department, DepartmentInput, Position, PositionInput};
 use crate::error::Problem;
+use crate::services::documents::{JobDescription, NewDocument};
+use crate::services::editing::{Applied, Usage};
+use crate::services::templates::{Template, TemplateInput};
+use crate::web::api::authoring as a;
 use crate::web::api::misc::{TokenRequest, TokenResponse, Verification};
+use crate::web::pages::documents::PreviewSection;
 use crate::web::routes::{self, Access, Kind};
 
 fn method(m: &actix_web::http::Method) -> Option<HttpMethod> {
@@ -36,10 +43,7 @@ fn json(schema: impl Into<RefOr<Schema>>) -> utoipa::openapi::Content {
 
 fn paged(item: &str) -> Schema {
     ObjectBuilder::new()
-        .property(
-            "items",
-            ArrayBuilder::new().items(Ref::from_schema_name(item)),
-        )
+        .property("items", ArrayBuilder::new().items(Ref::from_schema_name(item)))
         .property("total", ObjectBuilder::new().schema_type(Type::Integer))
         .property("page", ObjectBuilder::new().schema_type(Type::Integer))
         .property("per_page", ObjectBuilder::new().schema_type(Type::Integer))
@@ -100,10 +104,7 @@ pub fn document() -> OpenApi {
             "default",
             ResponseBuilder::new()
                 .description("Problem details (RFC 9457)")
-                .content(
-                    "application/problem+json",
-                    json(Ref::from_schema_name("Problem")),
-                )
+                .content("application/problem+json", json(Ref::from_schema_name("Problem")))
                 .build(),
         );
         if r.access != Access::Public {
@@ -112,10 +113,7 @@ pub fn document() -> OpenApi {
         paths = paths.path(r.path.clone(), PathItem::new(m, op.build()));
     }
     let components = ComponentsBuilder::new()
-        .security_scheme(
-            "bearer",
-            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
-        )
+        .security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)))
         .schema_from::<Department>()
         .schema_from::<DepartmentInput>()
         .schema_from::<Position>()
@@ -132,6 +130,25 @@ pub fn document() -> OpenApi {
         .schema_from::<TokenRequest>()
         .schema_from::<TokenResponse>()
         .schema_from::<Verification>()
+        .schema_from::<NewDocument>()
+        .schema_from::<JobDescription>()
+        .schema_from::<a::TextView>()
+        .schema_from::<PreviewSection>()
+        .schema_from::<Diff>()
+        .schema_from::<LibraryClause>()
+        .schema_from::<LibraryInput>()
+        .schema_from::<Template>()
+        .schema_from::<TemplateInput>()
+        .schema_from::<Usage>()
+        .schema_from::<Applied>()
+        .schema_from::<a::NewClauseBody>()
+        .schema_from::<a::TextBody>()
+        .schema_from::<a::MoveBody>()
+        .schema_from::<a::RevisionBody>()
+        .schema_from::<a::NewSectionBody>()
+        .schema_from::<a::SectionBody>()
+        .schema_from::<a::Propagated>()
+        .schema_from::<a::PlaceholderInfo>()
         .build();
     OpenApiBuilder::new()
         .info(

@@ -45,14 +45,9 @@ pub async fn create<R: WebResource>(
 ) -> Result<HttpResponse, ApiError> {
     let actor = user.0.login.clone();
     let input = body.into_inner();
-    let created = state
-        .db(move |c| crud::create::<R>(c, &actor, &input))
-        .await?;
+    let created = state.db(move |c| crud::create::<R>(c, &actor, &input)).await?;
     Ok(HttpResponse::Created()
-        .insert_header((
-            header::LOCATION,
-            format!("/api/v1/{}/{}", R::PATH, created.id()),
-        ))
+        .insert_header((header::LOCATION, format!("/api/v1/{}/{}", R::PATH, created.id())))
         .json(created))
 }
 
@@ -67,9 +62,7 @@ pub async fn update<R: WebResource>(
     let id = path.into_inner();
     let input = body.into_inner();
     Ok(web::Json(
-        state
-            .db(move |c| crud::update::<R>(c, &actor, &id, &input))
-            .await?,
+        state.db(move |c| crud::update::<R>(c, &actor, &id, &input)).await?,
     ))
 }
 

@@ -38,11 +38,7 @@ struct Summary {
     counts: Vec<Count>,
 }
 
-fn summary(
-    conn: &mut crate::db::DbConn,
-    user: &User,
-    today: chrono::NaiveDate,
-) -> Result<Summary, ServiceError> {
+fn summary(conn: &mut crate::db::DbConn, user: &User, today: chrono::NaiveDate) -> Result<Summary, ServiceError> {
     let organization = organization::get(conn)?.map(|o| o.short_name);
     let positions = match &user.employee_id {
         Some(id) => assignments::current_titles(conn, id, today)?,
@@ -66,11 +62,7 @@ fn summary(
 }
 
 /// The dashboard.
-pub async fn show(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    session: Session,
-) -> Result<HttpResponse, PageError> {
+pub async fn show(state: web::Data<AppState>, user: CurrentUser, session: Session) -> Result<HttpResponse, PageError> {
     let today = state.today();
     let u = user.0.clone();
     let s = state.db(move |c| summary(c, &u, today)).await?;

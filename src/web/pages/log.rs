@@ -14,11 +14,7 @@ use crate::web::AppState;
 const SHOWN: i64 = 200;
 
 /// The log page.
-pub async fn show(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    session: Session,
-) -> Result<HttpResponse, PageError> {
+pub async fn show(state: web::Data<AppState>, user: CurrentUser, session: Session) -> Result<HttpResponse, PageError> {
     let (verdict, entries) = state
         .db(|c| Ok((journal::verify(c)?, journal::recent(c, None, SHOWN)?)))
         .await?;

@@ -43,34 +43,18 @@ fn login_page(
 }
 
 /// The login form.
-pub async fn form(
-    session: Session,
-    query: web::Query<NextQuery>,
-) -> Result<HttpResponse, PageError> {
-    login_page(
-        &session,
-        StatusCode::OK,
-        "",
-        &safe_next(query.next.as_deref()),
-        None,
-    )
+pub async fn form(session: Session, query: web::Query<NextQuery>) -> Result<HttpResponse, PageError> {
+    login_page(&session, StatusCode::OK, "", &safe_next(query.next.as_deref()), None)
 }
 
 /// Checks the credentials and starts a session.
-pub async fn submit(
-    state: web::Data<AppState>,
-    session: Session,
-    body: web::Bytes,
-) -> Result<HttpResponse, PageError> {
+pub async fn submit(state: web::Data<AppState>, session: Session, body: web::Bytes) -> Result<HttpResponse, PageError> {
     let form = Form::parse(&session, &body, &[])?;
     let login = form.get("login").unwrap_or_default().to_string();
     let password = form.get("password").unwrap_or_default().to_string();
     let next = safe_next(form.get("next"));
     let attempt = login.clone();
-    match state
-        .db(move |c| auth::authenticate(c, &attempt, &password))
-        .await
-    {
+    match state.db(move |c| auth::authenticate(c, &attempt, &password)).await {
         Ok(user) => {
             tracing::info!(user = %user.login, "signed in");
             session::sign_in(&session, &user.id)?;
@@ -79,13 +63,7 @@ pub async fn submit(
         Err(AppError::Service(ServiceError::Refused(code))) => {
             tracing::info!(login = %login, "sign-in refused");
             let message = strings().get(&format!("refused.{code}"));
-            login_page(
-                &session,
-                StatusCode::UNAUTHORIZED,
-                &login,
-                &next,
-                Some(message),
-            )
+            login_page(&session, StatusCode::UNAUTHORIZED, &login, &next, Some(message))
         }
         Err(e) => Err(e.into()),
     }

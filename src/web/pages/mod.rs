@@ -1,6 +1,9 @@
 //! HTML pages.
 
 pub mod dashboard;
+pub mod documents;
+pub mod editor;
+pub mod library;
 pub mod log;
 pub mod login;
 pub mod organization;

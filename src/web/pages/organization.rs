@@ -34,20 +34,7 @@ fn page(
     errors: Option<&FieldErrors>,
 ) -> Result<HttpResponse, PageError> {
     let t = strings();
-    let mut fields: Vec<FormField> = FIELDS
-        .iter()
-        .map(|name| FormField {
-            name,
-            label: t.get(&format!("field.{name}")),
-            kind: "text",
-            required: true,
-            options: Vec::new(),
-            value: String::new(),
-            values: Vec::new(),
-            error: None,
-            hint: None,
-        })
-        .collect();
+    let mut fields: Vec<FormField> = FIELDS.iter().map(|name| FormField::text(name, true)).collect();
     fill(&mut fields, values, errors, t);
     let mut ctx = base_context(Some(&user.0), session)?;
     ctx.insert("title", &t.get("title.organization"));
@@ -62,11 +49,7 @@ fn page(
 }
 
 /// Shows the form filled with the stored details (or the configured time zone).
-pub async fn show(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    session: Session,
-) -> Result<HttpResponse, PageError> {
+pub async fn show(state: web::Data<AppState>, user: CurrentUser, session: Session) -> Result<HttpResponse, PageError> {
     let org = state.db(organization::get).await?;
     let mut values = match org.map(serde_json::to_value) {
         Some(Ok(Value::Object(m))) => m,
@@ -97,17 +80,12 @@ pub async fn save(
         time_zone: text("time_zone"),
     };
     let actor = user.0.login.clone();
-    match state
-        .db(move |c| organization::save(c, &actor, &input))
-        .await
-    {
+    match state.db(move |c| organization::save(c, &actor, &input)).await {
         Ok(_) => {
             flash(&session, &strings().get("msg.saved"));
             Ok(see_other("/organization"))
         }
-        Err(AppError::Service(ServiceError::Validation(e))) => {
-            page(&user, &session, &form.0, Some(&e))
-        }
+        Err(AppError::Service(ServiceError::Validation(e))) => page(&user, &session, &form.0, Some(&e)),
         Err(e) => Err(e.into()),
     }
 }

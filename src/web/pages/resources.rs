@@ -29,6 +29,7 @@ pub struct PageQuery {
 struct Row {
     id: String,
     cells: Vec<String>,
+    href: Option<String>,
 }
 
 fn base<R: WebResource>() -> String {
@@ -51,23 +52,18 @@ pub async fn list<R: WebResource>(
         .map(|item| Row {
             id: item.id().to_string(),
             cells: item.cells(t),
+            href: item.open_href(),
         })
         .collect();
     let mut ctx = base_context(Some(&user.0), &session)?;
     ctx.insert("title", &t.get(&format!("title.{}", R::PATH)));
     ctx.insert("base", &base::<R>());
-    ctx.insert(
-        "columns",
-        &R::columns().iter().map(|c| t.get(c)).collect::<Vec<_>>(),
-    );
+    ctx.insert("columns", &R::columns().iter().map(|c| t.get(c)).collect::<Vec<_>>());
     ctx.insert("rows", &rows);
     ctx.insert("can_edit", &Access::Roles(R::EDIT).allows(Some(&user.0)));
     ctx.insert("total", &paged.total);
     ctx.insert("page", &paged.page);
-    ctx.insert(
-        "pages",
-        &((paged.total + paged.per_page - 1) / paged.per_page).max(1),
-    );
+    ctx.insert("pages", &((paged.total + paged.per_page - 1) / paged.per_page).max(1));
     Ok(render(StatusCode::OK, "list.html", &ctx)?)
 }
 
@@ -104,17 +100,14 @@ async fn form_page<R: WebResource>(
     } else {
         StatusCode::OK
     };
-    if let Some(e) = errors.as_ref().filter(|e| {
-        e.0.iter()
-            .any(|f| !fields.iter().any(|x| x.name == f.field))
-    }) {
+    if let Some(e) = errors
+        .as_ref()
+        .filter(|e| e.0.iter().any(|f| !fields.iter().any(|x| x.name == f.field)))
+    {
         // An error on a field the form does not show still has to be visible.
         ctx.insert(
             "error",
-            &e.0.iter()
-                .map(|f| t.field_error(f))
-                .collect::<Vec<_>>()
-                .join(" "),
+            &e.0.iter().map(|f| t.field_error(f)).collect::<Vec<_>>().join(" "),
         );
     }
     Ok(render(status, "form.html", &ctx)?)
@@ -133,15 +126,7 @@ pub async fn new<R: WebResource>(
     user: CurrentUser,
     session: Session,
 ) -> Result<HttpResponse, PageError> {
-    form_page::<R>(
-        &state,
-        &user,
-        &session,
-        None,
-        as_map(&R::Input::default()),
-        None,
-    )
-    .await
+    form_page::<R>(&state, &user, &session, None, as_map(&R::Input::default()), None).await
 }
 
 /// The edit form of one record.
@@ -154,15 +139,7 @@ pub async fn edit<R: WebResource>(
     let id = path.into_inner();
     let lookup = id.clone();
     let item = state.db(move |c| R::get(c, &lookup)).await?;
-    form_page::<R>(
-        &state,
-        &user,
-        &session,
-        Some(id),
-        as_map(&item.to_input()),
-        None,
-    )
-    .await
+    form_page::<R>(&state, &user, &session, Some(id), as_map(&item.to_input()), None).await
 }
 
 /// Saves a creation or an edit; on invalid input shows the form again with messages.

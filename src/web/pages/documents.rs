@@ -1,0 +1,372 @@
+//! Job descriptions: the list, starting one, a document's versions, preview and comparison.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::domain::diff::{diff, ChangeKind};
+use crate::domain::document::Content;
+use crate::domain::placeholders::Values;
+use crate::domain::validation::FieldErrors;
+use crate::error::{AppError, PageError};
+use crate::services::documents::{self, NewDocument};
+use crate::services::{organization, templates, Page, ServiceError};
+use crate::web::auth::CurrentUser;
+use crate::web::forms::Form;
+use crate::web::i18n::strings;
+use crate::web::pages::resources::PageQuery;
+use crate::web::resources::{fill, FormField, Opt, DOC_EDIT};
+use crate::web::routes::Access;
+use crate::web::session::flash;
+use crate::web::templates::{base_context, render};
+use crate::web::{see_other, AppState};
+
+/// The list of job descriptions.
+pub async fn list(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, PageError> {
+    let page = Page::new(query.page, query.per_page);
+    let paged = state.db(move |c| documents::list(c, page)).await?;
+    let t = strings();
+    let mut ctx = base_context(Some(&user.0), &session)?;
+    let rows: Vec<Value> = paged
+        .items
+        .iter()
+        .map(|d| {
+            let newest = d.versions.first();
+            serde_json::json!({
+                "id": d.id,
+                "position": d.position_title,
+                "department": d.department_name,
+                "version": newest.map(|v| v.number),
+                "status": newest.map(|v| t.get(&format!("status.{}", v.status.as_str()))),
+                "version_id": newest.map(|v| v.id.clone()),
+            })
+        })
+        .collect();
+    ctx.insert("rows", &rows);
+    ctx.insert("total", &paged.total);
+    ctx.insert("page", &paged.page);
+    ctx.insert("pages", &((paged.total + paged.per_page - 1) / paged.per_page).max(1));
+    ctx.insert("can_edit", &Access::Roles(DOC_EDIT).allows(Some(&user.0)));
+    Ok(render(StatusCode::OK, "documents.html", &ctx)?)
+}
+
+async fn new_form(
+    state: &AppState,
+    user: &CurrentUser,
+    session: &Session,
+    values: Map<String, Value>,
+    errors: Option<FieldErrors>,
+) -> Result<HttpResponse, PageError> {
+    let (free, tpls, docs) = state
+        .db(|c| {
+            Ok((
+                documents::positions_without_document(c)?,
+                templates::all(c)?,
+                documents::list(c, Page::new(Some(1), Some(Page::MAX_PER_PAGE)))?.items,
+            ))
+        })
+        .await?;
+    let t = strings();
+    let opt = |value: &str, label: String| Opt {
+        value: value.to_string(),
+        label,
+    };
+    let select = |name: &'static str, required: bool, options: Vec<Opt>| FormField {
+        name,
+        label: t.get(&format!("field.{name}")),
+        kind: "select",
+        required,
+        options,
+        value: String::new(),
+        values: Vec::new(),
+        error: None,
+        hint: None,
+    };
+    let mut fields = vec![
+        select(
+            "position_id",
+            true,
+            free.into_iter()
+                .map(|p| opt(&p.id, format!("{} ({})", p.title, p.department_name)))
+                .collect(),
+        ),
+        select(
+            "template_id",
+            false,
+            tpls.into_iter().map(|x| opt(&x.id, x.name)).collect(),
+        ),
+        select(
+            "copy_from",
+            false,
+            docs.into_iter().map(|d| opt(&d.id, d.position_title)).collect(),
+        ),
+    ];
+    fill(&mut fields, &values, errors.as_ref(), t);
+    let mut ctx = base_context(Some(&user.0), session)?;
+    ctx.insert("title", &t.get("title.new_document"));
+    ctx.insert("fields", &fields);
+    ctx.insert("action", "/documents");
+    ctx.insert("back", "/documents");
+    let status = if errors.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok(render(status, "form.html", &ctx)?)
+}
+
+/// The form to start a job description.
+pub async fn new(state: web::Data<AppState>, user: CurrentUser, session: Session) -> Result<HttpResponse, PageError> {
+    new_form(&state, &user, &session, Map::new(), None).await
+}
+
+/// Starts a job description and opens its first version.
+pub async fn create(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let form = Form::parse(&session, &body, &[])?;
+    let input: NewDocument = form.decode()?;
+    let actor = user.0.login.clone();
+    match state.db(move |c| documents::create(c, &actor, &input)).await {
+        Ok(d) => {
+            flash(&session, &strings().get("msg.saved"));
+            let v = d
+                .versions
+                .first()
+                .map(|v| format!("/versions/{}", v.id))
+                .unwrap_or(format!("/documents/{}", d.id));
+            Ok(see_other(&v))
+        }
+        Err(AppError::Service(ServiceError::Validation(e))) => new_form(&state, &user, &session, form.0, Some(e)).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// One job description with its versions.
+pub async fn show(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let d = state.db(move |c| documents::get(c, &id)).await?;
+    let t = strings();
+    let versions: Vec<Value> = d
+        .versions
+        .iter()
+        .map(|v| {
+            serde_json::json!({ "id": v.id, "number": v.number,
+                "status": t.get(&format!("status.{}", v.status.as_str())),
+                "updated_at": v.updated_at.format("%d.%m.%Y %H:%M").to_string() })
+        })
+        .collect();
+    let mut ctx = base_context(Some(&user.0), &session)?;
+    ctx.insert("doc", &d);
+    ctx.insert("versions", &versions);
+    Ok(render(StatusCode::OK, "document.html", &ctx)?)
+}
+
+/// `?a=&b=` of the comparison page.
+#[derive(Debug, Deserialize)]
+pub struct CompareQuery {
+    pub a: String,
+    pub b: String,
+}
+
+#[derive(Serialize)]
+struct DiffRow {
+    kind: &'static str,
+    label: String,
+    old_number: Option<String>,
+    new_number: Option<String>,
+    old_text: Option<String>,
+    new_text: Option<String>,
+    words: Vec<crate::domain::diff::WordRun>,
+}
+
+/// Two versions side by side, clause by clause with word marks.
+pub async fn compare(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    path: web::Path<String>,
+    query: web::Query<CompareQuery>,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let q = query.into_inner();
+    let (doc, a, b) = state
+        .db(move |c| {
+            let doc = documents::get(c, &id)?;
+            let a = documents::version(c, &q.a)?;
+            let b = documents::version(c, &q.b)?;
+            if a.job_description_id != doc.id || b.job_description_id != doc.id {
+                return Err(ServiceError::NotFound);
+            }
+            Ok((doc, a, b))
+        })
+        .await?;
+    let t = strings();
+    let d = diff(&a.content, &b.content);
+    let rows: Vec<DiffRow> = d
+        .clauses
+        .iter()
+        .map(|c| {
+            let kind = match c.kind {
+                ChangeKind::Unchanged => "unchanged",
+                ChangeKind::Added => "added",
+                ChangeKind::Removed => "removed",
+                ChangeKind::Changed => "changed",
+                ChangeKind::Moved => "moved",
+                ChangeKind::MovedChanged => "moved_changed",
+            };
+            DiffRow {
+                kind,
+                label: t.get(&format!("diff.{kind}")),
+                old_number: c.old_number.clone(),
+                new_number: c.new_number.clone(),
+                old_text: c.old_text.clone(),
+                new_text: c.new_text.clone(),
+                words: c.words.clone(),
+            }
+        })
+        .collect();
+    let sections: Vec<String> = d
+        .sections
+        .iter()
+        .map(|s| {
+            format!(
+                "{}: {}",
+                t.get(&format!("section.{}", s.kind.as_str())),
+                t.get(&format!("diff.section_{}", s.change))
+            )
+        })
+        .collect();
+    let mut ctx = base_context(Some(&user.0), &session)?;
+    ctx.insert("doc", &doc);
+    ctx.insert("a", &a.number);
+    ctx.insert("b", &b.number);
+    ctx.insert("rows", &rows);
+    ctx.insert("sections", &sections);
+    ctx.insert("identical", &d.is_empty());
+    Ok(render(StatusCode::OK, "compare.html", &ctx)?)
+}
+
+/// A clause as it will print.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PreviewClause {
+    pub number: String,
+    pub depth: usize,
+    pub text: String,
+    /// Some placeholder in it has no value yet.
+    pub unresolved: bool,
+}
+
+/// A section as it will print.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PreviewSection {
+    pub title: String,
+    pub numbered: bool,
+    pub clauses: Vec<PreviewClause>,
+}
+
+/// The resolved text as it will print, section by section.
+pub fn preview_sections(content: &Content, values: &Values) -> Vec<PreviewSection> {
+    let numbers = content.section_numbers();
+    let located = content.clauses();
+    content
+        .sections
+        .iter()
+        .map(|s| {
+            let title = match numbers.get(&s.id) {
+                Some(n) => format!("{n}. {}", s.heading),
+                None => s.heading.clone(),
+            };
+            let clauses = located
+                .iter()
+                .filter(|l| l.section.id == s.id)
+                .map(|l| {
+                    let (text, missing) = values.resolve(&l.clause.text);
+                    PreviewClause {
+                        number: l.number.clone(),
+                        depth: l.depth,
+                        text,
+                        unresolved: !missing.is_empty(),
+                    }
+                })
+                .collect();
+            PreviewSection {
+                title,
+                numbered: s.numbered,
+                clauses,
+            }
+        })
+        .collect()
+}
+
+/// "Андрей Викторович Воронцов" or "Воронцов Андрей Викторович" -> "А.В. Воронцов".
+pub fn initials(full_name: &str) -> String {
+    let parts: Vec<&str> = full_name.split_whitespace().collect();
+    match parts.as_slice() {
+        [surname, name, patronymic, ..] => {
+            let i = |s: &str| s.chars().next().map(|c| format!("{c}.")).unwrap_or_default();
+            format!("{}{} {surname}", i(name), i(patronymic))
+        }
+        [surname, name] => format!("{}. {surname}", name.chars().next().unwrap_or(' ')),
+        _ => full_name.to_string(),
+    }
+}
+
+/// The print preview of a version.
+pub async fn preview(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let (v, values, org, title_genitive) = state
+        .db(move |c| {
+            let v = documents::version(c, &id)?;
+            let values = documents::values(c, &id)?;
+            let org = organization::get(c)?;
+            let genitive = values.0.get("position.title_genitive").cloned().unwrap_or_default();
+            Ok((v, values, org, genitive))
+        })
+        .await?;
+    let t = strings();
+    let mut ctx = base_context(Some(&user.0), &session)?;
+    ctx.insert("version", &v.number);
+    ctx.insert("version_id", &v.id);
+    ctx.insert("status", &t.get(&format!("status.{}", v.status.as_str())));
+    ctx.insert("draft", &(v.status != crate::domain::version::Status::Approved));
+    ctx.insert("org_name", &org.as_ref().map(|o| o.full_name.clone()));
+    ctx.insert("city", &org.as_ref().map(|o| o.city.clone()));
+    ctx.insert("head_position", &org.as_ref().map(|o| o.head_position.clone()));
+    ctx.insert("head_initials", &org.as_ref().map(|o| initials(&o.head_name)));
+    ctx.insert("title_genitive", &title_genitive);
+    ctx.insert("sections", &preview_sections(&v.content, &values));
+    Ok(render(StatusCode::OK, "preview.html", &ctx)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::initials;
+
+    #[test]
+    fn initials_of_full_names() {
+        assert_eq!(initials("Воронцов Андрей Викторович"), "А.В. Воронцов");
+        assert_eq!(initials("Смит Джон"), "Д. Смит");
+        assert_eq!(initials("Платон"), "Платон");
+    }
+}

@@ -1,0 +1,726 @@
+//! The text editor shared by draft versions and templates: sections, clauses,
+//! moves, the library picker. Plain forms; every form carries the revision it edits.
+
+use std::collections::HashMap;
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+use crate::db::DbConn;
+use crate::domain::account::User;
+use crate::domain::checks::{check, Finding};
+use crate::domain::document::{Content, Move, SectionKind};
+use crate::domain::library::LibraryClause;
+use crate::domain::placeholders::{Values, KNOWN};
+use crate::domain::version::Status;
+use crate::error::{AppError, PageError};
+use crate::services::crud::Resource;
+use crate::services::editing::{self, Edit, Owner};
+use crate::services::templates::Template;
+use crate::services::{documents, library, Page, ServiceError};
+use crate::web::auth::CurrentUser;
+use crate::web::forms::Form;
+use crate::web::i18n::{strings, Strings};
+use crate::web::resources::DOC_EDIT;
+use crate::web::routes::Access;
+use crate::web::session::flash;
+use crate::web::templates::{base_context, render};
+use crate::web::{see_other, AppState};
+
+/// What kind of text an editor URL edits.
+pub trait OwnerKind: 'static {
+    /// URL prefix of the edit routes: `/versions` or `/templates`.
+    const BASE: &'static str;
+    fn owner(id: &str) -> Owner;
+    /// Where the editor page of this text is.
+    fn editor_url(id: &str) -> String;
+    /// Title, placeholder values (versions only), status and a link back.
+    fn describe(conn: &mut DbConn, id: &str) -> Result<Described, ServiceError>;
+}
+
+/// How an editor page introduces its text.
+pub struct Described {
+    pub title: String,
+    pub values: Option<Values>,
+    pub status: Option<Status>,
+    pub back: String,
+}
+
+/// Editing a version of a job description.
+pub struct VersionKind;
+/// Editing a template.
+pub struct TemplateKind;
+
+impl OwnerKind for VersionKind {
+    const BASE: &'static str = "/versions";
+
+    fn owner(id: &str) -> Owner {
+        Owner::Version(id.to_string())
+    }
+
+    fn editor_url(id: &str) -> String {
+        format!("/versions/{id}")
+    }
+
+    fn describe(conn: &mut DbConn, id: &str) -> Result<Described, ServiceError> {
+        let v = documents::version(conn, id)?;
+        Ok(Described {
+            title: format!("{}: редакция {}", v.position_title, v.number),
+            values: Some(documents::values(conn, id)?),
+            status: Some(v.status),
+            back: format!("/documents/{}", v.job_description_id),
+        })
+    }
+}
+
+impl OwnerKind for TemplateKind {
+    const BASE: &'static str = "/templates";
+
+    fn owner(id: &str) -> Owner {
+        Owner::Template(id.to_string())
+    }
+
+    fn editor_url(id: &str) -> String {
+        format!("/templates/{id}/text")
+    }
+
+    fn describe(conn: &mut DbConn, id: &str) -> Result<Described, ServiceError> {
+        let t = Template::get(conn, id)?;
+        Ok(Described {
+            title: t.name,
+            values: None,
+            status: None,
+            back: "/templates".into(),
+        })
+    }
+}
+
+#[derive(Serialize)]
+struct ClauseRow {
+    id: String,
+    number: String,
+    depth: usize,
+    /// As it will print (placeholders resolved where possible).
+    text: String,
+    from_library: bool,
+    library_changed: bool,
+    notes: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct SectionView {
+    id: String,
+    kind: &'static str,
+    heading: String,
+    numbered: bool,
+    number: Option<usize>,
+    required: bool,
+    clauses: Vec<ClauseRow>,
+}
+
+#[derive(Serialize)]
+struct FindingView {
+    error: bool,
+    message: String,
+    clause_id: Option<String>,
+}
+
+fn finding_message(t: &Strings, f: &Finding) -> String {
+    let mut m = t.get(&format!("check.{}", f.code));
+    if let Some(kind) = f.section {
+        m = m.replace("{section}", &t.get(&format!("section.{}", kind.as_str())));
+    }
+    let m = m.replace("{detail}", &f.detail);
+    if f.number.is_empty() {
+        m
+    } else {
+        format!("{} {}: {m}", t.get("editor.clause"), f.number)
+    }
+}
+
+struct EditorData {
+    described: Described,
+    content: Content,
+    revision: i64,
+    library_revisions: HashMap<String, i64>,
+}
+
+fn editor_data<K: OwnerKind>(conn: &mut DbConn, id: &str) -> Result<EditorData, ServiceError> {
+    let described = K::describe(conn, id)?;
+    let loaded = editing::load(conn, &K::owner(id))?;
+    Ok(EditorData {
+        described,
+        content: loaded.content,
+        revision: loaded.revision,
+        library_revisions: library::revisions(conn)?,
+    })
+}
+
+fn can_edit(user: &User, status: Option<Status>) -> bool {
+    Access::Roles(DOC_EDIT).allows(Some(user)) && status.is_none_or(Status::is_editable)
+}
+
+/// The editor (or, for those who may not edit, the read-only view).
+pub async fn show<K: OwnerKind>(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let lookup = id.clone();
+    let d = state.db(move |c| editor_data::<K>(c, &lookup)).await?;
+    let t = strings();
+    let findings = check(&d.content, d.described.values.as_ref());
+    let mut notes: HashMap<&str, Vec<String>> = HashMap::new();
+    for f in &findings {
+        if let Some(cid) = &f.clause_id {
+            notes.entry(cid.as_str()).or_default().push(finding_message(t, f));
+        }
+    }
+    let numbers = d.content.section_numbers();
+    let located = d.content.clauses();
+    let sections: Vec<SectionView> = d
+        .content
+        .sections
+        .iter()
+        .map(|s| SectionView {
+            id: s.id.clone(),
+            kind: s.kind.as_str(),
+            heading: s.heading.clone(),
+            numbered: s.numbered,
+            number: numbers.get(&s.id).copied(),
+            required: s.kind.is_required(),
+            clauses: located
+                .iter()
+                .filter(|l| l.section.id == s.id)
+                .map(|l| ClauseRow {
+                    id: l.clause.id.clone(),
+                    number: l.number.clone(),
+                    depth: l.depth,
+                    text: match &d.described.values {
+                        Some(v) => v.resolve(&l.clause.text).0,
+                        None => l.clause.text.clone(),
+                    },
+                    from_library: l.clause.library.is_some(),
+                    library_changed: l.clause.library.as_ref().is_some_and(|k| {
+                        d.library_revisions
+                            .get(&k.clause_id)
+                            .is_some_and(|current| *current > k.revision)
+                    }),
+                    notes: notes.remove(l.clause.id.as_str()).unwrap_or_default(),
+                })
+                .collect(),
+        })
+        .collect();
+    let missing: Vec<(&str, String)> = SectionKind::ALL
+        .iter()
+        .filter(|k| !d.content.sections.iter().any(|s| s.kind == **k))
+        .map(|k| (k.as_str(), t.get(&format!("section.{}", k.as_str()))))
+        .collect();
+    let findings: Vec<FindingView> = findings
+        .iter()
+        .map(|f| FindingView {
+            error: f.severity == crate::domain::checks::Severity::Error,
+            message: finding_message(t, f),
+            clause_id: f.clause_id.clone(),
+        })
+        .collect();
+    let mut ctx = base_context(Some(&user.0), &session)?;
+    ctx.insert("title", &d.described.title);
+    ctx.insert("back", &d.described.back);
+    ctx.insert(
+        "status",
+        &d.described.status.map(|s| t.get(&format!("status.{}", s.as_str()))),
+    );
+    ctx.insert("is_template", &d.described.values.is_none());
+    ctx.insert("base", &format!("{}/{id}", K::BASE));
+    ctx.insert("editor_url", &K::editor_url(&id));
+    ctx.insert("revision", &d.revision);
+    ctx.insert("can_edit", &can_edit(&user.0, d.described.status));
+    ctx.insert("sections", &sections);
+    ctx.insert("missing_sections", &missing);
+    ctx.insert("findings", &findings);
+    ctx.insert(
+        "placeholders",
+        &KNOWN.iter().map(|(k, v)| (format!("{{{k}}}"), *v)).collect::<Vec<_>>(),
+    );
+    ctx.insert("clause_count", &located.len());
+    Ok(render(StatusCode::OK, "editor.html", &ctx)?)
+}
+
+/// `?section_id=&parent_id=&q=` of the new-clause page.
+#[derive(Debug, Deserialize)]
+pub struct NewClauseQuery {
+    pub section_id: String,
+    pub parent_id: Option<String>,
+    pub q: Option<String>,
+}
+
+#[derive(Serialize)]
+struct LibraryHit {
+    id: String,
+    text: String,
+    source: String,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn clause_form<K: OwnerKind>(
+    state: &AppState,
+    user: &CurrentUser,
+    session: &Session,
+    id: &str,
+    clause_id: Option<String>,
+    section_id: Option<String>,
+    parent_id: Option<String>,
+    query: Option<String>,
+    text: Option<String>,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<HttpResponse, PageError> {
+    let lookup = id.to_string();
+    let cid = clause_id.clone();
+    let sid = section_id.clone();
+    let q = query.clone().unwrap_or_default();
+    let (d, current_text, section_kind, hits) = state
+        .db(move |c| {
+            let d = editor_data::<K>(c, &lookup)?;
+            let current = match &cid {
+                Some(cid) => Some(d.content.find(cid).ok_or(ServiceError::NotFound)?.clause.text.clone()),
+                None => None,
+            };
+            let kind = match &sid {
+                Some(sid) => Some(
+                    d.content
+                        .sections
+                        .iter()
+                        .find(|s| &s.id == sid)
+                        .ok_or(ServiceError::NotFound)?
+                        .kind,
+                ),
+                None => None,
+            };
+            let hits = match kind {
+                Some(k) => {
+                    let q = library::Query {
+                        words: q,
+                        section: Some(k),
+                        category: None,
+                    };
+                    library::search(c, &q, Page::new(Some(1), Some(100)))?.items
+                }
+                None => Vec::new(),
+            };
+            Ok((d, current, kind, hits))
+        })
+        .await?;
+    let t = strings();
+    let mut ctx = base_context(Some(&user.0), session)?;
+    ctx.insert("title", &d.described.title);
+    ctx.insert("editor_url", &K::editor_url(id));
+    ctx.insert("base", &format!("{}/{id}", K::BASE));
+    ctx.insert("revision", &d.revision);
+    ctx.insert("clause_id", &clause_id);
+    ctx.insert("section_id", &section_id);
+    ctx.insert("parent_id", &parent_id);
+    ctx.insert(
+        "section_name",
+        &section_kind.map(|k| t.get(&format!("section.{}", k.as_str()))),
+    );
+    ctx.insert(
+        "parent_number",
+        &parent_id.as_ref().and_then(|p| d.content.find(p).map(|l| l.number)),
+    );
+    ctx.insert(
+        "clause_number",
+        &clause_id.as_ref().and_then(|c| d.content.find(c).map(|l| l.number)),
+    );
+    ctx.insert("text", &text.or(current_text.clone()).unwrap_or_default());
+    ctx.insert("current_text", &current_text);
+    ctx.insert("error", &error);
+    ctx.insert("q", &query.unwrap_or_default());
+    ctx.insert(
+        "hits",
+        &hits
+            .into_iter()
+            .map(|h: LibraryClause| LibraryHit {
+                text: h.text,
+                source: t.get(&format!("source.{}", h.source.as_str())),
+                id: h.id,
+            })
+            .collect::<Vec<_>>(),
+    );
+    ctx.insert(
+        "placeholders",
+        &KNOWN.iter().map(|(k, v)| (format!("{{{k}}}"), *v)).collect::<Vec<_>>(),
+    );
+    Ok(render(status, "clause_form.html", &ctx)?)
+}
+
+/// The page to write a new clause or take one from the library.
+pub async fn new_clause<K: OwnerKind>(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    path: web::Path<String>,
+    query: web::Query<NewClauseQuery>,
+) -> Result<HttpResponse, PageError> {
+    let q = query.into_inner();
+    let id = path.into_inner();
+    clause_form::<K>(
+        &state,
+        &user,
+        &session,
+        &id,
+        None,
+        Some(q.section_id),
+        q.parent_id,
+        q.q,
+        None,
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// The page to change one clause's text.
+pub async fn edit_clause<K: OwnerKind>(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, PageError> {
+    let (id, cid) = path.into_inner();
+    clause_form::<K>(
+        &state,
+        &user,
+        &session,
+        &id,
+        Some(cid),
+        None,
+        None,
+        None,
+        None,
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+fn revision(form: &Form) -> Result<i64, AppError> {
+    form.get("revision")
+        .and_then(|r| r.trim().parse().ok())
+        .ok_or_else(|| AppError::BadRequest("revision missing".into()))
+}
+
+/// Applies an edit from a form; success and refusals go back to the editor with a message.
+async fn run(
+    state: &AppState,
+    user: &CurrentUser,
+    session: &Session,
+    owner: Owner,
+    editor_url: String,
+    expected: i64,
+    edit: Edit,
+    anchor: Option<String>,
+) -> Result<Result<HttpResponse, AppError>, PageError> {
+    let actor = user.0.login.clone();
+    let result = state
+        .db(move |c| editing::apply(c, &actor, &owner, expected, &edit))
+        .await;
+    let t = strings();
+    let target = |id: Option<&str>| match id {
+        Some(a) => format!("{editor_url}#c-{a}"),
+        None => editor_url.clone(),
+    };
+    match result {
+        Ok(applied) => Ok(Ok(see_other(&target(
+            applied.created_id.as_deref().or(anchor.as_deref()),
+        )))),
+        Err(AppError::Service(ServiceError::Refused(code))) => {
+            flash(session, &t.get(&format!("refused.{code}")));
+            Ok(Ok(see_other(&target(anchor.as_deref()))))
+        }
+        Err(AppError::Service(ServiceError::Stale { current, .. })) => {
+            flash(
+                session,
+                &t.get("refused.stale").replace("{revision}", &current.to_string()),
+            );
+            Ok(Ok(see_other(&target(anchor.as_deref()))))
+        }
+        Err(e @ AppError::Service(ServiceError::Validation(_))) => Ok(Err(e)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn validation_message(e: &AppError) -> Option<String> {
+    match e {
+        AppError::Service(ServiceError::Validation(fe)) => Some(
+            fe.0.iter()
+                .map(|f| strings().field_error(f))
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        _ => None,
+    }
+}
+
+/// Adds a clause (written, or from the library).
+pub async fn add_clause<K: OwnerKind>(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let form = Form::parse(&session, &body, &[])?;
+    let id = path.into_inner();
+    let section_id = form.get("section_id").unwrap_or_default().to_string();
+    let parent_id = form.get("parent_id").map(str::to_string);
+    let text = form.get("text").map(str::to_string);
+    let edit = Edit::AddClause {
+        section_id: section_id.clone(),
+        parent_id: parent_id.clone(),
+        text: text.clone(),
+        library_id: form.get("library_id").map(str::to_string),
+    };
+    let expected = revision(&form)?;
+    match run(
+        &state,
+        &user,
+        &session,
+        K::owner(&id),
+        K::editor_url(&id),
+        expected,
+        edit,
+        parent_id.clone(),
+    )
+    .await?
+    {
+        Ok(r) => Ok(r),
+        Err(e) => {
+            let status = e.status();
+            clause_form::<K>(
+                &state,
+                &user,
+                &session,
+                &id,
+                None,
+                Some(section_id),
+                parent_id,
+                None,
+                text,
+                validation_message(&e),
+                status,
+            )
+            .await
+        }
+    }
+}
+
+/// Saves a clause's new text; a stale revision shows the current text.
+pub async fn save_clause<K: OwnerKind>(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let form = Form::parse(&session, &body, &[])?;
+    let (id, cid) = path.into_inner();
+    let text = form.get("text").unwrap_or_default().to_string();
+    let expected = revision(&form)?;
+    let actor = user.0.login.clone();
+    let owner = K::owner(&id);
+    let edit = Edit::SetText {
+        clause_id: cid.clone(),
+        text: text.clone(),
+    };
+    let result = state
+        .db(move |c| editing::apply(c, &actor, &owner, expected, &edit))
+        .await;
+    let t = strings();
+    let again = |error: String, status| {
+        clause_form::<K>(
+            &state,
+            &user,
+            &session,
+            &id,
+            Some(cid.clone()),
+            None,
+            None,
+            None,
+            Some(text.clone()),
+            Some(error),
+            status,
+        )
+    };
+    match result {
+        Ok(_) => Ok(see_other(&format!("{}#c-{cid}", K::editor_url(&id)))),
+        Err(AppError::Service(ServiceError::Stale { current, changes })) => {
+            let mut message = t.get("refused.stale").replace("{revision}", &current.to_string());
+            for c in changes {
+                message.push_str(&format!(
+                    " {} {}: {}{}.",
+                    c.actor,
+                    t.get(&format!("log_action.{}", c.action)),
+                    c.number.map(|n| format!("п. {n} ")).unwrap_or_default(),
+                    c.text.map(|x| format!("«{x}»")).unwrap_or_default()
+                ));
+            }
+            again(message, StatusCode::CONFLICT).await
+        }
+        Err(AppError::Service(ServiceError::Refused(code))) => {
+            again(t.get(&format!("refused.{code}")), StatusCode::CONFLICT).await
+        }
+        Err(e @ AppError::Service(ServiceError::Validation(_))) => {
+            let status = e.status();
+            again(validation_message(&e).unwrap_or_default(), status).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Applies a simple form edit on one clause or section.
+async fn simple<K: OwnerKind>(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    id: String,
+    body: web::Bytes,
+    make: impl FnOnce(&Form) -> Result<(Edit, Option<String>), AppError>,
+) -> Result<HttpResponse, PageError> {
+    let form = Form::parse(&session, &body, &[])?;
+    let expected = revision(&form)?;
+    let (edit, anchor) = make(&form)?;
+    match run(
+        &state,
+        &user,
+        &session,
+        K::owner(&id),
+        K::editor_url(&id),
+        expected,
+        edit,
+        anchor,
+    )
+    .await?
+    {
+        Ok(r) => Ok(r),
+        Err(e) => {
+            flash(&session, &validation_message(&e).unwrap_or_default());
+            Ok(see_other(&K::editor_url(&id)))
+        }
+    }
+}
+
+/// Removes a clause with its sub-clauses.
+pub async fn delete_clause<K: OwnerKind>(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let (id, cid) = path.into_inner();
+    simple::<K>(state, user, session, id, body, |_| {
+        Ok((Edit::RemoveClause { clause_id: cid }, None))
+    })
+    .await
+}
+
+/// Moves a clause up, down, in or out.
+pub async fn move_clause<K: OwnerKind>(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let (id, cid) = path.into_inner();
+    simple::<K>(state, user, session, id, body, |form| {
+        let direction = form
+            .get("direction")
+            .and_then(Move::parse)
+            .ok_or_else(|| AppError::BadRequest("direction must be up, down, indent or outdent".into()))?;
+        Ok((
+            Edit::MoveClause {
+                clause_id: cid.clone(),
+                direction,
+            },
+            Some(cid),
+        ))
+    })
+    .await
+}
+
+/// Takes the library's current text into a clause.
+pub async fn library_update<K: OwnerKind>(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let (id, cid) = path.into_inner();
+    simple::<K>(state, user, session, id, body, |_| {
+        Ok((Edit::UpdateFromLibrary { clause_id: cid.clone() }, Some(cid)))
+    })
+    .await
+}
+
+/// Adds an optional section.
+pub async fn add_section<K: OwnerKind>(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    simple::<K>(state, user, session, path.into_inner(), body, |form| {
+        let kind = form
+            .get("kind")
+            .and_then(SectionKind::parse)
+            .ok_or_else(|| AppError::BadRequest("unknown section kind".into()))?;
+        Ok((Edit::AddSection { kind }, None))
+    })
+    .await
+}
+
+/// Renames a section and sets whether it is numbered.
+pub async fn rename_section<K: OwnerKind>(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let (id, sid) = path.into_inner();
+    simple::<K>(state, user, session, id, body, |form| {
+        Ok((
+            Edit::RenameSection {
+                section_id: sid,
+                heading: form.get("heading").unwrap_or_default().to_string(),
+                numbered: form.get("numbered").is_some(),
+            },
+            None,
+        ))
+    })
+    .await
+}
+
+/// Removes an optional section.
+pub async fn delete_section<K: OwnerKind>(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let (id, sid) = path.into_inner();
+    simple::<K>(state, user, session, id, body, |_| {
+        Ok((Edit::RemoveSection { section_id: sid }, None))
+    })
+    .await
+}
