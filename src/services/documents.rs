@@ -331,3 +331,43 @@ pub fn create(conn: &mut DbConn, actor: &str, input: &NewDocument) -> Result<Job
         Ok(created)
     })
 }
+
+/// Starts draft n+1 from the newest version, which must be approved. Clause ids
+/// carry over, so comparisons and the register match clauses across revisions.
+pub fn new_version(conn: &mut DbConn, actor: &str, job_description_id: &str) -> Result<Version, ServiceError> {
+    write_tx(conn, actor, |conn, journal| {
+        let newest: VersionRow = jd_versions::table
+            .filter(jd_versions::job_description_id.eq(job_description_id))
+            .order(jd_versions::number.desc())
+            .select(VERSION_COLUMNS)
+            .first(conn)?;
+        if status(&newest.3)? != Status::Approved {
+            return Err(ServiceError::Refused("newest_not_approved"));
+        }
+        let id = new_id();
+        let at = now();
+        let number = newest.2 + 1;
+        diesel::insert_into(jd_versions::table)
+            .values((
+                jd_versions::id.eq(&id),
+                jd_versions::job_description_id.eq(job_description_id),
+                jd_versions::number.eq(number),
+                jd_versions::status.eq(Status::Draft.as_str()),
+                jd_versions::based_on_id.eq(&newest.0),
+                jd_versions::content.eq(&newest.6),
+                jd_versions::revision.eq(1),
+                jd_versions::created_at.eq(at),
+                jd_versions::updated_at.eq(at),
+            ))
+            .execute(conn)?;
+        journal.record(
+            conn,
+            "version",
+            &id,
+            "create",
+            None::<&()>,
+            Some(&json!({ "job_description_id": job_description_id, "number": number, "status": "draft", "based_on": newest.0 })),
+        )?;
+        version(conn, &id)
+    })
+}

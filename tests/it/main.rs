@@ -4,6 +4,7 @@
 mod helpers;
 
 mod api_errors;
+mod authoring;
 mod browser;
 mod change_log;
 mod cli;
