@@ -167,16 +167,32 @@ impl Driver {
     }
 }
 
-#[actix_web::test]
-async fn sign_in_create_a_department_see_it_listed_sign_out() {
+/// ChromeDriver and Chromium, or `None` (with a note) where they are not installed.
+fn browser() -> Option<(String, String)> {
     let chromedriver = find_binary(&["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]);
     let chromium = find_binary(&["/usr/bin/chromium", "/usr/bin/chromium-browser"]);
-    let (Some(chromedriver), Some(chromium)) = (chromedriver, chromium) else {
-        assert!(
-            std::env::var("CI").is_err(),
-            "CI must run the browser test: install chromium and chromium-driver"
-        );
-        eprintln!("note: chromium/chromedriver not installed; browser test skipped");
+    match (chromedriver, chromium) {
+        (Some(d), Some(c)) => Some((d, c)),
+        _ => {
+            assert!(
+                std::env::var("CI").is_err(),
+                "CI must run the browser test: install chromium and chromium-driver"
+            );
+            eprintln!("note: chromium/chromedriver not installed; browser test skipped");
+            None
+        }
+    }
+}
+
+fn screenshot_path(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target/screenshots")
+        .join(name)
+}
+
+#[actix_web::test]
+async fn sign_in_create_a_department_see_it_listed_sign_out() {
+    let Some((chromedriver, chromium)) = browser() else {
         return;
     };
     let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite app");
@@ -200,13 +216,61 @@ async fn sign_in_create_a_department_see_it_listed_sign_out() {
     let page = d.wait_for("Сохранено.").await;
     assert!(d.url().await.ends_with("/departments"));
     assert!(page.contains("Отдел охраны труда"), "the new department is listed");
-    let target = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots/departments.png");
-    d.screenshot(&target).await;
+    d.screenshot(&screenshot_path("departments.png")).await;
 
     d.click("#logout").await;
     d.wait_for("Вход в систему").await;
     assert!(d.url().await.ends_with("/login"), "signed out");
     d.goto(&format!("{}/departments", app.base)).await;
     assert!(d.url().await.ends_with("/login"), "the session is gone");
+    d.quit().await;
+}
+
+#[actix_web::test]
+async fn hr_builds_a_job_description_from_a_template_and_the_library() {
+    let Some((chromedriver, chromium)) = browser() else {
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite app");
+    let api = app.api_as("setup", "hr");
+    crate::authoring::set_organization(&api).await;
+    let position = crate::authoring::position(
+        &api,
+        "менеджер по работе с клиентами",
+        "менеджера по работе с клиентами",
+    )
+    .await;
+    let template = crate::authoring::template_id(&api, "specialist").await;
+    app.user("kadry", "hr");
+    let d = Driver::start(&chromedriver, &chromium).await;
+    d.goto(&format!("{}/login", app.base)).await;
+    d.type_into("#login", "kadry").await;
+    d.type_into("#password", PASSWORD).await;
+    d.click("form.narrow button[type=submit]").await;
+    d.wait_for("Вы вошли как").await;
+
+    d.goto(&format!("{}/documents/new", app.base)).await;
+    d.click(&format!("#f-position_id option[value='{position}']")).await;
+    d.click(&format!("#f-template_id option[value='{template}']")).await;
+    d.click("#save").await;
+    d.wait_for("Проверка текста замечаний не выявила").await;
+    assert!(
+        d.url().await.contains("/versions/"),
+        "the editor of the new draft opens"
+    );
+
+    // Add a safety duty from the library: search a word form, insert the first hit.
+    d.click("#s-safety-add").await;
+    d.type_into("input[name=q]", "инструктажа").await;
+    d.click("form.inline-form button[type=submit]").await;
+    d.wait_for("name=\"library_id\"").await;
+    d.click(".library-hits button").await;
+    let page = d.wait_for("Версия текста 2").await;
+    assert!(page.contains("инструктаж"), "the library clause is in the document");
+
+    d.click("#preview").await;
+    let page = d.wait_for("ДОЛЖНОСТНАЯ ИНСТРУКЦИЯ").await;
+    assert!(page.contains("менеджера по работе с клиентами"));
+    d.screenshot(&screenshot_path("preview.png")).await;
     d.quit().await;
 }

@@ -266,20 +266,36 @@ struct LibraryHit {
     source: String,
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What the clause page shows besides the text's own data.
+#[derive(Default)]
+struct ClausePage {
+    /// The clause being edited; `None` for a new clause.
+    clause_id: Option<String>,
+    section_id: Option<String>,
+    parent_id: Option<String>,
+    /// Library search words.
+    query: Option<String>,
+    /// Text to put in the box (what the user typed).
+    text: Option<String>,
+    error: Option<String>,
+}
+
 async fn clause_form<K: OwnerKind>(
     state: &AppState,
     user: &CurrentUser,
     session: &Session,
     id: &str,
-    clause_id: Option<String>,
-    section_id: Option<String>,
-    parent_id: Option<String>,
-    query: Option<String>,
-    text: Option<String>,
-    error: Option<String>,
+    page: ClausePage,
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
+    let ClausePage {
+        clause_id,
+        section_id,
+        parent_id,
+        query,
+        text,
+        error,
+    } = page;
     let lookup = id.to_string();
     let cid = clause_id.clone();
     let sid = section_id.clone();
@@ -374,12 +390,12 @@ pub async fn new_clause<K: OwnerKind>(
         &user,
         &session,
         &id,
-        None,
-        Some(q.section_id),
-        q.parent_id,
-        q.q,
-        None,
-        None,
+        ClausePage {
+            section_id: Some(q.section_id),
+            parent_id: q.parent_id,
+            query: q.q,
+            ..ClausePage::default()
+        },
         StatusCode::OK,
     )
     .await
@@ -398,12 +414,10 @@ pub async fn edit_clause<K: OwnerKind>(
         &user,
         &session,
         &id,
-        Some(cid),
-        None,
-        None,
-        None,
-        None,
-        None,
+        ClausePage {
+            clause_id: Some(cid),
+            ..ClausePage::default()
+        },
         StatusCode::OK,
     )
     .await
@@ -416,16 +430,16 @@ fn revision(form: &Form) -> Result<i64, AppError> {
 }
 
 /// Applies an edit from a form; success and refusals go back to the editor with a message.
-async fn run(
+async fn run<K: OwnerKind>(
     state: &AppState,
     user: &CurrentUser,
     session: &Session,
-    owner: Owner,
-    editor_url: String,
+    id: &str,
     expected: i64,
     edit: Edit,
     anchor: Option<String>,
 ) -> Result<Result<HttpResponse, AppError>, PageError> {
+    let (owner, editor_url) = (K::owner(id), K::editor_url(id));
     let actor = user.0.login.clone();
     let result = state
         .db(move |c| editing::apply(c, &actor, &owner, expected, &edit))
@@ -487,18 +501,7 @@ pub async fn add_clause<K: OwnerKind>(
         library_id: form.get("library_id").map(str::to_string),
     };
     let expected = revision(&form)?;
-    match run(
-        &state,
-        &user,
-        &session,
-        K::owner(&id),
-        K::editor_url(&id),
-        expected,
-        edit,
-        parent_id.clone(),
-    )
-    .await?
-    {
+    match run::<K>(&state, &user, &session, &id, expected, edit, parent_id.clone()).await? {
         Ok(r) => Ok(r),
         Err(e) => {
             let status = e.status();
@@ -507,12 +510,13 @@ pub async fn add_clause<K: OwnerKind>(
                 &user,
                 &session,
                 &id,
-                None,
-                Some(section_id),
-                parent_id,
-                None,
-                text,
-                validation_message(&e),
+                ClausePage {
+                    section_id: Some(section_id),
+                    parent_id,
+                    text,
+                    error: validation_message(&e),
+                    ..ClausePage::default()
+                },
                 status,
             )
             .await
@@ -548,12 +552,12 @@ pub async fn save_clause<K: OwnerKind>(
             &user,
             &session,
             &id,
-            Some(cid.clone()),
-            None,
-            None,
-            None,
-            Some(text.clone()),
-            Some(error),
+            ClausePage {
+                clause_id: Some(cid.clone()),
+                text: Some(text.clone()),
+                error: Some(error),
+                ..ClausePage::default()
+            },
             status,
         )
     };
@@ -595,18 +599,7 @@ async fn simple<K: OwnerKind>(
     let form = Form::parse(&session, &body, &[])?;
     let expected = revision(&form)?;
     let (edit, anchor) = make(&form)?;
-    match run(
-        &state,
-        &user,
-        &session,
-        K::owner(&id),
-        K::editor_url(&id),
-        expected,
-        edit,
-        anchor,
-    )
-    .await?
-    {
+    match run::<K>(&state, &user, &session, &id, expected, edit, anchor).await? {
         Ok(r) => Ok(r),
         Err(e) => {
             flash(&session, &validation_message(&e).unwrap_or_default());

@@ -1,0 +1,262 @@
+//! The editor in HTML: forms that add, move, edit and remove clauses; stale forms;
+//! escaping of clause text; the library picker; the document pages.
+
+use awc::http::StatusCode;
+use serde_json::Value;
+
+use crate::authoring::{document, enc, set_organization};
+use crate::helpers::{TestApp, Web};
+
+fn revision(page: &str) -> String {
+    let marker = "name=\"revision\" value=\"";
+    let start = page.find(marker).map(|i| i + marker.len()).expect("a revision field");
+    page[start..].split('"').next().unwrap_or_default().to_string()
+}
+
+fn first_section(page: &str) -> String {
+    let marker = "clauses/new?section_id=";
+    let start = page.find(marker).map(|i| i + marker.len()).expect("an add-clause link");
+    page[start..].split(['"', '&']).next().unwrap_or_default().to_string()
+}
+
+async fn view(app: &TestApp, v: &str) -> Value {
+    let version = jobdesc::services::documents::version(&mut app.conn(), v).expect("version");
+    serde_json::to_value(version).expect("json")
+}
+
+async fn clauses_through_forms(app: TestApp) {
+    let api = app.api_as("hr0", "hr");
+    set_organization(&api).await;
+    let (doc, v) = document(&api).await;
+    let mut web = app.web_as("hr1", "hr").await;
+    let editor = web.get(&format!("/versions/{v}")).await;
+    assert_eq!(editor.status, StatusCode::OK);
+    assert!(editor.body.contains("1.1."), "numbers shown");
+    assert!(
+        editor.body.contains("менеджера по работе с клиентами"),
+        "placeholders resolved in the editor"
+    );
+    assert!(
+        editor.body.contains("{position.title_genitive}"),
+        "the list of placeholders is shown"
+    );
+    let rev = revision(&editor.body);
+    let section = first_section(&editor.body);
+
+    // A new clause, with markup in it: stored as text, shown escaped.
+    let form = web
+        .get(&format!("/versions/{v}/clauses/new?section_id={section}"))
+        .await;
+    assert_eq!(form.status, StatusCode::OK);
+    let evil = "Соблюдает <script>alert('x')</script> порядок.";
+    let a = web
+        .post(
+            &format!("/versions/{v}/clauses"),
+            &[("section_id", &section), ("text", evil), ("revision", &rev)],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    let anchor = a.header("location").unwrap_or_default();
+    assert!(anchor.contains("#c-"), "back to the new clause: {anchor}");
+    let clause = anchor.rsplit("#c-").next().unwrap_or_default().to_string();
+    let editor = web.get(&format!("/versions/{v}")).await;
+    assert!(
+        !editor.body.contains("<script>alert"),
+        "markup never reaches the page raw"
+    );
+    assert!(editor.body.contains("&lt;script&gt;"));
+    let preview = web.get(&format!("/versions/{v}/preview")).await;
+    assert!(preview.body.contains("&lt;script&gt;") && !preview.body.contains("<script>alert"));
+    assert!(preview.body.contains("ДОЛЖНОСТНАЯ ИНСТРУКЦИЯ") && preview.body.contains("УТВЕРЖДАЮ"));
+    assert!(
+        preview.body.contains("И.С. Белов") || preview.body.contains("И.С.&nbsp;Белов"),
+        "head's initials"
+    );
+    assert!(preview.body.contains("ПРОЕКТ"), "a draft is marked");
+
+    // Move it up with the form; a stale form is refused with a message and changes nothing.
+    let stale_rev = rev.clone();
+    let rev = revision(&editor.body);
+    let a = web
+        .post(
+            &format!("/versions/{v}/clauses/{clause}/move"),
+            &[("direction", "up"), ("revision", &rev)],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    let before = view(&app, &v).await;
+    let a = web
+        .post(
+            &format!("/versions/{v}/clauses/{clause}/move"),
+            &[("direction", "down"), ("revision", &stale_rev)],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    let editor = web.get(&format!("/versions/{v}")).await;
+    assert!(
+        editor.body.contains("изменён другим пользователем"),
+        "the stale move is explained"
+    );
+    assert_eq!(view(&app, &v).await["content"], before["content"]);
+
+    // Editing with a stale revision shows the current text and keeps what was typed.
+    let a = web
+        .post(
+            &format!("/versions/{v}/clauses/{clause}"),
+            &[("text", "Мой вариант."), ("revision", &stale_rev)],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CONFLICT);
+    assert!(a.body.contains("Мой вариант."), "what the user typed is kept");
+    assert!(a.body.contains("Текущий текст пункта"), "and the current text is shown");
+    let rev = revision(&web.get(&format!("/versions/{v}")).await.body);
+    let a = web
+        .post(
+            &format!("/versions/{v}/clauses/{clause}"),
+            &[("text", ""), ("revision", &rev)],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(a.body.contains("Обязательное поле"));
+    let a = web
+        .post(
+            &format!("/versions/{v}/clauses/{clause}"),
+            &[("text", "Соблюдает порядок."), ("revision", &rev)],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+
+    // The library picker finds word forms and inserts with the link kept.
+    let found = web
+        .get(&format!(
+            "/versions/{v}/clauses/new?section_id={section}&q={}",
+            enc("законодательством")
+        ))
+        .await;
+    assert!(found.body.contains("name=\"library_id\""), "{}", found.body);
+    let marker = "name=\"library_id\" value=\"";
+    let start = found.body.find(marker).map(|i| i + marker.len()).expect("hit");
+    let lib = found.body[start..].split('"').next().unwrap_or_default().to_string();
+    let rev = revision(&found.body);
+    let a = web
+        .post(
+            &format!("/versions/{v}/clauses"),
+            &[("section_id", &section), ("library_id", &lib), ("revision", &rev)],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    let rev = revision(&web.get(&format!("/versions/{v}")).await.body);
+    let a = web
+        .post(&format!("/versions/{v}/clauses/{clause}/delete"), &[("revision", &rev)])
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    assert!(!web
+        .get(&format!("/versions/{v}"))
+        .await
+        .body
+        .contains("Соблюдает порядок."));
+
+    let d = web.get(&format!("/documents/{doc}")).await;
+    assert!(d.body.contains("менеджер по работе с клиентами"));
+    let list = web.get("/documents").await;
+    assert!(list.body.contains(&format!("/documents/{doc}")));
+}
+
+async fn documents_are_started_from_the_form(app: TestApp) {
+    let api = app.api_as("hr0", "hr");
+    let p = crate::authoring::position(&api, "логист", "логиста").await;
+    let t = crate::authoring::template_id(&api, "specialist").await;
+    let mut web = app.web_as("hr1", "hr").await;
+    let form = web.get("/documents/new").await;
+    assert!(form.body.contains("логист"));
+    let a = web
+        .post(
+            "/documents",
+            &[("position_id", &p), ("template_id", ""), ("copy_from", "")],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(a.body.contains("Выберите либо шаблон"), "{}", a.body);
+    let a = web
+        .post(
+            "/documents",
+            &[("position_id", &p), ("template_id", &t), ("copy_from", "")],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    assert!(a.header("location").unwrap_or_default().starts_with("/versions/"));
+
+    // Agreers read documents but get no editing tools; employees see none of it.
+    let mut head = app.web_as("head1", "agreer").await;
+    let location = a.header("location").unwrap_or_default();
+    let page = head.get(&location).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Только просмотр"));
+    assert!(!page.body.contains("/move\""));
+    let mut emp = app.web_as("emp1", "employee").await;
+    assert_eq!(emp.get(&location).await.status, StatusCode::FORBIDDEN);
+    let mut anon = Web::new(&app.base);
+    assert_eq!(anon.get(&location).await.status, StatusCode::SEE_OTHER);
+}
+
+async fn templates_and_library_pages(app: TestApp) {
+    let mut web = app.web_as("hr1", "hr").await;
+    let list = web.get("/templates").await;
+    assert!(
+        list.body.contains("руководитель") && list.body.contains("рабочий"),
+        "the four shipped templates"
+    );
+    let a = web
+        .post("/templates", &[("name", "Шаблон водителя"), ("category", "worker")])
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    let list = web.get("/templates").await;
+    let marker = "/text\">Шаблон водителя";
+    let at = list.body.find(marker).expect("the new template links to its text");
+    let href_start = list.body[..at].rfind("href=\"").expect("href") + 6;
+    let editor_url = format!("{}/text", &list.body[href_start..at]);
+    let editor = web.get(&editor_url).await;
+    assert_eq!(editor.status, StatusCode::OK);
+    assert!(
+        editor.body.contains("обязательный раздел"),
+        "empty required sections are reported"
+    );
+
+    let lib = web
+        .get(&format!("/library?q={}&section=safety", enc("медицинские осмотры")))
+        .await;
+    assert_eq!(lib.status, StatusCode::OK);
+    assert!(lib.body.contains("медицинск"), "{}", lib.body);
+    let a = web
+        .post(
+            "/library",
+            &[
+                ("section", "duties"),
+                ("source", "custom"),
+                ("text", "Ведёт {position.salary}."),
+            ],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(a.body.contains("Неизвестная подстановка"));
+    let a = web
+        .post(
+            "/library",
+            &[
+                ("section", "duties"),
+                ("source", "custom"),
+                ("categories", "worker"),
+                ("text", "Управляет автопогрузчиком."),
+            ],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    let found = web.get(&format!("/library?q={}", enc("автопогрузчиком"))).await;
+    assert!(found.body.contains("Управляет автопогрузчиком."));
+}
+
+crate::on_both_backends!(
+    clauses_through_forms,
+    documents_are_started_from_the_form,
+    templates_and_library_pages
+);
