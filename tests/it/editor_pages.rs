@@ -255,8 +255,34 @@ async fn templates_and_library_pages(app: TestApp) {
     assert!(found.body.contains("Управляет автопогрузчиком."));
 }
 
+/// A 200-clause document: the editor and the preview still answer, numbered to the end.
+async fn long_documents_stay_usable(app: TestApp) {
+    let api = app.api_as("hr0", "hr");
+    let (_, v) = document(&api).await;
+    let mut content = jobdesc::services::documents::version(&mut app.conn(), &v).expect("version").content;
+    let duties = content.sections.iter_mut().find(|s| s.kind.as_str() == "duties").expect("duties");
+    duties.clauses.clear();
+    for i in 0..200 {
+        duties.clauses.push(jobdesc::domain::document::Clause {
+            id: format!("long-{i}"),
+            text: format!("Обязанность номер {i}, сформулированная достаточно подробно для проверки длинного документа."),
+            library: None,
+            children: Vec::new(),
+        });
+    }
+    let json = serde_json::to_string(&content).expect("json").replace('\'', "''");
+    app.sql(&format!("UPDATE jd_versions SET content = '{json}' WHERE id = '{v}'"));
+    let mut web = app.web_as("hr1", "hr").await;
+    let editor = web.get(&format!("/versions/{v}")).await;
+    assert_eq!(editor.status, StatusCode::OK);
+    assert!(editor.body.contains("4.200."), "the last duty is numbered 4.200");
+    let preview = web.get(&format!("/versions/{v}/preview")).await;
+    assert!(preview.body.contains("4.200. Обязанность номер 199"));
+}
+
 crate::on_both_backends!(
     clauses_through_forms,
     documents_are_started_from_the_form,
-    templates_and_library_pages
+    templates_and_library_pages,
+    long_documents_stay_usable,
 );
