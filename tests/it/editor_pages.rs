@@ -259,13 +259,21 @@ async fn templates_and_library_pages(app: TestApp) {
 async fn long_documents_stay_usable(app: TestApp) {
     let api = app.api_as("hr0", "hr");
     let (_, v) = document(&api).await;
-    let mut content = jobdesc::services::documents::version(&mut app.conn(), &v).expect("version").content;
-    let duties = content.sections.iter_mut().find(|s| s.kind.as_str() == "duties").expect("duties");
+    let mut content = jobdesc::services::documents::version(&mut app.conn(), &v)
+        .expect("version")
+        .content;
+    let duties = content
+        .sections
+        .iter_mut()
+        .find(|s| s.kind.as_str() == "duties")
+        .expect("duties");
     duties.clauses.clear();
     for i in 0..200 {
         duties.clauses.push(jobdesc::domain::document::Clause {
             id: format!("long-{i}"),
-            text: format!("Обязанность номер {i}, сформулированная достаточно подробно для проверки длинного документа."),
+            text: format!(
+                "Обязанность номер {i}, сформулированная достаточно подробно для проверки длинного документа."
+            ),
             library: None,
             children: Vec::new(),
         });

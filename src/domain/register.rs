@@ -1,0 +1,201 @@
+//! The revision register: one row per approved revision, its content in the
+//! usual legal phrasing summarised from the comparison with the previous one.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use super::diff::{ChangeKind, Diff};
+use super::document::{Content, SectionKind};
+
+/// Share of a section's clauses that, once changed, makes the whole section "restated".
+const RESTATE_SHARE: f64 = 0.5;
+
+fn quote(text: &str) -> String {
+    format!("«{}»", text.trim())
+}
+
+/// Summarises the changes from `old` to `new` as register lines, e.g.
+/// "пункт 2.3 изложить в новой редакции: «…»", "дополнить пунктом 2.17 следующего
+/// содержания: «…»", "пункт 4.5 исключить", "раздел 5 изложить в новой редакции".
+pub fn summarize(old: &Content, new: &Content, diff: &Diff) -> Vec<String> {
+    let new_numbers = new.section_numbers();
+    let old_numbers = old.section_numbers();
+    let number_of = |c: &Content, nums: &HashMap<String, usize>, kind: SectionKind| {
+        c.sections
+            .iter()
+            .find(|s| s.kind == kind)
+            .and_then(|s| nums.get(&s.id).copied())
+    };
+    let mut lines = Vec::new();
+    let mut restated = Vec::new();
+    for s in &new.sections {
+        let total = diff.clauses.iter().filter(|c| c.section == s.kind).count();
+        let touched = diff
+            .clauses
+            .iter()
+            .filter(|c| c.section == s.kind && c.kind != ChangeKind::Unchanged && c.kind != ChangeKind::Moved)
+            .count();
+        let existed = old.sections.iter().any(|o| o.kind == s.kind);
+        if existed && total >= 4 && touched as f64 / total as f64 > RESTATE_SHARE {
+            restated.push(s.kind);
+            let n = number_of(new, &new_numbers, s.kind)
+                .map(|n| n.to_string())
+                .unwrap_or_default();
+            lines.push(format!("раздел {n} «{}» изложить в новой редакции", s.heading).replace("раздел  ", "раздел "));
+        }
+    }
+    for s in &diff.sections {
+        match s.change {
+            "added" => {
+                let n = number_of(new, &new_numbers, s.kind)
+                    .map(|n| format!(" {n}"))
+                    .unwrap_or_default();
+                lines.push(format!(
+                    "дополнить разделом{n} «{}»",
+                    s.new_heading.clone().unwrap_or_default()
+                ));
+            }
+            "removed" => {
+                let n = number_of(old, &old_numbers, s.kind)
+                    .map(|n| format!(" {n}"))
+                    .unwrap_or_default();
+                lines.push(format!(
+                    "раздел{n} «{}» исключить",
+                    s.old_heading.clone().unwrap_or_default()
+                ));
+            }
+            _ => {
+                let n = number_of(new, &new_numbers, s.kind)
+                    .map(|n| format!(" {n}"))
+                    .unwrap_or_default();
+                lines.push(format!(
+                    "наименование раздела{n} изложить в следующей редакции: {}",
+                    quote(&s.new_heading.clone().unwrap_or_default())
+                ));
+            }
+        }
+    }
+    let added_or_removed_section = |k: SectionKind| diff.sections.iter().any(|s| s.kind == k && s.change != "renamed");
+    for c in &diff.clauses {
+        if restated.contains(&c.section) || added_or_removed_section(c.section) {
+            continue;
+        }
+        let old_n = c.old_number.clone().unwrap_or_default();
+        let new_n = c.new_number.clone().unwrap_or_default();
+        let text = c.new_text.as_deref().map(quote).unwrap_or_default();
+        match c.kind {
+            ChangeKind::Unchanged => {}
+            ChangeKind::Changed => lines.push(format!("пункт {old_n} изложить в новой редакции: {text}")),
+            ChangeKind::Added => lines.push(format!("дополнить пунктом {new_n} следующего содержания: {text}")),
+            ChangeKind::Removed => lines.push(format!("пункт {old_n} исключить")),
+            ChangeKind::Moved => lines.push(format!("пункт {old_n} считать пунктом {new_n}")),
+            ChangeKind::MovedChanged => lines.push(format!(
+                "пункт {old_n} считать пунктом {new_n} и изложить его в новой редакции: {text}"
+            )),
+        }
+    }
+    lines
+}
+
+/// Sections whose change means the revision is not merely editorial.
+pub const SUBSTANTIVE: [SectionKind; 4] = [
+    SectionKind::Duties,
+    SectionKind::Rights,
+    SectionKind::Responsibility,
+    SectionKind::Safety,
+];
+
+/// True when the comparison touches duties, rights, responsibility or safety.
+pub fn is_substantive(diff: &Diff) -> bool {
+    diff.sections.iter().any(|s| SUBSTANTIVE.contains(&s.kind))
+        || diff
+            .clauses
+            .iter()
+            .any(|c| c.kind != ChangeKind::Unchanged && SUBSTANTIVE.contains(&c.section))
+}
+
+/// One row of the register.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RegisterRow {
+    /// № изменения: 1 for the second approved revision, and so on.
+    pub change_number: i32,
+    pub version_number: i32,
+    pub registration_number: Option<String>,
+    /// Дата внесения изменения (approval).
+    #[schema(value_type = String)]
+    pub entered: chrono::NaiveDate,
+    /// Дата введения изменения (in force).
+    #[schema(value_type = String)]
+    pub effective: chrono::NaiveDate,
+    /// Изменение внёс.
+    pub author: String,
+    pub editorial: bool,
+    /// Содержание изменения, one line per change.
+    pub content: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::diff::diff;
+    use super::super::document::tests::{clause, sample};
+    use super::super::document::{Move, SectionKind};
+    use super::*;
+
+    #[test]
+    fn legal_phrasing_of_each_change() {
+        let old = sample();
+        let mut new = sample();
+        new.set_text("c", "Ведёт кадровый учёт.").ok();
+        new.remove_clause("b1").ok();
+        new.add_clause("s2", None, clause("x", "Участвует в инвентаризации."))
+            .ok();
+        let lines = summarize(&old, &new, &diff(&old, &new));
+        assert_eq!(
+            lines,
+            [
+                "пункт 1.2.1 исключить",
+                "пункт 2.1 изложить в новой редакции: «Ведёт кадровый учёт.»",
+                "дополнить пунктом 2.4 следующего содержания: «Участвует в инвентаризации.»",
+            ]
+        );
+        assert!(is_substantive(&diff(&old, &new)), "duties changed");
+    }
+
+    #[test]
+    fn a_mostly_changed_section_is_restated_and_moves_renumber() {
+        let old = sample();
+        let mut new = sample();
+        new.add_clause("s2", None, clause("f", "Пятый пункт.")).ok();
+        new.set_text("c", "Новый первый.").ok();
+        new.set_text("d", "Новый второй.").ok();
+        new.set_text("e", "Новый третий.").ok();
+        let lines = summarize(&old, &new, &diff(&old, &new));
+        assert_eq!(lines, ["раздел 2 «Должностные обязанности» изложить в новой редакции"]);
+
+        let mut moved = sample();
+        moved.move_clause("a", Move::Down).ok();
+        let lines = summarize(&old, &moved, &diff(&old, &moved));
+        assert_eq!(lines, ["пункт 1.1 считать пунктом 1.2"]);
+        assert!(
+            !is_substantive(&diff(&old, &moved)),
+            "general provisions only: editorial"
+        );
+    }
+
+    #[test]
+    fn sections_added_and_renamed() {
+        let old = sample();
+        let mut new = sample();
+        new.add_section("s9".into(), SectionKind::Rights).ok();
+        new.rename_section("s1", "Общие сведения", true).ok();
+        let lines = summarize(&old, &new, &diff(&old, &new));
+        assert_eq!(
+            lines,
+            [
+                "наименование раздела 1 изложить в следующей редакции: «Общие сведения»",
+                "дополнить разделом 3 «Права»",
+            ]
+        );
+    }
+}
