@@ -42,6 +42,8 @@ pub struct Layer {
     pub cookie_secure: Option<bool>,
     pub pool_size: Option<u32>,
     pub workers: Option<usize>,
+    pub registration_format: Option<String>,
+    pub acknowledge_days: Option<i64>,
 }
 
 impl Layer {
@@ -58,6 +60,8 @@ impl Layer {
             cookie_secure: other.cookie_secure.or(self.cookie_secure),
             pool_size: other.pool_size.or(self.pool_size),
             workers: other.workers.or(self.workers),
+            registration_format: other.registration_format.or(self.registration_format),
+            acknowledge_days: other.acknowledge_days.or(self.acknowledge_days),
         }
     }
 }
@@ -81,6 +85,10 @@ pub struct Settings {
     pub pool_size: u32,
     /// HTTP worker threads; 0 means one per core.
     pub workers: usize,
+    /// Registration numbers given at approval: `{year}` and `{seq}` (three digits).
+    pub registration_format: String,
+    /// Days employees have to acknowledge a new version.
+    pub acknowledge_days: i64,
 }
 
 /// Why the settings could not be read.
@@ -97,7 +105,9 @@ pub enum ConfigError {
 }
 
 const ENV_PREFIX: &str = "JOBDESC_";
-const ENV_KEYS: [&str; 10] = [
+const ENV_KEYS: [&str; 12] = [
+    "REGISTRATION_FORMAT",
+    "ACKNOWLEDGE_DAYS",
     "DATABASE_URL",
     "BIND",
     "DATA_DIR",
@@ -139,6 +149,10 @@ fn from_env(vars: &[(String, String)], warnings: &mut Vec<String>) -> Result<Lay
             }
             "POOL_SIZE" => layer.pool_size = Some(value.parse().map_err(|_| bad("expected a number".into()))?),
             "WORKERS" => layer.workers = Some(value.parse().map_err(|_| bad("expected a number".into()))?),
+            "REGISTRATION_FORMAT" => layer.registration_format = Some(value.clone()),
+            "ACKNOWLEDGE_DAYS" => {
+                layer.acknowledge_days = Some(value.parse().map_err(|_| bad("expected a number".into()))?)
+            }
             other if ENV_OTHER.contains(&other) => {}
             _ => warnings.push(format!(
                 "unknown environment variable {name} ignored (known: {})",
@@ -206,6 +220,14 @@ pub fn load(
         cookie_secure: l.cookie_secure.unwrap_or(false),
         pool_size: l.pool_size.unwrap_or(10).max(1),
         workers: l.workers.unwrap_or(0),
+        registration_format: match l.registration_format {
+            Some(f) if !f.contains("{seq}") => {
+                return Err(ConfigError::Invalid("registration_format must contain {seq}".into()))
+            }
+            Some(f) => f,
+            None => "ДИ-{year}-{seq}".into(),
+        },
+        acknowledge_days: l.acknowledge_days.unwrap_or(14).clamp(1, 365),
     };
     Ok((settings, warnings))
 }

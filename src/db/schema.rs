@@ -102,18 +102,6 @@ diesel::table! {
     }
 }
 
-diesel::allow_tables_to_appear_in_same_query!(
-    organization,
-    departments,
-    positions,
-    employees,
-    assignments,
-    users,
-    api_tokens,
-    change_log,
-    change_log_head,
-);
-
 diesel::table! {
     library_clauses (id) {
         id -> Text,
@@ -141,7 +129,6 @@ diesel::table! {
     job_descriptions (id) {
         id -> Text,
         position_id -> Text,
-        registration_number -> Nullable<Text>,
         review_date -> Nullable<Date>,
         created_at -> Timestamp,
     }
@@ -158,7 +145,106 @@ diesel::table! {
         revision -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        round -> Integer,
+        route -> Nullable<Text>,
+        editorial -> Bool,
+        sent_by -> Nullable<Text>,
+        sent_at -> Nullable<Timestamp>,
+        registration_number -> Nullable<Text>,
+        content_hash -> Nullable<Text>,
+        approved_by -> Nullable<Text>,
+        approved_at -> Nullable<Timestamp>,
+        effective_date -> Nullable<Date>,
     }
 }
 
-diesel::allow_tables_to_appear_in_same_query!(library_clauses, templates, job_descriptions, jd_versions, positions);
+diesel::table! {
+    department_routes (department_id) {
+        department_id -> Text,
+        route -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    visas (id) {
+        id -> Text,
+        version_id -> Text,
+        round -> Integer,
+        stage -> Integer,
+        user_id -> Text,
+        acted_by -> Text,
+        decision -> Text,
+        comment -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    clause_comments (id) {
+        id -> Text,
+        version_id -> Text,
+        round -> Integer,
+        clause_id -> Text,
+        user_id -> Text,
+        text -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    substitutes (id) {
+        id -> Text,
+        user_id -> Text,
+        substitute_id -> Text,
+        date_from -> Date,
+        date_to -> Date,
+    }
+}
+
+diesel::table! {
+    registration_counters (year) {
+        year -> Integer,
+        last -> Integer,
+    }
+}
+
+diesel::table! {
+    acknowledgements (id) {
+        id -> Text,
+        version_id -> Text,
+        employee_id -> Text,
+        content_hash -> Text,
+        due_date -> Date,
+        created_at -> Timestamp,
+        signed_at -> Nullable<Timestamp>,
+        method -> Nullable<Text>,
+        ip -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+        signature_code -> Nullable<Text>,
+        recorded_by -> Nullable<Text>,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    organization,
+    departments,
+    positions,
+    employees,
+    assignments,
+    users,
+    api_tokens,
+    change_log,
+    change_log_head,
+    library_clauses,
+    templates,
+    job_descriptions,
+    jd_versions,
+    department_routes,
+    visas,
+    clause_comments,
+    substitutes,
+    registration_counters,
+    acknowledgements,
+);

@@ -42,9 +42,10 @@ impl Status {
         Status::ALL.into_iter().find(|x| x.as_str() == s)
     }
 
-    /// Only a draft's text may change; approved versions are immutable.
+    /// Whether the text may change: a draft, or a version in agreement or awaiting
+    /// approval (which an edit returns to draft). Approved versions are immutable.
     pub fn is_editable(self) -> bool {
-        self == Status::Draft
+        matches!(self, Status::Draft | Status::InAgreement | Status::AwaitingApproval)
     }
 }
 
@@ -56,7 +57,8 @@ mod tests {
     fn codes_round_trip_and_only_drafts_are_editable() {
         for s in Status::ALL {
             assert_eq!(Status::parse(s.as_str()), Some(s));
-            assert_eq!(s.is_editable(), s == Status::Draft);
+            let open = matches!(s, Status::Draft | Status::InAgreement | Status::AwaitingApproval);
+            assert_eq!(s.is_editable(), open);
         }
     }
 }

@@ -137,6 +137,15 @@ impl Resource for Assignment {
         diesel::delete(assignments::table.find(id)).execute(conn)?;
         Ok(())
     }
+
+    /// A new holder of a position with a version in force is asked to acknowledge it.
+    fn after_create(
+        conn: &mut DbConn,
+        journal: &mut super::journal::Journal,
+        a: &Assignment,
+    ) -> Result<(), ServiceError> {
+        super::acknowledgements::request_for_new_holder(conn, journal, a)
+    }
 }
 
 /// Titles of the positions an employee holds on `day`.

@@ -25,6 +25,10 @@ pub trait Resource: Serialize + Clone + Send + 'static {
     fn update(conn: &mut DbConn, id: &str, input: &Self::Input) -> Result<(), ServiceError>;
     /// Deletes the row, refusing when something still refers to it.
     fn delete(conn: &mut DbConn, id: &str) -> Result<(), ServiceError>;
+    /// What else a creation sets off, in the same transaction (logged through `journal`).
+    fn after_create(_conn: &mut DbConn, _journal: &mut Journal, _created: &Self) -> Result<(), ServiceError> {
+        Ok(())
+    }
 }
 
 /// Creates a resource and logs it.
@@ -38,6 +42,7 @@ pub fn create_with<R: Resource>(conn: &mut DbConn, journal: &mut Journal, input:
     R::insert(conn, &id, input)?;
     let after = R::get(conn, &id)?;
     journal.record(conn, R::ENTITY, &id, "create", None::<&()>, Some(&after))?;
+    R::after_create(conn, journal, &after)?;
     Ok(after)
 }
 

@@ -164,6 +164,14 @@ pub fn load(conn: &mut DbConn) -> Result<DemoSummary, ServiceError> {
             crud::create::<User>(conn, actor, &input)?;
             logins.push((u.login.clone(), u.roles.clone()));
         }
+        // Every department agrees with its head, then the lawyer; the director approves.
+        let route = super::workflow::RouteInput {
+            stages: vec![vec!["head".into()], vec!["lawyer".into()]],
+            approver: "director".into(),
+        };
+        for id in depts.values() {
+            super::workflow::set_department_route(conn, actor, id, &route)?;
+        }
         // One draft job description per category, from that category's template.
         let templates = super::templates::all(conn)?;
         let mut documents = 0;

@@ -26,6 +26,7 @@ pub struct VersionSummary {
     pub number: i32,
     pub status: Status,
     pub revision: i64,
+    pub registration_number: Option<String>,
     #[schema(value_type = String)]
     pub updated_at: NaiveDateTime,
 }
@@ -37,7 +38,9 @@ pub struct JobDescription {
     pub position_id: String,
     pub position_title: String,
     pub department_name: String,
+    /// The registration number of the version in force, if any.
     pub registration_number: Option<String>,
+    /// When the version in force is due for review.
     pub review_date: Option<NaiveDate>,
     pub versions: Vec<VersionSummary>,
 }
@@ -94,11 +97,12 @@ fn status(s: &str) -> Result<Status, ServiceError> {
 
 fn assemble(
     conn: &mut DbConn,
-    rows: Vec<(String, String, Option<String>, Option<NaiveDate>)>,
+    rows: Vec<(String, String, Option<NaiveDate>)>,
 ) -> Result<Vec<JobDescription>, ServiceError> {
     let ids: Vec<&String> = rows.iter().map(|r| &r.0).collect();
     let mut versions: HashMap<String, Vec<VersionSummary>> = HashMap::new();
-    let vrows: Vec<(String, String, i32, String, i64, NaiveDateTime)> = jd_versions::table
+    type Summary = (String, String, i32, String, i64, Option<String>, NaiveDateTime);
+    let vrows: Vec<Summary> = jd_versions::table
         .filter(jd_versions::job_description_id.eq_any(ids))
         .order(jd_versions::number.desc())
         .select((
@@ -107,15 +111,17 @@ fn assemble(
             jd_versions::number,
             jd_versions::status,
             jd_versions::revision,
+            jd_versions::registration_number,
             jd_versions::updated_at,
         ))
         .load(conn)?;
-    for (id, jd_id, number, st, revision, updated_at) in vrows {
+    for (id, jd_id, number, st, revision, registration_number, updated_at) in vrows {
         versions.entry(jd_id).or_default().push(VersionSummary {
             id,
             number,
             status: status(&st)?,
             revision,
+            registration_number,
             updated_at,
         });
     }
@@ -130,10 +136,15 @@ fn assemble(
         .collect();
     Ok(rows
         .into_iter()
-        .map(|(id, position_id, registration_number, review_date)| {
+        .map(|(id, position_id, review_date)| {
             let (position_title, department_name) = pos.get(&position_id).cloned().unwrap_or_default();
+            let versions = versions.remove(&id).unwrap_or_default();
+            let registration_number = versions
+                .iter()
+                .find(|v| v.status == Status::Approved)
+                .and_then(|v| v.registration_number.clone());
             JobDescription {
-                versions: versions.remove(&id).unwrap_or_default(),
+                versions,
                 id,
                 position_id,
                 position_title,
@@ -153,7 +164,7 @@ pub fn list(conn: &mut DbConn, page: Page) -> Result<Paged<JobDescription>, Serv
         .order((positions::title.asc(), jd::id.asc()))
         .limit(page.per_page)
         .offset(page.offset())
-        .select((jd::id, jd::position_id, jd::registration_number, jd::review_date))
+        .select((jd::id, jd::position_id, jd::review_date))
         .load(conn)?;
     Ok(Paged {
         items: assemble(conn, rows)?,
@@ -167,7 +178,7 @@ pub fn list(conn: &mut DbConn, page: Page) -> Result<Paged<JobDescription>, Serv
 pub fn get(conn: &mut DbConn, id: &str) -> Result<JobDescription, ServiceError> {
     let row = jd::table
         .find(id)
-        .select((jd::id, jd::position_id, jd::registration_number, jd::review_date))
+        .select((jd::id, jd::position_id, jd::review_date))
         .first(conn)?;
     assemble(conn, vec![row])?.pop().ok_or(ServiceError::NotFound)
 }

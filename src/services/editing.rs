@@ -210,8 +210,10 @@ pub fn apply_with(
     edit: &Edit,
 ) -> Result<Applied, ServiceError> {
     let loaded = load(conn, owner)?;
-    if loaded.status.is_some_and(|s| !s.is_editable()) {
-        return Err(ServiceError::Refused("version_not_editable"));
+    // Any edit of a version in agreement sends it back to draft, voiding the round's visas.
+    if let Some(status) = loaded.status {
+        crate::domain::workflow::status_after_edit(status)
+            .map_err(|_| ServiceError::Refused("version_not_editable"))?;
     }
     if let Some(expected) = expected {
         if expected != loaded.revision {
@@ -344,6 +346,9 @@ pub fn apply_with(
         }
     };
     let revision = save(conn, owner, &content, loaded.revision)?;
+    if let Some(status) = loaded.status.filter(|s| *s != Status::Draft) {
+        super::workflow::returned_to_draft(conn, journal, owner.id(), status)?;
+    }
     // Every entry says which revision it produced, so a stale client can be told what changed.
     let mut after = if after.is_null() { json!({}) } else { after };
     after["revision"] = json!(revision);

@@ -1,5 +1,6 @@
 //! Use cases: each mutation runs in one transaction that also writes the change log.
 
+pub mod acknowledgements;
 pub mod assignments;
 pub mod auth;
 pub mod crud;
@@ -8,13 +9,16 @@ pub mod departments;
 pub mod documents;
 pub mod editing;
 pub mod employees;
+pub mod inbox;
 pub mod journal;
 pub mod library;
 pub mod organization;
 pub mod positions;
 pub mod seed;
+pub mod substitutes;
 pub mod templates;
 pub mod users;
+pub mod workflow;
 
 use chrono::NaiveDateTime;
 use serde::Serialize;

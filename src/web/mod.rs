@@ -50,6 +50,14 @@ impl AppState {
         Ok(result?)
     }
 
+    /// Registration format and acknowledgement period.
+    pub fn approval_policy(&self) -> crate::services::workflow::ApprovalPolicy {
+        crate::services::workflow::ApprovalPolicy {
+            registration_format: self.settings.registration_format.clone(),
+            acknowledge_days: self.settings.acknowledge_days,
+        }
+    }
+
     /// Today's date in the configured time zone.
     pub fn today(&self) -> chrono::NaiveDate {
         let now = chrono::Utc::now();
@@ -197,6 +205,7 @@ pub fn register(r: &mut Router) {
     resource_pages::<Employee>(r, Some("nav.employees"));
     resource_pages::<Assignment>(r, Some("nav.assignments"));
     authoring_pages(r);
+    workflow_pages(r);
     resource_pages::<User>(r, Some("nav.users"));
     r.nav_page("/log", Access::Roles(LOG_READERS), "nav.log", log::show);
 
@@ -287,6 +296,280 @@ pub fn register(r: &mut Router) {
     resource_api::<Assignment>(r, true);
     resource_api::<User>(r, true);
     authoring_api(r);
+    workflow_api(r);
+}
+
+/// Transitions, routes, register, acknowledgement, coverage, substitutes.
+fn workflow_pages(r: &mut Router) {
+    use pages::workflow as w;
+    let (view, edit, any) = (Access::Roles(DOC_VIEW), Access::Roles(DOC_EDIT), Access::Authenticated);
+    r.page(Method::POST, "/versions/{id}/send", edit, w::send)
+        .page(Method::POST, "/versions/{id}/visa", any, w::visa)
+        .page(Method::POST, "/versions/{id}/comments", any, w::comment)
+        .page(Method::POST, "/versions/{id}/approve", any, w::approve)
+        .page(Method::POST, "/versions/{id}/reject", any, w::reject)
+        .page(Method::POST, "/versions/{id}/withdraw", edit, w::withdraw)
+        .page(Method::POST, "/versions/{id}/editorial", edit, w::editorial)
+        .page(Method::GET, "/versions/{id}/route", edit, w::version_route)
+        .page(Method::POST, "/versions/{id}/route", edit, w::save_version_route)
+        .page(Method::POST, "/documents/{id}/revisions", edit, w::new_revision)
+        .page(Method::GET, "/documents/{id}/register", view, w::register)
+        .page(Method::GET, "/departments/{id}/route", edit, w::department_route)
+        .page(Method::POST, "/departments/{id}/route", edit, w::save_department_route)
+        .page(Method::GET, "/acknowledgements/{id}", any, w::acknowledgement)
+        .page(Method::POST, "/acknowledgements/{id}/sign", any, w::sign)
+        .page(Method::POST, "/acknowledgements/{id}/paper", edit, w::paper)
+        .page(Method::GET, "/acknowledgements/{id}/evidence", any, w::evidence)
+        .nav_page("/coverage", edit, "nav.coverage", w::coverage)
+        .nav_page("/substitutes", any, "nav.substitutes", w::substitutes_page)
+        .page(Method::POST, "/substitutes", any, w::add_substitute)
+        .page(Method::POST, "/substitutes/{id}/delete", any, w::remove_substitute);
+}
+
+fn workflow_api(r: &mut Router) {
+    use api::workflow as w;
+    let (view, edit, any) = (Access::Roles(DOC_VIEW), Access::Roles(DOC_EDIT), Access::Authenticated);
+    let state = |summary: &str, request: Option<&'static str>| ApiDoc {
+        request,
+        response: Some("VersionState"),
+        ..doc(summary, "workflow")
+    };
+    r.api(
+        Method::GET,
+        "/api/v1/versions/{id}/workflow",
+        view,
+        ApiDoc {
+            response: Some("WorkflowView"),
+            ..doc("A version's workflow state, route and whom it waits for", "workflow")
+        },
+        w::get,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/versions/{id}/send",
+        edit,
+        state("Send a draft for agreement", None),
+        w::send,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/versions/{id}/visa",
+        any,
+        state("Give a visa (agree, agree with remarks, reject)", Some("VisaInput")),
+        w::visa,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/versions/{id}/approve",
+        any,
+        state("Approve (the route's approver)", Some("ApproveInput")),
+        w::approve,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/versions/{id}/reject",
+        any,
+        state("Return to draft at approval", Some("CommentBody")),
+        w::reject,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/versions/{id}/withdraw",
+        edit,
+        state("Withdraw an approved version", Some("CommentBody")),
+        w::withdraw,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/versions/{id}/editorial",
+        edit,
+        state("Mark a draft as editorial", Some("EditorialBody")),
+        w::editorial,
+    )
+    .api(
+        Method::PUT,
+        "/api/v1/versions/{id}/route",
+        edit,
+        ApiDoc {
+            request: Some("RouteInput"),
+            response: Some("RouteInput"),
+            ..doc("Set a draft's route (logins)", "workflow")
+        },
+        w::put_route,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/versions/{id}/comments",
+        any,
+        ApiDoc {
+            request: Some("ClauseCommentBody"),
+            status: 204,
+            ..doc("Comment on a clause during agreement", "workflow")
+        },
+        w::comment,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/documents/{id}/revisions",
+        edit,
+        ApiDoc {
+            response: Some("Version"),
+            status: 201,
+            ..doc("Start the next revision of an approved job description", "workflow")
+        },
+        w::new_revision,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/documents/{id}/register",
+        view,
+        ApiDoc {
+            response: Some("RegisterRow"),
+            ..doc("The revision register (array of rows)", "workflow")
+        },
+        w::register,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/departments/{id}/route",
+        edit,
+        ApiDoc {
+            response: Some("RouteInput"),
+            ..doc("A department's default route", "workflow")
+        },
+        w::get_department_route,
+    )
+    .api(
+        Method::PUT,
+        "/api/v1/departments/{id}/route",
+        edit,
+        ApiDoc {
+            request: Some("RouteInput"),
+            response: Some("RouteInput"),
+            ..doc("Set a department's default route", "workflow")
+        },
+        w::put_department_route,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/inbox",
+        any,
+        ApiDoc {
+            response: Some("Task"),
+            ..doc("What waits for the caller (array)", "workflow")
+        },
+        w::my_inbox,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/in-flight",
+        edit,
+        ApiDoc {
+            response: Some("InFlight"),
+            ..doc("Versions in agreement or awaiting approval (array)", "workflow")
+        },
+        w::in_flight,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/reviews",
+        edit,
+        ApiDoc {
+            response: Some("ReviewDue"),
+            ..doc("Job descriptions due for review (array)", "workflow")
+        },
+        w::reviews,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/acknowledgements",
+        any,
+        ApiDoc {
+            response: Some("Acknowledgement"),
+            ..doc("The caller's acknowledgements (array)", "acknowledgements")
+        },
+        w::my_acknowledgements,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/acknowledgements/{id}/sign",
+        any,
+        ApiDoc {
+            request: Some("SignBody"),
+            response: Some("Acknowledgement"),
+            ..doc(
+                "Sign with the password (simple electronic signature)",
+                "acknowledgements",
+            )
+        },
+        w::sign,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/acknowledgements/{id}/paper",
+        edit,
+        ApiDoc {
+            request: Some("PaperInput"),
+            response: Some("Acknowledgement"),
+            ..doc("Record a paper signature", "acknowledgements")
+        },
+        w::paper,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/acknowledgements/{id}/evidence",
+        any,
+        ApiDoc {
+            response: Some("Evidence"),
+            ..doc(
+                "Everything recorded about an acknowledgement, verified",
+                "acknowledgements",
+            )
+        },
+        w::evidence,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/coverage",
+        edit,
+        ApiDoc {
+            response: Some("CoverageRow"),
+            ..doc("Acknowledgement coverage by position (array)", "acknowledgements")
+        },
+        w::coverage,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/substitutes",
+        any,
+        ApiDoc {
+            response: Some("Substitution"),
+            ..doc("The caller's substitutions (array)", "workflow")
+        },
+        w::my_substitutes,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/substitutes",
+        any,
+        ApiDoc {
+            request: Some("SubstitutionInput"),
+            response: Some("Substitution"),
+            status: 201,
+            ..doc("Name a substitute for a period", "workflow")
+        },
+        w::add_substitute,
+    )
+    .api(
+        Method::DELETE,
+        "/api/v1/substitutes/{id}",
+        any,
+        ApiDoc {
+            status: 204,
+            ..doc("Remove one of your substitutions", "workflow")
+        },
+        w::remove_substitute,
+    );
 }
 
 /// Job descriptions, templates, the library and the editor.

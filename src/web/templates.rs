@@ -14,7 +14,16 @@ use super::session;
 use crate::domain::account::User;
 use crate::error::{AppError, Problem};
 
-const TEMPLATES: [(&str, &str); 15] = [
+const TEMPLATES: [(&str, &str); 21] = [
+    ("route.html", include_str!("../../templates/route.html")),
+    ("register.html", include_str!("../../templates/register.html")),
+    (
+        "acknowledgement.html",
+        include_str!("../../templates/acknowledgement.html"),
+    ),
+    ("evidence.html", include_str!("../../templates/evidence.html")),
+    ("coverage.html", include_str!("../../templates/coverage.html")),
+    ("substitutes.html", include_str!("../../templates/substitutes.html")),
     ("editor.html", include_str!("../../templates/editor.html")),
     ("clause_form.html", include_str!("../../templates/clause_form.html")),
     ("documents.html", include_str!("../../templates/documents.html")),

@@ -14,3 +14,4 @@ mod pages;
 mod permissions;
 mod resources_api;
 mod sessions;
+mod workflow;

@@ -113,7 +113,7 @@ async fn users_form_with_roles(app: TestApp) {
 async fn navigation_follows_roles(app: TestApp) {
     let mut employee = app.web_as("emp", "employee").await;
     let home = employee.get("/").await;
-    assert!(home.body.contains("Ожидают ознакомления"));
+    assert!(home.body.contains("Ожидают вас"), "the inbox is on the dashboard");
     assert!(!home.body.contains("href=\"/departments\""));
     assert!(!home.body.contains("href=\"/users\""));
     let mut admin = app.web_as("root", "admin").await;

@@ -86,6 +86,57 @@ fn expected() -> Vec<(String, String, String)> {
     ] {
         add(m, p, w);
     }
+    // The workflow: HR drives it; visas and approval are open to any signed-in
+    // user at the route, and the service checks who is on the route.
+    for (m, p, w) in [
+        ("POST", "/versions/{id}/send", edit),
+        ("POST", "/versions/{id}/visa", "*"),
+        ("POST", "/versions/{id}/comments", "*"),
+        ("POST", "/versions/{id}/approve", "*"),
+        ("POST", "/versions/{id}/reject", "*"),
+        ("POST", "/versions/{id}/withdraw", edit),
+        ("POST", "/versions/{id}/editorial", edit),
+        ("GET", "/versions/{id}/route", edit),
+        ("POST", "/versions/{id}/route", edit),
+        ("POST", "/documents/{id}/revisions", edit),
+        ("GET", "/documents/{id}/register", view),
+        ("GET", "/departments/{id}/route", edit),
+        ("POST", "/departments/{id}/route", edit),
+        ("GET", "/acknowledgements/{id}", "*"),
+        ("POST", "/acknowledgements/{id}/sign", "*"),
+        ("POST", "/acknowledgements/{id}/paper", edit),
+        ("GET", "/acknowledgements/{id}/evidence", "*"),
+        ("GET", "/coverage", edit),
+        ("GET", "/substitutes", "*"),
+        ("POST", "/substitutes", "*"),
+        ("POST", "/substitutes/{id}/delete", "*"),
+        ("GET", "/api/v1/versions/{id}/workflow", view),
+        ("POST", "/api/v1/versions/{id}/send", edit),
+        ("POST", "/api/v1/versions/{id}/visa", "*"),
+        ("POST", "/api/v1/versions/{id}/approve", "*"),
+        ("POST", "/api/v1/versions/{id}/reject", "*"),
+        ("POST", "/api/v1/versions/{id}/withdraw", edit),
+        ("POST", "/api/v1/versions/{id}/editorial", edit),
+        ("PUT", "/api/v1/versions/{id}/route", edit),
+        ("POST", "/api/v1/versions/{id}/comments", "*"),
+        ("POST", "/api/v1/documents/{id}/revisions", edit),
+        ("GET", "/api/v1/documents/{id}/register", view),
+        ("GET", "/api/v1/departments/{id}/route", edit),
+        ("PUT", "/api/v1/departments/{id}/route", edit),
+        ("GET", "/api/v1/inbox", "*"),
+        ("GET", "/api/v1/in-flight", edit),
+        ("GET", "/api/v1/reviews", edit),
+        ("GET", "/api/v1/acknowledgements", "*"),
+        ("POST", "/api/v1/acknowledgements/{id}/sign", "*"),
+        ("POST", "/api/v1/acknowledgements/{id}/paper", edit),
+        ("GET", "/api/v1/acknowledgements/{id}/evidence", "*"),
+        ("GET", "/api/v1/coverage", edit),
+        ("GET", "/api/v1/substitutes", "*"),
+        ("POST", "/api/v1/substitutes", "*"),
+        ("DELETE", "/api/v1/substitutes/{id}", "*"),
+    ] {
+        add(m, p, w);
+    }
     // Templates and the library: the generic pages and API, all for HR.
     for r in ["templates", "library"] {
         for (m, p) in [

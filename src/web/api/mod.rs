@@ -4,3 +4,4 @@ pub mod authoring;
 pub mod misc;
 pub mod openapi;
 pub mod resources;
+pub mod workflow;

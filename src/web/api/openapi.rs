@@ -23,6 +23,7 @@ use crate::services::editing::{Applied, Usage};
 use crate::services::templates::{Template, TemplateInput};
 use crate::web::api::authoring as a;
 use crate::web::api::misc::{TokenRequest, TokenResponse, Verification};
+use crate::web::api::workflow as w;
 use crate::web::pages::documents::PreviewSection;
 use crate::web::routes::{self, Access, Kind};
 
@@ -149,6 +150,26 @@ pub fn document() -> OpenApi {
         .schema_from::<a::SectionBody>()
         .schema_from::<a::Propagated>()
         .schema_from::<a::PlaceholderInfo>()
+        .schema_from::<crate::services::workflow::VersionState>()
+        .schema_from::<crate::services::workflow::VisaInput>()
+        .schema_from::<crate::services::workflow::ApproveInput>()
+        .schema_from::<crate::services::workflow::RouteInput>()
+        .schema_from::<w::WorkflowView>()
+        .schema_from::<w::CommentBody>()
+        .schema_from::<w::EditorialBody>()
+        .schema_from::<w::ClauseCommentBody>()
+        .schema_from::<w::SignBody>()
+        .schema_from::<crate::services::documents::Version>()
+        .schema_from::<crate::domain::register::RegisterRow>()
+        .schema_from::<crate::services::inbox::Task>()
+        .schema_from::<crate::services::inbox::InFlight>()
+        .schema_from::<crate::services::inbox::ReviewDue>()
+        .schema_from::<crate::services::acknowledgements::Acknowledgement>()
+        .schema_from::<crate::services::acknowledgements::PaperInput>()
+        .schema_from::<crate::services::acknowledgements::Evidence>()
+        .schema_from::<crate::services::acknowledgements::CoverageRow>()
+        .schema_from::<crate::services::substitutes::Substitution>()
+        .schema_from::<crate::services::substitutes::SubstitutionInput>()
         .build();
     OpenApiBuilder::new()
         .info(

@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
-use crate::domain::account::{Role, User};
+use crate::domain::account::User;
 use crate::domain::staff::{Assignment, Employee};
 use crate::domain::structure::{Department, Position};
 use crate::error::PageError;
@@ -36,6 +36,8 @@ struct Summary {
     organization: Option<String>,
     positions: Vec<String>,
     counts: Vec<Count>,
+    tasks: Vec<crate::services::inbox::Task>,
+    in_flight: Vec<crate::services::inbox::InFlight>,
 }
 
 fn summary(conn: &mut crate::db::DbConn, user: &User, today: chrono::NaiveDate) -> Result<Summary, ServiceError> {
@@ -54,10 +56,18 @@ fn summary(conn: &mut crate::db::DbConn, user: &User, today: chrono::NaiveDate) 
     } else {
         Vec::new()
     };
+    let tasks = crate::services::inbox::inbox(conn, user, today)?;
+    let in_flight = if Access::Roles(crate::web::resources::DOC_EDIT).allows(Some(user)) {
+        crate::services::inbox::in_flight(conn, today)?
+    } else {
+        Vec::new()
+    };
     Ok(Summary {
         organization,
         positions,
         counts,
+        tasks,
+        in_flight,
     })
 }
 
@@ -66,16 +76,11 @@ pub async fn show(state: web::Data<AppState>, user: CurrentUser, session: Sessio
     let today = state.today();
     let u = user.0.clone();
     let s = state.db(move |c| summary(c, &u, today)).await?;
-    let t = strings();
-    let panels: Vec<String> = [Role::Hr, Role::Agreer, Role::Approver, Role::Employee]
-        .into_iter()
-        .filter(|r| user.0.has(*r))
-        .map(|r| t.get(&format!("panel.{}", r.as_str())))
-        .collect();
     let mut ctx = base_context(Some(&user.0), &session)?;
     ctx.insert("organization", &s.organization);
     ctx.insert("positions", &s.positions);
     ctx.insert("counts", &s.counts);
-    ctx.insert("panels", &panels);
+    ctx.insert("tasks", &s.tasks);
+    ctx.insert("in_flight", &s.in_flight);
     Ok(render(StatusCode::OK, "dashboard.html", &ctx)?)
 }

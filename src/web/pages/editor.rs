@@ -38,6 +38,15 @@ pub trait OwnerKind: 'static {
     fn editor_url(id: &str) -> String;
     /// Title, placeholder values (versions only), status and a link back.
     fn describe(conn: &mut DbConn, id: &str) -> Result<Described, ServiceError>;
+    /// The workflow panel shown under the text (versions only).
+    fn panel(
+        _conn: &mut DbConn,
+        _user: &User,
+        _id: &str,
+        _today: chrono::NaiveDate,
+    ) -> Result<Option<serde_json::Value>, ServiceError> {
+        Ok(None)
+    }
 }
 
 /// How an editor page introduces its text.
@@ -62,6 +71,15 @@ impl OwnerKind for VersionKind {
 
     fn editor_url(id: &str) -> String {
         format!("/versions/{id}")
+    }
+
+    fn panel(
+        conn: &mut DbConn,
+        user: &User,
+        id: &str,
+        today: chrono::NaiveDate,
+    ) -> Result<Option<serde_json::Value>, ServiceError> {
+        super::workflow::panel(conn, user, id, today).map(Some)
     }
 
     fn describe(conn: &mut DbConn, id: &str) -> Result<Described, ServiceError> {
@@ -171,7 +189,10 @@ pub async fn show<K: OwnerKind>(
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
     let lookup = id.clone();
-    let d = state.db(move |c| editor_data::<K>(c, &lookup)).await?;
+    let (me, today) = (user.0.clone(), state.today());
+    let (d, panel) = state
+        .db(move |c| Ok((editor_data::<K>(c, &lookup)?, K::panel(c, &me, &lookup, today)?)))
+        .await?;
     let t = strings();
     let findings = check(&d.content, d.described.values.as_ref());
     let mut notes: HashMap<&str, Vec<String>> = HashMap::new();
@@ -248,6 +269,9 @@ pub async fn show<K: OwnerKind>(
         &KNOWN.iter().map(|(k, v)| (format!("{{{k}}}"), *v)).collect::<Vec<_>>(),
     );
     ctx.insert("clause_count", &located.len());
+    ctx.insert("workflow", &panel);
+    ctx.insert("workflow_id", &id);
+    ctx.insert("has_errors", &findings.iter().any(|f| f.error));
     Ok(render(StatusCode::OK, "editor.html", &ctx)?)
 }
 

@@ -8,3 +8,4 @@ pub mod log;
 pub mod login;
 pub mod organization;
 pub mod resources;
+pub mod workflow;

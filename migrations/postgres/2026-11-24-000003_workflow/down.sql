@@ -1,0 +1,17 @@
+DROP TABLE acknowledgements;
+DROP TABLE registration_counters;
+DROP TABLE substitutes;
+DROP TABLE clause_comments;
+DROP TABLE visas;
+DROP TABLE department_routes;
+ALTER TABLE jd_versions DROP COLUMN effective_date;
+ALTER TABLE jd_versions DROP COLUMN approved_at;
+ALTER TABLE jd_versions DROP COLUMN approved_by;
+ALTER TABLE jd_versions DROP COLUMN content_hash;
+ALTER TABLE jd_versions DROP COLUMN registration_number;
+ALTER TABLE jd_versions DROP COLUMN sent_at;
+ALTER TABLE jd_versions DROP COLUMN sent_by;
+ALTER TABLE jd_versions DROP COLUMN editorial;
+ALTER TABLE jd_versions DROP COLUMN route;
+ALTER TABLE jd_versions DROP COLUMN round;
+ALTER TABLE job_descriptions ADD COLUMN registration_number TEXT;

@@ -1,0 +1,558 @@
+//! Acknowledgement: employees sign that they have read one exact version;
+//! records are evidence (who, what, when, how, from where) sealed with an HMAC.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use hmac::{Hmac, Mac};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sha2::Sha256;
+
+use super::journal::{write_tx, Journal};
+use super::{new_id, now, ServiceError};
+use crate::db::schema::{
+    acknowledgements as ack, assignments, departments, employees, jd_versions, job_descriptions as jd, positions,
+};
+use crate::db::DbConn;
+use crate::domain::account::{verify_password, User};
+use crate::domain::change_log::hash_time;
+use crate::domain::staff::Assignment;
+use crate::domain::validation::FieldErrors;
+use crate::domain::version::Status;
+
+/// An acknowledgement (a task while unsigned).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Acknowledgement {
+    pub id: String,
+    pub version_id: String,
+    pub version_number: i32,
+    pub version_status: Status,
+    pub position_title: String,
+    pub employee_id: String,
+    pub employee_name: String,
+    pub content_hash: String,
+    pub due_date: NaiveDate,
+    #[schema(value_type = Option<String>)]
+    pub signed_at: Option<NaiveDateTime>,
+    /// `electronic` or `paper`; empty while unsigned.
+    pub method: Option<String>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub signature_code: Option<String>,
+    pub recorded_by: Option<String>,
+    pub note: Option<String>,
+}
+
+impl Acknowledgement {
+    /// The short code printed on the acknowledgement sheet.
+    pub fn short_code(&self) -> Option<String> {
+        self.signature_code
+            .as_ref()
+            .map(|c| c.chars().take(16).collect::<String>().to_uppercase())
+    }
+}
+
+type Row = (
+    String,
+    String,
+    String,
+    String,
+    NaiveDate,
+    Option<NaiveDateTime>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+const COLUMNS: (
+    ack::id,
+    ack::version_id,
+    ack::employee_id,
+    ack::content_hash,
+    ack::due_date,
+    ack::signed_at,
+    ack::method,
+    ack::ip,
+    ack::user_agent,
+    ack::signature_code,
+    ack::recorded_by,
+    ack::note,
+) = (
+    ack::id,
+    ack::version_id,
+    ack::employee_id,
+    ack::content_hash,
+    ack::due_date,
+    ack::signed_at,
+    ack::method,
+    ack::ip,
+    ack::user_agent,
+    ack::signature_code,
+    ack::recorded_by,
+    ack::note,
+);
+
+fn enrich(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Acknowledgement>, ServiceError> {
+    let version_ids: Vec<&String> = rows.iter().map(|r| &r.1).collect();
+    let versions: HashMap<String, (i32, String, String)> = jd_versions::table
+        .inner_join(jd::table.on(jd::id.eq(jd_versions::job_description_id)))
+        .inner_join(positions::table.on(positions::id.eq(jd::position_id)))
+        .filter(jd_versions::id.eq_any(version_ids))
+        .select((
+            jd_versions::id,
+            jd_versions::number,
+            jd_versions::status,
+            positions::title,
+        ))
+        .load::<(String, i32, String, String)>(conn)?
+        .into_iter()
+        .map(|(id, n, s, t)| (id, (n, s, t)))
+        .collect();
+    let employee_ids: Vec<&String> = rows.iter().map(|r| &r.2).collect();
+    let names: HashMap<String, String> = employees::table
+        .filter(employees::id.eq_any(employee_ids))
+        .select((
+            employees::id,
+            employees::surname,
+            employees::name,
+            employees::patronymic,
+        ))
+        .load::<(String, String, String, String)>(conn)?
+        .into_iter()
+        .map(|(id, s, n, p)| (id, format!("{s} {n} {p}").trim().to_string()))
+        .collect();
+    rows.into_iter()
+        .map(|r| {
+            let (number, status, title) = versions.get(&r.1).cloned().ok_or(ServiceError::NotFound)?;
+            Ok(Acknowledgement {
+                version_number: number,
+                version_status: Status::parse(&status)
+                    .ok_or_else(|| ServiceError::Internal(format!("status {status}")))?,
+                position_title: title,
+                employee_name: names.get(&r.2).cloned().unwrap_or_default(),
+                id: r.0,
+                version_id: r.1,
+                employee_id: r.2,
+                content_hash: r.3,
+                due_date: r.4,
+                signed_at: r.5,
+                method: r.6,
+                ip: r.7,
+                user_agent: r.8,
+                signature_code: r.9,
+                recorded_by: r.10,
+                note: r.11,
+            })
+        })
+        .collect()
+}
+
+/// One acknowledgement.
+pub fn get(conn: &mut DbConn, id: &str) -> Result<Acknowledgement, ServiceError> {
+    let row: Row = ack::table.find(id).select(COLUMNS).first(conn)?;
+    enrich(conn, vec![row])?.pop().ok_or(ServiceError::NotFound)
+}
+
+/// Every acknowledgement of an employee, newest due first.
+pub fn of_employee(conn: &mut DbConn, employee_id: &str) -> Result<Vec<Acknowledgement>, ServiceError> {
+    let rows: Vec<Row> = ack::table
+        .filter(ack::employee_id.eq(employee_id))
+        .order(ack::due_date.desc())
+        .select(COLUMNS)
+        .load(conn)?;
+    enrich(conn, rows)
+}
+
+/// Every acknowledgement of some versions.
+pub fn of_versions(conn: &mut DbConn, version_ids: &[String]) -> Result<Vec<Acknowledgement>, ServiceError> {
+    let rows: Vec<Row> = ack::table
+        .filter(ack::version_id.eq_any(version_ids))
+        .order(ack::due_date.asc())
+        .select(COLUMNS)
+        .load(conn)?;
+    enrich(conn, rows)
+}
+
+/// Employees holding a position on `day`.
+fn holders(conn: &mut DbConn, position_id: &str, day: NaiveDate) -> Result<Vec<String>, ServiceError> {
+    let mut ids: Vec<String> = assignments::table
+        .filter(assignments::position_id.eq(position_id))
+        .filter(assignments::date_from.le(day))
+        .filter(assignments::date_to.is_null().or(assignments::date_to.ge(day)))
+        .select(assignments::employee_id)
+        .load(conn)?;
+    ids.sort();
+    ids.dedup();
+    Ok(ids)
+}
+
+fn insert_task(
+    conn: &mut DbConn,
+    journal: &mut Journal,
+    version_id: &str,
+    employee_id: &str,
+    hash: &str,
+    due: NaiveDate,
+) -> Result<(), ServiceError> {
+    let exists: bool = diesel::select(diesel::dsl::exists(
+        ack::table
+            .filter(ack::version_id.eq(version_id))
+            .filter(ack::employee_id.eq(employee_id)),
+    ))
+    .get_result(conn)?;
+    if exists {
+        return Ok(());
+    }
+    let id = new_id();
+    diesel::insert_into(ack::table)
+        .values((
+            ack::id.eq(&id),
+            ack::version_id.eq(version_id),
+            ack::employee_id.eq(employee_id),
+            ack::content_hash.eq(hash),
+            ack::due_date.eq(due),
+            ack::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    journal.record(
+        conn,
+        "acknowledgement",
+        &id,
+        "requested",
+        None::<&()>,
+        Some(&json!({ "version_id": version_id, "employee_id": employee_id, "content_hash": hash, "due_date": due })),
+    )
+}
+
+/// Asks every current holder of the version's position to acknowledge it.
+pub fn request_for_version(
+    conn: &mut DbConn,
+    journal: &mut Journal,
+    version_id: &str,
+    hash: &str,
+    due: NaiveDate,
+    today: NaiveDate,
+) -> Result<usize, ServiceError> {
+    let position_id: String = jd_versions::table
+        .inner_join(jd::table.on(jd::id.eq(jd_versions::job_description_id)))
+        .filter(jd_versions::id.eq(version_id))
+        .select(jd::position_id)
+        .first(conn)?;
+    let people = holders(conn, &position_id, today)?;
+    for e in &people {
+        insert_task(conn, journal, version_id, e, hash, due)?;
+    }
+    Ok(people.len())
+}
+
+/// Days a new holder has to acknowledge.
+const NEW_HOLDER_DAYS: i64 = 14;
+
+/// Asks a new holder of a position to acknowledge the version in force.
+pub fn request_for_new_holder(conn: &mut DbConn, journal: &mut Journal, a: &Assignment) -> Result<(), ServiceError> {
+    let today = chrono::Utc::now().date_naive();
+    if a.date_to.is_some_and(|to| to < today) {
+        return Ok(());
+    }
+    let in_force: Option<(String, Option<String>)> = jd_versions::table
+        .inner_join(jd::table.on(jd::id.eq(jd_versions::job_description_id)))
+        .filter(jd::position_id.eq(&a.position_id))
+        .filter(jd_versions::status.eq(Status::Approved.as_str()))
+        .select((jd_versions::id, jd_versions::content_hash))
+        .first(conn)
+        .optional()?;
+    if let Some((version_id, Some(hash))) = in_force {
+        let due = a.date_from.max(today) + chrono::Duration::days(NEW_HOLDER_DAYS);
+        insert_task(conn, journal, &version_id, &a.employee_id, &hash, due)?;
+    }
+    Ok(())
+}
+
+/// HMAC-SHA256 over every recorded field, with the server key: a changed record no longer matches.
+pub fn signature(key: &[u8], a: &Acknowledgement) -> String {
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else {
+        return String::new();
+    };
+    let signed = a.signed_at.as_ref().map(hash_time).unwrap_or_default();
+    for f in [
+        a.id.as_str(),
+        &a.employee_id,
+        &a.version_id,
+        &a.content_hash,
+        &signed,
+        a.method.as_deref().unwrap_or(""),
+        a.ip.as_deref().unwrap_or(""),
+        a.user_agent.as_deref().unwrap_or(""),
+        a.recorded_by.as_deref().unwrap_or(""),
+        a.note.as_deref().unwrap_or(""),
+    ] {
+        mac.update(&(f.len() as u64).to_be_bytes());
+        mac.update(f.as_bytes());
+    }
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// Where a signature came from.
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    pub ip: String,
+    pub user_agent: String,
+}
+
+/// The employee signs electronically by re-entering their password.
+pub fn sign(
+    conn: &mut DbConn,
+    key: &[u8],
+    user: &User,
+    ack_id: &str,
+    password: &str,
+    origin: &Origin,
+) -> Result<Acknowledgement, ServiceError> {
+    let hash: String = crate::db::schema::users::table
+        .find(&user.id)
+        .select(crate::db::schema::users::password_hash)
+        .first(conn)?;
+    if !verify_password(password, &hash) {
+        return Err(ServiceError::Refused("bad_password"));
+    }
+    write_tx(conn, &user.login, |conn, journal| {
+        let mut a = get(conn, ack_id)?;
+        if user.employee_id.as_deref() != Some(a.employee_id.as_str()) {
+            return Err(ServiceError::Refused("not_your_task"));
+        }
+        if a.version_status != Status::Approved {
+            return Err(ServiceError::Refused("version_not_in_force"));
+        }
+        if a.signed_at.is_some() {
+            return Err(ServiceError::Refused("already_signed"));
+        }
+        a.signed_at = Some(now());
+        a.method = Some("electronic".into());
+        a.ip = Some(origin.ip.chars().take(100).collect());
+        a.user_agent = Some(origin.user_agent.chars().take(500).collect());
+        seal(conn, journal, key, &mut a)
+    })
+}
+
+/// Writes a signature and its seal; refuses if someone signed in between.
+fn seal(
+    conn: &mut DbConn,
+    journal: &mut Journal,
+    key: &[u8],
+    a: &mut Acknowledgement,
+) -> Result<Acknowledgement, ServiceError> {
+    a.signature_code = Some(signature(key, a));
+    let updated = diesel::update(ack::table.find(&a.id).filter(ack::signed_at.is_null()))
+        .set((
+            ack::signed_at.eq(a.signed_at),
+            ack::method.eq(&a.method),
+            ack::ip.eq(&a.ip),
+            ack::user_agent.eq(&a.user_agent),
+            ack::signature_code.eq(&a.signature_code),
+            ack::recorded_by.eq(&a.recorded_by),
+            ack::note.eq(&a.note),
+        ))
+        .execute(conn)?;
+    if updated == 0 {
+        return Err(ServiceError::Refused("already_signed"));
+    }
+    journal.record(
+        conn,
+        "acknowledgement",
+        &a.id,
+        "signed",
+        None::<&()>,
+        Some(
+            &json!({ "version_id": a.version_id, "employee_id": a.employee_id, "content_hash": a.content_hash,
+                      "method": a.method, "signed_at": a.signed_at, "ip": a.ip, "user_agent": a.user_agent,
+                      "recorded_by": a.recorded_by, "note": a.note, "signature_code": a.signature_code }),
+        ),
+    )?;
+    Ok(a.clone())
+}
+
+/// A paper acknowledgement recorded by HR.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct PaperInput {
+    #[schema(value_type = String)]
+    pub date: NaiveDate,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// HR records that the employee signed the paper sheet on `date`.
+pub fn record_paper(
+    conn: &mut DbConn,
+    key: &[u8],
+    actor: &User,
+    ack_id: &str,
+    input: &PaperInput,
+    today: NaiveDate,
+) -> Result<Acknowledgement, ServiceError> {
+    write_tx(conn, &actor.login, |conn, journal| {
+        let mut a = get(conn, ack_id)?;
+        if a.version_status != Status::Approved {
+            return Err(ServiceError::Refused("version_not_in_force"));
+        }
+        if a.signed_at.is_some() {
+            return Err(ServiceError::Refused("already_signed"));
+        }
+        if input.date > today {
+            return Err(FieldErrors::single("date", "date_in_future").into());
+        }
+        let mut e = FieldErrors::default();
+        e.limit("note", &input.note, 1000);
+        e.into_result()?;
+        a.signed_at = input.date.and_hms_opt(0, 0, 0);
+        a.method = Some("paper".into());
+        a.recorded_by = Some(actor.login.clone());
+        a.note = Some(input.note.trim().to_string());
+        seal(conn, journal, key, &mut a)
+    })
+}
+
+/// An acknowledgement with the check of its seal.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Evidence {
+    pub acknowledgement: Acknowledgement,
+    /// The stored signature code matches the recorded fields.
+    pub seal_valid: bool,
+    /// The version's current content hash is still the one acknowledged.
+    pub content_matches: bool,
+    pub registration_number: Option<String>,
+}
+
+/// Everything recorded about one acknowledgement, verified.
+pub fn evidence(conn: &mut DbConn, key: &[u8], ack_id: &str) -> Result<Evidence, ServiceError> {
+    let a = get(conn, ack_id)?;
+    let (hash, number): (Option<String>, Option<String>) = jd_versions::table
+        .find(&a.version_id)
+        .select((jd_versions::content_hash, jd_versions::registration_number))
+        .first(conn)?;
+    Ok(Evidence {
+        seal_valid: a.signature_code.as_deref().is_some_and(|c| c == signature(key, &a)),
+        content_matches: hash.as_deref() == Some(a.content_hash.as_str()),
+        registration_number: number,
+        acknowledgement: a,
+    })
+}
+
+/// Acknowledgement figures of one position's version in force.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CoverageRow {
+    pub department: String,
+    pub position_id: String,
+    pub position_title: String,
+    pub version_id: String,
+    pub version_number: i32,
+    pub acknowledged: usize,
+    pub pending: usize,
+    pub overdue: usize,
+    /// Who has not signed yet (to remind), with due dates.
+    pub unsigned: Vec<Unsigned>,
+}
+
+/// Someone who has not signed yet.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Unsigned {
+    pub acknowledgement_id: String,
+    pub employee_name: String,
+    pub due_date: NaiveDate,
+    pub overdue: bool,
+}
+
+/// Coverage of every version in force, by department and position.
+pub fn coverage(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<CoverageRow>, ServiceError> {
+    let in_force: Vec<(String, i32, String, String, String)> = jd_versions::table
+        .inner_join(jd::table.on(jd::id.eq(jd_versions::job_description_id)))
+        .inner_join(positions::table.on(positions::id.eq(jd::position_id)))
+        .inner_join(departments::table.on(departments::id.eq(positions::department_id)))
+        .filter(jd_versions::status.eq(Status::Approved.as_str()))
+        .order((departments::name.asc(), positions::title.asc()))
+        .select((
+            jd_versions::id,
+            jd_versions::number,
+            positions::id,
+            positions::title,
+            departments::name,
+        ))
+        .load(conn)?;
+    let ids: Vec<String> = in_force.iter().map(|r| r.0.clone()).collect();
+    let acks = of_versions(conn, &ids)?;
+    Ok(in_force
+        .into_iter()
+        .map(|(version_id, number, position_id, title, department)| {
+            let mine: Vec<&Acknowledgement> = acks.iter().filter(|a| a.version_id == version_id).collect();
+            let unsigned: Vec<Unsigned> = mine
+                .iter()
+                .filter(|a| a.signed_at.is_none())
+                .map(|a| Unsigned {
+                    acknowledgement_id: a.id.clone(),
+                    employee_name: a.employee_name.clone(),
+                    due_date: a.due_date,
+                    overdue: a.due_date < today,
+                })
+                .collect();
+            CoverageRow {
+                department,
+                position_id,
+                position_title: title,
+                version_id,
+                version_number: number,
+                acknowledged: mine.iter().filter(|a| a.signed_at.is_some()).count(),
+                pending: unsigned.iter().filter(|u| !u.overdue).count(),
+                overdue: unsigned.iter().filter(|u| u.overdue).count(),
+                unsigned,
+            }
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Acknowledgement {
+        Acknowledgement {
+            id: "a".into(),
+            version_id: "v".into(),
+            version_number: 1,
+            version_status: Status::Approved,
+            position_title: "кладовщик".into(),
+            employee_id: "e".into(),
+            employee_name: "Иванов Иван Иванович".into(),
+            content_hash: "h".into(),
+            due_date: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default(),
+            signed_at: None,
+            method: Some("electronic".into()),
+            ip: Some("127.0.0.1".into()),
+            user_agent: Some("test".into()),
+            signature_code: None,
+            recorded_by: None,
+            note: None,
+        }
+    }
+
+    #[test]
+    fn any_changed_field_breaks_the_seal() {
+        let a = sample();
+        let code = signature(b"key", &a);
+        assert_eq!(code, signature(b"key", &a));
+        assert_ne!(code, signature(b"other key", &a));
+        for change in [
+            |a: &mut Acknowledgement| a.ip = Some("10.0.0.1".into()),
+            |a: &mut Acknowledgement| a.content_hash = "other".into(),
+            |a: &mut Acknowledgement| a.employee_id = "x".into(),
+            |a: &mut Acknowledgement| a.method = Some("paper".into()),
+        ] {
+            let mut b = sample();
+            change(&mut b);
+            assert_ne!(signature(b"key", &b), code);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! What waits for whom: visas, approvals and acknowledgements per user; what is
+//! in flight and stuck for HR; reviews that are due.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::{acknowledgements, workflow, ServiceError};
+use crate::db::schema::{jd_versions, job_descriptions as jd, positions, users};
+use crate::db::DbConn;
+use crate::domain::account::User;
+use crate::domain::version::Status;
+
+/// Days an agreer or approver has to act after the version reaches them.
+pub const VISA_DAYS: i64 = 5;
+
+/// One task waiting for a user.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Task {
+    /// `visa`, `approval` or `acknowledgement`.
+    pub kind: &'static str,
+    pub version_id: String,
+    pub acknowledgement_id: Option<String>,
+    pub title: String,
+    pub due_date: NaiveDate,
+    pub overdue: bool,
+    /// The user in whose name the task is done, when acting as substitute.
+    pub on_behalf_of: Option<String>,
+}
+
+/// A version in agreement or awaiting approval.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct InFlight {
+    pub version_id: String,
+    pub title: String,
+    pub status: Status,
+    /// Logins of those the version waits for.
+    pub waiting_for: Vec<String>,
+    #[schema(value_type = Option<String>)]
+    pub sent_at: Option<NaiveDateTime>,
+    pub days: i64,
+    /// Waiting longer than the due period.
+    pub stuck: bool,
+}
+
+fn versions_in(conn: &mut DbConn, statuses: &[Status]) -> Result<Vec<(String, String, i32)>, ServiceError> {
+    let codes: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
+    Ok(jd_versions::table
+        .inner_join(jd::table.on(jd::id.eq(jd_versions::job_description_id)))
+        .inner_join(positions::table.on(positions::id.eq(jd::position_id)))
+        .filter(jd_versions::status.eq_any(codes))
+        .order(positions::title.asc())
+        .select((jd_versions::id, positions::title, jd_versions::number))
+        .load(conn)?)
+}
+
+/// Everything waiting for `user` today.
+pub fn inbox(conn: &mut DbConn, user: &User, today: NaiveDate) -> Result<Vec<Task>, ServiceError> {
+    let me = workflow::principals(conn, user, today)?;
+    let mut out = Vec::new();
+    for (id, title, number) in versions_in(conn, &[Status::InAgreement, Status::AwaitingApproval])? {
+        let s = workflow::state(conn, &id)?;
+        let Some(route) = &s.route else { continue };
+        let due = s.sent_at.map(|t| t.date()).unwrap_or(today) + chrono::Duration::days(VISA_DAYS);
+        let title = format!("{title}, ред. {number}");
+        let mut push = |kind, principal: &String| {
+            out.push(Task {
+                kind,
+                version_id: id.clone(),
+                acknowledgement_id: None,
+                title: title.clone(),
+                due_date: due,
+                overdue: due < today,
+                on_behalf_of: (principal != &user.id).then(|| principal.clone()),
+            })
+        };
+        if s.status == Status::InAgreement {
+            let given = workflow::given_visas(conn, &id, s.round)?;
+            for p in route.waiting_for(&given).iter().filter(|p| me.contains(p)) {
+                push("visa", p);
+            }
+        } else if me.contains(&route.approver) {
+            push("approval", &route.approver);
+        }
+    }
+    if let Some(employee) = &user.employee_id {
+        for a in acknowledgements::of_employee(conn, employee)? {
+            if a.signed_at.is_none() && a.version_status == Status::Approved {
+                out.push(Task {
+                    kind: "acknowledgement",
+                    version_id: a.version_id.clone(),
+                    acknowledgement_id: Some(a.id.clone()),
+                    title: format!("{}, ред. {}", a.position_title, a.version_number),
+                    due_date: a.due_date,
+                    overdue: a.due_date < today,
+                    on_behalf_of: None,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Every version in agreement or awaiting approval, and whom it waits for.
+pub fn in_flight(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<InFlight>, ServiceError> {
+    let mut out = Vec::new();
+    for (id, title, number) in versions_in(conn, &[Status::InAgreement, Status::AwaitingApproval])? {
+        let s = workflow::state(conn, &id)?;
+        let waiting: Vec<String> = match (&s.route, s.status) {
+            (Some(r), Status::InAgreement) => r.waiting_for(&workflow::given_visas(conn, &id, s.round)?),
+            (Some(r), _) => vec![r.approver.clone()],
+            (None, _) => Vec::new(),
+        };
+        let logins: Vec<String> = users::table
+            .filter(users::id.eq_any(&waiting))
+            .select(users::login)
+            .load(conn)?;
+        let days = s.sent_at.map(|t| (today - t.date()).num_days()).unwrap_or(0);
+        out.push(InFlight {
+            version_id: id,
+            title: format!("{title}, ред. {number}"),
+            status: s.status,
+            waiting_for: logins,
+            sent_at: s.sent_at,
+            days,
+            stuck: days > VISA_DAYS,
+        });
+    }
+    Ok(out)
+}
+
+/// A job description whose review date has passed.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ReviewDue {
+    pub job_description_id: String,
+    pub position_title: String,
+    pub review_date: NaiveDate,
+}
+
+/// Job descriptions due for review on or before `today`.
+pub fn reviews_due(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<ReviewDue>, ServiceError> {
+    let rows: Vec<(String, String, Option<NaiveDate>)> = jd::table
+        .inner_join(positions::table.on(positions::id.eq(jd::position_id)))
+        .filter(jd::review_date.le(today))
+        .order(jd::review_date.asc())
+        .select((jd::id, positions::title, jd::review_date))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, title, date)| {
+            date.map(|review_date| ReviewDue {
+                job_description_id: id,
+                position_title: title,
+                review_date,
+            })
+        })
+        .collect())
+}

@@ -1,0 +1,133 @@
+//! Substitutes: a user names someone to act in their name for a period.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::journal::write_tx;
+use super::{new_id, users, ServiceError};
+use crate::db::schema::{substitutes as sub, users as users_t};
+use crate::db::DbConn;
+use crate::domain::account::User;
+use crate::domain::validation::FieldErrors;
+
+/// A substitution: `substitute_login` acts for `user_login` from `date_from` to `date_to`.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Substitution {
+    pub id: String,
+    pub user_login: String,
+    pub substitute_login: String,
+    pub date_from: NaiveDate,
+    pub date_to: NaiveDate,
+}
+
+/// What a user enters to name a substitute.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SubstitutionInput {
+    #[serde(default)]
+    pub substitute_login: String,
+    #[serde(default)]
+    pub date_from: String,
+    #[serde(default)]
+    pub date_to: String,
+}
+
+/// Substitutions where `user` is either side.
+pub fn of_user(conn: &mut DbConn, user: &User) -> Result<Vec<Substitution>, ServiceError> {
+    let rows: Vec<(String, String, String, NaiveDate, NaiveDate)> = sub::table
+        .filter(sub::user_id.eq(&user.id).or(sub::substitute_id.eq(&user.id)))
+        .order(sub::date_from.desc())
+        .select((sub::id, sub::user_id, sub::substitute_id, sub::date_from, sub::date_to))
+        .load(conn)?;
+    let ids: Vec<&String> = rows.iter().flat_map(|r| [&r.1, &r.2]).collect();
+    let logins: std::collections::HashMap<String, String> = users_t::table
+        .filter(users_t::id.eq_any(ids))
+        .select((users_t::id, users_t::login))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|(id, u, s, from, to)| Substitution {
+            id,
+            user_login: logins.get(&u).cloned().unwrap_or_default(),
+            substitute_login: logins.get(&s).cloned().unwrap_or_default(),
+            date_from: from,
+            date_to: to,
+        })
+        .collect())
+}
+
+/// Names a substitute for the signed-in user.
+pub fn add(conn: &mut DbConn, user: &User, input: &SubstitutionInput) -> Result<Substitution, ServiceError> {
+    let mut e = FieldErrors::default();
+    let parse = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+    let (from, to) = (parse(&input.date_from), parse(&input.date_to));
+    if from.is_none() {
+        e.add("date_from", "invalid_date");
+    }
+    if to.is_none() {
+        e.add("date_to", "invalid_date");
+    }
+    if let (Some(f), Some(t)) = (from, to) {
+        if t < f {
+            e.add("date_to", "date_order");
+        }
+    }
+    let substitute = users::by_login(conn, &input.substitute_login)?.map(|(u, _)| u);
+    match &substitute {
+        None => e.add("substitute_login", "unknown_reference"),
+        Some(s) if s.id == user.id => e.add("substitute_login", "self_substitute"),
+        Some(_) => {}
+    }
+    e.into_result()?;
+    let (Some(s), Some(from), Some(to)) = (substitute, from, to) else {
+        return Err(FieldErrors::single("substitute_login", "unknown_reference").into());
+    };
+    write_tx(conn, &user.login, |conn, journal| {
+        let id = new_id();
+        diesel::insert_into(sub::table)
+            .values((
+                sub::id.eq(&id),
+                sub::user_id.eq(&user.id),
+                sub::substitute_id.eq(&s.id),
+                sub::date_from.eq(from),
+                sub::date_to.eq(to),
+            ))
+            .execute(conn)?;
+        journal.record(
+            conn,
+            "substitute",
+            &id,
+            "create",
+            None::<&()>,
+            Some(&json!({ "user": user.login, "substitute": s.login, "date_from": from, "date_to": to })),
+        )?;
+        Ok(Substitution {
+            id,
+            user_login: user.login.clone(),
+            substitute_login: s.login.clone(),
+            date_from: from,
+            date_to: to,
+        })
+    })
+}
+
+/// Removes one of the user's own substitutions.
+pub fn remove(conn: &mut DbConn, user: &User, id: &str) -> Result<(), ServiceError> {
+    write_tx(conn, &user.login, |conn, journal| {
+        let n = diesel::delete(sub::table.find(id).filter(sub::user_id.eq(&user.id))).execute(conn)?;
+        if n == 0 {
+            return Err(ServiceError::NotFound);
+        }
+        journal.record(
+            conn,
+            "substitute",
+            id,
+            "delete",
+            Some(&json!({ "user": user.login })),
+            None::<&()>,
+        )
+    })
+}
