@@ -15,3 +15,4 @@ mod permissions;
 mod resources_api;
 mod sessions;
 mod workflow;
+mod workflow_pages;

@@ -8,18 +8,18 @@ use crate::authoring::{set_organization, template_id};
 use crate::helpers::{Answer, Api, TestApp, PASSWORD};
 
 /// Everyone of the story, with a position held by two employees.
-struct Story {
-    hr: Api,
-    head: Api,
-    lawyer: Api,
-    director: Api,
-    employee: Api,
-    employee_id: String,
-    paper_employee_id: String,
-    department: String,
-    position: String,
-    document: String,
-    version: String,
+pub struct Story {
+    pub hr: Api,
+    pub head: Api,
+    pub lawyer: Api,
+    pub director: Api,
+    pub employee: Api,
+    pub employee_id: String,
+    pub paper_employee_id: String,
+    pub department: String,
+    pub position: String,
+    pub document: String,
+    pub version: String,
 }
 
 fn id(a: &Answer) -> String {
@@ -31,7 +31,7 @@ fn code(a: &Answer) -> String {
     a.json()["code"].as_str().unwrap_or("").to_string()
 }
 
-async fn story(app: &TestApp) -> Story {
+pub async fn story(app: &TestApp) -> Story {
     let hr = app.api_as("hr", "hr");
     set_organization(&hr).await;
     let department = id(&hr.post("/api/v1/departments", json!({ "name": "Склад" })).await);
