@@ -56,6 +56,25 @@ pub enum Command {
     Demo,
     /// Recompute the change log's hash chain; exit 1 and name the first broken entry if tampered.
     VerifyLog,
+    /// Render a job description (a version or document id) or a JSON file to PDF.
+    Render {
+        /// Version id, or job description id (its newest version).
+        target: Option<String>,
+        /// Render this JSON file (format: docs/pdf.md) instead; no database is used.
+        #[arg(long)]
+        from_json: Option<PathBuf>,
+        /// Parts, comma-separated: document, acknowledgements, register (default: all).
+        #[arg(long, default_value = "")]
+        parts: String,
+        /// Output file.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Check a PDF made by jobdesc against the database: which version, and is it genuine.
+    Verify {
+        /// The PDF file.
+        file: PathBuf,
+    },
 }
 
 /// Account commands.
@@ -194,6 +213,34 @@ pub async fn serve(mut settings: Settings, load_demo: bool) -> Result<(), CliErr
     Ok(())
 }
 
+/// Renders JSON to PDF with no database.
+pub fn render_json(file: &std::path::Path, parts: &str, output: &std::path::Path) -> Result<(), CliError> {
+    let text = std::fs::read_to_string(file).map_err(|e| CliError::Message(format!("{}: {e}", file.display())))?;
+    let input: crate::pdf::input::RenderInput =
+        serde_json::from_str(&text).map_err(|e| CliError::Message(format!("{}: {e}", file.display())))?;
+    write_pdf(&input, parts, output)
+}
+
+fn write_pdf(input: &crate::pdf::input::RenderInput, parts: &str, output: &std::path::Path) -> Result<(), CliError> {
+    let parts = crate::pdf::Part::parse_list(parts).map_err(|e| CliError::Message(e.to_string()))?;
+    let r = crate::pdf::render(input, &parts).map_err(|e| CliError::Message(e.to_string()))?;
+    if !r.missing.is_empty() {
+        eprintln!(
+            "warning: no glyph for {:?}; printed as \"?\"",
+            r.missing.iter().collect::<String>()
+        );
+    }
+    std::fs::write(output, &r.bytes).map_err(|e| CliError::Message(format!("{}: {e}", output.display())))?;
+    let pages: Vec<String> = r.pages.iter().map(|(p, n)| format!("{p:?}: {n}")).collect();
+    println!(
+        "{} ({} bytes; pages {})",
+        output.display(),
+        r.bytes.len(),
+        pages.join(", ")
+    );
+    Ok(())
+}
+
 /// Runs a command other than `serve`.
 pub fn run_offline(settings: Settings, command: Command) -> Result<(), CliError> {
     let pool = open_database(&settings)?;
@@ -220,6 +267,35 @@ pub fn run_offline(settings: Settings, command: Command) -> Result<(), CliError>
             ))),
         },
         Command::User { action } => user_command(&mut c, action),
+        Command::Render {
+            target, parts, output, ..
+        } => {
+            let target =
+                target.ok_or_else(|| CliError::Message("name a version or document id, or use --from-json".into()))?;
+            let input = crate::services::render::input_for(&mut c, &target, &settings.public_url)?;
+            write_pdf(&input, &parts, &output)
+        }
+        Command::Verify { file } => {
+            let bytes = std::fs::read(&file).map_err(|e| CliError::Message(format!("{}: {e}", file.display())))?;
+            let hash = crate::services::render::hash_in_pdf(&bytes)
+                .ok_or_else(|| CliError::Message(format!("{}: no jobdesc content hash found", file.display())))?;
+            match crate::services::render::verify_hash(&mut c, &hash)? {
+                Some(v) => {
+                    println!(
+                        "Genuine: {}, version {} ({}), registration {}, approved {}.",
+                        v.position_title,
+                        v.version,
+                        v.status,
+                        v.registration_number.unwrap_or_default(),
+                        v.approved_on.unwrap_or_default()
+                    );
+                    Ok(())
+                }
+                None => Err(CliError::Message(format!(
+                    "unknown content hash {hash}: not a version of this system"
+                ))),
+            }
+        }
     }
 }
 

@@ -44,6 +44,7 @@ pub struct Layer {
     pub workers: Option<usize>,
     pub registration_format: Option<String>,
     pub acknowledge_days: Option<i64>,
+    pub public_url: Option<String>,
 }
 
 impl Layer {
@@ -62,6 +63,7 @@ impl Layer {
             workers: other.workers.or(self.workers),
             registration_format: other.registration_format.or(self.registration_format),
             acknowledge_days: other.acknowledge_days.or(self.acknowledge_days),
+            public_url: other.public_url.or(self.public_url),
         }
     }
 }
@@ -89,6 +91,8 @@ pub struct Settings {
     pub registration_format: String,
     /// Days employees have to acknowledge a new version.
     pub acknowledge_days: i64,
+    /// Address people reach the server at, for the QR code on documents.
+    pub public_url: String,
 }
 
 /// Why the settings could not be read.
@@ -105,7 +109,8 @@ pub enum ConfigError {
 }
 
 const ENV_PREFIX: &str = "JOBDESC_";
-const ENV_KEYS: [&str; 12] = [
+const ENV_KEYS: [&str; 13] = [
+    "PUBLIC_URL",
     "REGISTRATION_FORMAT",
     "ACKNOWLEDGE_DAYS",
     "DATABASE_URL",
@@ -150,6 +155,7 @@ fn from_env(vars: &[(String, String)], warnings: &mut Vec<String>) -> Result<Lay
             "POOL_SIZE" => layer.pool_size = Some(value.parse().map_err(|_| bad("expected a number".into()))?),
             "WORKERS" => layer.workers = Some(value.parse().map_err(|_| bad("expected a number".into()))?),
             "REGISTRATION_FORMAT" => layer.registration_format = Some(value.clone()),
+            "PUBLIC_URL" => layer.public_url = Some(value.clone()),
             "ACKNOWLEDGE_DAYS" => {
                 layer.acknowledge_days = Some(value.parse().map_err(|_| bad("expected a number".into()))?)
             }
@@ -203,9 +209,14 @@ pub fn load(
             "log_format must be text or json, not {log_format}"
         )));
     }
+    let bind = l.bind.unwrap_or_else(|| "127.0.0.1:8080".into());
+    let public_url = l
+        .public_url
+        .map(|u| u.trim_end_matches('/').to_string())
+        .unwrap_or_else(|| format!("http://{bind}"));
     let settings = Settings {
         database_url,
-        bind: l.bind.unwrap_or_else(|| "127.0.0.1:8080".into()),
+        bind,
         secret_key: match l.secret_key {
             Some(k) if k.expose().len() < 32 => {
                 return Err(ConfigError::Invalid("secret_key must be at least 32 characters".into()))
@@ -228,6 +239,7 @@ pub fn load(
             None => "ДИ-{year}-{seq}".into(),
         },
         acknowledge_days: l.acknowledge_days.unwrap_or(14).clamp(1, 365),
+        public_url,
     };
     Ok((settings, warnings))
 }

@@ -5,6 +5,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod pdf;
 pub mod services;
 pub mod startup;
 pub mod telemetry;

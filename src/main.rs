@@ -19,6 +19,22 @@ fn main() -> ExitCode {
     for w in warnings {
         tracing::warn!("{w}");
     }
+    // Rendering a JSON file needs neither settings nor a database.
+    if let Some(Command::Render {
+        from_json: Some(file),
+        parts,
+        output,
+        ..
+    }) = &args.command
+    {
+        return match cli::render_json(file, parts, output) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let result = match args.command.unwrap_or(Command::Serve { demo: false }) {
         Command::Serve { demo } => actix_web::rt::System::new().block_on(cli::serve(settings, demo)),
         other => cli::run_offline(settings, other),

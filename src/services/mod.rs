@@ -14,6 +14,7 @@ pub mod journal;
 pub mod library;
 pub mod organization;
 pub mod positions;
+pub mod render;
 pub mod seed;
 pub mod substitutes;
 pub mod templates;

@@ -321,6 +321,8 @@ fn workflow_pages(r: &mut Router) {
         .page(Method::POST, "/acknowledgements/{id}/paper", edit, w::paper)
         .page(Method::GET, "/acknowledgements/{id}/evidence", any, w::evidence)
         .nav_page("/coverage", edit, "nav.coverage", w::coverage)
+        .page(Method::GET, "/versions/{id}/pdf", view, pages::pdf::download)
+        .page(Method::GET, "/verify/{hash}", Access::Public, pages::pdf::verify)
         .nav_page("/substitutes", any, "nav.substitutes", w::substitutes_page)
         .page(Method::POST, "/substitutes", any, w::add_substitute)
         .page(Method::POST, "/substitutes/{id}/delete", any, w::remove_substitute);
@@ -527,6 +529,16 @@ fn workflow_api(r: &mut Router) {
             )
         },
         w::evidence,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/versions/{id}/pdf",
+        view,
+        doc(
+            "The sheets as PDF (?parts=document,acknowledgements,register); application/pdf",
+            "pdf",
+        ),
+        w::pdf,
     )
     .api(
         Method::GET,

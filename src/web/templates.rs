@@ -14,7 +14,8 @@ use super::session;
 use crate::domain::account::User;
 use crate::error::{AppError, Problem};
 
-const TEMPLATES: [(&str, &str); 21] = [
+const TEMPLATES: [(&str, &str); 22] = [
+    ("verify.html", include_str!("../../templates/verify.html")),
     ("route.html", include_str!("../../templates/route.html")),
     ("register.html", include_str!("../../templates/register.html")),
     (

@@ -11,6 +11,7 @@ mod cli;
 mod editor_pages;
 mod organization;
 mod pages;
+mod pdf;
 mod permissions;
 mod resources_api;
 mod sessions;

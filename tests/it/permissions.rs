@@ -107,6 +107,9 @@ fn expected() -> Vec<(String, String, String)> {
         ("POST", "/acknowledgements/{id}/paper", edit),
         ("GET", "/acknowledgements/{id}/evidence", "*"),
         ("GET", "/coverage", edit),
+        ("GET", "/versions/{id}/pdf", view),
+        ("GET", "/verify/{hash}", "public"),
+        ("GET", "/api/v1/versions/{id}/pdf", view),
         ("GET", "/substitutes", "*"),
         ("POST", "/substitutes", "*"),
         ("POST", "/substitutes/{id}/delete", "*"),
@@ -234,7 +237,8 @@ async fn every_route_as_every_role(app: TestApp) {
             let url = path
                 .replace("{id}", &fake_id)
                 .replace("{cid}", &fake_id)
-                .replace("{sid}", &fake_id);
+                .replace("{sid}", &fake_id)
+                .replace("{hash}", &"ab".repeat(32));
             let is_api = path.starts_with("/api/");
             let a = if is_api {
                 let token = users

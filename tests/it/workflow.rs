@@ -122,7 +122,7 @@ async fn visa(api: &Api, v: &str, decision: &str, comment: &str) -> Answer {
 }
 
 /// Edits the first duty of a version (as HR) and returns nothing.
-async fn edit_duty(api: &Api, v: &str, text: &str) -> Answer {
+pub async fn edit_duty(api: &Api, v: &str, text: &str) -> Answer {
     let view = api.get(&format!("/api/v1/versions/{v}")).await.json();
     let duty = view["clauses"]
         .as_array()
@@ -138,7 +138,7 @@ async fn edit_duty(api: &Api, v: &str, text: &str) -> Answer {
     .await
 }
 
-async fn approve_through(s: &Story, v: &str) {
+pub async fn approve_through(s: &Story, v: &str) {
     assert_eq!(
         s.hr.post(&format!("/api/v1/versions/{v}/send"), json!({})).await.status,
         StatusCode::OK

@@ -382,3 +382,13 @@ pub async fn remove_substitute(
     state.db(move |c| substitutes::remove(c, &user.0, &id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
+
+/// The sheets of a version as `application/pdf`.
+pub async fn pdf(
+    state: web::Data<AppState>,
+    _user: CurrentUser,
+    path: web::Path<String>,
+    query: web::Query<crate::web::pages::pdf::PartsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(crate::web::pages::pdf::make_pdf(&state, path.into_inner(), &query.parts).await?)
+}

@@ -7,5 +7,6 @@ pub mod library;
 pub mod log;
 pub mod login;
 pub mod organization;
+pub mod pdf;
 pub mod resources;
 pub mod workflow;

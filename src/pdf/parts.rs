@@ -1,0 +1,467 @@
+//! The three sheets: the job description, the acknowledgement sheet, the revision register.
+
+use super::input::{RenderInput, SheetChanges, Signature};
+use super::layout::{Align, Column, Flow, Style, LEFT, MM, TEXT_W};
+use super::text::Face;
+
+const BODY: Style = Style::new(Face::Regular, 12.0);
+const BOLD: Style = Style::new(Face::Bold, 12.0);
+const HEAD: Style = Style::new(Face::Bold, 13.0);
+const SMALL: Style = Style::new(Face::Regular, 9.0);
+const SMALL_BOLD: Style = Style::new(Face::Bold, 9.0);
+const ITALIC: Style = Style::new(Face::Italic, 10.0);
+
+const MONTHS: [&str; 12] = [
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+];
+
+/// `2026-11-24` -> `«24» ноября 2026 г.`; anything else stays as it is.
+pub fn long_date(iso: &str) -> String {
+    match chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d") {
+        Ok(d) => {
+            use chrono::Datelike;
+            format!("«{:02}» {} {} г.", d.day(), MONTHS[d.month0() as usize], d.year())
+        }
+        Err(_) => iso.to_string(),
+    }
+}
+
+/// `2026-11-24` -> `24.11.2026`.
+pub fn short_date(iso: &str) -> String {
+    chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
+        .map(|d| d.format("%d.%m.%Y").to_string())
+        .unwrap_or_else(|_| iso.to_string())
+}
+
+/// "Воронцов Андрей Викторович" -> "А.В. Воронцов".
+pub fn initials(full_name: &str) -> String {
+    let parts: Vec<&str> = full_name.split_whitespace().collect();
+    let i = |s: &str| s.chars().next().map(|c| format!("{c}.")).unwrap_or_default();
+    match parts.as_slice() {
+        [surname, name, patronymic, ..] => format!("{}{} {surname}", i(name), i(patronymic)),
+        [surname, name] => format!("{} {surname}", i(name)),
+        _ => full_name.to_string(),
+    }
+}
+
+/// A signature: position, then a line or the electronic-signature mark, then the name.
+fn signature(flow: &mut Flow, s: &Signature, x: f32, w: f32) {
+    flow.paragraph(BODY, &s.position, x, w, Align::Left, None, 1);
+    match &s.electronic {
+        Some(e) => {
+            flow.skip(2.0);
+            let top = flow.y();
+            flow.paragraph(
+                SMALL_BOLD,
+                "ДОКУМЕНТ ПОДПИСАН ЭЛЕКТРОННОЙ ПОДПИСЬЮ",
+                x + 4.0,
+                w - 8.0,
+                Align::Left,
+                None,
+                3,
+            );
+            flow.paragraph(
+                SMALL,
+                &format!("Подписал: {}", e.signed_by),
+                x + 4.0,
+                w - 8.0,
+                Align::Left,
+                None,
+                1,
+            );
+            flow.paragraph(
+                SMALL,
+                &format!("Дата: {}; код: {}", e.at, e.code),
+                x + 4.0,
+                w - 8.0,
+                Align::Left,
+                None,
+                1,
+            );
+            let bottom = flow.y() + 2.0;
+            flow.rule(x, x + w, top);
+            flow.rule(x, x + w, bottom);
+            flow.skip(4.0);
+            flow.paragraph(BODY, &initials(&s.name), x, w, Align::Right, None, 1);
+        }
+        None => {
+            let line = format!("________________ {}", initials(&s.name));
+            flow.paragraph(BODY, &line, x, w, Align::Left, None, 1);
+        }
+    }
+    if let Some(d) = &s.date {
+        flow.paragraph(BODY, &long_date(d), x, w, Align::Left, None, 1);
+    }
+}
+
+/// The job description: requisites, approval stamp, title, sections, signatures, visas, QR code.
+pub fn document(flow: &mut Flow, input: &RenderInput) {
+    flow.paragraph(
+        BOLD,
+        &input.organization.full_name,
+        LEFT,
+        TEXT_W * 0.5,
+        Align::Left,
+        None,
+        1,
+    );
+    // The approval stamp, top right.
+    let stamp_x = LEFT + TEXT_W * 0.55;
+    let stamp_w = TEXT_W * 0.45;
+    let after_org = flow.y();
+    let top = flow.y().min(super::layout::TOP + 2.0 * BODY.leading());
+    flow.skip(top - flow.y());
+    flow.paragraph(BOLD, "УТВЕРЖДАЮ", stamp_x, stamp_w, Align::Left, None, 1);
+    match &input.approval {
+        Some(a) => signature(flow, a, stamp_x, stamp_w),
+        None => {
+            flow.paragraph(BODY, "________________________", stamp_x, stamp_w, Align::Left, None, 1);
+            flow.paragraph(
+                BODY,
+                "________________ И.О. Фамилия",
+                stamp_x,
+                stamp_w,
+                Align::Left,
+                None,
+                1,
+            );
+            flow.paragraph(
+                BODY,
+                "«___» ____________ 20___ г.",
+                stamp_x,
+                stamp_w,
+                Align::Left,
+                None,
+                1,
+            );
+        }
+    }
+    if flow.y() < after_org {
+        flow.skip(after_org - flow.y());
+    }
+    flow.skip(BODY.leading());
+    flow.paragraph(HEAD, "ДОЛЖНОСТНАЯ ИНСТРУКЦИЯ", LEFT, TEXT_W, Align::Left, None, 1);
+    let number = input
+        .document
+        .registration_number
+        .clone()
+        .unwrap_or_else(|| "______".into());
+    let date = input
+        .document
+        .approved_on
+        .as_deref()
+        .map(short_date)
+        .unwrap_or_else(|| "__________".into());
+    flow.paragraph(BODY, &format!("{date} № {number}"), LEFT, TEXT_W, Align::Left, None, 1);
+    if !input.organization.city.is_empty() {
+        flow.paragraph(BODY, &input.organization.city, LEFT, TEXT_W, Align::Left, None, 1);
+    }
+    flow.skip(BODY.leading() * 0.5);
+    flow.paragraph(BOLD, &input.position.title_genitive, LEFT, TEXT_W, Align::Left, None, 1);
+    flow.skip(BODY.leading());
+
+    for s in &input.sections {
+        let title = match s.number {
+            Some(n) => format!("{n}. {}", s.heading),
+            None => s.heading.clone(),
+        };
+        flow.heading(HEAD, &title, BODY.leading());
+        for c in &s.clauses {
+            let extra = (c.depth.saturating_sub(1)) as f32 * 8.0 * MM;
+            let prefix = if c.number.is_empty() {
+                "–".to_string()
+            } else {
+                format!("{}.", c.number)
+            };
+            flow.paragraph(
+                BODY,
+                &c.text,
+                LEFT + extra,
+                TEXT_W - extra,
+                Align::Justify,
+                Some(&prefix),
+                2,
+            );
+        }
+        flow.skip(BODY.leading() * 0.4);
+    }
+
+    flow.skip(BODY.leading());
+    if let Some(a) = &input.author {
+        flow.ensure(BODY.leading() * 4.0);
+        signature(flow, a, LEFT, TEXT_W * 0.6);
+        flow.skip(BODY.leading());
+    }
+    if !input.visas.is_empty() {
+        flow.ensure(BODY.leading() * 5.0);
+        flow.paragraph(BOLD, "СОГЛАСОВАНО", LEFT, TEXT_W, Align::Left, None, 1);
+        for v in &input.visas {
+            flow.ensure(BODY.leading() * 4.0);
+            signature(flow, v, LEFT, TEXT_W * 0.6);
+            if v.remarks {
+                flow.paragraph(
+                    ITALIC,
+                    "Замечания прилагаются",
+                    LEFT,
+                    TEXT_W * 0.6,
+                    Align::Left,
+                    None,
+                    1,
+                );
+            }
+            flow.skip(BODY.leading() * 0.5);
+        }
+    }
+    if let Some(url) = &input.document.verify_url {
+        qr_block(flow, url, input.document.content_hash.as_deref());
+    }
+}
+
+/// The QR code leading to the verification page, with the content hash beside it.
+fn qr_block(flow: &mut Flow, url: &str, hash: Option<&str>) {
+    let Ok(code) = qrcode::QrCode::new(url.as_bytes()) else {
+        return;
+    };
+    let n = code.width();
+    let module = 1.6;
+    let side = n as f32 * module;
+    flow.ensure(side + BODY.leading());
+    flow.skip(BODY.leading() * 0.5);
+    let top = flow.y();
+    let colors = code.to_colors();
+    for row in 0..n {
+        let mut col = 0;
+        while col < n {
+            if colors[row * n + col] == qrcode::Color::Dark {
+                let start = col;
+                while col < n && colors[row * n + col] == qrcode::Color::Dark {
+                    col += 1;
+                }
+                flow.fill_rect(
+                    LEFT + start as f32 * module,
+                    top + row as f32 * module,
+                    (col - start) as f32 * module,
+                    module,
+                );
+            } else {
+                col += 1;
+            }
+        }
+    }
+    let text_x = LEFT + side + 4.0 * MM;
+    let text_w = TEXT_W - side - 4.0 * MM;
+    flow.paragraph(
+        SMALL,
+        "Проверка подлинности этой редакции:",
+        text_x,
+        text_w,
+        Align::Left,
+        None,
+        1,
+    );
+    flow.paragraph(SMALL, url, text_x, text_w, Align::Left, None, 1);
+    if let Some(h) = hash {
+        flow.paragraph(SMALL, &format!("SHA-256: {h}"), text_x, text_w, Align::Left, None, 1);
+    }
+    let bottom = top + side;
+    if flow.y() < bottom {
+        flow.skip(bottom - flow.y());
+    }
+}
+
+/// The acknowledgement sheet, with blank rows to the end of the page for paper signatures.
+pub fn acknowledgement_sheet(flow: &mut Flow, input: &RenderInput) {
+    flow.heading(HEAD, "ЛИСТ ОЗНАКОМЛЕНИЯ", BODY.leading());
+    flow.paragraph(
+        BODY,
+        &format!("с должностной инструкцией {}", input.position.title_genitive),
+        LEFT,
+        TEXT_W,
+        Align::Center,
+        None,
+        1,
+    );
+    if let Some(n) = &input.document.registration_number {
+        flow.paragraph(
+            BODY,
+            &format!("№ {n}, редакция {}", input.document.version),
+            LEFT,
+            TEXT_W,
+            Align::Center,
+            None,
+            1,
+        );
+    }
+    flow.skip(BODY.leading() * 0.5);
+    let cols = [
+        Column {
+            title: "№ п/п".into(),
+            width: 12.0 * MM,
+        },
+        Column {
+            title: "Фамилия, имя, отчество".into(),
+            width: 48.0 * MM,
+        },
+        Column {
+            title: "Должность".into(),
+            width: 40.0 * MM,
+        },
+        Column {
+            title: "Дата ознакомления".into(),
+            width: 26.0 * MM,
+        },
+        Column {
+            title: "Подпись".into(),
+            width: 54.0 * MM,
+        },
+    ];
+    let rows: Vec<Vec<String>> = input
+        .acknowledgements
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let sign = match &a.electronic {
+                Some(e) => format!("Подписано простой электронной подписью\n{}\nкод {}", e.at, e.code),
+                None => String::new(),
+            };
+            vec![
+                (i + 1).to_string(),
+                a.name.clone(),
+                a.position.clone(),
+                a.date.clone(),
+                sign,
+            ]
+        })
+        .collect();
+    flow.table(&cols, &rows, SMALL_BOLD, SMALL, 10.0 * MM);
+    flow.blank_rows(&cols, SMALL, 10.0 * MM);
+}
+
+fn sheet_list(s: &SheetChanges) -> String {
+    let list = |v: &[usize]| {
+        if v.is_empty() {
+            "—".to_string()
+        } else {
+            v.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")
+        }
+    };
+    format!(
+        "изм.: {}\nзам.: {}\nнов.: {}\nаннул.: {}",
+        list(&s.changed),
+        list(&s.replaced),
+        list(&s.new),
+        list(&s.cancelled)
+    )
+}
+
+/// The revision register and, as its second part, the journal of every change.
+pub fn register(flow: &mut Flow, input: &RenderInput) {
+    flow.heading(HEAD, "ЛИСТ РЕГИСТРАЦИИ ИЗМЕНЕНИЙ", BODY.leading());
+    flow.paragraph(
+        BODY,
+        &format!("должностной инструкции {}", input.position.title_genitive),
+        LEFT,
+        TEXT_W,
+        Align::Center,
+        None,
+        1,
+    );
+    flow.skip(BODY.leading() * 0.5);
+    let cols = [
+        Column {
+            title: "№ изме- нения".into(),
+            width: 13.0 * MM,
+        },
+        Column {
+            title: "Номера листов (изменённых, заменённых, новых, аннулированных)".into(),
+            width: 30.0 * MM,
+        },
+        Column {
+            title: "Всего листов в доку- менте".into(),
+            width: 16.0 * MM,
+        },
+        Column {
+            title: "Дата внесения изменения".into(),
+            width: 20.0 * MM,
+        },
+        Column {
+            title: "Дата введения изменения".into(),
+            width: 20.0 * MM,
+        },
+        Column {
+            title: "Содержание изменения".into(),
+            width: 51.0 * MM,
+        },
+        Column {
+            title: "Изменение внёс (Ф.И.О., подпись)".into(),
+            width: 30.0 * MM,
+        },
+    ];
+    let rows: Vec<Vec<String>> = input
+        .register
+        .iter()
+        .map(|r| {
+            vec![
+                r.change_number.to_string(),
+                sheet_list(&r.sheets),
+                r.total_sheets.map(|n| n.to_string()).unwrap_or_default(),
+                short_date(&r.entered),
+                short_date(&r.effective),
+                r.content
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| format!("{}) {l};", i + 1))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                r.author.clone(),
+            ]
+        })
+        .collect();
+    flow.table(&cols, &rows, SMALL_BOLD, SMALL, 8.0 * MM);
+    flow.skip(BODY.leading());
+    flow.heading(HEAD, "Журнал изменений", BODY.leading());
+    let cols = [
+        Column {
+            title: "Время (UTC)".into(),
+            width: 28.0 * MM,
+        },
+        Column {
+            title: "Кто".into(),
+            width: 26.0 * MM,
+        },
+        Column {
+            title: "Что изменено".into(),
+            width: 126.0 * MM,
+        },
+    ];
+    let rows: Vec<Vec<String>> = input
+        .journal
+        .iter()
+        .map(|j| vec![j.at.clone(), j.who.clone(), j.what.clone()])
+        .collect();
+    flow.table(&cols, &rows, SMALL_BOLD, SMALL, 0.0);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_names_as_on_paper() {
+        assert_eq!(long_date("2026-11-24"), "«24» ноября 2026 г.");
+        assert_eq!(long_date("2026-03-05"), "«05» марта 2026 г.");
+        assert_eq!(short_date("2026-03-05"), "05.03.2026");
+        assert_eq!(initials("Воронцов Андрей Викторович"), "А.В. Воронцов");
+    }
+}

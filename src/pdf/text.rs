@@ -1,0 +1,272 @@
+//! Fonts (embedded once per process), glyph measurement, hyphenation and line breaking.
+
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+use hyphenation::{Hyphenator, Language, Load, Standard};
+
+const REGULAR: &[u8] = include_bytes!("../../static/fonts/LiberationSerif-Regular.ttf");
+const BOLD: &[u8] = include_bytes!("../../static/fonts/LiberationSerif-Bold.ttf");
+const ITALIC: &[u8] = include_bytes!("../../static/fonts/LiberationSerif-Italic.ttf");
+
+/// The three faces of the document font.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Face {
+    Regular,
+    Bold,
+    Italic,
+}
+
+impl Face {
+    /// Every face, in the order fonts are added to a document.
+    pub const ALL: [Face; 3] = [Face::Regular, Face::Bold, Face::Italic];
+
+    /// The face's TrueType data.
+    pub fn bytes(self) -> &'static [u8] {
+        match self {
+            Face::Regular => REGULAR,
+            Face::Bold => BOLD,
+            Face::Italic => ITALIC,
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Glyph advances of one face, in font units, and the units per em.
+struct Metrics {
+    /// Advances for U+0000..U+0500 (Latin and Cyrillic), looked up directly.
+    fast: Vec<Option<u16>>,
+    face: ttf_parser::Face<'static>,
+    units_per_em: f32,
+}
+
+impl Metrics {
+    fn load(face: Face) -> Option<Metrics> {
+        let parsed = ttf_parser::Face::parse(face.bytes(), 0).ok()?;
+        let fast = (0u32..0x500)
+            .map(|c| {
+                char::from_u32(c)
+                    .and_then(|ch| parsed.glyph_index(ch))
+                    .and_then(|g| parsed.glyph_hor_advance(g))
+            })
+            .collect();
+        Some(Metrics {
+            fast,
+            units_per_em: parsed.units_per_em() as f32,
+            face: parsed,
+        })
+    }
+
+    fn advance(&self, c: char) -> Option<u16> {
+        match self.fast.get(c as usize) {
+            Some(a) => *a,
+            None => self.face.glyph_index(c).and_then(|g| self.face.glyph_hor_advance(g)),
+        }
+    }
+}
+
+fn metrics() -> &'static [Option<Metrics>; 3] {
+    static M: OnceLock<[Option<Metrics>; 3]> = OnceLock::new();
+    M.get_or_init(|| {
+        [
+            Metrics::load(Face::Regular),
+            Metrics::load(Face::Bold),
+            Metrics::load(Face::Italic),
+        ]
+    })
+}
+
+/// True when the face has a glyph for `c`.
+pub fn has_glyph(face: Face, c: char) -> bool {
+    metrics()[face.index()].as_ref().is_some_and(|m| m.advance(c).is_some())
+}
+
+/// Width of `text` in points at `size`; characters without a glyph count as "?".
+pub fn width(face: Face, size: f32, text: &str) -> f32 {
+    let Some(m) = metrics()[face.index()].as_ref() else {
+        return text.chars().count() as f32 * size * 0.5;
+    };
+    let fallback = m.advance('?').unwrap_or(0);
+    let units: u32 = text.chars().map(|c| m.advance(c).unwrap_or(fallback) as u32).sum();
+    units as f32 * size / m.units_per_em
+}
+
+/// Replaces characters the font cannot show with "?" and notes which they were.
+pub fn sanitize(face: Face, text: &str, missing: &mut BTreeSet<char>) -> String {
+    text.chars()
+        .map(|c| {
+            if c == '\t' || c == '\n' {
+                ' '
+            } else if c.is_control() || !has_glyph(face, c) {
+                missing.insert(c);
+                '?'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+fn russian() -> Option<&'static Standard> {
+    static D: OnceLock<Option<Standard>> = OnceLock::new();
+    D.get_or_init(|| Standard::from_embedded(Language::Russian).ok())
+        .as_ref()
+}
+
+/// Byte offsets where `word` may be hyphenated (Russian Knuth–Liang patterns).
+pub fn hyphen_points(word: &str) -> Vec<usize> {
+    match russian() {
+        Some(d) => d.hyphenate(word).breaks,
+        None => Vec::new(),
+    }
+}
+
+/// One laid-out line: its words, whether it ends a paragraph, and whether
+/// its last word was hyphenated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub words: Vec<String>,
+    pub last: bool,
+}
+
+impl Line {
+    /// The words joined with single spaces.
+    pub fn text(&self) -> String {
+        self.words.join(" ")
+    }
+}
+
+/// Splits `word` so that its head plus a hyphen fits `avail`; `None` if no break fits.
+fn hyphenate_to_fit(face: Face, size: f32, word: &str, avail: f32) -> Option<(String, String)> {
+    let points = hyphen_points(word);
+    points
+        .iter()
+        .rev()
+        .map(|b| (&word[..*b], &word[*b..]))
+        .find(|(head, tail)| {
+            head.chars().count() >= 2 && tail.chars().count() >= 2 && width(face, size, &format!("{head}-")) <= avail
+        })
+        .map(|(head, tail)| (format!("{head}-"), tail.to_string()))
+}
+
+/// Splits a word that fits nowhere at the last character that still fits (at least one).
+fn hard_split(face: Face, size: f32, word: &str, avail: f32) -> (String, String) {
+    let mut cut = 0;
+    for (i, c) in word.char_indices() {
+        let end = i + c.len_utf8();
+        if width(face, size, &word[..end]) > avail && cut > 0 {
+            break;
+        }
+        cut = end;
+    }
+    (word[..cut].to_string(), word[cut..].to_string())
+}
+
+/// Breaks a paragraph into lines no wider than `max`: whole words first, then
+/// hyphenation, then (for words longer than a line) a hard break.
+pub fn wrap(face: Face, size: f32, text: &str, max: f32) -> Vec<Line> {
+    let space = width(face, size, " ");
+    let mut lines = Vec::new();
+    let mut line: Vec<String> = Vec::new();
+    let mut line_w = 0.0;
+    let mut queue: std::collections::VecDeque<String> = text.split_whitespace().map(str::to_string).collect();
+    while let Some(word) = queue.pop_front() {
+        let w = width(face, size, &word);
+        let need = if line.is_empty() { w } else { line_w + space + w };
+        if need <= max {
+            line_w = need;
+            line.push(word);
+            continue;
+        }
+        let avail = if line.is_empty() { max } else { max - line_w - space };
+        if let Some((head, tail)) = hyphenate_to_fit(face, size, &word, avail) {
+            line.push(head);
+            lines.push(Line {
+                words: std::mem::take(&mut line),
+                last: false,
+            });
+            line_w = 0.0;
+            queue.push_front(tail);
+        } else if !line.is_empty() {
+            lines.push(Line {
+                words: std::mem::take(&mut line),
+                last: false,
+            });
+            line_w = 0.0;
+            queue.push_front(word);
+        } else {
+            let (head, tail) = hard_split(face, size, &word, max);
+            lines.push(Line {
+                words: vec![head],
+                last: false,
+            });
+            if !tail.is_empty() {
+                queue.push_front(tail);
+            }
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(Line {
+            words: line,
+            last: true,
+        });
+    } else if let Some(l) = lines.last_mut() {
+        l.last = true;
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cyrillic_is_measured_with_real_advances() {
+        let a = width(Face::Regular, 12.0, "Ш");
+        let b = width(Face::Regular, 12.0, "і");
+        assert!(a > b * 2.0, "a wide letter is wider than a narrow one: {a} {b}");
+        assert!(
+            (width(Face::Regular, 24.0, "Ш") - 2.0 * a).abs() < 0.01,
+            "width scales with size"
+        );
+        assert!(width(Face::Bold, 12.0, "Должностная") > width(Face::Regular, 12.0, "Должностная"));
+    }
+
+    #[test]
+    fn lines_never_exceed_the_measure() {
+        let text = "Обеспечивает своевременное и качественное выполнение должностных обязанностей, \
+                    предусмотренных настоящей должностной инструкцией, и соблюдение правил внутреннего трудового распорядка.";
+        for max in [80.0, 150.0, 300.0] {
+            for l in wrap(Face::Regular, 12.0, text, max) {
+                assert!(
+                    width(Face::Regular, 12.0, &l.text()) <= max + 0.01,
+                    "{} > {max}",
+                    l.text()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn russian_words_are_hyphenated_and_long_words_broken() {
+        assert!(!hyphen_points("инструкцией").is_empty());
+        let lines = wrap(Face::Regular, 12.0, "Настоящая должностная инструкция", 90.0);
+        assert!(lines.iter().any(|l| l.text().ends_with('-')), "{lines:?}");
+        let long = "а".repeat(300);
+        let lines = wrap(Face::Regular, 12.0, &long, 100.0);
+        assert!(lines.len() > 3);
+        let joined: String = lines.iter().map(|l| l.text()).collect();
+        assert_eq!(joined, long, "a hard break keeps every character");
+        assert!(lines.last().is_some_and(|l| l.last));
+    }
+
+    #[test]
+    fn missing_glyphs_are_replaced() {
+        let mut missing = BTreeSet::new();
+        assert_eq!(sanitize(Face::Regular, "Текст 😀 漢", &mut missing), "Текст ? ?");
+        assert_eq!(missing.len(), 2);
+    }
+}

@@ -1,0 +1,317 @@
+//! Gathering what the sheets print from the database, and checking printed hashes.
+
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::{acknowledgements, documents, journal, organization, workflow, ServiceError};
+use crate::db::schema::{assignments, employees, jd_versions, positions, users, visas};
+use crate::db::DbConn;
+use crate::domain::workflow::Decision;
+use crate::pdf::input::{
+    AckOut, ClauseOut, DocInfo, ElectronicMark, JournalOut, OrgInfo, PositionInfo, RegisterOut, RenderInput,
+    SectionOut, Signature,
+};
+
+/// A user's printed name and position: the linked employee's, else the login.
+fn person(conn: &mut DbConn, user_key: &str) -> Result<(String, String), ServiceError> {
+    let user: Option<(String, Option<String>)> = users::table
+        .filter(users::id.eq(user_key).or(users::login.eq(user_key)))
+        .select((users::login, users::employee_id))
+        .first(conn)
+        .optional()?;
+    let Some((login, employee)) = user else {
+        return Ok((user_key.to_string(), String::new()));
+    };
+    let Some(employee) = employee else {
+        return Ok((login, String::new()));
+    };
+    let name: Option<(String, String, String)> = employees::table
+        .find(&employee)
+        .select((employees::surname, employees::name, employees::patronymic))
+        .first(conn)
+        .optional()?;
+    let title: Option<String> = assignments::table
+        .inner_join(positions::table.on(positions::id.eq(assignments::position_id)))
+        .filter(assignments::employee_id.eq(&employee))
+        .filter(assignments::date_to.is_null())
+        .select(positions::title)
+        .first(conn)
+        .optional()?;
+    let full = name
+        .map(|(s, n, p)| format!("{s} {n} {p}").trim().to_string())
+        .unwrap_or(login);
+    let mut position = title.unwrap_or_default();
+    if let Some(first) = position.chars().next() {
+        position = first.to_uppercase().chain(position.chars().skip(1)).collect();
+    }
+    Ok((full, position))
+}
+
+fn short_code(hash: &str) -> String {
+    hash.chars().take(16).collect::<String>().to_uppercase()
+}
+
+/// Sections with resolved text, as printed.
+fn sections(conn: &mut DbConn, version_id: &str) -> Result<Vec<SectionOut>, ServiceError> {
+    let v = documents::version(conn, version_id)?;
+    let values = documents::values(conn, version_id)?;
+    let numbers = v.content.section_numbers();
+    let located = v.content.clauses();
+    Ok(v.content
+        .sections
+        .iter()
+        .map(|s| SectionOut {
+            number: numbers.get(&s.id).copied(),
+            heading: s.heading.clone(),
+            clauses: located
+                .iter()
+                .filter(|l| l.section.id == s.id)
+                .map(|l| ClauseOut {
+                    number: l.number.clone(),
+                    depth: l.depth,
+                    text: values.resolve(&l.clause.text).0,
+                })
+                .collect(),
+        })
+        .collect())
+}
+
+/// The text part of a version only (for comparing layouts).
+fn text_input(conn: &mut DbConn, version_id: &str) -> Result<RenderInput, ServiceError> {
+    let s = workflow::state(conn, version_id)?;
+    let values = documents::values(conn, version_id)?;
+    let org = organization::get(conn)?;
+    let get = |k: &str| values.0.get(k).cloned().unwrap_or_default();
+    Ok(RenderInput {
+        organization: OrgInfo {
+            full_name: org.as_ref().map(|o| o.full_name.clone()).unwrap_or_default(),
+            city: org.as_ref().map(|o| o.city.clone()).unwrap_or_default(),
+        },
+        position: PositionInfo {
+            title: get("position.title"),
+            title_genitive: get("position.title_genitive"),
+            department: get("department.name"),
+        },
+        document: DocInfo {
+            registration_number: s.registration_number.clone(),
+            approved_on: s.approved_at.map(|t| t.date().to_string()),
+            effective_date: s.effective_date.map(|d| d.to_string()),
+            version: s.number,
+            approved: s.approved_at.is_some(),
+            content_hash: s.content_hash.clone(),
+            verify_url: None,
+        },
+        sections: sections(conn, version_id)?,
+        ..RenderInput::default()
+    })
+}
+
+/// Everything the sheets of a version print. `target` is a version id or a job
+/// description id (then its newest version).
+pub fn input_for(conn: &mut DbConn, target: &str, public_url: &str) -> Result<RenderInput, ServiceError> {
+    let version_id = match workflow::state(conn, target) {
+        Ok(_) => target.to_string(),
+        Err(ServiceError::NotFound) => documents::get(conn, target)?
+            .versions
+            .first()
+            .map(|v| v.id.clone())
+            .ok_or(ServiceError::NotFound)?,
+        Err(e) => return Err(e),
+    };
+    let s = workflow::state(conn, &version_id)?;
+    let mut input = text_input(conn, &version_id)?;
+    if let Some(h) = &s.content_hash {
+        input.document.verify_url = Some(format!("{public_url}/verify/{h}"));
+    }
+    let org = organization::get(conn)?;
+    if let (Some(by), Some(at)) = (&s.approved_by, s.approved_at) {
+        let (name, position) = person(conn, by)?;
+        let position = if position.is_empty() {
+            org.as_ref().map(|o| o.head_position.clone()).unwrap_or_default()
+        } else {
+            position
+        };
+        input.approval = Some(Signature {
+            position,
+            name: name.clone(),
+            date: Some(at.date().to_string()),
+            remarks: false,
+            electronic: Some(ElectronicMark {
+                signed_by: name,
+                at: at.format("%d.%m.%Y %H:%M UTC").to_string(),
+                code: s.content_hash.as_deref().map(short_code).unwrap_or_default(),
+            }),
+        });
+    }
+    if let Some(by) = &s.sent_by {
+        let (name, position) = person(conn, by)?;
+        input.author = Some(Signature {
+            position,
+            name,
+            date: s.sent_at.map(|t| t.date().to_string()),
+            ..Signature::default()
+        });
+    }
+    let given: Vec<(String, String, String, chrono::NaiveDateTime)> = visas::table
+        .filter(visas::version_id.eq(&version_id))
+        .filter(visas::round.eq(s.round))
+        .order(visas::at.asc())
+        .select((visas::user_id, visas::decision, visas::id, visas::at))
+        .load(conn)?;
+    for (user, decision, id, at) in given {
+        if Decision::parse(&decision) == Some(Decision::Reject) {
+            continue;
+        }
+        let (name, position) = person(conn, &user)?;
+        input.visas.push(Signature {
+            position,
+            name: name.clone(),
+            date: Some(at.date().to_string()),
+            remarks: Decision::parse(&decision) == Some(Decision::AgreeWithRemarks),
+            electronic: Some(ElectronicMark {
+                signed_by: name,
+                at: at.format("%d.%m.%Y %H:%M UTC").to_string(),
+                code: short_code(&id.replace('-', "")),
+            }),
+        });
+    }
+    for a in acknowledgements::of_versions(conn, std::slice::from_ref(&version_id))? {
+        let date = a
+            .signed_at
+            .map(|t| t.format("%d.%m.%Y").to_string())
+            .unwrap_or_default();
+        let electronic = match (a.method.as_deref(), a.signed_at) {
+            (Some("electronic"), Some(t)) => Some(ElectronicMark {
+                signed_by: a.employee_name.clone(),
+                at: t.format("%d.%m.%Y %H:%M UTC").to_string(),
+                code: a.short_code().unwrap_or_default(),
+            }),
+            _ => None,
+        };
+        input.acknowledgements.push(AckOut {
+            name: a.employee_name.clone(),
+            position: a.position_title.clone(),
+            date,
+            electronic,
+        });
+    }
+    // The register: each approved revision, its sheets compared with the previous layout.
+    let approved: Vec<String> = jd_versions::table
+        .filter(jd_versions::job_description_id.eq(&s.job_description_id))
+        .filter(jd_versions::approved_at.is_not_null())
+        .order(jd_versions::number.asc())
+        .select(jd_versions::id)
+        .load(conn)?;
+    let rows = workflow::register(conn, &s.job_description_id)?;
+    for (row, pair) in rows.iter().zip(approved.windows(2)) {
+        let (old, new) = (text_input(conn, &pair[0])?, text_input(conn, &pair[1])?);
+        let (sheets, total) =
+            crate::pdf::sheet_changes(&old, &new).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        input.register.push(RegisterOut {
+            change_number: row.change_number,
+            sheets,
+            total_sheets: Some(total),
+            entered: row.entered.to_string(),
+            effective: row.effective.to_string(),
+            content: row.content.clone(),
+            author: person(conn, &row.author)?.0,
+        });
+    }
+    input.journal = journal_of(conn, &s.job_description_id)?;
+    Ok(input)
+}
+
+/// Every change-log entry of a job description's versions and their acknowledgements, oldest first.
+fn journal_of(conn: &mut DbConn, jd_id: &str) -> Result<Vec<JournalOut>, ServiceError> {
+    let ids: Vec<String> = jd_versions::table
+        .filter(jd_versions::job_description_id.eq(jd_id))
+        .select(jd_versions::id)
+        .load(conn)?;
+    let mut entries = Vec::new();
+    for id in ids.iter().chain(std::iter::once(&jd_id.to_string())) {
+        entries.extend(journal::recent(conn, Some(id), 5000)?);
+    }
+    entries.sort_by_key(|e| e.seq);
+    Ok(entries
+        .into_iter()
+        .map(|e| {
+            let parse = |j: &Option<String>| -> serde_json::Value {
+                j.as_deref()
+                    .and_then(|s| serde_json::from_str(s).ok())
+                    .unwrap_or_default()
+            };
+            let (before, after) = (parse(&e.before_json), parse(&e.after_json));
+            let field = |k: &str| {
+                after
+                    .get(k)
+                    .or_else(|| before.get(k))
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string)
+            };
+            let mut what = crate::web::i18n::strings().get(&format!("journal.{}", e.action));
+            if let Some(n) = field("number") {
+                what.push_str(&format!(" {n}"));
+            }
+            if let (Some(old), Some(new)) = (
+                before.get("text").and_then(|v| v.as_str()),
+                after.get("text").and_then(|v| v.as_str()),
+            ) {
+                what.push_str(&format!(": было «{old}», стало «{new}»"));
+            } else if let Some(t) = field("text") {
+                what.push_str(&format!(": «{t}»"));
+            }
+            for k in ["decision", "comment", "registration_number", "heading"] {
+                if let Some(v) = after.get(k).and_then(|v| v.as_str()).filter(|v| !v.is_empty()) {
+                    what.push_str(&format!("; {v}"));
+                }
+            }
+            JournalOut {
+                at: e.at.format("%d.%m.%Y %H:%M").to_string(),
+                who: e.actor,
+                what,
+            }
+        })
+        .collect())
+}
+
+/// Finds the content hash jobdesc writes into a PDF's metadata (the Info
+/// dictionary's `/Identifier`, stored as a plain string).
+pub fn hash_in_pdf(bytes: &[u8]) -> Option<String> {
+    let marker = b"/Identifier(";
+    let at = bytes.windows(marker.len()).position(|w| w == marker)? + marker.len();
+    let hex: String = bytes[at..].iter().take(64).map(|b| *b as char).collect();
+    (hex.len() == 64 && hex.chars().all(|c| c.is_ascii_hexdigit())).then_some(hex)
+}
+
+/// What a content hash belongs to.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Verified {
+    pub position_title: String,
+    pub version: i32,
+    pub status: String,
+    pub registration_number: Option<String>,
+    pub approved_on: Option<String>,
+    pub effective_date: Option<String>,
+    pub job_description_id: String,
+}
+
+/// The version whose approved content has this hash, if any.
+pub fn verify_hash(conn: &mut DbConn, hash: &str) -> Result<Option<Verified>, ServiceError> {
+    let id: Option<String> = jd_versions::table
+        .filter(jd_versions::content_hash.eq(hash.to_lowercase()))
+        .select(jd_versions::id)
+        .first(conn)
+        .optional()?;
+    let Some(id) = id else { return Ok(None) };
+    let s = workflow::state(conn, &id)?;
+    let v = documents::version(conn, &id)?;
+    Ok(Some(Verified {
+        position_title: v.position_title,
+        version: s.number,
+        status: crate::web::i18n::strings().get(&format!("status.{}", s.status.as_str())),
+        registration_number: s.registration_number,
+        approved_on: s.approved_at.map(|t| t.date().format("%d.%m.%Y").to_string()),
+        effective_date: s.effective_date.map(|d| d.format("%d.%m.%Y").to_string()),
+        job_description_id: s.job_description_id,
+    }))
+}

@@ -1,0 +1,95 @@
+//! PDF downloads and the public verification page.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+
+use crate::error::{AppError, PageError};
+use crate::pdf::{render, Part};
+use crate::services::render::{input_for, verify_hash};
+use crate::web::auth::CurrentUser;
+use crate::web::templates::render as render_page;
+use crate::web::AppState;
+
+/// `?parts=document,acknowledgements,register` (default: all).
+#[derive(Debug, Deserialize)]
+pub struct PartsQuery {
+    #[serde(default)]
+    pub parts: String,
+}
+
+/// Percent-encodes a file name for `filename*` (RFC 5987).
+pub fn rfc5987(name: &str) -> String {
+    name.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// Renders a version's sheets as a downloadable PDF.
+pub async fn make_pdf(state: &AppState, id: String, parts: &str) -> Result<HttpResponse, AppError> {
+    let parts = Part::parse_list(parts).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let public = state.settings.public_url.clone();
+    let input = state.db(move |c| input_for(c, &id, &public)).await?;
+    let title = format!("ДИ {} ред {}", input.position.title_genitive, input.document.version);
+    let rendered = web::block(move || render(&input, &parts))
+        .await?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    if !rendered.missing.is_empty() {
+        tracing::warn!(missing = ?rendered.missing, "characters without a glyph printed as ?");
+    }
+    let disposition = format!(
+        "attachment; filename=\"job-description.pdf\"; filename*=UTF-8''{}.pdf",
+        rfc5987(&title)
+    );
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((header::CONTENT_DISPOSITION, disposition))
+        .body(rendered.bytes))
+}
+
+/// The PDF download of the web UI.
+pub async fn download(
+    state: web::Data<AppState>,
+    _user: CurrentUser,
+    path: web::Path<String>,
+    query: web::Query<PartsQuery>,
+) -> Result<HttpResponse, PageError> {
+    Ok(make_pdf(&state, path.into_inner(), &query.parts).await?)
+}
+
+/// Public: which document, version, status and approval a content hash belongs to.
+pub async fn verify(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, PageError> {
+    let hash = path.into_inner();
+    let valid = hash.len() == 64 && hash.chars().all(|c| c.is_ascii_hexdigit());
+    let lookup = hash.clone();
+    let found = if valid {
+        state.db(move |c| verify_hash(c, &lookup)).await?
+    } else {
+        None
+    };
+    let mut ctx = tera::Context::new();
+    ctx.insert("t", &crate::web::i18n::strings().tree);
+    ctx.insert("nav", &Vec::<()>::new());
+    ctx.insert("hash", &hash);
+    ctx.insert("found", &found);
+    let status = if found.is_some() {
+        StatusCode::OK
+    } else {
+        StatusCode::NOT_FOUND
+    };
+    Ok(render_page(status, "verify.html", &ctx)?)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn file_names_are_percent_encoded() {
+        assert_eq!(super::rfc5987("ДИ а.pdf"), "%D0%94%D0%98%20%D0%B0.pdf");
+    }
+}
