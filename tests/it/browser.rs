@@ -71,6 +71,10 @@ impl Driver {
         };
         let v = driver.call("POST", "/session", Some(caps)).await;
         driver.session = v["sessionId"].as_str().expect("session id").to_string();
+        // Finding an element waits for it a while (pages load after clicks).
+        driver
+            .call("POST", "/timeouts", Some(json!({ "implicit": 5000 })))
+            .await;
         driver
     }
 
@@ -135,6 +139,18 @@ impl Driver {
                 return page;
             }
             assert!(Instant::now() < deadline, "page never showed {text:?}: {page}");
+            actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Polls until the address contains `part` (the next page has loaded).
+    async fn wait_url(&self, part: &str) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while !self.url().await.contains(part) {
+            assert!(
+                Instant::now() < deadline,
+                "never reached a page whose address contains {part:?}"
+            );
             actix_web::rt::time::sleep(Duration::from_millis(100)).await;
         }
     }
@@ -211,6 +227,7 @@ async fn sign_in_create_a_department_see_it_listed_sign_out() {
 
     d.goto(&format!("{}/departments", app.base)).await;
     d.click("#add").await;
+    d.wait_url("/departments/new").await;
     d.type_into("#f-name", "Отдел охраны труда").await;
     d.click("#save").await;
     let page = d.wait_for("Сохранено.").await;
@@ -261,8 +278,10 @@ async fn hr_builds_a_job_description_from_a_template_and_the_library() {
 
     // Add a safety duty from the library: search a word form, insert the first hit.
     d.click("#s-safety-add").await;
+    d.wait_url("clauses/new").await;
     d.type_into("input[name=q]", "инструктажа").await;
     d.click("form.inline-form button[type=submit]").await;
+    d.wait_url("q=").await;
     d.wait_for("name=\"library_id\"").await;
     d.click(".library-hits button").await;
     let page = d.wait_for("Версия текста 2").await;
