@@ -2,13 +2,13 @@
 # Renders the reference document's content with LibreOffice headless and with
 # jobdesc, and prints both figures side by side.
 #   bash benches/libreoffice.sh [runs]
-# Needs Debian's libreoffice-writer (installed here if missing, as root).
+# Needs Debian's libreoffice-writer-nogui (installed here if missing, as root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
 if ! command -v soffice >/dev/null; then
-  echo "installing libreoffice-writer (Debian package)"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer >/dev/null
+  echo "installing libreoffice-writer-nogui (Debian package)"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui >/dev/null
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -13,7 +13,7 @@ use sha2::Sha256;
 use super::journal::{write_tx, Journal};
 use super::{new_id, now, ServiceError};
 use crate::db::schema::{
-    acknowledgements as ack, assignments, departments, employees, jd_versions, job_descriptions as jd, positions,
+    acknowledgements as ack, assignments, departments, jd_versions, job_descriptions as jd, positions,
 };
 use crate::db::DbConn;
 use crate::domain::account::{verify_password, User};
@@ -114,18 +114,7 @@ fn enrich(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Acknowledgement>, Ser
         .map(|(id, n, s, t)| (id, (n, s, t)))
         .collect();
     let employee_ids: Vec<&String> = rows.iter().map(|r| &r.2).collect();
-    let names: HashMap<String, String> = employees::table
-        .filter(employees::id.eq_any(employee_ids))
-        .select((
-            employees::id,
-            employees::surname,
-            employees::name,
-            employees::patronymic,
-        ))
-        .load::<(String, String, String, String)>(conn)?
-        .into_iter()
-        .map(|(id, s, n, p)| (id, format!("{s} {n} {p}").trim().to_string()))
-        .collect();
+    let names: HashMap<String, String> = super::employees::full_names(conn, &employee_ids)?;
     rows.into_iter()
         .map(|r| {
             let (number, status, title) = versions.get(&r.1).cloned().ok_or(ServiceError::NotFound)?;

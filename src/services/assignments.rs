@@ -29,18 +29,7 @@ const COLUMNS: (
 
 fn to_assignments(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Assignment>, ServiceError> {
     let emp_ids: Vec<&String> = rows.iter().map(|r| &r.1).collect();
-    let names: HashMap<String, String> = employees::table
-        .filter(employees::id.eq_any(emp_ids))
-        .select((
-            employees::id,
-            employees::surname,
-            employees::name,
-            employees::patronymic,
-        ))
-        .load::<(String, String, String, String)>(conn)?
-        .into_iter()
-        .map(|(id, s, n, p)| (id, format!("{s} {n} {p}").trim().to_string()))
-        .collect();
+    let names: HashMap<String, String> = super::employees::full_names(conn, &emp_ids)?;
     let pos_ids: Vec<&String> = rows.iter().map(|r| &r.2).collect();
     let titles: HashMap<String, String> = positions::table
         .filter(positions::id.eq_any(pos_ids))

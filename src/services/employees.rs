@@ -36,6 +36,22 @@ fn to_employee((id, surname, name, patronymic, personnel_number, email): Row) ->
     }
 }
 
+/// "Фамилия Имя Отчество" of some employees, by id.
+pub fn full_names(
+    conn: &mut DbConn,
+    ids: &[&String],
+) -> Result<std::collections::HashMap<String, String>, ServiceError> {
+    let rows: Vec<Row> = employees::table
+        .filter(employees::id.eq_any(ids))
+        .select(COLUMNS)
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(to_employee)
+        .map(|e| (e.id.clone(), e.full_name()))
+        .collect())
+}
+
 /// Every employee, by surname (for pickers).
 pub fn all(conn: &mut DbConn) -> Result<Vec<Employee>, ServiceError> {
     let rows: Vec<Row> = employees::table

@@ -17,18 +17,7 @@ const COLUMNS: (users::id, users::login, users::roles, users::employee_id) =
 
 fn to_users(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<User>, ServiceError> {
     let ids: Vec<&String> = rows.iter().filter_map(|r| r.3.as_ref()).collect();
-    let names: HashMap<String, String> = employees::table
-        .filter(employees::id.eq_any(ids))
-        .select((
-            employees::id,
-            employees::surname,
-            employees::name,
-            employees::patronymic,
-        ))
-        .load::<(String, String, String, String)>(conn)?
-        .into_iter()
-        .map(|(id, s, n, p)| (id, format!("{s} {n} {p}").trim().to_string()))
-        .collect();
+    let names: HashMap<String, String> = super::employees::full_names(conn, &ids)?;
     Ok(rows
         .into_iter()
         .map(|(id, login, roles, employee_id)| User {
