@@ -44,8 +44,8 @@ done
 lo_median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
 lo_bytes=$(stat -c %s "$work/reference.pdf")
 ours=$(cargo bench --bench render -- 300 2>/dev/null)
-jd_median=$(echo "$ours" | awk '/median/ {print $2}')
-jd_bytes=$(echo "$ours" | awk '/bytes/ {print $2}')
+jd_median=$(echo "$ours" | awk '$1 == "median" {print $2}')
+jd_bytes=$(echo "$ours" | awk '$1 == "bytes" {print $2}')
 echo "$ours"
 echo
 printf '%-28s %12s %10s\n' "renderer" "median ms" "bytes"
