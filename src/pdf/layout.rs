@@ -58,6 +58,14 @@ pub struct Column {
     pub width: f32,
 }
 
+/// A laid-out part: page contents, page text, replaced characters, faces used.
+pub struct Finished {
+    pub pages: Vec<Vec<Op>>,
+    pub text: Vec<Vec<String>>,
+    pub missing: BTreeSet<char>,
+    pub used: [bool; 3],
+}
+
 /// Builds pages top to bottom.
 pub struct Flow<'a> {
     fonts: &'a [FontId; 3],
@@ -69,6 +77,8 @@ pub struct Flow<'a> {
     watermark: Option<String>,
     /// Characters the font cannot show, replaced by "?".
     pub missing: BTreeSet<char>,
+    /// Faces used so far (unused fonts are left out of the file).
+    pub used: [bool; 3],
 }
 
 fn pt(x: f32, y_from_top: f32) -> Point {
@@ -89,19 +99,29 @@ impl<'a> Flow<'a> {
             y: TOP,
             watermark,
             missing: BTreeSet::new(),
+            used: [false; 3],
         };
         f.start_page();
         f
     }
 
     fn font(&self, face: Face) -> PdfFontHandle {
-        let i = Face::ALL.iter().position(|f| *f == face).unwrap_or(0);
-        PdfFontHandle::External(self.fonts[i].clone())
+        PdfFontHandle::External(self.fonts[Self::index(face)].clone())
+    }
+
+    fn index(face: Face) -> usize {
+        Face::ALL.iter().position(|f| *f == face).unwrap_or(0)
+    }
+
+    /// Notes that a face appears in the file.
+    fn mark(&mut self, face: Face) {
+        self.used[Self::index(face)] = true;
     }
 
     fn start_page(&mut self) {
         self.y = TOP;
         if let Some(mark) = self.watermark.clone() {
+            self.mark(Face::Bold);
             let size = 90.0;
             let w = width(Face::Bold, size, &mark);
             // Horizontal, light, centred: under the text and still extractable as a word.
@@ -159,6 +179,7 @@ impl<'a> Flow<'a> {
         if text.is_empty() {
             return;
         }
+        self.mark(style.face);
         self.ops.extend([
             Op::StartTextSection,
             Op::SetFont {
@@ -183,6 +204,7 @@ impl<'a> Flow<'a> {
         let widths: Vec<f32> = words.iter().map(|w| width(style.face, style.size, w)).collect();
         let gap = (measure - widths.iter().sum::<f32>()) / (words.len().saturating_sub(1)).max(1) as f32;
         let baseline = PAGE_H - top - style.size * ASCENT;
+        self.mark(style.face);
         self.ops.push(Op::StartTextSection);
         self.ops.push(Op::SetFont {
             font: self.font(style.face),
@@ -421,10 +443,13 @@ impl<'a> Flow<'a> {
     }
 
     /// Closes the flow: page numbers from the second page, centred in the top margin.
-    pub fn finish(mut self, number_style: Style) -> (Vec<Vec<Op>>, Vec<Vec<String>>, BTreeSet<char>) {
+    pub fn finish(mut self, number_style: Style) -> Finished {
         let ops = std::mem::take(&mut self.ops);
         self.pages.push(ops);
         let total = self.pages.len();
+        if total > 1 {
+            self.mark(number_style.face);
+        }
         let font = self.font(number_style.face);
         for (i, page) in self.pages.iter_mut().enumerate().skip(1) {
             let n = (i + 1).to_string();
@@ -448,6 +473,11 @@ impl<'a> Flow<'a> {
             ]);
         }
         debug_assert_eq!(total, self.page_text.len());
-        (self.pages, self.page_text, self.missing)
+        Finished {
+            pages: self.pages,
+            text: self.page_text,
+            missing: self.missing,
+            used: self.used,
+        }
     }
 }

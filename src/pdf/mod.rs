@@ -78,12 +78,8 @@ fn parsed_fonts() -> Result<&'static [ParsedFont; 3], PdfError> {
 
 const PAGE_NUMBER: Style = Style::new(Face::Regular, 11.0);
 
-/// Lays out one part into pages (ops), returning also each page's text.
-fn layout_part(
-    fonts: &[FontId; 3],
-    input: &RenderInput,
-    part: Part,
-) -> (Vec<Vec<printpdf::Op>>, Vec<Vec<String>>, Vec<char>) {
+/// Lays out one part into pages.
+fn layout_part(fonts: &[FontId; 3], input: &RenderInput, part: Part) -> layout::Finished {
     let watermark = (!input.document.approved && part == Part::Document).then(|| "ПРОЕКТ".to_string());
     let mut flow = Flow::new(fonts, watermark);
     match part {
@@ -91,8 +87,7 @@ fn layout_part(
         Part::Acknowledgements => parts::acknowledgement_sheet(&mut flow, input),
         Part::Register => parts::register(&mut flow, input),
     }
-    let (pages, text, missing) = flow.finish(PAGE_NUMBER);
-    (pages, text, missing.into_iter().collect())
+    flow.finish(PAGE_NUMBER)
 }
 
 /// Renders the chosen parts into one PDF.
@@ -107,18 +102,28 @@ pub fn render(input: &RenderInput, parts: &[Part]) -> Result<Rendered, PdfError>
     ];
     let mut pages = Vec::new();
     let mut counts = Vec::new();
-    let mut missing = Vec::new();
+    let mut missing = std::collections::BTreeSet::new();
+    let mut used = [false; 3];
     for part in parts {
-        let (ops, _, miss) = layout_part(&ids, input, *part);
-        counts.push((*part, ops.len()));
-        missing.extend(miss);
+        let done = layout_part(&ids, input, *part);
+        counts.push((*part, done.pages.len()));
+        missing.extend(done.missing);
+        for (u, d) in used.iter_mut().zip(done.used) {
+            *u |= d;
+        }
         pages.extend(
-            ops.into_iter()
+            done.pages
+                .into_iter()
                 .map(|o| PdfPage::new(printpdf::Mm(210.0), printpdf::Mm(297.0), o)),
         );
     }
-    missing.sort();
-    missing.dedup();
+    // A face nobody used would cost subsetting time for nothing.
+    for (id, used) in ids.iter().zip(used) {
+        if !used {
+            doc.resources.fonts.map.remove(id);
+        }
+    }
+    let missing: Vec<char> = missing.into_iter().collect();
     let now = printpdf::OffsetDateTime::from_unix_timestamp(chrono::Utc::now().timestamp())
         .unwrap_or_else(|_| printpdf::OffsetDateTime::now_utc());
     let info = &mut doc.metadata.info;
@@ -157,8 +162,8 @@ pub fn sheet_changes(old: &RenderInput, new: &RenderInput) -> Result<(SheetChang
         doc.add_font(&fonts[1]),
         doc.add_font(&fonts[2]),
     ];
-    let (_, a, _) = layout_part(&ids, old, Part::Document);
-    let (_, b, _) = layout_part(&ids, new, Part::Document);
+    let a = layout_part(&ids, old, Part::Document).text;
+    let b = layout_part(&ids, new, Part::Document).text;
     let mut s = SheetChanges::default();
     for i in 0..a.len().max(b.len()) {
         match (a.get(i), b.get(i)) {
