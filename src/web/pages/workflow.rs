@@ -431,6 +431,40 @@ pub async fn version_route(
     .await
 }
 
+/// Where a saved route goes: the form's address and title, and where to return.
+struct RouteForm {
+    action: String,
+    title: String,
+    done: String,
+}
+
+/// Saves a route from the form; invalid input shows the form again with the reason.
+async fn save_route<F>(
+    state: &AppState,
+    user: &CurrentUser,
+    session: &Session,
+    body: &[u8],
+    form_at: RouteForm,
+    save: F,
+) -> Result<HttpResponse, PageError>
+where
+    F: FnOnce(&mut DbConn, &RouteInput) -> Result<crate::domain::workflow::Route, ServiceError> + Send + 'static,
+{
+    let form = Form::parse(session, body, &[])?;
+    let input = parse_route(&form);
+    let i = input.clone();
+    match state.db(move |c| save(c, &i)).await {
+        Ok(_) => {
+            flash(session, &strings().get("msg.saved"));
+            Ok(see_other(&form_at.done))
+        }
+        Err(e) => match errors_text(&e) {
+            Some(msg) => route_page(user, session, form_at.title, form_at.action, &input, Some(msg)).await,
+            None => Err(e.into()),
+        },
+    }
+}
+
 /// Saves a version's route.
 pub async fn save_version_route(
     state: web::Data<AppState>,
@@ -439,30 +473,17 @@ pub async fn save_version_route(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let form = Form::parse(&session, &body, &[])?;
-    let input = parse_route(&form);
     let id = path.into_inner();
-    let (v, i, actor) = (id.clone(), input.clone(), user.0.login.clone());
-    match state.db(move |c| workflow::set_version_route(c, &actor, &v, &i)).await {
-        Ok(_) => {
-            flash(&session, &strings().get("msg.saved"));
-            Ok(see_other(&format!("/versions/{id}#workflow")))
-        }
-        Err(e) => match errors_text(&e) {
-            Some(msg) => {
-                route_page(
-                    &user,
-                    &session,
-                    strings().get("route.version_title"),
-                    format!("/versions/{id}/route"),
-                    &input,
-                    Some(msg),
-                )
-                .await
-            }
-            None => Err(e.into()),
-        },
-    }
+    let at = RouteForm {
+        action: format!("/versions/{id}/route"),
+        title: strings().get("route.version_title"),
+        done: format!("/versions/{id}#workflow"),
+    };
+    let actor = user.0.login.clone();
+    save_route(&state, &user, &session, &body, at, move |c, i| {
+        workflow::set_version_route(c, &actor, &id, i)
+    })
+    .await
 }
 
 /// The default route form of a department.
@@ -496,33 +517,17 @@ pub async fn save_department_route(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let form = Form::parse(&session, &body, &[])?;
-    let input = parse_route(&form);
     let id = path.into_inner();
-    let (d, i, actor) = (id.clone(), input.clone(), user.0.login.clone());
-    match state
-        .db(move |c| workflow::set_department_route(c, &actor, &d, &i))
-        .await
-    {
-        Ok(_) => {
-            flash(&session, &strings().get("msg.saved"));
-            Ok(see_other("/departments"))
-        }
-        Err(e) => match errors_text(&e) {
-            Some(msg) => {
-                route_page(
-                    &user,
-                    &session,
-                    strings().get("route.department_title"),
-                    format!("/departments/{id}/route"),
-                    &input,
-                    Some(msg),
-                )
-                .await
-            }
-            None => Err(e.into()),
-        },
-    }
+    let at = RouteForm {
+        action: format!("/departments/{id}/route"),
+        title: strings().get("route.department_title"),
+        done: "/departments".into(),
+    };
+    let actor = user.0.login.clone();
+    save_route(&state, &user, &session, &body, at, move |c, i| {
+        workflow::set_department_route(c, &actor, &id, i)
+    })
+    .await
 }
 
 /// The revision register of a job description.
