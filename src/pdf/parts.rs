@@ -228,24 +228,45 @@ pub fn document(flow: &mut Flow, input: &RenderInput) {
     }
 }
 
+/// The modules of a QR code for `data` (level M), row by row, `true` for dark.
+///
+/// The mask is fixed instead of picked by penalty score as `QrCode::new` does:
+/// every mask decodes, and scoring all eight cost more than laying out the
+/// whole document (see docs/pdf.md, "Speed").
+pub fn qr_modules(data: &[u8]) -> Option<(usize, Vec<bool>)> {
+    use qrcode::{canvas, ec, EcLevel};
+    let bits = qrcode::bits::encode_auto(data, EcLevel::M).ok()?;
+    let version = bits.version();
+    let (codewords, correction) = ec::construct_codewords(&bits.into_bytes(), version, EcLevel::M).ok()?;
+    let mut canvas = canvas::Canvas::new(version, EcLevel::M);
+    canvas.draw_all_functional_patterns();
+    canvas.draw_data(&codewords, &correction);
+    canvas.apply_mask(canvas::MaskPattern::Checkerboard);
+    let width = usize::try_from(version.width()).ok()?;
+    let dark = canvas
+        .into_colors()
+        .into_iter()
+        .map(|c| c == qrcode::Color::Dark)
+        .collect();
+    Some((width, dark))
+}
+
 /// The QR code leading to the verification page, with the content hash beside it.
 fn qr_block(flow: &mut Flow, url: &str, hash: Option<&str>) {
-    let Ok(code) = qrcode::QrCode::new(url.as_bytes()) else {
+    let Some((n, dark)) = qr_modules(url.as_bytes()) else {
         return;
     };
-    let n = code.width();
     let module = 1.6;
     let side = n as f32 * module;
     flow.ensure(side + BODY.leading());
     flow.skip(BODY.leading() * 0.5);
     let top = flow.y();
-    let colors = code.to_colors();
     for row in 0..n {
         let mut col = 0;
         while col < n {
-            if colors[row * n + col] == qrcode::Color::Dark {
+            if dark[row * n + col] {
                 let start = col;
-                while col < n && colors[row * n + col] == qrcode::Color::Dark {
+                while col < n && dark[row * n + col] {
                     col += 1;
                 }
                 flow.fill_rect(
