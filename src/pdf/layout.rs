@@ -4,11 +4,9 @@
 
 use std::collections::BTreeSet;
 
-use printpdf::{
-    Color, FontId, Greyscale, LinePoint, Op, PaintMode, PdfFontHandle, Point, Pt, Rect, TextItem, TextMatrix,
-};
+use super::content::{Op, Repertoire, Run};
 
-use super::text::{sanitize, width, wrap, Face};
+use super::text::{em_units, sanitize, width, wrap, Face, HyphenMemo};
 
 /// Points per millimetre.
 pub const MM: f32 = 72.0 / 25.4;
@@ -58,17 +56,16 @@ pub struct Column {
     pub width: f32,
 }
 
-/// A laid-out part: page contents, page text, replaced characters, faces used.
+/// A laid-out part: page contents, page text, replaced characters, characters drawn.
 pub struct Finished {
     pub pages: Vec<Vec<Op>>,
     pub text: Vec<Vec<String>>,
     pub missing: BTreeSet<char>,
-    pub used: [bool; 3],
+    pub repertoire: Repertoire,
 }
 
 /// Builds pages top to bottom.
-pub struct Flow<'a> {
-    fonts: &'a [FontId; 3],
+pub struct Flow {
     pages: Vec<Vec<Op>>,
     ops: Vec<Op>,
     /// Text of each page, line by line (for comparing layouts).
@@ -77,80 +74,70 @@ pub struct Flow<'a> {
     watermark: Option<String>,
     /// Characters the font cannot show, replaced by "?".
     pub missing: BTreeSet<char>,
-    /// Faces used so far (unused fonts are left out of the file).
-    pub used: [bool; 3],
+    /// Characters drawn in each face (the font subsets hold just these).
+    repertoire: Repertoire,
+    hyphens: HyphenMemo,
+    /// Style of the open text section: runs in one style share one BT..ET and Tf.
+    text_style: Option<Style>,
 }
 
-fn pt(x: f32, y_from_top: f32) -> Point {
-    Point {
-        x: Pt(x),
-        y: Pt(PAGE_H - y_from_top),
-    }
-}
-
-impl<'a> Flow<'a> {
+impl Flow {
     /// A flow with its first page; `watermark` is drawn under every page.
-    pub fn new(fonts: &'a [FontId; 3], watermark: Option<String>) -> Flow<'a> {
+    pub fn new(watermark: Option<String>) -> Flow {
         let mut f = Flow {
-            fonts,
             pages: Vec::new(),
             ops: Vec::new(),
             page_text: vec![Vec::new()],
             y: TOP,
             watermark,
             missing: BTreeSet::new(),
-            used: [false; 3],
+            repertoire: Repertoire::default(),
+            hyphens: HyphenMemo::default(),
+            text_style: None,
         };
         f.start_page();
         f
     }
 
-    fn font(&self, face: Face) -> PdfFontHandle {
-        PdfFontHandle::External(self.fonts[Self::index(face)].clone())
-    }
-
-    fn index(face: Face) -> usize {
-        Face::ALL.iter().position(|f| *f == face).unwrap_or(0)
-    }
-
-    /// Notes that a face appears in the file.
-    fn mark(&mut self, face: Face) {
-        self.used[Self::index(face)] = true;
-    }
-
     fn start_page(&mut self) {
         self.y = TOP;
         if let Some(mark) = self.watermark.clone() {
-            self.mark(Face::Bold);
             let size = 90.0;
             let w = width(Face::Bold, size, &mark);
             // Horizontal, light, centred: under the text and still extractable as a word.
             let x = LEFT + (TEXT_W - w) / 2.0;
             let y = PAGE_H / 2.0 - size / 3.0;
-            self.ops.extend([
-                Op::SaveGraphicsState,
-                Op::SetFillColor {
-                    col: Color::Greyscale(Greyscale::new(0.88, None)),
-                },
-                Op::StartTextSection,
-                Op::SetFont {
-                    font: self.font(Face::Bold),
-                    size: Pt(size),
-                },
-                Op::SetTextMatrix {
-                    matrix: TextMatrix::Translate(Pt(x), Pt(y)),
-                },
-                Op::ShowText {
-                    items: vec![TextItem::Text(mark)],
-                },
-                Op::EndTextSection,
-                Op::RestoreGraphicsState,
-            ]);
+            self.ops.extend([Op::Save, Op::Grey(0.88)]);
+            self.begin_text(Style::new(Face::Bold, size));
+            self.repertoire.add(Face::Bold, &mark);
+            self.ops.extend([Op::MoveTo(x, y), Op::Show(vec![Run::Text(mark)])]);
+            self.end_text();
+            self.ops.push(Op::Restore);
+        }
+    }
+
+    /// Opens a text section in `style`, or keeps the open one if it matches.
+    fn begin_text(&mut self, style: Style) {
+        if self.text_style == Some(style) {
+            return;
+        }
+        if self.text_style.is_none() {
+            self.ops.push(Op::BeginText);
+        }
+        self.ops.push(Op::Font(style.face, style.size));
+        self.text_style = Some(style);
+    }
+
+    /// Closes the open text section before graphics or the end of a page.
+    fn end_text(&mut self) {
+        if self.text_style.take().is_some() {
+            self.ops.push(Op::EndText);
         }
     }
 
     /// Closes the page and starts the next.
     pub fn new_page(&mut self) {
+        self.end_text();
         let ops = std::mem::take(&mut self.ops);
         self.pages.push(ops);
         self.page_text.push(Vec::new());
@@ -179,48 +166,38 @@ impl<'a> Flow<'a> {
         if text.is_empty() {
             return;
         }
-        self.mark(style.face);
+        self.begin_text(style);
+        self.repertoire.add(style.face, text);
         self.ops.extend([
-            Op::StartTextSection,
-            Op::SetFont {
-                font: self.font(style.face),
-                size: Pt(style.size),
-            },
-            Op::SetTextMatrix {
-                matrix: TextMatrix::Translate(Pt(x), Pt(PAGE_H - top - style.size * ASCENT)),
-            },
-            Op::ShowText {
-                items: vec![TextItem::Text(text.to_string())],
-            },
-            Op::EndTextSection,
+            Op::MoveTo(x, PAGE_H - top - style.size * ASCENT),
+            Op::Show(vec![Run::Text(text.to_string())]),
         ]);
         if let Some(p) = self.page_text.last_mut() {
             p.push(text.to_string());
         }
     }
 
-    /// Places a justified line word by word.
+    /// Places a justified line as one TJ: the words, and between them the
+    /// kern that moves the pen to where the next word starts.
     fn show_justified(&mut self, style: Style, x: f32, top: f32, words: &[String], measure: f32) {
         let widths: Vec<f32> = words.iter().map(|w| width(style.face, style.size, w)).collect();
         let gap = (measure - widths.iter().sum::<f32>()) / (words.len().saturating_sub(1)).max(1) as f32;
-        let baseline = PAGE_H - top - style.size * ASCENT;
-        self.mark(style.face);
-        self.ops.push(Op::StartTextSection);
-        self.ops.push(Op::SetFont {
-            font: self.font(style.face),
-            size: Pt(style.size),
-        });
-        let mut cx = x;
-        for (w, wd) in words.iter().zip(&widths) {
-            self.ops.push(Op::SetTextMatrix {
-                matrix: TextMatrix::Translate(Pt(cx), Pt(baseline)),
-            });
-            self.ops.push(Op::ShowText {
-                items: vec![TextItem::Text(w.clone())],
-            });
-            cx += wd + gap;
+        self.begin_text(style);
+        self.ops.push(Op::MoveTo(x, PAGE_H - top - style.size * ASCENT));
+        let mut items = Vec::with_capacity(words.len() * 2);
+        for (i, w) in words.iter().enumerate() {
+            if i > 0 {
+                // The viewer advances by the file's /W widths (whole thousandths of
+                // an em, rounded down), not by our measure; the kern moves the pen
+                // from there to where the next word starts, so the edge stays exact.
+                let step = (widths[i - 1] + gap) * 1000.0 / style.size;
+                let kern = em_units(style.face, &words[i - 1]) - step;
+                items.push(Run::Kern(kern));
+            }
+            self.repertoire.add(style.face, w);
+            items.push(Run::Text(w.clone()));
         }
-        self.ops.push(Op::EndTextSection);
+        self.ops.push(Op::Show(items));
         if let Some(p) = self.page_text.last_mut() {
             p.push(words.join(" "));
         }
@@ -249,7 +226,7 @@ impl<'a> Flow<'a> {
                 .min(measure / 3.0),
             None => 0.0,
         };
-        let lines = wrap(style.face, style.size, &text, measure - indent);
+        let lines = wrap(style.face, style.size, &text, measure - indent, &mut self.hyphens);
         let lead = style.leading();
         self.ensure(lead * keep.min(lines.len()).max(1) as f32);
         for (i, line) in lines.iter().enumerate() {
@@ -283,45 +260,31 @@ impl<'a> Flow<'a> {
 
     /// A heading that is never left alone at the bottom of a page.
     pub fn heading(&mut self, style: Style, text: &str, next_line: f32) {
-        let lines = wrap(style.face, style.size, text, TEXT_W).len().max(1);
+        let lines = wrap(style.face, style.size, text, TEXT_W, &mut self.hyphens)
+            .len()
+            .max(1);
         self.ensure(style.leading() * lines as f32 + style.leading() * 0.5 + next_line * 2.0);
         self.paragraph(style, text, LEFT, TEXT_W, Align::Center, None, lines);
         self.skip(style.leading() * 0.3);
     }
 
-    fn stroke(&mut self, points: &[(f32, f32)]) {
-        self.ops.push(Op::DrawLine {
-            line: printpdf::Line {
-                points: points
-                    .iter()
-                    .map(|(x, y)| LinePoint {
-                        p: pt(*x, *y),
-                        bezier: false,
-                    })
-                    .collect(),
-                is_closed: false,
-            },
-        });
+    /// A line between two points given from the top of the page.
+    fn stroke(&mut self, (x1, y1): (f32, f32), (x2, y2): (f32, f32)) {
+        self.end_text();
+        self.ops.push(Op::Line(x1, PAGE_H - y1, x2, PAGE_H - y2));
     }
 
     /// A horizontal rule from `x1` to `x2` at the current position.
     pub fn rule(&mut self, x1: f32, x2: f32, y: f32) {
-        self.ops.push(Op::SetOutlineThickness { pt: Pt(0.5) });
-        self.stroke(&[(x1, y), (x2, y)]);
+        self.end_text();
+        self.ops.push(Op::LineWidth(0.5));
+        self.stroke((x1, y), (x2, y));
     }
 
     /// A filled rectangle (QR modules).
     pub fn fill_rect(&mut self, x: f32, top: f32, w: f32, h: f32) {
-        self.ops.push(Op::DrawRectangle {
-            rectangle: Rect {
-                x: Pt(x),
-                y: Pt(PAGE_H - top - h),
-                width: Pt(w),
-                height: Pt(h),
-                mode: Some(PaintMode::Fill),
-                winding_order: None,
-            },
-        });
+        self.end_text();
+        self.ops.push(Op::FillRect(x, PAGE_H - top - h, w, h));
     }
 
     /// Current position from the top of the page.
@@ -354,15 +317,16 @@ impl<'a> Flow<'a> {
             x += col.width;
         }
         // Borders: top, bottom and every column edge.
-        self.ops.push(Op::SetOutlineThickness { pt: Pt(0.5) });
+        self.end_text();
+        self.ops.push(Op::LineWidth(0.5));
         let right = LEFT + cols.iter().map(|c| c.width).sum::<f32>();
-        self.stroke(&[(LEFT, top), (right, top)]);
-        self.stroke(&[(LEFT, top + h), (right, top + h)]);
+        self.stroke((LEFT, top), (right, top));
+        self.stroke((LEFT, top + h), (right, top + h));
         let mut x = LEFT;
-        self.stroke(&[(x, top), (x, top + h)]);
+        self.stroke((x, top), (x, top + h));
         for col in cols {
             x += col.width;
-            self.stroke(&[(x, top), (x, top + h)]);
+            self.stroke((x, top), (x, top + h));
         }
     }
 
@@ -376,9 +340,15 @@ impl<'a> Flow<'a> {
                 for part in raw.split('\n') {
                     let part = sanitize(style.face, part, &mut self.missing);
                     lines.extend(
-                        wrap(style.face, style.size, &part, col.width - 2.0 * CELL_PAD)
-                            .into_iter()
-                            .map(|l| l.text()),
+                        wrap(
+                            style.face,
+                            style.size,
+                            &part,
+                            col.width - 2.0 * CELL_PAD,
+                            &mut self.hyphens,
+                        )
+                        .into_iter()
+                        .map(|l| l.text()),
                     );
                 }
                 lines
@@ -444,32 +414,20 @@ impl<'a> Flow<'a> {
 
     /// Closes the flow: page numbers from the second page, centred in the top margin.
     pub fn finish(mut self, number_style: Style) -> Finished {
+        self.end_text();
         let ops = std::mem::take(&mut self.ops);
         self.pages.push(ops);
         let total = self.pages.len();
-        if total > 1 {
-            self.mark(number_style.face);
-        }
-        let font = self.font(number_style.face);
         for (i, page) in self.pages.iter_mut().enumerate().skip(1) {
             let n = (i + 1).to_string();
             let w = width(number_style.face, number_style.size, &n);
+            self.repertoire.add(number_style.face, &n);
             page.extend([
-                Op::StartTextSection,
-                Op::SetFont {
-                    font: font.clone(),
-                    size: Pt(number_style.size),
-                },
-                Op::SetTextMatrix {
-                    matrix: TextMatrix::Translate(
-                        Pt(LEFT + (TEXT_W - w) / 2.0),
-                        Pt(PAGE_H - TOP / 2.0 - number_style.size * 0.3),
-                    ),
-                },
-                Op::ShowText {
-                    items: vec![TextItem::Text(n)],
-                },
-                Op::EndTextSection,
+                Op::BeginText,
+                Op::Font(number_style.face, number_style.size),
+                Op::MoveTo(LEFT + (TEXT_W - w) / 2.0, PAGE_H - TOP / 2.0 - number_style.size * 0.3),
+                Op::Show(vec![Run::Text(n)]),
+                Op::EndText,
             ]);
         }
         debug_assert_eq!(total, self.page_text.len());
@@ -477,7 +435,7 @@ impl<'a> Flow<'a> {
             pages: self.pages,
             text: self.page_text,
             missing: self.missing,
-            used: self.used,
+            repertoire: self.repertoire,
         }
     }
 }

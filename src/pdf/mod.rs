@@ -1,5 +1,6 @@
 //! PDF output: our own layout engine on printpdf, and the three sheets.
 
+pub mod content;
 pub mod input;
 pub mod layout;
 pub mod parts;
@@ -9,6 +10,7 @@ use std::sync::OnceLock;
 
 use printpdf::{FontId, ParsedFont, PdfDocument, PdfPage, PdfSaveOptions};
 
+use content::{Codes, Op, Repertoire};
 use input::{RenderInput, SheetChanges};
 use layout::{Flow, Style};
 use text::Face;
@@ -53,6 +55,8 @@ pub enum PdfError {
     UnknownPart(String),
     #[error("the embedded font could not be read: {0}")]
     Font(String),
+    #[error("the PDF could not be written: {0}")]
+    Write(String),
 }
 
 /// A rendered file and what went into it.
@@ -76,12 +80,24 @@ fn parsed_fonts() -> Result<&'static [ParsedFont; 3], PdfError> {
         .map_err(|e| PdfError::Font(e.clone()))
 }
 
+/// Adds the three faces under fixed short names. printpdf's own names are 32
+/// random letters, repeated at every font change in every page stream; the first
+/// six letters also make the subset tag, hence six capitals.
+fn add_fonts(doc: &mut PdfDocument, fonts: &[ParsedFont; 3]) -> [FontId; 3] {
+    let ids = ["JDSERR", "JDSERB", "JDSERI"].map(|name| FontId(name.to_string()));
+    for (id, face) in ids.iter().zip(fonts) {
+        let font = printpdf::PdfFont::new(face.clone());
+        doc.resources.fonts.map.insert(id.clone(), font);
+    }
+    ids
+}
+
 const PAGE_NUMBER: Style = Style::new(Face::Regular, 11.0);
 
 /// Lays out one part into pages.
-fn layout_part(fonts: &[FontId; 3], input: &RenderInput, part: Part) -> layout::Finished {
+fn layout_part(input: &RenderInput, part: Part) -> layout::Finished {
     let watermark = (!input.document.approved && part == Part::Document).then(|| "ПРОЕКТ".to_string());
-    let mut flow = Flow::new(fonts, watermark);
+    let mut flow = Flow::new(watermark);
     match part {
         Part::Document => parts::document(&mut flow, input),
         Part::Acknowledgements => parts::acknowledgement_sheet(&mut flow, input),
@@ -92,38 +108,19 @@ fn layout_part(fonts: &[FontId; 3], input: &RenderInput, part: Part) -> layout::
 
 /// Renders the chosen parts into one PDF.
 pub fn render(input: &RenderInput, parts: &[Part]) -> Result<Rendered, PdfError> {
-    let fonts = parsed_fonts()?;
-    let title = format!("Должностная инструкция {}", input.position.title_genitive);
-    let mut doc = PdfDocument::new(&title);
-    let ids = [
-        doc.add_font(&fonts[0]),
-        doc.add_font(&fonts[1]),
-        doc.add_font(&fonts[2]),
-    ];
     let mut pages = Vec::new();
     let mut counts = Vec::new();
     let mut missing = std::collections::BTreeSet::new();
-    let mut used = [false; 3];
+    let mut repertoire = Repertoire::default();
     for part in parts {
-        let done = layout_part(&ids, input, *part);
+        let done = layout_part(input, *part);
         counts.push((*part, done.pages.len()));
         missing.extend(done.missing);
-        for (u, d) in used.iter_mut().zip(done.used) {
-            *u |= d;
-        }
-        pages.extend(
-            done.pages
-                .into_iter()
-                .map(|o| PdfPage::new(printpdf::Mm(210.0), printpdf::Mm(297.0), o)),
-        );
+        repertoire.merge(&done.repertoire);
+        pages.extend(done.pages);
     }
-    // A face nobody used would cost subsetting time for nothing.
-    for (id, used) in ids.iter().zip(used) {
-        if !used {
-            doc.resources.fonts.map.remove(id);
-        }
-    }
-    let missing: Vec<char> = missing.into_iter().collect();
+    let title = format!("Должностная инструкция {}", input.position.title_genitive);
+    let mut doc = PdfDocument::new(&title);
     let now = printpdf::OffsetDateTime::from_unix_timestamp(chrono::Utc::now().timestamp())
         .unwrap_or_else(|_| printpdf::OffsetDateTime::now_utc());
     let info = &mut doc.metadata.info;
@@ -140,30 +137,89 @@ pub fn render(input: &RenderInput, parts: &[Part]) -> Result<Rendered, PdfError>
         info.keywords = vec![format!("jobdesc-sha256:{h}")];
         info.identifier = h.clone();
     }
-    let options = PdfSaveOptions {
-        subset_fonts: true,
-        ..PdfSaveOptions::default()
-    };
-    let bytes = doc.with_pages(pages).save(&options, &mut Vec::new());
+    let bytes = save(&mut doc, &pages, &repertoire)?;
     Ok(Rendered {
         bytes,
         pages: counts,
-        missing,
+        missing: missing.into_iter().collect(),
     })
+}
+
+/// zlib level for page and font streams: level 1 of zlib-rs keeps the reference
+/// document under 3 ms and 100 KB; level 2 adds 0.7 ms for 14 KB less, and
+/// printpdf's own save uses level 9 (docs/pdf.md, "Speed").
+const DEFLATE_LEVEL: u32 = 1;
+
+/// Writes the file: printpdf builds it around one page that shows each drawn
+/// character once (so it subsets the fonts to them and tells their codes), then
+/// every page gets its own content stream, and the streams are deflated.
+fn save(doc: &mut PdfDocument, pages: &[Vec<Op>], repertoire: &Repertoire) -> Result<Vec<u8>, PdfError> {
+    let fonts = add_fonts(doc, parsed_fonts()?);
+    let a4 = |ops| PdfPage::new(printpdf::Mm(210.0), printpdf::Mm(297.0), ops);
+    let mut skeleton = vec![a4(repertoire.usage_page(&fonts))];
+    skeleton.extend((1..pages.len()).map(|_| a4(Vec::new())));
+    doc.with_pages(skeleton);
+    let options = PdfSaveOptions {
+        subset_fonts: true,
+        optimize: false,
+        ..PdfSaveOptions::default()
+    };
+    let mut pdf = printpdf::serialize::to_lopdf_doc(doc, &options, &mut Vec::new());
+    let contents: Vec<lopdf::ObjectId> = pdf
+        .get_pages()
+        .values()
+        .map(|page| pdf.get_dictionary(*page)?.get(b"Contents")?.as_reference())
+        .collect::<Result<_, _>>()
+        .map_err(|e| PdfError::Write(format!("printpdf's page tree: {e}")))?;
+    let mut codes = None;
+    for (i, id) in contents.iter().enumerate() {
+        let ops = pages.get(i).map(Vec::as_slice).unwrap_or_default();
+        let stream = pdf
+            .get_object_mut(*id)
+            .and_then(lopdf::Object::as_stream_mut)
+            .map_err(|e| PdfError::Write(format!("page contents: {e}")))?;
+        let codes = match &codes {
+            Some(c) => c,
+            None => codes.insert(Codes::read(repertoire, &stream.content)?),
+        };
+        stream.set_content(content::encode(ops, codes, &fonts));
+    }
+    let mut z = flate2::Compress::new(flate2::Compression::new(DEFLATE_LEVEL), true);
+    for object in pdf.objects.values_mut() {
+        if let lopdf::Object::Stream(stream) = object {
+            if stream.allows_compression && stream.dict.get(b"Filter").is_err() {
+                let packed = deflate(&mut z, &stream.content)?;
+                if packed.len() < stream.content.len() {
+                    stream.dict.set("Filter", "FlateDecode");
+                    stream.set_content(packed);
+                }
+            }
+        }
+    }
+    let mut bytes = Vec::new();
+    pdf.save_to(&mut bytes).map_err(|e| PdfError::Write(e.to_string()))?;
+    Ok(bytes)
+}
+
+/// zlib-compresses `data`, reusing one compressor for all streams of a file.
+fn deflate(z: &mut flate2::Compress, data: &[u8]) -> Result<Vec<u8>, PdfError> {
+    z.reset();
+    let mut out = Vec::with_capacity(data.len() / 2 + 64);
+    loop {
+        let done = usize::try_from(z.total_in()).unwrap_or(data.len()).min(data.len());
+        match z.compress_vec(&data[done..], &mut out, flate2::FlushCompress::Finish) {
+            Ok(flate2::Status::StreamEnd) => return Ok(out),
+            Ok(_) => out.reserve(out.capacity().max(64)),
+            Err(e) => return Err(PdfError::Write(format!("deflate: {e}"))),
+        }
+    }
 }
 
 /// Which sheets of the job description changed between two versions, by laying
 /// out both and comparing page by page; and how many sheets the new one has.
 pub fn sheet_changes(old: &RenderInput, new: &RenderInput) -> Result<(SheetChanges, usize), PdfError> {
-    let fonts = parsed_fonts()?;
-    let mut doc = PdfDocument::new("layout");
-    let ids = [
-        doc.add_font(&fonts[0]),
-        doc.add_font(&fonts[1]),
-        doc.add_font(&fonts[2]),
-    ];
-    let a = layout_part(&ids, old, Part::Document).text;
-    let b = layout_part(&ids, new, Part::Document).text;
+    let a = layout_part(old, Part::Document).text;
+    let b = layout_part(new, Part::Document).text;
     let mut s = SheetChanges::default();
     for i in 0..a.len().max(b.len()) {
         match (a.get(i), b.get(i)) {

@@ -1,6 +1,6 @@
 //! Fonts (embedded once per process), glyph measurement, hyphenation and line breaking.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::OnceLock;
 
 use hyphenation::{Hyphenator, Language, Load, Standard};
@@ -94,6 +94,19 @@ pub fn width(face: Face, size: f32, text: &str) -> f32 {
     units as f32 * size / m.units_per_em
 }
 
+/// Advance of `text` in whole thousandths of an em per glyph, rounded down as
+/// printpdf writes them into the font's /W array: where a PDF viewer's pen ends up.
+pub fn em_units(face: Face, text: &str) -> f32 {
+    let Some(m) = metrics()[face.index()].as_ref() else {
+        return 0.0;
+    };
+    let fallback = m.advance('?').unwrap_or(0);
+    let scale = 1000.0 / m.units_per_em;
+    text.chars()
+        .map(|c| (m.advance(c).unwrap_or(fallback) as f32 * scale).trunc())
+        .sum()
+}
+
 /// Replaces characters the font cannot show with "?" and notes which they were.
 pub fn sanitize(face: Face, text: &str, missing: &mut BTreeSet<char>) -> String {
     text.chars()
@@ -124,6 +137,21 @@ pub fn hyphen_points(word: &str) -> Vec<usize> {
     }
 }
 
+/// Hyphenation points already found while laying out one file: table rows
+/// repeat the same words (every employee of a position has its title), and
+/// the patterns are the costly part of layout.
+#[derive(Debug, Default)]
+pub struct HyphenMemo(HashMap<String, Vec<usize>>);
+
+impl HyphenMemo {
+    fn points(&mut self, word: &str) -> &[usize] {
+        if !self.0.contains_key(word) {
+            self.0.insert(word.to_string(), hyphen_points(word));
+        }
+        self.0.get(word).map(Vec::as_slice).unwrap_or_default()
+    }
+}
+
 /// One laid-out line: its words, whether it ends a paragraph, and whether
 /// its last word was hyphenated.
 #[derive(Debug, Clone, PartialEq)]
@@ -140,9 +168,14 @@ impl Line {
 }
 
 /// Splits `word` so that its head plus a hyphen fits `avail`; `None` if no break fits.
-fn hyphenate_to_fit(face: Face, size: f32, word: &str, avail: f32) -> Option<(String, String)> {
-    let points = hyphen_points(word);
-    points
+fn hyphenate_to_fit(face: Face, size: f32, word: &str, avail: f32, memo: &mut HyphenMemo) -> Option<(String, String)> {
+    // The shortest head is two letters and a hyphen; when not even that fits,
+    // the patterns need not be consulted (they are the costly part of layout).
+    let shortest: String = word.chars().take(2).chain(['-']).collect();
+    if word.chars().count() < 4 || width(face, size, &shortest) > avail {
+        return None;
+    }
+    memo.points(word)
         .iter()
         .rev()
         .map(|b| (&word[..*b], &word[*b..]))
@@ -167,7 +200,7 @@ fn hard_split(face: Face, size: f32, word: &str, avail: f32) -> (String, String)
 
 /// Breaks a paragraph into lines no wider than `max`: whole words first, then
 /// hyphenation, then (for words longer than a line) a hard break.
-pub fn wrap(face: Face, size: f32, text: &str, max: f32) -> Vec<Line> {
+pub fn wrap(face: Face, size: f32, text: &str, max: f32, memo: &mut HyphenMemo) -> Vec<Line> {
     let space = width(face, size, " ");
     let mut lines = Vec::new();
     let mut line: Vec<String> = Vec::new();
@@ -182,7 +215,7 @@ pub fn wrap(face: Face, size: f32, text: &str, max: f32) -> Vec<Line> {
             continue;
         }
         let avail = if line.is_empty() { max } else { max - line_w - space };
-        if let Some((head, tail)) = hyphenate_to_fit(face, size, &word, avail) {
+        if let Some((head, tail)) = hyphenate_to_fit(face, size, &word, avail, memo) {
             line.push(head);
             lines.push(Line {
                 words: std::mem::take(&mut line),
@@ -240,7 +273,7 @@ mod tests {
         let text = "Обеспечивает своевременное и качественное выполнение должностных обязанностей, \
                     предусмотренных настоящей должностной инструкцией, и соблюдение правил внутреннего трудового распорядка.";
         for max in [80.0, 150.0, 300.0] {
-            for l in wrap(Face::Regular, 12.0, text, max) {
+            for l in wrap(Face::Regular, 12.0, text, max, &mut HyphenMemo::default()) {
                 assert!(
                     width(Face::Regular, 12.0, &l.text()) <= max + 0.01,
                     "{} > {max}",
@@ -253,10 +286,16 @@ mod tests {
     #[test]
     fn russian_words_are_hyphenated_and_long_words_broken() {
         assert!(!hyphen_points("инструкцией").is_empty());
-        let lines = wrap(Face::Regular, 12.0, "Настоящая должностная инструкция", 90.0);
+        let lines = wrap(
+            Face::Regular,
+            12.0,
+            "Настоящая должностная инструкция",
+            90.0,
+            &mut HyphenMemo::default(),
+        );
         assert!(lines.iter().any(|l| l.text().ends_with('-')), "{lines:?}");
         let long = "а".repeat(300);
-        let lines = wrap(Face::Regular, 12.0, &long, 100.0);
+        let lines = wrap(Face::Regular, 12.0, &long, 100.0, &mut HyphenMemo::default());
         assert!(lines.len() > 3);
         let joined: String = lines.iter().map(|l| l.text()).collect();
         assert_eq!(joined, long, "a hard break keeps every character");

@@ -86,6 +86,36 @@ fn words_outside_margins(p: &Path) -> Vec<String> {
     bad
 }
 
+/// Where each text line ends (the right edge of its last word), as poppler
+/// places the glyphs by the widths in the file.
+fn line_ends(p: &Path) -> Vec<f32> {
+    let o = Command::new("pdftotext")
+        .arg("-bbox")
+        .arg(p)
+        .arg("-")
+        .output()
+        .expect("pdftotext -bbox");
+    let html = String::from_utf8_lossy(&o.stdout).to_string();
+    let attr = |line: &str, name: &str| -> f32 {
+        let key = format!("{name}=\"");
+        line.find(&key)
+            .and_then(|i| line[i + key.len()..].split('"').next().and_then(|v| v.parse().ok()))
+            .unwrap_or(0.0)
+    };
+    let mut ends: std::collections::BTreeMap<(usize, i64), f32> = Default::default();
+    let mut page = 0;
+    for line in html.lines().map(str::trim_start) {
+        if line.starts_with("<page") {
+            page += 1;
+        } else if line.starts_with("<word") {
+            let key = (page, (attr(line, "yMin") * 10.0).round() as i64);
+            let end = ends.entry(key).or_insert(0.0);
+            *end = end.max(attr(line, "xMax"));
+        }
+    }
+    ends.into_values().collect()
+}
+
 fn pages(p: &Path) -> usize {
     let o = Command::new("pdfinfo").arg(p).output().expect("pdfinfo");
     String::from_utf8_lossy(&o.stdout)
@@ -149,6 +179,11 @@ fn every_part_passes_the_independent_tools() {
         "{:?}",
         words_outside_margins(&path)
     );
+    // Justified lines end exactly at the right margin: the kerns between words
+    // make up for the widths in the file being rounded down to 1/1000 em.
+    let right = PAGE_W - RIGHT;
+    let flush = line_ends(&path).iter().filter(|e| (**e - right).abs() < 0.15).count();
+    assert!(flush >= 40, "only {flush} lines end at the right margin");
     let total: usize = all.pages.iter().map(|(_, n)| n).sum();
     assert_eq!(pages(&path), total, "page counts match");
     // A snapshot of page 1 of each part, for review.
