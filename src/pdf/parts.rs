@@ -479,6 +479,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_qr_code_decodes_to_the_verification_address() {
+        let url = format!("https://jobdesc.example.org/verify/{}", "0123456789abcdef".repeat(4));
+        let (n, dark) = qr_modules(url.as_bytes()).expect("fits in a QR code");
+        assert_eq!(dark.len(), n * n);
+        // Drawn four pixels a module with the four-module quiet zone, then read by rqrr.
+        let (scale, quiet) = (4, 4);
+        let side = (n + 2 * quiet) * scale;
+        let mut image = rqrr::PreparedImage::prepare_from_greyscale(side, side, |x, y| {
+            let (col, row) = ((x / scale).wrapping_sub(quiet), (y / scale).wrapping_sub(quiet));
+            let is_dark = col < n && row < n && dark[row * n + col];
+            if is_dark {
+                0
+            } else {
+                255
+            }
+        });
+        let grids = image.detect_grids();
+        assert_eq!(grids.len(), 1, "one code found");
+        let (_, content) = grids[0].decode().expect("decodes");
+        assert_eq!(content, url);
+    }
+
+    #[test]
     fn dates_and_names_as_on_paper() {
         assert_eq!(long_date("2026-11-24"), "«24» ноября 2026 г.");
         assert_eq!(long_date("2026-03-05"), "«05» марта 2026 г.");
