@@ -48,47 +48,18 @@ fn pdftotext(p: &Path) -> String {
     String::from_utf8_lossy(&o.stdout).to_string()
 }
 
-/// Words outside the text area (page numbers, which GOST puts in the top margin, excepted).
-fn words_outside_margins(p: &Path) -> Vec<String> {
-    let o = Command::new("pdftotext")
-        .arg("-bbox")
-        .arg(p)
-        .arg("-")
-        .output()
-        .expect("pdftotext -bbox");
-    let html = String::from_utf8_lossy(&o.stdout).to_string();
-    let attr = |line: &str, name: &str| -> f32 {
-        let key = format!("{name}=\"");
-        line.find(&key)
-            .and_then(|i| line[i + key.len()..].split('"').next().and_then(|v| v.parse().ok()))
-            .unwrap_or(0.0)
-    };
-    let mut bad = Vec::new();
-    for line in html.lines().filter(|l| l.trim_start().starts_with("<word")) {
-        let word = line
-            .split('>')
-            .nth(1)
-            .and_then(|w| w.split('<').next())
-            .unwrap_or("")
-            .to_string();
-        let (x0, x1, y0, y1) = (
-            attr(line, "xMin"),
-            attr(line, "xMax"),
-            attr(line, "yMin"),
-            attr(line, "yMax"),
-        );
-        let page_number = y1 < TOP && word.chars().all(|c| c.is_ascii_digit());
-        let inside = x0 >= LEFT - 0.5 && x1 <= PAGE_W - RIGHT + 0.5 && y0 >= TOP - 0.5 && y1 <= PAGE_H - BOTTOM + 0.5;
-        if !inside && !page_number {
-            bad.push(format!("{word} [{x0:.1}..{x1:.1}, {y0:.1}..{y1:.1}]"));
-        }
-    }
-    bad
+/// A word as `pdftotext -bbox` places it: page (from 1), text and box in points.
+struct Word {
+    page: usize,
+    text: String,
+    x0: f32,
+    x1: f32,
+    y0: f32,
+    y1: f32,
 }
 
-/// Where each text line ends (the right edge of its last word), as poppler
-/// places the glyphs by the widths in the file.
-fn line_ends(p: &Path) -> Vec<f32> {
+/// Every word of the file with its box, as poppler places the glyphs by the widths in the file.
+fn words(p: &Path) -> Vec<Word> {
     let o = Command::new("pdftotext")
         .arg("-bbox")
         .arg(p)
@@ -102,16 +73,52 @@ fn line_ends(p: &Path) -> Vec<f32> {
             .and_then(|i| line[i + key.len()..].split('"').next().and_then(|v| v.parse().ok()))
             .unwrap_or(0.0)
     };
-    let mut ends: std::collections::BTreeMap<(usize, i64), f32> = Default::default();
     let mut page = 0;
+    let mut words = Vec::new();
     for line in html.lines().map(str::trim_start) {
         if line.starts_with("<page") {
             page += 1;
         } else if line.starts_with("<word") {
-            let key = (page, (attr(line, "yMin") * 10.0).round() as i64);
-            let end = ends.entry(key).or_insert(0.0);
-            *end = end.max(attr(line, "xMax"));
+            words.push(Word {
+                page,
+                text: line
+                    .split('>')
+                    .nth(1)
+                    .and_then(|w| w.split('<').next())
+                    .unwrap_or("")
+                    .to_string(),
+                x0: attr(line, "xMin"),
+                x1: attr(line, "xMax"),
+                y0: attr(line, "yMin"),
+                y1: attr(line, "yMax"),
+            });
         }
+    }
+    words
+}
+
+/// Words outside the text area (page numbers, which GOST puts in the top margin, excepted).
+fn words_outside_margins(p: &Path) -> Vec<String> {
+    words(p)
+        .into_iter()
+        .filter(|w| {
+            let page_number = w.y1 < TOP && w.text.chars().all(|c| c.is_ascii_digit());
+            let inside = w.x0 >= LEFT - 0.5
+                && w.x1 <= PAGE_W - RIGHT + 0.5
+                && w.y0 >= TOP - 0.5
+                && w.y1 <= PAGE_H - BOTTOM + 0.5;
+            !inside && !page_number
+        })
+        .map(|w| format!("{} [{:.1}..{:.1}, {:.1}..{:.1}]", w.text, w.x0, w.x1, w.y0, w.y1))
+        .collect()
+}
+
+/// Where each text line ends: the right edge of its last word.
+fn line_ends(p: &Path) -> Vec<f32> {
+    let mut ends: std::collections::BTreeMap<(usize, i64), f32> = Default::default();
+    for w in words(p) {
+        let end = ends.entry((w.page, (w.y0 * 10.0).round() as i64)).or_insert(0.0);
+        *end = end.max(w.x1);
     }
     ends.into_values().collect()
 }
