@@ -56,6 +56,16 @@ pub struct Column {
     pub width: f32,
 }
 
+impl Column {
+    /// A column `mm` millimetres wide.
+    pub fn mm(title: &str, mm: f32) -> Column {
+        Column {
+            title: title.to_string(),
+            width: mm * MM,
+        }
+    }
+}
+
 /// A laid-out part: page contents, page text, replaced characters, characters drawn.
 pub struct Finished {
     pub pages: Vec<Vec<Op>>,

@@ -326,26 +326,11 @@ pub fn acknowledgement_sheet(flow: &mut Flow, input: &RenderInput) {
     }
     flow.skip(BODY.leading() * 0.5);
     let cols = [
-        Column {
-            title: "№ п/п".into(),
-            width: 12.0 * MM,
-        },
-        Column {
-            title: "Фамилия, имя, отчество".into(),
-            width: 48.0 * MM,
-        },
-        Column {
-            title: "Должность".into(),
-            width: 40.0 * MM,
-        },
-        Column {
-            title: "Дата ознакомления".into(),
-            width: 26.0 * MM,
-        },
-        Column {
-            title: "Подпись".into(),
-            width: 54.0 * MM,
-        },
+        Column::mm("№ п/п", 12.0),
+        Column::mm("Фамилия, имя, отчество", 48.0),
+        Column::mm("Должность", 40.0),
+        Column::mm("Дата ознакомления", 26.0),
+        Column::mm("Подпись", 54.0),
     ];
     let rows: Vec<Vec<String>> = input
         .acknowledgements
@@ -400,34 +385,13 @@ pub fn register(flow: &mut Flow, input: &RenderInput) {
     );
     flow.skip(BODY.leading() * 0.5);
     let cols = [
-        Column {
-            title: "№ изме- нения".into(),
-            width: 13.0 * MM,
-        },
-        Column {
-            title: "Номера листов (изменённых, заменённых, новых, аннулированных)".into(),
-            width: 30.0 * MM,
-        },
-        Column {
-            title: "Всего листов в доку- менте".into(),
-            width: 16.0 * MM,
-        },
-        Column {
-            title: "Дата внесения изменения".into(),
-            width: 20.0 * MM,
-        },
-        Column {
-            title: "Дата введения изменения".into(),
-            width: 20.0 * MM,
-        },
-        Column {
-            title: "Содержание изменения".into(),
-            width: 51.0 * MM,
-        },
-        Column {
-            title: "Изменение внёс (Ф.И.О., подпись)".into(),
-            width: 30.0 * MM,
-        },
+        Column::mm("№ изме- нения", 13.0),
+        Column::mm("Номера листов (изменённых, заменённых, новых, аннулированных)", 30.0),
+        Column::mm("Всего листов в доку- менте", 16.0),
+        Column::mm("Дата внесения изменения", 20.0),
+        Column::mm("Дата введения изменения", 20.0),
+        Column::mm("Содержание изменения", 51.0),
+        Column::mm("Изменение внёс (Ф.И.О., подпись)", 30.0),
     ];
     let rows: Vec<Vec<String>> = input
         .register
@@ -453,18 +417,9 @@ pub fn register(flow: &mut Flow, input: &RenderInput) {
     flow.skip(BODY.leading());
     flow.heading(HEAD, "Журнал изменений", BODY.leading());
     let cols = [
-        Column {
-            title: "Время (UTC)".into(),
-            width: 28.0 * MM,
-        },
-        Column {
-            title: "Кто".into(),
-            width: 26.0 * MM,
-        },
-        Column {
-            title: "Что изменено".into(),
-            width: 126.0 * MM,
-        },
+        Column::mm("Время (UTC)", 28.0),
+        Column::mm("Кто", 26.0),
+        Column::mm("Что изменено", 126.0),
     ];
     let rows: Vec<Vec<String>> = input
         .journal
