@@ -5,11 +5,12 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use crate::clock::Clock;
 use crate::config::{self, Layer, Secret, Settings};
 use crate::db::{DbError, Pool};
 use crate::domain::account::{generate_password, User, UserInput};
 use crate::services::{auth, crud, demo, journal, users, ServiceError};
-use crate::startup::{open_database, Application};
+use crate::startup::{open_database, system_clock, Application};
 use crate::web::i18n::strings;
 
 /// jobdesc: job descriptions drafted from templates, agreed, approved and acknowledged.
@@ -183,8 +184,9 @@ fn print_demo(summary: &demo::DemoSummary, url: &str) {
 /// Serves until stopped.
 pub async fn serve(mut settings: Settings, load_demo: bool) -> Result<(), CliError> {
     settings.ensure_secret_key()?;
-    let pool = open_database(&settings)?;
-    let app = Application::build(settings.clone(), pool.clone())?;
+    let clock = system_clock(&settings)?;
+    let pool = open_database(&settings, &clock)?;
+    let app = Application::build(settings.clone(), pool.clone(), clock.clone())?;
     let host = settings.bind.rsplit_once(':').map_or("127.0.0.1", |(h, _)| h);
     let host = if host == "0.0.0.0" || host.is_empty() {
         "127.0.0.1"
@@ -195,12 +197,12 @@ pub async fn serve(mut settings: Settings, load_demo: bool) -> Result<(), CliErr
     let mut c = conn(&pool)?;
     if load_demo {
         if demo::is_empty(&mut c)? {
-            print_demo(&demo::load(&mut c)?, &url);
+            print_demo(&demo::load(&mut c, &clock)?, &url);
         } else {
             println!("The database already holds data; demo data was not loaded.");
         }
     }
-    if let Some(password) = auth::ensure_first_admin(&mut c)? {
+    if let Some(password) = auth::ensure_first_admin(&mut c, &clock)? {
         println!("First start: an administrator account was created.");
         println!("  login: admin   password: {password}");
         println!("  (shown only this once; change it under Пользователи)");
@@ -243,7 +245,8 @@ fn write_pdf(input: &crate::pdf::input::RenderInput, parts: &str, output: &std::
 
 /// Runs a command other than `serve`.
 pub fn run_offline(settings: Settings, command: Command) -> Result<(), CliError> {
-    let pool = open_database(&settings)?;
+    let clock = system_clock(&settings)?;
+    let pool = open_database(&settings, &clock)?;
     let mut c = conn(&pool)?;
     match command {
         Command::Serve { .. } => Err(CliError::Message("serve runs in the server runtime".into())),
@@ -252,7 +255,7 @@ pub fn run_offline(settings: Settings, command: Command) -> Result<(), CliError>
             Ok(())
         }
         Command::Demo => {
-            let summary = demo::load(&mut c)?;
+            let summary = demo::load(&mut c, &clock)?;
             print_demo(&summary, &format!("http://{}/", settings.bind));
             Ok(())
         }
@@ -266,20 +269,20 @@ pub fn run_offline(settings: Settings, command: Command) -> Result<(), CliError>
                 b.seq, b.reason
             ))),
         },
-        Command::User { action } => user_command(&mut c, action),
+        Command::User { action } => user_command(&mut c, &clock, action),
         Command::Render {
             target, parts, output, ..
         } => {
             let target =
                 target.ok_or_else(|| CliError::Message("name a version or document id, or use --from-json".into()))?;
-            let input = crate::services::render::input_for(&mut c, &target, &settings.public_url)?;
+            let input = crate::services::render::input_for(&mut c, &clock, &target, &settings.public_url)?;
             write_pdf(&input, &parts, &output)
         }
         Command::Verify { file } => {
             let bytes = std::fs::read(&file).map_err(|e| CliError::Message(format!("{}: {e}", file.display())))?;
             let hash = crate::services::render::hash_in_pdf(&bytes)
                 .ok_or_else(|| CliError::Message(format!("{}: no jobdesc content hash found", file.display())))?;
-            match crate::services::render::verify_hash(&mut c, &hash)? {
+            match crate::services::render::verify_hash(&mut c, &clock, &hash)? {
                 Some(v) => {
                     println!(
                         "Genuine: {}, version {} ({}), registration {}, approved {}.",
@@ -299,7 +302,7 @@ pub fn run_offline(settings: Settings, command: Command) -> Result<(), CliError>
     }
 }
 
-fn user_command(c: &mut crate::db::DbConn, action: UserCommand) -> Result<(), CliError> {
+fn user_command(c: &mut crate::db::DbConn, clock: &Clock, action: UserCommand) -> Result<(), CliError> {
     match action {
         UserCommand::Add {
             login,
@@ -318,7 +321,7 @@ fn user_command(c: &mut crate::db::DbConn, action: UserCommand) -> Result<(), Cl
                 roles,
                 employee_id: employee,
             };
-            let user = crud::create::<User>(c, "cli", &input)?;
+            let user = crud::create::<User>(c, clock, "cli", &input)?;
             println!("User {} created.", user.login);
             if generated {
                 println!("  password: {password}");
@@ -327,13 +330,13 @@ fn user_command(c: &mut crate::db::DbConn, action: UserCommand) -> Result<(), Cl
         }
         UserCommand::Password { login } => {
             let password = read_stdin_password()?;
-            auth::set_password(c, "cli", &login, &password)?;
+            auth::set_password(c, clock, "cli", &login, &password)?;
             println!("Password of {login} changed.");
             Ok(())
         }
         UserCommand::Token { login, name } => {
             let (user, _) = users::by_login(c, &login)?.ok_or_else(|| CliError::Message(format!("no user {login}")))?;
-            println!("{}", auth::issue_token(c, &user, &name)?);
+            println!("{}", auth::issue_token(c, clock, &user, &name)?);
             Ok(())
         }
     }

@@ -1,6 +1,7 @@
 //! jobdesc: job-description authoring and approval.
 
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod domain;

@@ -13,6 +13,7 @@ use actix_web::{web, App, HttpServer};
 use sha2::{Digest, Sha512};
 use tracing_actix_web::TracingLogger;
 
+use crate::clock::{parse_zone, Clock, UnknownZone};
 use crate::config::Settings;
 use crate::db::{self, DbError, Pool};
 use crate::web::routes::Router;
@@ -29,12 +30,21 @@ pub enum StartupError {
     Bind { bind: String, source: std::io::Error },
     #[error("loading the shipped library and templates: {0}")]
     Seed(String),
+    #[error("the organisation's time zone: {0}")]
+    Zone(#[from] UnknownZone),
     #[error("cannot create the data directory {path}: {source}")]
     DataDir { path: String, source: std::io::Error },
 }
 
-/// Creates the data directory (for the SQLite file), connects, and migrates.
-pub fn open_database(settings: &Settings) -> Result<Pool, StartupError> {
+/// The machine's clock in the configured time zone (the organisation's replaces it
+/// once the database is open).
+pub fn system_clock(settings: &Settings) -> Result<Clock, StartupError> {
+    Ok(Clock::system(parse_zone(&settings.time_zone)?))
+}
+
+/// Creates the data directory (for the SQLite file), connects, migrates, and sets
+/// `clock` to the organisation's time zone.
+pub fn open_database(settings: &Settings, clock: &Clock) -> Result<Pool, StartupError> {
     if db::Backend::from_url(settings.database_url.expose()) == db::Backend::Sqlite {
         std::fs::create_dir_all(&settings.data_dir).map_err(|source| StartupError::DataDir {
             path: settings.data_dir.display().to_string(),
@@ -47,7 +57,10 @@ pub fn open_database(settings: &Settings) -> Result<Pool, StartupError> {
     if applied > 0 {
         tracing::info!(applied, "database migrations applied");
     }
-    if crate::services::seed::ensure_shipped_content(&mut conn).map_err(|e| StartupError::Seed(e.to_string()))? {
+    if let Some(org) = crate::services::organization::get(&mut conn).map_err(|e| StartupError::Seed(e.to_string()))? {
+        clock.set_zone(parse_zone(&org.time_zone)?);
+    }
+    if crate::services::seed::ensure_shipped_content(&mut conn, clock).map_err(|e| StartupError::Seed(e.to_string()))? {
         tracing::info!("shipped clause library and templates loaded");
     }
     Ok(pool)
@@ -66,7 +79,7 @@ pub struct Application {
 
 impl Application {
     /// Binds `settings.bind` (port 0 picks a free port) and prepares the server.
-    pub fn build(settings: Settings, pool: Pool) -> Result<Application, StartupError> {
+    pub fn build(settings: Settings, pool: Pool, clock: Clock) -> Result<Application, StartupError> {
         let bind_err = |source| StartupError::Bind {
             bind: settings.bind.clone(),
             source,
@@ -79,6 +92,7 @@ impl Application {
         let state = AppState {
             pool,
             settings: Arc::new(settings.clone()),
+            clock,
         };
         let mut server = HttpServer::new(move || {
             App::new()

@@ -121,8 +121,9 @@ pub fn render(input: &RenderInput, parts: &[Part]) -> Result<Rendered, PdfError>
     }
     let title = format!("Должностная инструкция {}", input.position.title_genitive);
     let mut doc = PdfDocument::new(&title);
-    let now = printpdf::OffsetDateTime::from_unix_timestamp(chrono::Utc::now().timestamp())
-        .unwrap_or_else(|_| printpdf::OffsetDateTime::now_utc());
+    // The file's creation date (metadata: UTC, as PDF readers convert it themselves).
+    let now = printpdf::OffsetDateTime::from_unix_timestamp(chrono::Utc::now().timestamp()) // metadata: UTC
+        .unwrap_or_else(|_| printpdf::OffsetDateTime::now_utc()); // metadata: UTC
     let info = &mut doc.metadata.info;
     info.document_title = title;
     info.author = input.organization.full_name.clone();

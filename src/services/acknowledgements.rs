@@ -11,7 +11,8 @@ use serde_json::json;
 use sha2::Sha256;
 
 use super::journal::{write_tx, Journal};
-use super::{new_id, now, ServiceError};
+use super::{new_id, ServiceError};
+use crate::clock::Clock;
 use crate::db::schema::{
     acknowledgements as ack, assignments, departments, jd_versions, job_descriptions as jd, positions,
 };
@@ -205,7 +206,7 @@ fn insert_task(
             ack::employee_id.eq(employee_id),
             ack::content_hash.eq(hash),
             ack::due_date.eq(due),
-            ack::created_at.eq(now()),
+            ack::created_at.eq(journal.at()),
         ))
         .execute(conn)?;
     journal.record(
@@ -225,14 +226,13 @@ pub fn request_for_version(
     version_id: &str,
     hash: &str,
     due: NaiveDate,
-    today: NaiveDate,
 ) -> Result<usize, ServiceError> {
     let position_id: String = jd_versions::table
         .inner_join(jd::table.on(jd::id.eq(jd_versions::job_description_id)))
         .filter(jd_versions::id.eq(version_id))
         .select(jd::position_id)
         .first(conn)?;
-    let people = holders(conn, &position_id, today)?;
+    let people = holders(conn, &position_id, journal.today())?;
     for e in &people {
         insert_task(conn, journal, version_id, e, hash, due)?;
     }
@@ -244,7 +244,7 @@ const NEW_HOLDER_DAYS: i64 = 14;
 
 /// Asks a new holder of a position to acknowledge the version in force.
 pub fn request_for_new_holder(conn: &mut DbConn, journal: &mut Journal, a: &Assignment) -> Result<(), ServiceError> {
-    let today = chrono::Utc::now().date_naive();
+    let today = journal.today();
     if a.date_to.is_some_and(|to| to < today) {
         return Ok(());
     }
@@ -296,6 +296,7 @@ pub struct Origin {
 /// The employee signs electronically by re-entering their password.
 pub fn sign(
     conn: &mut DbConn,
+    clock: &Clock,
     key: &[u8],
     user: &User,
     ack_id: &str,
@@ -309,7 +310,7 @@ pub fn sign(
     if !verify_password(password, &hash) {
         return Err(ServiceError::Refused("bad_password"));
     }
-    write_tx(conn, &user.login, |conn, journal| {
+    write_tx(conn, clock, &user.login, |conn, journal| {
         let mut a = get(conn, ack_id)?;
         if user.employee_id.as_deref() != Some(a.employee_id.as_str()) {
             return Err(ServiceError::Refused("not_your_task"));
@@ -320,7 +321,7 @@ pub fn sign(
         if a.signed_at.is_some() {
             return Err(ServiceError::Refused("already_signed"));
         }
-        a.signed_at = Some(now());
+        a.signed_at = Some(journal.at());
         a.method = Some("electronic".into());
         a.ip = Some(origin.ip.chars().take(100).collect());
         a.user_agent = Some(origin.user_agent.chars().take(500).collect());
@@ -377,13 +378,14 @@ pub struct PaperInput {
 /// HR records that the employee signed the paper sheet on `date`.
 pub fn record_paper(
     conn: &mut DbConn,
+    clock: &Clock,
     key: &[u8],
     actor: &User,
     ack_id: &str,
     input: &PaperInput,
-    today: NaiveDate,
 ) -> Result<Acknowledgement, ServiceError> {
-    write_tx(conn, &actor.login, |conn, journal| {
+    write_tx(conn, clock, &actor.login, |conn, journal| {
+        let today = journal.today();
         let mut a = get(conn, ack_id)?;
         if a.version_status != Status::Approved {
             return Err(ServiceError::Refused("version_not_in_force"));

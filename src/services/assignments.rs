@@ -2,11 +2,11 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::crud::Resource;
-use super::{now, Page, Paged, ServiceError};
+use super::{Page, Paged, ServiceError};
 use crate::db::schema::{assignments, employees, positions};
 use crate::db::DbConn;
 use crate::domain::staff::{Assignment, AssignmentInput, ValidAssignment};
@@ -93,7 +93,7 @@ impl Resource for Assignment {
         to_assignments(conn, vec![row])?.pop().ok_or(ServiceError::NotFound)
     }
 
-    fn insert(conn: &mut DbConn, id: &str, input: &AssignmentInput) -> Result<(), ServiceError> {
+    fn insert(conn: &mut DbConn, at: NaiveDateTime, id: &str, input: &AssignmentInput) -> Result<(), ServiceError> {
         let a = check(conn, input)?;
         diesel::insert_into(assignments::table)
             .values((
@@ -102,13 +102,13 @@ impl Resource for Assignment {
                 assignments::position_id.eq(&a.position_id),
                 assignments::date_from.eq(a.date_from),
                 assignments::date_to.eq(a.date_to),
-                assignments::updated_at.eq(now()),
+                assignments::updated_at.eq(at),
             ))
             .execute(conn)?;
         Ok(())
     }
 
-    fn update(conn: &mut DbConn, id: &str, input: &AssignmentInput) -> Result<(), ServiceError> {
+    fn update(conn: &mut DbConn, at: NaiveDateTime, id: &str, input: &AssignmentInput) -> Result<(), ServiceError> {
         let a = check(conn, input)?;
         diesel::update(assignments::table.find(id))
             .set((
@@ -116,7 +116,7 @@ impl Resource for Assignment {
                 assignments::position_id.eq(&a.position_id),
                 assignments::date_from.eq(a.date_from),
                 assignments::date_to.eq(a.date_to),
-                assignments::updated_at.eq(now()),
+                assignments::updated_at.eq(at),
             ))
             .execute(conn)?;
         Ok(())

@@ -4,7 +4,8 @@ use diesel::prelude::*;
 
 use super::crud::{self, Resource};
 use super::journal::write_tx;
-use super::{new_id, now, users, ServiceError};
+use super::{new_id, users, ServiceError};
+use crate::clock::Clock;
 use crate::db::schema::api_tokens;
 use crate::db::DbConn;
 use crate::domain::account::{generate_password, random_secret, token_hash, verify_password, Role, User, UserInput};
@@ -38,14 +39,14 @@ pub fn user(conn: &mut DbConn, id: &str) -> Result<Option<User>, ServiceError> {
 }
 
 /// Issues a new API token for `user`; the token is returned once and stored hashed.
-pub fn issue_token(conn: &mut DbConn, user: &User, name: &str) -> Result<String, ServiceError> {
+pub fn issue_token(conn: &mut DbConn, clock: &Clock, user: &User, name: &str) -> Result<String, ServiceError> {
     let token = format!("jd_{}", random_secret(32));
     let name = name.trim();
     let name = if name.is_empty() { "api" } else { name };
     if name.chars().count() > 100 {
         return Err(crate::domain::validation::FieldErrors::single("name", "too_long").into());
     }
-    write_tx(conn, &user.login, |conn, journal| {
+    write_tx(conn, clock, &user.login, |conn, journal| {
         let id = new_id();
         diesel::insert_into(api_tokens::table)
             .values((
@@ -53,7 +54,7 @@ pub fn issue_token(conn: &mut DbConn, user: &User, name: &str) -> Result<String,
                 api_tokens::user_id.eq(&user.id),
                 api_tokens::name.eq(name),
                 api_tokens::token_hash.eq(token_hash(&token)),
-                api_tokens::created_at.eq(now()),
+                api_tokens::created_at.eq(journal.at()),
             ))
             .execute(conn)?;
         let after = serde_json::json!({ "user_id": user.id, "name": name });
@@ -77,7 +78,7 @@ pub fn user_by_token(conn: &mut DbConn, token: &str) -> Result<Option<User>, Ser
 
 /// On an empty database, creates the `admin` account with a generated
 /// password and returns it (to be shown once); otherwise does nothing.
-pub fn ensure_first_admin(conn: &mut DbConn) -> Result<Option<String>, ServiceError> {
+pub fn ensure_first_admin(conn: &mut DbConn, clock: &Clock) -> Result<Option<String>, ServiceError> {
     if users::count(conn)? > 0 {
         return Ok(None);
     }
@@ -88,12 +89,18 @@ pub fn ensure_first_admin(conn: &mut DbConn) -> Result<Option<String>, ServiceEr
         roles: vec![Role::Admin.as_str().into()],
         employee_id: None,
     };
-    crud::create::<User>(conn, "system", &input)?;
+    crud::create::<User>(conn, clock, "system", &input)?;
     Ok(Some(password))
 }
 
 /// Sets a new password (CLI `user add` on an existing login uses it too).
-pub fn set_password(conn: &mut DbConn, actor: &str, login: &str, password: &str) -> Result<(), ServiceError> {
+pub fn set_password(
+    conn: &mut DbConn,
+    clock: &Clock,
+    actor: &str,
+    login: &str,
+    password: &str,
+) -> Result<(), ServiceError> {
     let (user, _) = users::by_login(conn, login)?.ok_or(ServiceError::NotFound)?;
     let input = UserInput {
         login: user.login.clone(),
@@ -101,13 +108,13 @@ pub fn set_password(conn: &mut DbConn, actor: &str, login: &str, password: &str)
         roles: user.roles.iter().map(|r| r.as_str().to_string()).collect(),
         employee_id: user.employee_id.clone(),
     };
-    crud::update::<User>(conn, actor, &user.id, &input)?;
+    crud::update::<User>(conn, clock, actor, &user.id, &input)?;
     Ok(())
 }
 
 /// Deletes one of the user's tokens.
-pub fn revoke_token(conn: &mut DbConn, user: &User, token: &str) -> Result<(), ServiceError> {
-    write_tx(conn, &user.login, |conn, journal| {
+pub fn revoke_token(conn: &mut DbConn, clock: &Clock, user: &User, token: &str) -> Result<(), ServiceError> {
+    write_tx(conn, clock, &user.login, |conn, journal| {
         let id: String = api_tokens::table
             .filter(api_tokens::token_hash.eq(token_hash(token)))
             .filter(api_tokens::user_id.eq(&user.id))

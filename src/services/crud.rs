@@ -1,10 +1,12 @@
 //! The create/read/update/delete use cases shared by every organisation resource.
 
+use chrono::NaiveDateTime;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::journal::{write_tx, Journal};
 use super::{new_id, Page, Paged, ServiceError};
+use crate::clock::Clock;
 use crate::db::DbConn;
 
 /// A resource kept in one table, with its storage rules.
@@ -21,8 +23,8 @@ pub trait Resource: Serialize + Clone + Send + 'static {
     fn id(&self) -> &str;
     fn list(conn: &mut DbConn, page: Page) -> Result<Paged<Self>, ServiceError>;
     fn get(conn: &mut DbConn, id: &str) -> Result<Self, ServiceError>;
-    fn insert(conn: &mut DbConn, id: &str, input: &Self::Input) -> Result<(), ServiceError>;
-    fn update(conn: &mut DbConn, id: &str, input: &Self::Input) -> Result<(), ServiceError>;
+    fn insert(conn: &mut DbConn, at: NaiveDateTime, id: &str, input: &Self::Input) -> Result<(), ServiceError>;
+    fn update(conn: &mut DbConn, at: NaiveDateTime, id: &str, input: &Self::Input) -> Result<(), ServiceError>;
     /// Deletes the row, refusing when something still refers to it.
     fn delete(conn: &mut DbConn, id: &str) -> Result<(), ServiceError>;
     /// What else a creation sets off, in the same transaction (logged through `journal`).
@@ -32,14 +34,16 @@ pub trait Resource: Serialize + Clone + Send + 'static {
 }
 
 /// Creates a resource and logs it.
-pub fn create<R: Resource>(conn: &mut DbConn, actor: &str, input: &R::Input) -> Result<R, ServiceError> {
-    write_tx(conn, actor, |conn, journal| create_with::<R>(conn, journal, input))
+pub fn create<R: Resource>(conn: &mut DbConn, clock: &Clock, actor: &str, input: &R::Input) -> Result<R, ServiceError> {
+    write_tx(conn, clock, actor, |conn, journal| {
+        create_with::<R>(conn, journal, input)
+    })
 }
 
 /// Creates a resource inside an open write transaction.
 pub fn create_with<R: Resource>(conn: &mut DbConn, journal: &mut Journal, input: &R::Input) -> Result<R, ServiceError> {
     let id = new_id();
-    R::insert(conn, &id, input)?;
+    R::insert(conn, journal.at(), &id, input)?;
     let after = R::get(conn, &id)?;
     journal.record(conn, R::ENTITY, &id, "create", None::<&()>, Some(&after))?;
     R::after_create(conn, journal, &after)?;
@@ -47,10 +51,16 @@ pub fn create_with<R: Resource>(conn: &mut DbConn, journal: &mut Journal, input:
 }
 
 /// Changes a resource and logs the before and after states.
-pub fn update<R: Resource>(conn: &mut DbConn, actor: &str, id: &str, input: &R::Input) -> Result<R, ServiceError> {
-    write_tx(conn, actor, |conn, journal| {
+pub fn update<R: Resource>(
+    conn: &mut DbConn,
+    clock: &Clock,
+    actor: &str,
+    id: &str,
+    input: &R::Input,
+) -> Result<R, ServiceError> {
+    write_tx(conn, clock, actor, |conn, journal| {
         let before = R::get(conn, id)?;
-        R::update(conn, id, input)?;
+        R::update(conn, journal.at(), id, input)?;
         let after = R::get(conn, id)?;
         journal.record(conn, R::ENTITY, id, "update", Some(&before), Some(&after))?;
         Ok(after)
@@ -58,8 +68,8 @@ pub fn update<R: Resource>(conn: &mut DbConn, actor: &str, id: &str, input: &R::
 }
 
 /// Deletes a resource and logs what it was.
-pub fn delete<R: Resource>(conn: &mut DbConn, actor: &str, id: &str) -> Result<(), ServiceError> {
-    write_tx(conn, actor, |conn, journal| {
+pub fn delete<R: Resource>(conn: &mut DbConn, clock: &Clock, actor: &str, id: &str) -> Result<(), ServiceError> {
+    write_tx(conn, clock, actor, |conn, journal| {
         let before = R::get(conn, id)?;
         R::delete(conn, id)?;
         journal.record(conn, R::ENTITY, id, "delete", Some(&before), None::<&()>)

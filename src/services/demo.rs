@@ -8,6 +8,7 @@ use serde::Deserialize;
 use super::crud::{self, Resource};
 use super::documents::NewDocument;
 use super::{organization, ServiceError};
+use crate::clock::Clock;
 use crate::db::DbConn;
 use crate::domain::account::{User, UserInput};
 use crate::domain::organization::Organization;
@@ -95,21 +96,24 @@ fn key(map: &HashMap<String, String>, k: &str) -> Result<String, ServiceError> {
 }
 
 /// Loads the demo organisation in one transaction; refuses a non-empty database.
-pub fn load(conn: &mut DbConn) -> Result<DemoSummary, ServiceError> {
+pub fn load(conn: &mut DbConn, clock: &Clock) -> Result<DemoSummary, ServiceError> {
     if !is_empty(conn)? {
         return Err(ServiceError::Refused("database_not_empty"));
     }
     let demo: Demo = serde_json::from_str(DEMO_JSON).map_err(|e| ServiceError::Internal(format!("demo.json: {e}")))?;
     let actor = "demo";
     conn.transaction(|conn| {
-        organization::save(conn, actor, &demo.organization)?;
+        organization::save(conn, clock, actor, &demo.organization)?;
         let mut depts = HashMap::new();
         for d in &demo.departments {
             let input = DepartmentInput {
                 name: d.name.clone(),
                 parent_id: d.parent.as_deref().map(|p| key(&depts, p)).transpose()?,
             };
-            depts.insert(d.key.clone(), crud::create::<Department>(conn, actor, &input)?.id);
+            depts.insert(
+                d.key.clone(),
+                crud::create::<Department>(conn, clock, actor, &input)?.id,
+            );
         }
         // Positions refer to their chiefs, so create them first without the link.
         let mut positions = HashMap::new();
@@ -121,7 +125,7 @@ pub fn load(conn: &mut DbConn) -> Result<DemoSummary, ServiceError> {
                 department_id: key(&depts, &p.department)?,
                 reports_to_id: None,
             };
-            positions.insert(p.key.clone(), crud::create::<Position>(conn, actor, &input)?.id);
+            positions.insert(p.key.clone(), crud::create::<Position>(conn, clock, actor, &input)?.id);
         }
         for p in demo.positions.iter().filter(|p| p.reports_to.is_some()) {
             let input = PositionInput {
@@ -131,7 +135,7 @@ pub fn load(conn: &mut DbConn) -> Result<DemoSummary, ServiceError> {
                 department_id: key(&depts, &p.department)?,
                 reports_to_id: p.reports_to.as_deref().map(|r| key(&positions, r)).transpose()?,
             };
-            crud::update::<Position>(conn, actor, &key(&positions, &p.key)?, &input)?;
+            crud::update::<Position>(conn, clock, actor, &key(&positions, &p.key)?, &input)?;
         }
         let mut employees = HashMap::new();
         for e in &demo.employees {
@@ -142,7 +146,7 @@ pub fn load(conn: &mut DbConn) -> Result<DemoSummary, ServiceError> {
                 personnel_number: e.personnel_number.clone(),
                 email: e.email.clone(),
             };
-            employees.insert(e.key.clone(), crud::create::<Employee>(conn, actor, &input)?.id);
+            employees.insert(e.key.clone(), crud::create::<Employee>(conn, clock, actor, &input)?.id);
         }
         for a in &demo.assignments {
             let input = AssignmentInput {
@@ -151,7 +155,7 @@ pub fn load(conn: &mut DbConn) -> Result<DemoSummary, ServiceError> {
                 date_from: a.from.clone(),
                 date_to: a.to.clone(),
             };
-            crud::create::<Assignment>(conn, actor, &input)?;
+            crud::create::<Assignment>(conn, clock, actor, &input)?;
         }
         let mut logins = Vec::new();
         for u in &demo.users {
@@ -161,7 +165,7 @@ pub fn load(conn: &mut DbConn) -> Result<DemoSummary, ServiceError> {
                 roles: u.roles.clone(),
                 employee_id: u.employee.as_deref().map(|e| key(&employees, e)).transpose()?,
             };
-            crud::create::<User>(conn, actor, &input)?;
+            crud::create::<User>(conn, clock, actor, &input)?;
             logins.push((u.login.clone(), u.roles.clone()));
         }
         // Every department agrees with its head, then the lawyer; the director approves.
@@ -170,7 +174,7 @@ pub fn load(conn: &mut DbConn) -> Result<DemoSummary, ServiceError> {
             approver: "director".into(),
         };
         for id in depts.values() {
-            super::workflow::set_department_route(conn, actor, id, &route)?;
+            super::workflow::set_department_route(conn, clock, actor, id, &route)?;
         }
         // One draft job description per category, from that category's template.
         let templates = super::templates::all(conn)?;
@@ -184,7 +188,7 @@ pub fn load(conn: &mut DbConn) -> Result<DemoSummary, ServiceError> {
                     template_id: Some(t.id.clone()),
                     copy_from: None,
                 };
-                super::documents::create(conn, actor, &input)?;
+                super::documents::create(conn, clock, actor, &input)?;
                 documents += 1;
             }
         }

@@ -2,10 +2,11 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::crud::Resource;
-use super::{now, Page, Paged, ServiceError};
+use super::{Page, Paged, ServiceError};
 use crate::db::schema::{departments, positions};
 use crate::db::DbConn;
 use crate::domain::hierarchy::creates_cycle;
@@ -92,26 +93,26 @@ impl Resource for Department {
         with_parent_names(conn, vec![row])?.pop().ok_or(ServiceError::NotFound)
     }
 
-    fn insert(conn: &mut DbConn, id: &str, input: &DepartmentInput) -> Result<(), ServiceError> {
+    fn insert(conn: &mut DbConn, at: NaiveDateTime, id: &str, input: &DepartmentInput) -> Result<(), ServiceError> {
         let d = check(conn, id, input)?;
         diesel::insert_into(departments::table)
             .values((
                 departments::id.eq(id),
                 departments::name.eq(&d.name),
                 departments::parent_id.eq(&d.parent_id),
-                departments::updated_at.eq(now()),
+                departments::updated_at.eq(at),
             ))
             .execute(conn)?;
         Ok(())
     }
 
-    fn update(conn: &mut DbConn, id: &str, input: &DepartmentInput) -> Result<(), ServiceError> {
+    fn update(conn: &mut DbConn, at: NaiveDateTime, id: &str, input: &DepartmentInput) -> Result<(), ServiceError> {
         let d = check(conn, id, input)?;
         diesel::update(departments::table.find(id))
             .set((
                 departments::name.eq(&d.name),
                 departments::parent_id.eq(&d.parent_id),
-                departments::updated_at.eq(now()),
+                departments::updated_at.eq(at),
             ))
             .execute(conn)?;
         Ok(())

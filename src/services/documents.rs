@@ -10,7 +10,8 @@ use serde_json::json;
 use super::crud::Resource;
 use super::editing::{load, Owner};
 use super::journal::write_tx;
-use super::{new_id, now, organization, Page, Paged, ServiceError};
+use super::{new_id, organization, Page, Paged, ServiceError};
+use crate::clock::Clock;
 use crate::db::schema::{departments, jd_versions, job_descriptions as jd, positions};
 use crate::db::DbConn;
 use crate::domain::document::Content;
@@ -250,11 +251,16 @@ pub fn positions_without_document(conn: &mut DbConn) -> Result<Vec<Position>, Se
 }
 
 /// Starts a job description for a position: version 1, a draft, from a template or a copy.
-pub fn create(conn: &mut DbConn, actor: &str, input: &NewDocument) -> Result<JobDescription, ServiceError> {
+pub fn create(
+    conn: &mut DbConn,
+    clock: &Clock,
+    actor: &str,
+    input: &NewDocument,
+) -> Result<JobDescription, ServiceError> {
     let position_id = input.position_id.trim().to_string();
     let template_id = crate::domain::validation::clean_opt(&input.template_id);
     let copy_from = crate::domain::validation::clean_opt(&input.copy_from);
-    write_tx(conn, actor, |conn, journal| {
+    write_tx(conn, clock, actor, |conn, journal| {
         let mut e = FieldErrors::default();
         if position_id.is_empty() {
             e.add("position_id", "required");
@@ -301,7 +307,7 @@ pub fn create(conn: &mut DbConn, actor: &str, input: &NewDocument) -> Result<Job
             .ok_or_else(|| FieldErrors::single("template_id", "one_source"))?
             .with_new_ids(new_id);
         let id = new_id();
-        let at = now();
+        let at = journal.at();
         diesel::insert_into(jd::table)
             .values((jd::id.eq(&id), jd::position_id.eq(&position_id), jd::created_at.eq(at)))
             .execute(conn)?;
@@ -345,8 +351,13 @@ pub fn create(conn: &mut DbConn, actor: &str, input: &NewDocument) -> Result<Job
 
 /// Starts draft n+1 from the newest version, which must be approved. Clause ids
 /// carry over, so comparisons and the register match clauses across revisions.
-pub fn new_version(conn: &mut DbConn, actor: &str, job_description_id: &str) -> Result<Version, ServiceError> {
-    write_tx(conn, actor, |conn, journal| {
+pub fn new_version(
+    conn: &mut DbConn,
+    clock: &Clock,
+    actor: &str,
+    job_description_id: &str,
+) -> Result<Version, ServiceError> {
+    write_tx(conn, clock, actor, |conn, journal| {
         let newest: VersionRow = jd_versions::table
             .filter(jd_versions::job_description_id.eq(job_description_id))
             .order(jd_versions::number.desc())
@@ -356,7 +367,7 @@ pub fn new_version(conn: &mut DbConn, actor: &str, job_description_id: &str) -> 
             return Err(ServiceError::Refused("newest_not_approved"));
         }
         let id = new_id();
-        let at = now();
+        let at = journal.at();
         let number = newest.2 + 1;
         diesel::insert_into(jd_versions::table)
             .values((

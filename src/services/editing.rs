@@ -7,7 +7,8 @@ use serde_json::json;
 
 use super::crud::Resource;
 use super::journal::{write_tx, Journal};
-use super::{new_id, now, ServiceError};
+use super::{new_id, ServiceError};
+use crate::clock::Clock;
 use crate::db::schema::{jd_versions, templates};
 use crate::db::DbConn;
 use crate::domain::document::{Clause, Content, EditError, LibraryLink, Move, SectionKind};
@@ -85,7 +86,13 @@ pub fn load(conn: &mut DbConn, owner: &Owner) -> Result<Loaded, ServiceError> {
 }
 
 /// Stores a new text if the stored revision is still `expected`; returns the new revision.
-fn save(conn: &mut DbConn, owner: &Owner, content: &Content, expected: i64) -> Result<i64, ServiceError> {
+fn save(
+    conn: &mut DbConn,
+    at: chrono::NaiveDateTime,
+    owner: &Owner,
+    content: &Content,
+    expected: i64,
+) -> Result<i64, ServiceError> {
     let json = serde_json::to_string(content).map_err(|e| ServiceError::Internal(e.to_string()))?;
     let next = expected + 1;
     let updated = match owner {
@@ -93,14 +100,14 @@ fn save(conn: &mut DbConn, owner: &Owner, content: &Content, expected: i64) -> R
             .set((
                 jd_versions::content.eq(&json),
                 jd_versions::revision.eq(next),
-                jd_versions::updated_at.eq(now()),
+                jd_versions::updated_at.eq(at),
             ))
             .execute(conn)?,
         Owner::Template(id) => diesel::update(templates::table.find(id).filter(templates::revision.eq(expected)))
             .set((
                 templates::content.eq(&json),
                 templates::revision.eq(next),
-                templates::updated_at.eq(now()),
+                templates::updated_at.eq(at),
             ))
             .execute(conn)?,
     };
@@ -345,7 +352,7 @@ pub fn apply_with(
             )
         }
     };
-    let revision = save(conn, owner, &content, loaded.revision)?;
+    let revision = save(conn, journal.at(), owner, &content, loaded.revision)?;
     if let Some(status) = loaded.status.filter(|s| *s != Status::Draft) {
         super::workflow::returned_to_draft(conn, journal, owner.id(), status)?;
     }
@@ -410,12 +417,13 @@ pub fn changes_since(conn: &mut DbConn, owner: &Owner, since: i64) -> Result<Vec
 /// Applies one edit in its own transaction.
 pub fn apply(
     conn: &mut DbConn,
+    clock: &Clock,
     actor: &str,
     owner: &Owner,
     expected: i64,
     edit: &Edit,
 ) -> Result<Applied, ServiceError> {
-    write_tx(conn, actor, |conn, journal| {
+    write_tx(conn, clock, actor, |conn, journal| {
         apply_with(conn, journal, owner, Some(expected), edit)
     })
 }
@@ -489,8 +497,8 @@ pub fn usages(conn: &mut DbConn, library_id: &str) -> Result<Vec<Usage>, Service
 
 /// Brings every editable text (templates and drafts) up to the library clause's
 /// current text, in one transaction; returns how many texts changed.
-pub fn propagate(conn: &mut DbConn, actor: &str, library_id: &str) -> Result<usize, ServiceError> {
-    write_tx(conn, actor, |conn, journal| {
+pub fn propagate(conn: &mut DbConn, clock: &Clock, actor: &str, library_id: &str) -> Result<usize, ServiceError> {
+    write_tx(conn, clock, actor, |conn, journal| {
         let mut changed = 0;
         for u in usages(conn, library_id)? {
             if u.outdated_clause_ids.is_empty() || u.status.is_some_and(|s| !s.is_editable()) {

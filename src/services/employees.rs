@@ -1,9 +1,10 @@
 //! Employees: people who hold positions.
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::crud::{unique_as_field, Resource};
-use super::{now, Page, Paged, ServiceError};
+use super::{Page, Paged, ServiceError};
 use crate::db::schema::{assignments, employees, users};
 use crate::db::DbConn;
 use crate::domain::staff::{Employee, EmployeeInput};
@@ -89,7 +90,7 @@ impl Resource for Employee {
         Ok(to_employee(employees::table.find(id).select(COLUMNS).first(conn)?))
     }
 
-    fn insert(conn: &mut DbConn, id: &str, input: &EmployeeInput) -> Result<(), ServiceError> {
+    fn insert(conn: &mut DbConn, at: NaiveDateTime, id: &str, input: &EmployeeInput) -> Result<(), ServiceError> {
         let e = input.clean()?;
         diesel::insert_into(employees::table)
             .values((
@@ -99,14 +100,14 @@ impl Resource for Employee {
                 employees::patronymic.eq(e.patronymic.as_deref().unwrap_or("")),
                 employees::personnel_number.eq(&e.personnel_number),
                 employees::email.eq(&e.email),
-                employees::updated_at.eq(now()),
+                employees::updated_at.eq(at),
             ))
             .execute(conn)
             .map_err(unique_as_field("personnel_number"))?;
         Ok(())
     }
 
-    fn update(conn: &mut DbConn, id: &str, input: &EmployeeInput) -> Result<(), ServiceError> {
+    fn update(conn: &mut DbConn, at: NaiveDateTime, id: &str, input: &EmployeeInput) -> Result<(), ServiceError> {
         let e = input.clean()?;
         diesel::update(employees::table.find(id))
             .set((
@@ -115,7 +116,7 @@ impl Resource for Employee {
                 employees::patronymic.eq(e.patronymic.as_deref().unwrap_or("")),
                 employees::personnel_number.eq(&e.personnel_number),
                 employees::email.eq(&e.email),
-                employees::updated_at.eq(now()),
+                employees::updated_at.eq(at),
             ))
             .execute(conn)
             .map_err(unique_as_field("personnel_number"))?;

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::{acknowledgements, workflow, ServiceError};
+use crate::clock::Clock;
 use crate::db::schema::{jd_versions, job_descriptions as jd, positions, users};
 use crate::db::DbConn;
 use crate::domain::account::User;
@@ -55,13 +56,14 @@ fn versions_in(conn: &mut DbConn, statuses: &[Status]) -> Result<Vec<(String, St
 }
 
 /// Everything waiting for `user` today.
-pub fn inbox(conn: &mut DbConn, user: &User, today: NaiveDate) -> Result<Vec<Task>, ServiceError> {
+pub fn inbox(conn: &mut DbConn, clock: &Clock, user: &User) -> Result<Vec<Task>, ServiceError> {
+    let today = clock.today();
     let me = workflow::principals(conn, user, today)?;
     let mut out = Vec::new();
     for (id, title, number) in versions_in(conn, &[Status::InAgreement, Status::AwaitingApproval])? {
         let s = workflow::state(conn, &id)?;
         let Some(route) = &s.route else { continue };
-        let due = s.sent_at.map(|t| t.date()).unwrap_or(today) + chrono::Duration::days(VISA_DAYS);
+        let due = s.sent_at.map(|t| clock.date_of(t)).unwrap_or(today) + chrono::Duration::days(VISA_DAYS);
         let title = format!("{title}, ред. {number}");
         let mut push = |kind, principal: &String| {
             out.push(Task {
@@ -102,7 +104,8 @@ pub fn inbox(conn: &mut DbConn, user: &User, today: NaiveDate) -> Result<Vec<Tas
 }
 
 /// Every version in agreement or awaiting approval, and whom it waits for.
-pub fn in_flight(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<InFlight>, ServiceError> {
+pub fn in_flight(conn: &mut DbConn, clock: &Clock) -> Result<Vec<InFlight>, ServiceError> {
+    let today = clock.today();
     let mut out = Vec::new();
     for (id, title, number) in versions_in(conn, &[Status::InAgreement, Status::AwaitingApproval])? {
         let s = workflow::state(conn, &id)?;
@@ -115,7 +118,7 @@ pub fn in_flight(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<InFlight>, S
             .filter(users::id.eq_any(&waiting))
             .select(users::login)
             .load(conn)?;
-        let days = s.sent_at.map(|t| (today - t.date()).num_days()).unwrap_or(0);
+        let days = s.sent_at.map(|t| (today - clock.date_of(t)).num_days()).unwrap_or(0);
         out.push(InFlight {
             version_id: id,
             title: format!("{title}, ред. {number}"),

@@ -3,7 +3,8 @@
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::{now, ServiceError};
+use super::ServiceError;
+use crate::clock::Clock;
 use crate::db::schema::{change_log, change_log_head};
 use crate::db::DbConn;
 use crate::domain::change_log::{entry_hash, Broken, Entry, Verifier};
@@ -13,9 +14,21 @@ pub struct Journal {
     actor: String,
     seq: i64,
     hash: String,
+    at: chrono::NaiveDateTime,
+    today: chrono::NaiveDate,
 }
 
 impl Journal {
+    /// The instant of this transaction (UTC): every row it writes carries it.
+    pub fn at(&self) -> chrono::NaiveDateTime {
+        self.at
+    }
+
+    /// The organisation's date at the start of this transaction.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.today
+    }
+
     /// Appends one entry after the current tip.
     pub fn record<B: Serialize, A: Serialize>(
         &mut self,
@@ -31,7 +44,7 @@ impl Journal {
         };
         let mut entry = Entry {
             seq: self.seq + 1,
-            at: now(),
+            at: self.at,
             actor: self.actor.clone(),
             entity: entity.to_string(),
             entity_id: entity_id.to_string(),
@@ -66,6 +79,7 @@ impl Journal {
 /// log entries commit together or not at all.
 pub fn write_tx<T>(
     conn: &mut DbConn,
+    clock: &Clock,
     actor: &str,
     f: impl FnOnce(&mut DbConn, &mut Journal) -> Result<T, ServiceError>,
 ) -> Result<T, ServiceError> {
@@ -80,10 +94,13 @@ pub fn write_tx<T>(
             .filter(change_log_head::id.eq(1))
             .select((change_log_head::seq, change_log_head::hash))
             .first::<(i64, String)>(conn)?;
+        let (at, today) = clock.now_and_today();
         let mut journal = Journal {
             actor: actor.to_string(),
             seq,
             hash,
+            at,
+            today,
         };
         let out = f(conn, &mut journal)?;
         diesel::update(change_log_head::table.filter(change_log_head::id.eq(1)))

@@ -1,9 +1,10 @@
 //! The clause library: reusable clauses, their search, and where documents use them.
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::crud::Resource;
-use super::{now, Page, Paged, ServiceError};
+use super::{Page, Paged, ServiceError};
 use crate::db::schema::library_clauses as lc;
 use crate::db::DbConn;
 use crate::domain::document::{Content, SectionKind};
@@ -121,7 +122,7 @@ impl Resource for LibraryClause {
         to_clause(lc::table.find(id).select(COLUMNS).first(conn)?)
     }
 
-    fn insert(conn: &mut DbConn, id: &str, input: &LibraryInput) -> Result<(), ServiceError> {
+    fn insert(conn: &mut DbConn, at: NaiveDateTime, id: &str, input: &LibraryInput) -> Result<(), ServiceError> {
         let v = input.clean()?;
         diesel::insert_into(lc::table)
             .values((
@@ -131,13 +132,13 @@ impl Resource for LibraryClause {
                 lc::source.eq(v.source.as_str()),
                 lc::text.eq(&v.text),
                 lc::revision.eq(1),
-                lc::updated_at.eq(now()),
+                lc::updated_at.eq(at),
             ))
             .execute(conn)?;
         Ok(())
     }
 
-    fn update(conn: &mut DbConn, id: &str, input: &LibraryInput) -> Result<(), ServiceError> {
+    fn update(conn: &mut DbConn, at: NaiveDateTime, id: &str, input: &LibraryInput) -> Result<(), ServiceError> {
         let v = input.clean()?;
         let old = Self::get(conn, id)?;
         // Only a change of text makes linked documents outdated.
@@ -153,7 +154,7 @@ impl Resource for LibraryClause {
                 lc::source.eq(v.source.as_str()),
                 lc::text.eq(&v.text),
                 lc::revision.eq(revision),
-                lc::updated_at.eq(now()),
+                lc::updated_at.eq(at),
             ))
             .execute(conn)?;
         Ok(())

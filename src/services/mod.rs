@@ -21,7 +21,6 @@ pub mod templates;
 pub mod users;
 pub mod workflow;
 
-use chrono::NaiveDateTime;
 use serde::Serialize;
 
 use crate::db::DbError;
@@ -108,13 +107,4 @@ pub struct Paged<T> {
 /// A fresh identifier.
 pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
-}
-
-/// Now in UTC, at the microsecond precision both backends store.
-pub fn now() -> NaiveDateTime {
-    let t = chrono::Utc::now().naive_utc();
-    let micros = t.and_utc().timestamp_micros();
-    chrono::DateTime::from_timestamp_micros(micros)
-        .map(|d| d.naive_utc())
-        .unwrap_or(t)
 }

@@ -3,10 +3,12 @@
 use diesel::prelude::*;
 
 use super::journal::write_tx;
-use super::{now, ServiceError};
+use super::ServiceError;
+use crate::clock::Clock;
 use crate::db::schema::organization;
 use crate::db::DbConn;
 use crate::domain::organization::Organization;
+use crate::domain::validation::FieldErrors;
 
 /// The fixed id of the one organisation row.
 const ORG_ID: &str = "organization";
@@ -38,9 +40,11 @@ pub fn get(conn: &mut DbConn) -> Result<Option<Organization>, ServiceError> {
 }
 
 /// Creates or replaces the organisation's details and logs the change.
-pub fn save(conn: &mut DbConn, actor: &str, input: &Organization) -> Result<Organization, ServiceError> {
+pub fn save(conn: &mut DbConn, clock: &Clock, actor: &str, input: &Organization) -> Result<Organization, ServiceError> {
     let org = input.clean()?;
-    write_tx(conn, actor, |conn, journal| {
+    let zone =
+        crate::clock::parse_zone(&org.time_zone).map_err(|_| FieldErrors::single("time_zone", "unknown_time_zone"))?;
+    let saved = write_tx(conn, clock, actor, |conn, journal| {
         let before = get(conn)?;
         let values = (
             organization::full_name.eq(&org.full_name),
@@ -50,7 +54,7 @@ pub fn save(conn: &mut DbConn, actor: &str, input: &Organization) -> Result<Orga
             organization::head_position.eq(&org.head_position),
             organization::head_name.eq(&org.head_name),
             organization::time_zone.eq(&org.time_zone),
-            organization::updated_at.eq(now()),
+            organization::updated_at.eq(journal.at()),
         );
         let action = if before.is_some() {
             diesel::update(organization::table.find(ORG_ID))
@@ -65,5 +69,8 @@ pub fn save(conn: &mut DbConn, actor: &str, input: &Organization) -> Result<Orga
         };
         journal.record(conn, "organization", ORG_ID, action, before.as_ref(), Some(&org))?;
         Ok(org.clone())
-    })
+    })?;
+    // From now on dates are the organisation's; other instances read it at their start.
+    clock.set_zone(zone);
+    Ok(saved)
 }

@@ -2,10 +2,11 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::crud::Resource;
-use super::{now, Page, Paged, ServiceError};
+use super::{Page, Paged, ServiceError};
 use crate::db::schema::{assignments, departments, positions};
 use crate::db::DbConn;
 use crate::domain::hierarchy::creates_cycle;
@@ -124,7 +125,7 @@ impl Resource for Position {
         to_positions(conn, vec![row])?.pop().ok_or(ServiceError::NotFound)
     }
 
-    fn insert(conn: &mut DbConn, id: &str, input: &PositionInput) -> Result<(), ServiceError> {
+    fn insert(conn: &mut DbConn, at: NaiveDateTime, id: &str, input: &PositionInput) -> Result<(), ServiceError> {
         let p = check(conn, id, input)?;
         diesel::insert_into(positions::table)
             .values((
@@ -134,13 +135,13 @@ impl Resource for Position {
                 positions::category.eq(&p.category),
                 positions::department_id.eq(&p.department_id),
                 positions::reports_to_id.eq(&p.reports_to_id),
-                positions::updated_at.eq(now()),
+                positions::updated_at.eq(at),
             ))
             .execute(conn)?;
         Ok(())
     }
 
-    fn update(conn: &mut DbConn, id: &str, input: &PositionInput) -> Result<(), ServiceError> {
+    fn update(conn: &mut DbConn, at: NaiveDateTime, id: &str, input: &PositionInput) -> Result<(), ServiceError> {
         let p = check(conn, id, input)?;
         diesel::update(positions::table.find(id))
             .set((
@@ -149,7 +150,7 @@ impl Resource for Position {
                 positions::category.eq(&p.category),
                 positions::department_id.eq(&p.department_id),
                 positions::reports_to_id.eq(&p.reports_to_id),
-                positions::updated_at.eq(now()),
+                positions::updated_at.eq(at),
             ))
             .execute(conn)?;
         Ok(())

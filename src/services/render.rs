@@ -4,6 +4,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::{acknowledgements, documents, journal, organization, workflow, ServiceError};
+use crate::clock::Clock;
 use crate::db::schema::{assignments, employees, jd_versions, positions, users, visas};
 use crate::db::DbConn;
 use crate::domain::workflow::Decision;
@@ -77,7 +78,7 @@ fn sections(conn: &mut DbConn, version_id: &str) -> Result<Vec<SectionOut>, Serv
 }
 
 /// The text part of a version only (for comparing layouts).
-fn text_input(conn: &mut DbConn, version_id: &str) -> Result<RenderInput, ServiceError> {
+fn text_input(conn: &mut DbConn, clock: &Clock, version_id: &str) -> Result<RenderInput, ServiceError> {
     let s = workflow::state(conn, version_id)?;
     let values = documents::values(conn, version_id)?;
     let org = organization::get(conn)?;
@@ -94,7 +95,7 @@ fn text_input(conn: &mut DbConn, version_id: &str) -> Result<RenderInput, Servic
         },
         document: DocInfo {
             registration_number: s.registration_number.clone(),
-            approved_on: s.approved_at.map(|t| t.date().to_string()),
+            approved_on: s.approved_at.map(|t| clock.date_of(t).to_string()),
             effective_date: s.effective_date.map(|d| d.to_string()),
             version: s.number,
             approved: s.approved_at.is_some(),
@@ -108,7 +109,12 @@ fn text_input(conn: &mut DbConn, version_id: &str) -> Result<RenderInput, Servic
 
 /// Everything the sheets of a version print. `target` is a version id or a job
 /// description id (then its newest version).
-pub fn input_for(conn: &mut DbConn, target: &str, public_url: &str) -> Result<RenderInput, ServiceError> {
+pub fn input_for(
+    conn: &mut DbConn,
+    clock: &Clock,
+    target: &str,
+    public_url: &str,
+) -> Result<RenderInput, ServiceError> {
     let version_id = match workflow::state(conn, target) {
         Ok(_) => target.to_string(),
         Err(ServiceError::NotFound) => documents::get(conn, target)?
@@ -119,7 +125,7 @@ pub fn input_for(conn: &mut DbConn, target: &str, public_url: &str) -> Result<Re
         Err(e) => return Err(e),
     };
     let s = workflow::state(conn, &version_id)?;
-    let mut input = text_input(conn, &version_id)?;
+    let mut input = text_input(conn, clock, &version_id)?;
     if let Some(h) = &s.content_hash {
         input.document.verify_url = Some(format!("{public_url}/verify/{h}"));
     }
@@ -134,11 +140,11 @@ pub fn input_for(conn: &mut DbConn, target: &str, public_url: &str) -> Result<Re
         input.approval = Some(Signature {
             position,
             name: name.clone(),
-            date: Some(at.date().to_string()),
+            date: Some(clock.date_of(at).to_string()),
             remarks: false,
             electronic: Some(ElectronicMark {
                 signed_by: name,
-                at: at.format("%d.%m.%Y %H:%M UTC").to_string(),
+                at: clock.stamp_with_offset(at),
                 code: s.content_hash.as_deref().map(short_code).unwrap_or_default(),
             }),
         });
@@ -148,7 +154,7 @@ pub fn input_for(conn: &mut DbConn, target: &str, public_url: &str) -> Result<Re
         input.author = Some(Signature {
             position,
             name,
-            date: s.sent_at.map(|t| t.date().to_string()),
+            date: s.sent_at.map(|t| clock.date_of(t).to_string()),
             ..Signature::default()
         });
     }
@@ -166,11 +172,11 @@ pub fn input_for(conn: &mut DbConn, target: &str, public_url: &str) -> Result<Re
         input.visas.push(Signature {
             position,
             name: name.clone(),
-            date: Some(at.date().to_string()),
+            date: Some(clock.date_of(at).to_string()),
             remarks: Decision::parse(&decision) == Some(Decision::AgreeWithRemarks),
             electronic: Some(ElectronicMark {
                 signed_by: name,
-                at: at.format("%d.%m.%Y %H:%M UTC").to_string(),
+                at: clock.stamp_with_offset(at),
                 code: short_code(&id.replace('-', "")),
             }),
         });
@@ -178,12 +184,12 @@ pub fn input_for(conn: &mut DbConn, target: &str, public_url: &str) -> Result<Re
     for a in acknowledgements::of_versions(conn, std::slice::from_ref(&version_id))? {
         let date = a
             .signed_at
-            .map(|t| t.format("%d.%m.%Y").to_string())
+            .map(|t| clock.date_of(t).format("%d.%m.%Y").to_string())
             .unwrap_or_default();
         let electronic = match (a.method.as_deref(), a.signed_at) {
             (Some("electronic"), Some(t)) => Some(ElectronicMark {
                 signed_by: a.employee_name.clone(),
-                at: t.format("%d.%m.%Y %H:%M UTC").to_string(),
+                at: clock.stamp_with_offset(t),
                 code: a.short_code().unwrap_or_default(),
             }),
             _ => None,
@@ -202,9 +208,9 @@ pub fn input_for(conn: &mut DbConn, target: &str, public_url: &str) -> Result<Re
         .order(jd_versions::number.asc())
         .select(jd_versions::id)
         .load(conn)?;
-    let rows = workflow::register(conn, &s.job_description_id)?;
+    let rows = workflow::register(conn, clock, &s.job_description_id)?;
     for (row, pair) in rows.iter().zip(approved.windows(2)) {
-        let (old, new) = (text_input(conn, &pair[0])?, text_input(conn, &pair[1])?);
+        let (old, new) = (text_input(conn, clock, &pair[0])?, text_input(conn, clock, &pair[1])?);
         let (sheets, total) =
             crate::pdf::sheet_changes(&old, &new).map_err(|e| ServiceError::Internal(e.to_string()))?;
         input.register.push(RegisterOut {
@@ -217,12 +223,12 @@ pub fn input_for(conn: &mut DbConn, target: &str, public_url: &str) -> Result<Re
             author: person(conn, &row.author)?.0,
         });
     }
-    input.journal = journal_of(conn, &s.job_description_id)?;
+    input.journal = journal_of(conn, clock, &s.job_description_id)?;
     Ok(input)
 }
 
 /// Every change-log entry of a job description's versions and their acknowledgements, oldest first.
-fn journal_of(conn: &mut DbConn, jd_id: &str) -> Result<Vec<JournalOut>, ServiceError> {
+fn journal_of(conn: &mut DbConn, clock: &Clock, jd_id: &str) -> Result<Vec<JournalOut>, ServiceError> {
     let ids: Vec<String> = jd_versions::table
         .filter(jd_versions::job_description_id.eq(jd_id))
         .select(jd_versions::id)
@@ -266,7 +272,7 @@ fn journal_of(conn: &mut DbConn, jd_id: &str) -> Result<Vec<JournalOut>, Service
                 }
             }
             JournalOut {
-                at: e.at.format("%d.%m.%Y %H:%M").to_string(),
+                at: clock.stamp(e.at),
                 who: e.actor,
                 what,
             }
@@ -296,7 +302,7 @@ pub struct Verified {
 }
 
 /// The version whose approved content has this hash, if any.
-pub fn verify_hash(conn: &mut DbConn, hash: &str) -> Result<Option<Verified>, ServiceError> {
+pub fn verify_hash(conn: &mut DbConn, clock: &Clock, hash: &str) -> Result<Option<Verified>, ServiceError> {
     let id: Option<String> = jd_versions::table
         .filter(jd_versions::content_hash.eq(hash.to_lowercase()))
         .select(jd_versions::id)
@@ -310,7 +316,7 @@ pub fn verify_hash(conn: &mut DbConn, hash: &str) -> Result<Option<Verified>, Se
         version: s.number,
         status: crate::web::i18n::strings().get(&format!("status.{}", s.status.as_str())),
         registration_number: s.registration_number,
-        approved_on: s.approved_at.map(|t| t.date().format("%d.%m.%Y").to_string()),
+        approved_on: s.approved_at.map(|t| clock.date_of(t).format("%d.%m.%Y").to_string()),
         effective_date: s.effective_date.map(|d| d.format("%d.%m.%Y").to_string()),
         job_description_id: s.job_description_id,
     }))

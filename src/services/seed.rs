@@ -10,6 +10,7 @@ use serde_json::json;
 use super::crud::create_with;
 use super::journal::write_tx;
 use super::{new_id, templates, ServiceError};
+use crate::clock::Clock;
 use crate::db::schema::{library_clauses, templates as templates_t};
 use crate::db::DbConn;
 use crate::domain::document::{Clause, Content, LibraryLink, Section, SectionKind};
@@ -88,8 +89,8 @@ fn build_clause(item: &SeedItem, library: &HashMap<String, LibraryClause>) -> Re
 
 /// Loads the shipped library and templates if the database has no library and no templates.
 /// Returns true when it loaded them.
-pub fn ensure_shipped_content(conn: &mut DbConn) -> Result<bool, ServiceError> {
-    write_tx(conn, "system", |conn, journal| {
+pub fn ensure_shipped_content(conn: &mut DbConn, clock: &Clock) -> Result<bool, ServiceError> {
+    write_tx(conn, clock, "system", |conn, journal| {
         let has_library: i64 = library_clauses::table.count().get_result(conn)?;
         let has_templates: i64 = templates_t::table.count().get_result(conn)?;
         if has_library > 0 || has_templates > 0 {
@@ -132,7 +133,7 @@ pub fn ensure_shipped_content(conn: &mut DbConn) -> Result<bool, ServiceError> {
             let content = Content { sections };
             let id = new_id();
             let category = Category::parse(&tpl.category);
-            templates::insert_with_content(conn, &id, &tpl.name, category, &content)?;
+            templates::insert_with_content(conn, journal.at(), &id, &tpl.name, category, &content)?;
             journal.record(
                 conn,
                 "template",

@@ -7,6 +7,7 @@ use serde_json::json;
 
 use super::journal::write_tx;
 use super::{new_id, users, ServiceError};
+use crate::clock::Clock;
 use crate::db::schema::{substitutes as sub, users as users_t};
 use crate::db::DbConn;
 use crate::domain::account::User;
@@ -60,7 +61,12 @@ pub fn of_user(conn: &mut DbConn, user: &User) -> Result<Vec<Substitution>, Serv
 }
 
 /// Names a substitute for the signed-in user.
-pub fn add(conn: &mut DbConn, user: &User, input: &SubstitutionInput) -> Result<Substitution, ServiceError> {
+pub fn add(
+    conn: &mut DbConn,
+    clock: &Clock,
+    user: &User,
+    input: &SubstitutionInput,
+) -> Result<Substitution, ServiceError> {
     let mut e = FieldErrors::default();
     let parse = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
     let (from, to) = (parse(&input.date_from), parse(&input.date_to));
@@ -85,7 +91,7 @@ pub fn add(conn: &mut DbConn, user: &User, input: &SubstitutionInput) -> Result<
     let (Some(s), Some(from), Some(to)) = (substitute, from, to) else {
         return Err(FieldErrors::single("substitute_login", "unknown_reference").into());
     };
-    write_tx(conn, &user.login, |conn, journal| {
+    write_tx(conn, clock, &user.login, |conn, journal| {
         let id = new_id();
         diesel::insert_into(sub::table)
             .values((
@@ -115,8 +121,8 @@ pub fn add(conn: &mut DbConn, user: &User, input: &SubstitutionInput) -> Result<
 }
 
 /// Removes one of the user's own substitutions.
-pub fn remove(conn: &mut DbConn, user: &User, id: &str) -> Result<(), ServiceError> {
-    write_tx(conn, &user.login, |conn, journal| {
+pub fn remove(conn: &mut DbConn, clock: &Clock, user: &User, id: &str) -> Result<(), ServiceError> {
+    write_tx(conn, clock, &user.login, |conn, journal| {
         let n = diesel::delete(sub::table.find(id).filter(sub::user_id.eq(&user.id))).execute(conn)?;
         if n == 0 {
             return Err(ServiceError::NotFound);

@@ -1,10 +1,11 @@
 //! Templates: structured starting points for job descriptions, one per category at least.
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::crud::{unique_as_field, Resource};
-use super::{new_id, now, Page, Paged, ServiceError};
+use super::{new_id, Page, Paged, ServiceError};
 use crate::db::schema::templates as t;
 use crate::db::DbConn;
 use crate::domain::document::{Content, Section, SectionKind};
@@ -93,6 +94,7 @@ fn to_template((id, name, category, revision, content): Row) -> Result<Template,
 /// Inserts a template with a given text (for shipped content and copies).
 pub fn insert_with_content(
     conn: &mut DbConn,
+    at: NaiveDateTime,
     id: &str,
     name: &str,
     category: Option<Category>,
@@ -106,7 +108,7 @@ pub fn insert_with_content(
             t::category.eq(category.map(Category::as_str)),
             t::content.eq(json),
             t::revision.eq(1),
-            t::updated_at.eq(now()),
+            t::updated_at.eq(at),
         ))
         .execute(conn)
         .map_err(unique_as_field("name"))?;
@@ -147,18 +149,18 @@ impl Resource for Template {
         to_template(t::table.find(id).select(COLUMNS).first(conn)?)
     }
 
-    fn insert(conn: &mut DbConn, id: &str, input: &TemplateInput) -> Result<(), ServiceError> {
+    fn insert(conn: &mut DbConn, at: NaiveDateTime, id: &str, input: &TemplateInput) -> Result<(), ServiceError> {
         let (name, category) = input.clean()?;
-        insert_with_content(conn, id, &name, category, &blank_content())
+        insert_with_content(conn, at, id, &name, category, &blank_content())
     }
 
-    fn update(conn: &mut DbConn, id: &str, input: &TemplateInput) -> Result<(), ServiceError> {
+    fn update(conn: &mut DbConn, at: NaiveDateTime, id: &str, input: &TemplateInput) -> Result<(), ServiceError> {
         let (name, category) = input.clean()?;
         diesel::update(t::table.find(id))
             .set((
                 t::name.eq(&name),
                 t::category.eq(category.map(Category::as_str)),
-                t::updated_at.eq(now()),
+                t::updated_at.eq(at),
             ))
             .execute(conn)
             .map_err(unique_as_field("name"))?;

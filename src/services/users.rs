@@ -2,10 +2,11 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::crud::{unique_as_field, Resource};
-use super::{now, Page, Paged, ServiceError};
+use super::{Page, Paged, ServiceError};
 use crate::db::schema::{employees, users};
 use crate::db::DbConn;
 use crate::domain::account::{hash_password, Role, User, UserInput, ValidUser};
@@ -100,7 +101,7 @@ impl Resource for User {
         to_users(conn, vec![row])?.pop().ok_or(ServiceError::NotFound)
     }
 
-    fn insert(conn: &mut DbConn, id: &str, input: &UserInput) -> Result<(), ServiceError> {
+    fn insert(conn: &mut DbConn, at: NaiveDateTime, id: &str, input: &UserInput) -> Result<(), ServiceError> {
         let u = check(conn, input, true)?;
         let password = u
             .password
@@ -113,21 +114,21 @@ impl Resource for User {
                 users::password_hash.eq(hash(password)?),
                 users::roles.eq(Role::join(&u.roles)),
                 users::employee_id.eq(&u.employee_id),
-                users::updated_at.eq(now()),
+                users::updated_at.eq(at),
             ))
             .execute(conn)
             .map_err(unique_as_field("login"))?;
         Ok(())
     }
 
-    fn update(conn: &mut DbConn, id: &str, input: &UserInput) -> Result<(), ServiceError> {
+    fn update(conn: &mut DbConn, at: NaiveDateTime, id: &str, input: &UserInput) -> Result<(), ServiceError> {
         let u = check(conn, input, false)?;
         diesel::update(users::table.find(id))
             .set((
                 users::login.eq(&u.login),
                 users::roles.eq(Role::join(&u.roles)),
                 users::employee_id.eq(&u.employee_id),
-                users::updated_at.eq(now()),
+                users::updated_at.eq(at),
             ))
             .execute(conn)
             .map_err(unique_as_field("login"))?;

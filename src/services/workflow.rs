@@ -8,7 +8,8 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::journal::{write_tx, Journal};
-use super::{acknowledgements, documents, new_id, now, organization, users, ServiceError};
+use super::{acknowledgements, documents, new_id, organization, users, ServiceError};
+use crate::clock::Clock;
 use crate::db::schema::{
     department_routes, jd_versions, job_descriptions as jd, positions, substitutes, users as users_t, visas,
 };
@@ -108,12 +109,9 @@ pub fn state(conn: &mut DbConn, version_id: &str) -> Result<VersionState, Servic
     })
 }
 
-fn set_status(conn: &mut DbConn, version_id: &str, status: Status) -> Result<(), ServiceError> {
+fn set_status(conn: &mut DbConn, at: NaiveDateTime, version_id: &str, status: Status) -> Result<(), ServiceError> {
     diesel::update(jd_versions::table.find(version_id))
-        .set((
-            jd_versions::status.eq(status.as_str()),
-            jd_versions::updated_at.eq(now()),
-        ))
+        .set((jd_versions::status.eq(status.as_str()), jd_versions::updated_at.eq(at)))
         .execute(conn)?;
     Ok(())
 }
@@ -211,11 +209,12 @@ pub fn department_route(conn: &mut DbConn, department_id: &str) -> Result<Option
 /// Sets a department's default route.
 pub fn set_department_route(
     conn: &mut DbConn,
+    clock: &Clock,
     actor: &str,
     department_id: &str,
     input: &RouteInput,
 ) -> Result<Route, ServiceError> {
-    write_tx(conn, actor, |conn, journal| {
+    write_tx(conn, clock, actor, |conn, journal| {
         if !crate::exists!(conn, crate::db::schema::departments, department_id)? {
             return Err(ServiceError::NotFound);
         }
@@ -227,7 +226,7 @@ pub fn set_department_route(
             .values((
                 department_routes::department_id.eq(department_id),
                 department_routes::route.eq(&json),
-                department_routes::updated_at.eq(now()),
+                department_routes::updated_at.eq(journal.at()),
             ))
             .execute(conn)?;
         journal.record(
@@ -245,11 +244,12 @@ pub fn set_department_route(
 /// Sets the route of one draft version.
 pub fn set_version_route(
     conn: &mut DbConn,
+    clock: &Clock,
     actor: &str,
     version_id: &str,
     input: &RouteInput,
 ) -> Result<Route, ServiceError> {
-    write_tx(conn, actor, |conn, journal| {
+    write_tx(conn, clock, actor, |conn, journal| {
         let s = state(conn, version_id)?;
         if s.status != Status::Draft {
             return Err(WorkflowError::WrongStatus.into());
@@ -319,8 +319,8 @@ pub fn given_visas(conn: &mut DbConn, version_id: &str, round: i32) -> Result<Ve
 }
 
 /// Sends a draft for agreement: refused while its checks report errors or it has no route.
-pub fn send(conn: &mut DbConn, actor: &User, version_id: &str) -> Result<VersionState, ServiceError> {
-    write_tx(conn, &actor.login, |conn, journal| {
+pub fn send(conn: &mut DbConn, clock: &Clock, actor: &User, version_id: &str) -> Result<VersionState, ServiceError> {
+    write_tx(conn, clock, &actor.login, |conn, journal| {
         let s = state(conn, version_id)?;
         if s.status != Status::Draft {
             return Err(WorkflowError::WrongStatus.into());
@@ -344,8 +344,8 @@ pub fn send(conn: &mut DbConn, actor: &User, version_id: &str) -> Result<Version
             jd_versions::round.eq(round),
             jd_versions::route.eq(&json),
             jd_versions::sent_by.eq(&actor.login),
-            jd_versions::sent_at.eq(now()),
-            jd_versions::updated_at.eq(now()),
+            jd_versions::sent_at.eq(journal.at()),
+            jd_versions::updated_at.eq(journal.at()),
         ))
         .execute(conn)?;
         journal.record(
@@ -375,12 +375,13 @@ pub struct VisaInput {
 /// the last agreement of the last stage asks the approver.
 pub fn give_visa(
     conn: &mut DbConn,
+    clock: &Clock,
     actor: &User,
     version_id: &str,
     input: &VisaInput,
-    today: NaiveDate,
 ) -> Result<VersionState, ServiceError> {
-    write_tx(conn, &actor.login, |conn, journal| {
+    write_tx(conn, clock, &actor.login, |conn, journal| {
+        let today = journal.today();
         let s = state(conn, version_id)?;
         let route = s.route.clone().ok_or(WorkflowError::WrongStatus)?;
         let given = given_visas(conn, version_id, s.round)?;
@@ -403,7 +404,7 @@ pub fn give_visa(
             return Err(FieldErrors::single("comment", "too_long").into());
         }
         let (stage, outcome) = rules::visa(s.status, &route, &given, &principal, input.decision, comment)?;
-        let at = now();
+        let at = journal.at();
         diesel::insert_into(visas::table)
             .values((
                 visas::id.eq(new_id()),
@@ -429,7 +430,7 @@ pub fn give_visa(
             _ => None,
         };
         if let Some(st) = status {
-            set_status(conn, version_id, st)?;
+            set_status(conn, journal.at(), version_id, st)?;
         }
         journal.record(
             conn,
@@ -449,12 +450,13 @@ pub fn give_visa(
 /// A comment on one clause during agreement.
 pub fn comment_clause(
     conn: &mut DbConn,
+    clock: &Clock,
     actor: &User,
     version_id: &str,
     clause_id: &str,
     text: &str,
 ) -> Result<(), ServiceError> {
-    write_tx(conn, &actor.login, |conn, journal| {
+    write_tx(conn, clock, &actor.login, |conn, journal| {
         let s = state(conn, version_id)?;
         if s.status != Status::InAgreement && s.status != Status::AwaitingApproval {
             return Err(WorkflowError::WrongStatus.into());
@@ -473,7 +475,7 @@ pub fn comment_clause(
                 crate::db::schema::clause_comments::clause_id.eq(clause_id),
                 crate::db::schema::clause_comments::user_id.eq(&actor.id),
                 crate::db::schema::clause_comments::text.eq(text.trim()),
-                crate::db::schema::clause_comments::at.eq(now()),
+                crate::db::schema::clause_comments::at.eq(journal.at()),
             ))
             .execute(conn)?;
         journal.record(
@@ -596,13 +598,14 @@ impl Default for ApprovalPolicy {
 /// to acknowledge unless the revision is editorial.
 pub fn approve(
     conn: &mut DbConn,
+    clock: &Clock,
     actor: &User,
     version_id: &str,
     input: &ApproveInput,
-    today: NaiveDate,
     policy: &ApprovalPolicy,
 ) -> Result<VersionState, ServiceError> {
-    write_tx(conn, &actor.login, |conn, journal| {
+    write_tx(conn, clock, &actor.login, |conn, journal| {
+        let today = journal.today();
         let s = state(conn, version_id)?;
         if s.status != Status::AwaitingApproval {
             return Err(WorkflowError::WrongStatus.into());
@@ -624,7 +627,7 @@ pub fn approve(
             .select(jd_versions::id)
             .load(conn)?;
         for p in &previous {
-            set_status(conn, p, Status::Superseded)?;
+            set_status(conn, journal.at(), p, Status::Superseded)?;
             journal.record(
                 conn,
                 "version",
@@ -644,9 +647,9 @@ pub fn approve(
             jd_versions::registration_number.eq(&number),
             jd_versions::content_hash.eq(&hash),
             jd_versions::approved_by.eq(&actor.login),
-            jd_versions::approved_at.eq(now()),
+            jd_versions::approved_at.eq(journal.at()),
             jd_versions::effective_date.eq(effective),
-            jd_versions::updated_at.eq(now()),
+            jd_versions::updated_at.eq(journal.at()),
         ))
         .execute(conn)?;
         let review = effective
@@ -674,7 +677,6 @@ pub fn approve(
                 version_id,
                 &hash,
                 today + chrono::Duration::days(policy.acknowledge_days),
-                today,
             )?;
         }
         state(conn, version_id)
@@ -684,12 +686,13 @@ pub fn approve(
 /// The approver (or an agreer, never) sends the version back to draft with a reason.
 pub fn reject_approval(
     conn: &mut DbConn,
+    clock: &Clock,
     actor: &User,
     version_id: &str,
     comment: &str,
-    today: NaiveDate,
 ) -> Result<VersionState, ServiceError> {
-    write_tx(conn, &actor.login, |conn, journal| {
+    write_tx(conn, clock, &actor.login, |conn, journal| {
+        let today = journal.today();
         let s = state(conn, version_id)?;
         if s.status != Status::AwaitingApproval {
             return Err(WorkflowError::WrongStatus.into());
@@ -701,7 +704,7 @@ pub fn reject_approval(
         if comment.trim().is_empty() {
             return Err(WorkflowError::CommentRequired.into());
         }
-        set_status(conn, version_id, Status::Draft)?;
+        set_status(conn, journal.at(), version_id, Status::Draft)?;
         journal.record(
             conn,
             "version",
@@ -717,11 +720,12 @@ pub fn reject_approval(
 /// Withdraws an approved version (it stops being in force).
 pub fn withdraw(
     conn: &mut DbConn,
+    clock: &Clock,
     actor: &User,
     version_id: &str,
     comment: &str,
 ) -> Result<VersionState, ServiceError> {
-    write_tx(conn, &actor.login, |conn, journal| {
+    write_tx(conn, clock, &actor.login, |conn, journal| {
         let s = state(conn, version_id)?;
         if s.status != Status::Approved {
             return Err(WorkflowError::WrongStatus.into());
@@ -729,7 +733,7 @@ pub fn withdraw(
         if comment.trim().is_empty() {
             return Err(WorkflowError::CommentRequired.into());
         }
-        set_status(conn, version_id, Status::Withdrawn)?;
+        set_status(conn, journal.at(), version_id, Status::Withdrawn)?;
         journal.record(
             conn,
             "version",
@@ -758,11 +762,12 @@ fn previous_approved(conn: &mut DbConn, jd_id: &str, number: i32) -> Result<Opti
 /// since the previous approved version touch duties, rights, responsibility or safety.
 pub fn set_editorial(
     conn: &mut DbConn,
+    clock: &Clock,
     actor: &str,
     version_id: &str,
     editorial: bool,
 ) -> Result<VersionState, ServiceError> {
-    write_tx(conn, actor, |conn, journal| {
+    write_tx(conn, clock, actor, |conn, journal| {
         let s = state(conn, version_id)?;
         if s.status != Status::Draft {
             return Err(WorkflowError::WrongStatus.into());
@@ -800,7 +805,7 @@ pub fn returned_to_draft(
     version_id: &str,
     from: Status,
 ) -> Result<(), ServiceError> {
-    set_status(conn, version_id, Status::Draft)?;
+    set_status(conn, journal.at(), version_id, Status::Draft)?;
     journal.record(
         conn,
         "version",
@@ -812,7 +817,7 @@ pub fn returned_to_draft(
 }
 
 /// The revision register of a job description: one row per approved revision after the first.
-pub fn register(conn: &mut DbConn, jd_id: &str) -> Result<Vec<RegisterRow>, ServiceError> {
+pub fn register(conn: &mut DbConn, clock: &Clock, jd_id: &str) -> Result<Vec<RegisterRow>, ServiceError> {
     let approved: Vec<String> = jd_versions::table
         .filter(jd_versions::job_description_id.eq(jd_id))
         .filter(jd_versions::approved_at.is_not_null())
@@ -824,7 +829,7 @@ pub fn register(conn: &mut DbConn, jd_id: &str) -> Result<Vec<RegisterRow>, Serv
         let (old, new) = (documents::version(conn, &pair[0])?, documents::version(conn, &pair[1])?);
         let s = state(conn, &pair[1])?;
         let d = diff(&old.content, &new.content);
-        let entered = s.approved_at.map(|t| t.date()).unwrap_or_default();
+        let entered = s.approved_at.map(|t| clock.date_of(t)).unwrap_or_default();
         rows.push(RegisterRow {
             change_number: (rows.len() + 1) as i32,
             version_number: new.number,

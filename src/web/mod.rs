@@ -15,6 +15,7 @@ use std::sync::Arc;
 use actix_web::http::{header, Method};
 use actix_web::{web, HttpRequest, HttpResponse};
 
+use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::{DbConn, DbError, Pool};
 use crate::domain::account::{Role, User};
@@ -32,6 +33,7 @@ use routes::{Access, ApiDoc, Router};
 pub struct AppState {
     pub pool: Pool,
     pub settings: Arc<Settings>,
+    pub clock: Clock,
 }
 
 impl AppState {
@@ -50,6 +52,16 @@ impl AppState {
         Ok(result?)
     }
 
+    /// Runs database work that needs the time (every write does): it is handed the clock.
+    pub async fn with_clock<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConn, &Clock) -> Result<T, ServiceError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let clock = self.clock.clone();
+        self.db(move |conn| f(conn, &clock)).await
+    }
+
     /// Registration format and acknowledgement period.
     pub fn approval_policy(&self) -> crate::services::workflow::ApprovalPolicy {
         crate::services::workflow::ApprovalPolicy {
@@ -58,13 +70,9 @@ impl AppState {
         }
     }
 
-    /// Today's date in the configured time zone.
+    /// Today in the organisation's time zone.
     pub fn today(&self) -> chrono::NaiveDate {
-        let now = chrono::Utc::now();
-        match self.settings.time_zone.parse::<chrono_tz::Tz>() {
-            Ok(tz) => now.with_timezone(&tz).date_naive(),
-            Err(_) => now.date_naive(),
-        }
+        self.clock.today()
     }
 }
 

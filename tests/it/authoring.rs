@@ -682,10 +682,10 @@ async fn versions_compare_clause_by_clause(app: TestApp) {
     let api = app.api_as("hr1", "hr");
     let (doc, v1) = document(&api).await;
     app.sql(&format!("UPDATE jd_versions SET status = 'approved' WHERE id = '{v1}'"));
-    let v2 = jobdesc::services::documents::new_version(&mut app.conn(), "hr1", &doc)
+    let v2 = jobdesc::services::documents::new_version(&mut app.conn(), &app.clock, "hr1", &doc)
         .expect("new version")
         .id;
-    let refused = jobdesc::services::documents::new_version(&mut app.conn(), "hr1", &doc);
+    let refused = jobdesc::services::documents::new_version(&mut app.conn(), &app.clock, "hr1", &doc);
     assert!(refused.is_err(), "no second draft while the newest is a draft");
     let view = text(&api, &v2).await;
     let mut rev = view["revision"].as_i64().expect("rev");

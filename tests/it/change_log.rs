@@ -130,7 +130,7 @@ async fn every_mutation_writes_one_entry(app: TestApp) {
 /// A failed use case leaves neither the change nor a record of it.
 async fn no_record_without_change_and_no_change_without_record(app: TestApp) {
     let before = app.log_len();
-    let result = journal::write_tx(&mut app.conn(), "test", |conn, j| {
+    let result = journal::write_tx(&mut app.conn(), &app.clock, "test", |conn, j| {
         j.record(
             conn,
             "department",

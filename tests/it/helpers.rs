@@ -5,8 +5,10 @@ use std::io::Write;
 
 use actix_web::dev::ServerHandle;
 use awc::http::{header, Method, StatusCode};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::connection::SimpleConnection;
 use diesel::Connection;
+use jobdesc::clock::Clock;
 use jobdesc::config::{Layer, Secret, Settings};
 use jobdesc::db::{DbConn, Pool};
 use jobdesc::domain::account::{User, UserInput};
@@ -16,6 +18,25 @@ use serde_json::Value;
 
 /// Password of every account the tests create.
 pub const PASSWORD: &str = "correct horse battery";
+
+/// Where the test apps' clocks start: `JOBDESC_TEST_CLOCK` (RFC 3339, e.g.
+/// `2026-12-01T21:30:00Z` to run the whole suite in Moscow's small hours), else now.
+pub fn start_instant() -> DateTime<Utc> {
+    match std::env::var("JOBDESC_TEST_CLOCK") {
+        Ok(s) if !s.is_empty() => DateTime::parse_from_rfc3339(&s)
+            .unwrap_or_else(|e| panic!("JOBDESC_TEST_CLOCK={s:?} is not an RFC 3339 instant: {e}"))
+            .with_timezone(&Utc),
+        // The real time, read once per app through the clock (tests never compute dates from it).
+        _ => Clock::system(chrono_tz::UTC).now_utc(),
+    }
+}
+
+/// An RFC 3339 instant, for tests that fix the clock.
+pub fn instant(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s)
+        .expect("RFC 3339 instant")
+        .with_timezone(&Utc)
+}
 
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,14 +111,22 @@ pub struct TestApp {
     pub pool: Pool,
     pub backend: Backend,
     pub settings: Settings,
+    /// The app's clock: tests read dates from it, never from the wall clock.
+    pub clock: Clock,
     handle: ServerHandle,
     _dir: tempfile::TempDir,
     _pg: Option<PgDatabase>,
 }
 
 impl TestApp {
-    /// Starts the app on a fresh database; `None` when the backend is not configured here.
+    /// Starts the app on a fresh database, its clock at [`start_instant`];
+    /// `None` when the backend is not configured here.
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        TestApp::spawn_at(backend, start_instant()).await
+    }
+
+    /// Starts the app with its clock reading `start` (and running on from there).
+    pub async fn spawn_at(backend: Backend, start: DateTime<Utc>) -> Option<TestApp> {
         let dir = tempfile::tempdir().expect("tempdir");
         let (url, pg) = match backend {
             Backend::Sqlite => (format!("sqlite://{}", dir.path().join("test.db").display()), None),
@@ -120,8 +149,10 @@ impl TestApp {
             ..Layer::default()
         };
         let (settings, _) = jobdesc::config::load(None, &[], flags).expect("settings");
-        let pool = open_database(&settings).expect("database opens and migrates");
-        let app = Application::build(settings.clone(), pool.clone()).expect("app builds");
+        let zone = jobdesc::clock::parse_zone(&settings.time_zone).expect("configured zone");
+        let clock = Clock::starting_at(start, zone);
+        let pool = open_database(&settings, &clock).expect("database opens and migrates");
+        let app = Application::build(settings.clone(), pool.clone(), clock.clone()).expect("app builds");
         let base = format!("http://127.0.0.1:{}", app.port());
         let handle = app.handle();
         actix_web::rt::spawn(app.run_until_stopped());
@@ -130,10 +161,16 @@ impl TestApp {
             pool,
             backend,
             settings,
+            clock,
             handle,
             _dir: dir,
             _pg: pg,
         })
+    }
+
+    /// Today in the organisation's time zone, by the app's clock.
+    pub fn today(&self) -> NaiveDate {
+        self.clock.today()
     }
 
     /// A pooled connection for direct checks.
@@ -149,13 +186,13 @@ impl TestApp {
             roles: roles.split_whitespace().map(str::to_string).collect(),
             employee_id: None,
         };
-        crud::create::<User>(&mut self.conn(), "test", &input).expect("create user")
+        crud::create::<User>(&mut self.conn(), &self.clock, "test", &input).expect("create user")
     }
 
     /// An API client authenticated as a new user with `roles`.
     pub fn api_as(&self, login: &str, roles: &str) -> Api {
         let user = self.user(login, roles);
-        let token = auth::issue_token(&mut self.conn(), &user, "test").expect("token");
+        let token = auth::issue_token(&mut self.conn(), &self.clock, &user, "test").expect("token");
         Api::new(&self.base, Some(token))
     }
 

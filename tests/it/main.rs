@@ -8,6 +8,7 @@ mod authoring;
 mod browser;
 mod change_log;
 mod cli;
+mod clock;
 mod editor_pages;
 mod organization;
 mod pages;

@@ -12,7 +12,7 @@ use serde_json::json;
 use crate::helpers::{TestApp, PASSWORD};
 
 /// True when the tool is installed; in CI its absence is a failure.
-fn have(tool: &str) -> bool {
+pub fn have(tool: &str) -> bool {
     let ok = Command::new(tool).arg("-v").output().is_ok();
     if !ok {
         assert!(
@@ -30,7 +30,7 @@ fn reference() -> RenderInput {
     serde_json::from_str(&text).expect("reference.json parses")
 }
 
-fn write(name: &str, bytes: &[u8]) -> PathBuf {
+pub fn write(name: &str, bytes: &[u8]) -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/pdf-tests");
     std::fs::create_dir_all(&dir).expect("dir");
     let p = dir.join(name);
@@ -38,7 +38,7 @@ fn write(name: &str, bytes: &[u8]) -> PathBuf {
     p
 }
 
-fn pdftotext(p: &Path) -> String {
+pub fn pdftotext(p: &Path) -> String {
     let o = Command::new("pdftotext")
         .arg("-layout")
         .arg(p)
@@ -370,7 +370,7 @@ async fn approved_versions_download_and_verify(app: TestApp) {
     )
     .await;
     crate::workflow::approve_through(&s, &v2).await;
-    let input = jobdesc::services::render::input_for(&mut app.conn(), &v2, "http://x").expect("input");
+    let input = jobdesc::services::render::input_for(&mut app.conn(), &app.clock, &v2, "http://x").expect("input");
     let row = &input.register[0];
     assert!(!row.sheets.changed.is_empty(), "{:?}", row.sheets);
     let doc_pages = render(&input, &[Part::Document]).expect("render").pages[0].1;

@@ -244,7 +244,7 @@ async fn every_route_as_every_role(app: TestApp) {
                 let token = users
                     .iter()
                     .find(|u| u.login == role)
-                    .map(|u| auth::issue_token(&mut app.conn(), u, "perm").expect("token"));
+                    .map(|u| auth::issue_token(&mut app.conn(), &app.clock, u, "perm").expect("token"));
                 let api = Api::new(&app.base, token);
                 let m = Method::from_bytes(method.as_bytes()).expect("method");
                 let body = (m == Method::POST || m == Method::PUT).then(|| json!({}));

@@ -196,7 +196,7 @@ async fn the_demo_story_end_to_end(app: TestApp) {
     let st = &w["state"];
     assert_eq!(st["status"], "approved");
     assert_eq!(st["round"], 2);
-    let year = chrono::Utc::now().format("%Y").to_string();
+    let year = app.today().format("%Y").to_string();
     assert_eq!(st["registration_number"], format!("ДИ-{year}-001"));
     assert_eq!(st["content_hash"].as_str().map(str::len), Some(64));
     let doc = s.hr.get(&format!("/api/v1/documents/{}", s.document)).await.json();
@@ -249,7 +249,7 @@ async fn the_demo_story_end_to_end(app: TestApp) {
         )
         .await;
     assert_eq!(code(&a), "not_your_task");
-    let today = chrono::Utc::now().date_naive().to_string();
+    let today = app.today().to_string();
     let a =
         s.hr.post(
             &format!("/api/v1/acknowledgements/{paper}/paper"),
@@ -346,7 +346,7 @@ async fn only_the_right_people_act_at_the_right_time(app: TestApp) {
         code(&hr_admin.post(&format!("/api/v1/versions/{v}/approve"), json!({})).await),
         "not_approver"
     );
-    let yesterday = (chrono::Utc::now().date_naive() - chrono::Duration::days(2)).to_string();
+    let yesterday = (app.today() - chrono::Duration::days(2)).to_string();
     let a = s
         .director
         .post(
@@ -426,7 +426,7 @@ async fn an_approved_version_is_immutable(app: TestApp) {
         &mut app.conn(),
         &s.version,
         w["state"]["registration_number"].as_str().unwrap_or(""),
-        chrono::Utc::now().date_naive(),
+        app.today(),
         chrono::NaiveDate::parse_from_str(w["state"]["effective_date"].as_str().unwrap_or(""), "%Y-%m-%d")
             .expect("date"),
     )
@@ -457,7 +457,7 @@ async fn an_approved_version_is_immutable(app: TestApp) {
 async fn a_substitute_acts_in_the_name_and_both_are_recorded(app: TestApp) {
     let s = story(&app).await;
     let deputy = app.api_as("deputy", "agreer");
-    let today = chrono::Utc::now().date_naive();
+    let today = app.today();
     let a = s
         .head
         .post("/api/v1/substitutes", json!({ "substitute_login": "deputy", "date_from": (today - chrono::Duration::days(1)).to_string(), "date_to": (today + chrono::Duration::days(7)).to_string() }))
@@ -546,7 +546,7 @@ async fn a_new_holder_is_asked(app: TestApp) {
             json!({ "surname": "Новиков", "name": "Павел", "personnel_number": "N-1" }),
         )
         .await);
-    let today = chrono::Utc::now().date_naive().to_string();
+    let today = app.today().to_string();
     id(&s
         .hr
         .post(

@@ -61,7 +61,7 @@ async fn the_story_through_the_forms(app: TestApp) {
     let a = director
         .post(
             &format!("/versions/{v}/approve"),
-            &[("effective_date", &chrono::Utc::now().date_naive().to_string())],
+            &[("effective_date", &app.today().to_string())],
         )
         .await;
     assert_eq!(a.status, StatusCode::SEE_OTHER);

@@ -55,7 +55,9 @@ pub async fn library_propagate(
 ) -> Result<web::Json<Propagated>, ApiError> {
     let id = path.into_inner();
     let actor = user.0.login.clone();
-    let updated = state.db(move |c| editing::propagate(c, &actor, &id)).await?;
+    let updated = state
+        .with_clock(move |c, clock| editing::propagate(c, clock, &actor, &id))
+        .await?;
     Ok(web::Json(Propagated { updated }))
 }
 
@@ -77,7 +79,9 @@ pub async fn documents_create(
 ) -> Result<HttpResponse, ApiError> {
     let actor = user.0.login.clone();
     let input = body.into_inner();
-    let d = state.db(move |c| documents::create(c, &actor, &input)).await?;
+    let d = state
+        .with_clock(move |c, clock| documents::create(c, clock, &actor, &input))
+        .await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/documents/{}", d.id)))
         .json(d))
@@ -260,7 +264,7 @@ async fn apply<K: OwnerKind>(
     let owner = K::owner(&id);
     Ok(web::Json(
         state
-            .db(move |c| editing::apply(c, &actor, &owner, expected, &edit))
+            .with_clock(move |c, clock| editing::apply(c, clock, &actor, &owner, expected, &edit))
             .await?,
     ))
 }

@@ -32,9 +32,9 @@ pub struct TokenResponse {
 pub async fn issue_token(state: web::Data<AppState>, body: web::Json<TokenRequest>) -> Result<HttpResponse, ApiError> {
     let req = body.into_inner();
     let (token, user) = state
-        .db(move |c| {
+        .with_clock(move |c, clock| {
             let user = auth::authenticate(c, &req.login, &req.password)?;
-            Ok((auth::issue_token(c, &user, &req.name)?, user))
+            Ok((auth::issue_token(c, clock, &user, &req.name)?, user))
         })
         .await?;
     Ok(HttpResponse::Created().json(TokenResponse { token, user }))
@@ -47,7 +47,9 @@ pub async fn revoke_token(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let token = bearer(&req).ok_or(AppError::Unauthorized)?;
-    state.db(move |c| auth::revoke_token(c, &user.0, &token)).await?;
+    state
+        .with_clock(move |c, clock| auth::revoke_token(c, clock, &user.0, &token))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -74,7 +76,9 @@ pub async fn put_organization(
     let actor = user.0.login.clone();
     let input = body.into_inner();
     Ok(web::Json(
-        state.db(move |c| organization::save(c, &actor, &input)).await?,
+        state
+            .with_clock(move |c, clock| organization::save(c, clock, &actor, &input))
+            .await?,
     ))
 }
 

@@ -45,7 +45,9 @@ pub async fn create<R: WebResource>(
 ) -> Result<HttpResponse, ApiError> {
     let actor = user.0.login.clone();
     let input = body.into_inner();
-    let created = state.db(move |c| crud::create::<R>(c, &actor, &input)).await?;
+    let created = state
+        .with_clock(move |c, clock| crud::create::<R>(c, clock, &actor, &input))
+        .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/{}/{}", R::PATH, created.id())))
         .json(created))
@@ -62,7 +64,9 @@ pub async fn update<R: WebResource>(
     let id = path.into_inner();
     let input = body.into_inner();
     Ok(web::Json(
-        state.db(move |c| crud::update::<R>(c, &actor, &id, &input)).await?,
+        state
+            .with_clock(move |c, clock| crud::update::<R>(c, clock, &actor, &id, &input))
+            .await?,
     ))
 }
 
@@ -74,6 +78,8 @@ pub async fn delete<R: WebResource>(
 ) -> Result<HttpResponse, ApiError> {
     let actor = user.0.login.clone();
     let id = path.into_inner();
-    state.db(move |c| crud::delete::<R>(c, &actor, &id)).await?;
+    state
+        .with_clock(move |c, clock| crud::delete::<R>(c, clock, &actor, &id))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }

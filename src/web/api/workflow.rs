@@ -63,7 +63,11 @@ pub async fn send(
     path: web::Path<String>,
 ) -> Result<web::Json<VersionState>, ApiError> {
     let id = path.into_inner();
-    Ok(web::Json(state.db(move |c| workflow::send(c, &user.0, &id)).await?))
+    Ok(web::Json(
+        state
+            .with_clock(move |c, clock| workflow::send(c, clock, &user.0, &id))
+            .await?,
+    ))
 }
 
 /// Gives a visa.
@@ -73,10 +77,10 @@ pub async fn visa(
     path: web::Path<String>,
     body: web::Json<VisaInput>,
 ) -> Result<web::Json<VersionState>, ApiError> {
-    let (id, input, today) = (path.into_inner(), body.into_inner(), state.today());
+    let (id, input) = (path.into_inner(), body.into_inner());
     Ok(web::Json(
         state
-            .db(move |c| workflow::give_visa(c, &user.0, &id, &input, today))
+            .with_clock(move |c, clock| workflow::give_visa(c, clock, &user.0, &id, &input))
             .await?,
     ))
 }
@@ -88,15 +92,10 @@ pub async fn approve(
     path: web::Path<String>,
     body: web::Json<ApproveInput>,
 ) -> Result<web::Json<VersionState>, ApiError> {
-    let (id, input, today, policy) = (
-        path.into_inner(),
-        body.into_inner(),
-        state.today(),
-        state.approval_policy(),
-    );
+    let (id, input, policy) = (path.into_inner(), body.into_inner(), state.approval_policy());
     Ok(web::Json(
         state
-            .db(move |c| workflow::approve(c, &user.0, &id, &input, today, &policy))
+            .with_clock(move |c, clock| workflow::approve(c, clock, &user.0, &id, &input, &policy))
             .await?,
     ))
 }
@@ -115,10 +114,10 @@ pub async fn reject(
     path: web::Path<String>,
     body: web::Json<CommentBody>,
 ) -> Result<web::Json<VersionState>, ApiError> {
-    let (id, comment, today) = (path.into_inner(), body.into_inner().comment, state.today());
+    let (id, comment) = (path.into_inner(), body.into_inner().comment);
     Ok(web::Json(
         state
-            .db(move |c| workflow::reject_approval(c, &user.0, &id, &comment, today))
+            .with_clock(move |c, clock| workflow::reject_approval(c, clock, &user.0, &id, &comment))
             .await?,
     ))
 }
@@ -132,7 +131,9 @@ pub async fn withdraw(
 ) -> Result<web::Json<VersionState>, ApiError> {
     let (id, comment) = (path.into_inner(), body.into_inner().comment);
     Ok(web::Json(
-        state.db(move |c| workflow::withdraw(c, &user.0, &id, &comment)).await?,
+        state
+            .with_clock(move |c, clock| workflow::withdraw(c, clock, &user.0, &id, &comment))
+            .await?,
     ))
 }
 
@@ -152,7 +153,7 @@ pub async fn editorial(
     let (id, on) = (path.into_inner(), body.editorial);
     Ok(web::Json(
         state
-            .db(move |c| workflow::set_editorial(c, &user.0.login, &id, on))
+            .with_clock(move |c, clock| workflow::set_editorial(c, clock, &user.0.login, &id, on))
             .await?,
     ))
 }
@@ -167,8 +168,8 @@ pub async fn put_route(
     let (id, input) = (path.into_inner(), body.into_inner());
     Ok(web::Json(
         state
-            .db(move |c| {
-                let r = workflow::set_version_route(c, &user.0.login, &id, &input)?;
+            .with_clock(move |c, clock| {
+                let r = workflow::set_version_route(c, clock, &user.0.login, &id, &input)?;
                 workflow::route_logins(c, &r)
             })
             .await?,
@@ -191,7 +192,7 @@ pub async fn comment(
 ) -> Result<HttpResponse, ApiError> {
     let (id, b) = (path.into_inner(), body.into_inner());
     state
-        .db(move |c| workflow::comment_clause(c, &user.0, &id, &b.clause_id, &b.text))
+        .with_clock(move |c, clock| workflow::comment_clause(c, clock, &user.0, &id, &b.clause_id, &b.text))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -203,7 +204,9 @@ pub async fn new_revision(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    let v: Version = state.db(move |c| documents::new_version(c, &user.0.login, &id)).await?;
+    let v: Version = state
+        .with_clock(move |c, clock| documents::new_version(c, clock, &user.0.login, &id))
+        .await?;
     Ok(HttpResponse::Created().json(v))
 }
 
@@ -216,9 +219,9 @@ pub async fn register(
     let id = path.into_inner();
     Ok(web::Json(
         state
-            .db(move |c| {
+            .with_clock(move |c, clock| {
                 documents::get(c, &id)?;
-                workflow::register(c, &id)
+                workflow::register(c, clock, &id)
             })
             .await?,
     ))
@@ -251,8 +254,8 @@ pub async fn put_department_route(
     let (id, input) = (path.into_inner(), body.into_inner());
     Ok(web::Json(
         state
-            .db(move |c| {
-                let r = workflow::set_department_route(c, &user.0.login, &id, &input)?;
+            .with_clock(move |c, clock| {
+                let r = workflow::set_department_route(c, clock, &user.0.login, &id, &input)?;
                 workflow::route_logins(c, &r)
             })
             .await?,
@@ -261,14 +264,16 @@ pub async fn put_department_route(
 
 /// What waits for the caller.
 pub async fn my_inbox(state: web::Data<AppState>, user: CurrentUser) -> Result<web::Json<Vec<Task>>, ApiError> {
-    let today = state.today();
-    Ok(web::Json(state.db(move |c| inbox::inbox(c, &user.0, today)).await?))
+    Ok(web::Json(
+        state
+            .with_clock(move |c, clock| inbox::inbox(c, clock, &user.0))
+            .await?,
+    ))
 }
 
 /// Everything in agreement or awaiting approval.
 pub async fn in_flight(state: web::Data<AppState>, _user: CurrentUser) -> Result<web::Json<Vec<InFlight>>, ApiError> {
-    let today = state.today();
-    Ok(web::Json(state.db(move |c| inbox::in_flight(c, today)).await?))
+    Ok(web::Json(state.with_clock(inbox::in_flight).await?))
 }
 
 /// Job descriptions due for review.
@@ -308,7 +313,7 @@ pub async fn sign(
     let key = state.settings.secret_key.expose().as_bytes().to_vec();
     Ok(web::Json(
         state
-            .db(move |c| acknowledgements::sign(c, &key, &user.0, &id, &password, &o))
+            .with_clock(move |c, clock| acknowledgements::sign(c, clock, &key, &user.0, &id, &password, &o))
             .await?,
     ))
 }
@@ -320,11 +325,11 @@ pub async fn paper(
     path: web::Path<String>,
     body: web::Json<PaperInput>,
 ) -> Result<web::Json<Acknowledgement>, ApiError> {
-    let (id, input, today) = (path.into_inner(), body.into_inner(), state.today());
+    let (id, input) = (path.into_inner(), body.into_inner());
     let key = state.settings.secret_key.expose().as_bytes().to_vec();
     Ok(web::Json(
         state
-            .db(move |c| acknowledgements::record_paper(c, &key, &user.0, &id, &input, today))
+            .with_clock(move |c, clock| acknowledgements::record_paper(c, clock, &key, &user.0, &id, &input))
             .await?,
     ))
 }
@@ -368,7 +373,9 @@ pub async fn add_substitute(
     body: web::Json<SubstitutionInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner();
-    let s = state.db(move |c| substitutes::add(c, &user.0, &input)).await?;
+    let s = state
+        .with_clock(move |c, clock| substitutes::add(c, clock, &user.0, &input))
+        .await?;
     Ok(HttpResponse::Created().json(s))
 }
 
@@ -379,7 +386,9 @@ pub async fn remove_substitute(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    state.db(move |c| substitutes::remove(c, &user.0, &id)).await?;
+    state
+        .with_clock(move |c, clock| substitutes::remove(c, clock, &user.0, &id))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

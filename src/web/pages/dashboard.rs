@@ -5,6 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
+use crate::clock::Clock;
 use crate::domain::account::User;
 use crate::domain::staff::{Assignment, Employee};
 use crate::domain::structure::{Department, Position};
@@ -40,7 +41,8 @@ struct Summary {
     in_flight: Vec<crate::services::inbox::InFlight>,
 }
 
-fn summary(conn: &mut crate::db::DbConn, user: &User, today: chrono::NaiveDate) -> Result<Summary, ServiceError> {
+fn summary(conn: &mut crate::db::DbConn, clock: &Clock, user: &User) -> Result<Summary, ServiceError> {
+    let today = clock.today();
     let organization = organization::get(conn)?.map(|o| o.short_name);
     let positions = match &user.employee_id {
         Some(id) => assignments::current_titles(conn, id, today)?,
@@ -56,9 +58,9 @@ fn summary(conn: &mut crate::db::DbConn, user: &User, today: chrono::NaiveDate) 
     } else {
         Vec::new()
     };
-    let tasks = crate::services::inbox::inbox(conn, user, today)?;
+    let tasks = crate::services::inbox::inbox(conn, clock, user)?;
     let in_flight = if Access::Roles(crate::web::resources::DOC_EDIT).allows(Some(user)) {
-        crate::services::inbox::in_flight(conn, today)?
+        crate::services::inbox::in_flight(conn, clock)?
     } else {
         Vec::new()
     };
@@ -73,9 +75,8 @@ fn summary(conn: &mut crate::db::DbConn, user: &User, today: chrono::NaiveDate) 
 
 /// The dashboard.
 pub async fn show(state: web::Data<AppState>, user: CurrentUser, session: Session) -> Result<HttpResponse, PageError> {
-    let today = state.today();
     let u = user.0.clone();
-    let s = state.db(move |c| summary(c, &u, today)).await?;
+    let s = state.with_clock(move |c, clock| summary(c, clock, &u)).await?;
     let mut ctx = base_context(Some(&user.0), &session)?;
     ctx.insert("organization", &s.organization);
     ctx.insert("positions", &s.positions);

@@ -137,7 +137,10 @@ pub async fn create(
     let form = Form::parse(&session, &body, &[])?;
     let input: NewDocument = form.decode()?;
     let actor = user.0.login.clone();
-    match state.db(move |c| documents::create(c, &actor, &input)).await {
+    match state
+        .with_clock(move |c, clock| documents::create(c, clock, &actor, &input))
+        .await
+    {
         Ok(d) => {
             flash(&session, &strings().get("msg.saved"));
             let v = d
@@ -168,7 +171,7 @@ pub async fn show(
         .map(|v| {
             serde_json::json!({ "id": v.id, "number": v.number,
                 "status": t.get(&format!("status.{}", v.status.as_str())),
-                "updated_at": v.updated_at.format("%d.%m.%Y %H:%M").to_string() })
+                "updated_at": state.clock.stamp(v.updated_at) })
         })
         .collect();
     let mut ctx = base_context(Some(&user.0), &session)?;

@@ -8,6 +8,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
+use crate::clock::Clock;
 use crate::db::DbConn;
 use crate::domain::account::User;
 use crate::domain::checks::{check, Finding};
@@ -43,7 +44,7 @@ pub trait OwnerKind: 'static {
         _conn: &mut DbConn,
         _user: &User,
         _id: &str,
-        _today: chrono::NaiveDate,
+        _clock: &Clock,
     ) -> Result<Option<serde_json::Value>, ServiceError> {
         Ok(None)
     }
@@ -77,9 +78,9 @@ impl OwnerKind for VersionKind {
         conn: &mut DbConn,
         user: &User,
         id: &str,
-        today: chrono::NaiveDate,
+        clock: &Clock,
     ) -> Result<Option<serde_json::Value>, ServiceError> {
-        super::workflow::panel(conn, user, id, today).map(Some)
+        super::workflow::panel(conn, user, id, clock).map(Some)
     }
 
     fn describe(conn: &mut DbConn, id: &str) -> Result<Described, ServiceError> {
@@ -189,9 +190,9 @@ pub async fn show<K: OwnerKind>(
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
     let lookup = id.clone();
-    let (me, today) = (user.0.clone(), state.today());
+    let me = user.0.clone();
     let (d, panel) = state
-        .db(move |c| Ok((editor_data::<K>(c, &lookup)?, K::panel(c, &me, &lookup, today)?)))
+        .with_clock(move |c, clock| Ok((editor_data::<K>(c, &lookup)?, K::panel(c, &me, &lookup, clock)?)))
         .await?;
     let t = strings();
     let findings = check(&d.content, d.described.values.as_ref());
@@ -466,7 +467,7 @@ async fn run<K: OwnerKind>(
     let (owner, editor_url) = (K::owner(id), K::editor_url(id));
     let actor = user.0.login.clone();
     let result = state
-        .db(move |c| editing::apply(c, &actor, &owner, expected, &edit))
+        .with_clock(move |c, clock| editing::apply(c, clock, &actor, &owner, expected, &edit))
         .await;
     let t = strings();
     let target = |id: Option<&str>| match id {
@@ -567,7 +568,7 @@ pub async fn save_clause<K: OwnerKind>(
         text: text.clone(),
     };
     let result = state
-        .db(move |c| editing::apply(c, &actor, &owner, expected, &edit))
+        .with_clock(move |c, clock| editing::apply(c, clock, &actor, &owner, expected, &edit))
         .await;
     let t = strings();
     let again = |error: String, status| {

@@ -160,7 +160,9 @@ pub async fn propagate(
     let id = path.into_inner();
     let actor = user.0.login.clone();
     let lib = id.clone();
-    let n = state.db(move |c| editing::propagate(c, &actor, &lib)).await?;
+    let n = state
+        .with_clock(move |c, clock| editing::propagate(c, clock, &actor, &lib))
+        .await?;
     flash(&session, &format!("{} {n}", strings().get("library.propagated")));
     Ok(see_other(&format!("/library/{id}/usage")))
 }

@@ -26,6 +26,15 @@ pub async fn show(state: web::Data<AppState>, user: CurrentUser, session: Sessio
             ctx.insert("broken_reason", b.reason);
         }
     }
+    // Entries as stored, with the time as people read it (the organisation's zone).
+    let entries: Vec<serde_json::Value> = entries
+        .iter()
+        .map(|e| {
+            let mut v = serde_json::to_value(e).unwrap_or_default();
+            v["at"] = state.clock.stamp(e.at).into();
+            v
+        })
+        .collect();
     ctx.insert("entries", &entries);
     Ok(render(StatusCode::OK, "log.html", &ctx)?)
 }

@@ -80,7 +80,10 @@ pub async fn save(
         time_zone: text("time_zone"),
     };
     let actor = user.0.login.clone();
-    match state.db(move |c| organization::save(c, &actor, &input)).await {
+    match state
+        .with_clock(move |c, clock| organization::save(c, clock, &actor, &input))
+        .await
+    {
         Ok(_) => {
             flash(&session, &strings().get("msg.saved"));
             Ok(see_other("/organization"))

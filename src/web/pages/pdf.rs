@@ -35,7 +35,9 @@ pub fn rfc5987(name: &str) -> String {
 pub async fn make_pdf(state: &AppState, id: String, parts: &str) -> Result<HttpResponse, AppError> {
     let parts = Part::parse_list(parts).map_err(|e| AppError::BadRequest(e.to_string()))?;
     let public = state.settings.public_url.clone();
-    let input = state.db(move |c| input_for(c, &id, &public)).await?;
+    let input = state
+        .with_clock(move |c, clock| input_for(c, clock, &id, &public))
+        .await?;
     let title = format!("ДИ {} ред {}", input.position.title_genitive, input.document.version);
     let rendered = web::block(move || render(&input, &parts))
         .await?
@@ -69,7 +71,7 @@ pub async fn verify(state: web::Data<AppState>, path: web::Path<String>) -> Resu
     let valid = hash.len() == 64 && hash.chars().all(|c| c.is_ascii_hexdigit());
     let lookup = hash.clone();
     let found = if valid {
-        state.db(move |c| verify_hash(c, &lookup)).await?
+        state.with_clock(move |c, clock| verify_hash(c, clock, &lookup)).await?
     } else {
         None
     };

@@ -155,9 +155,9 @@ async fn save<R: WebResource>(
     let actor = user.0.login.clone();
     let target = id.clone();
     let result = state
-        .db(move |c| match &target {
-            Some(id) => crud::update::<R>(c, &actor, id, &input),
-            None => crud::create::<R>(c, &actor, &input),
+        .with_clock(move |c, clock| match &target {
+            Some(id) => crud::update::<R>(c, clock, &actor, id, &input),
+            None => crud::create::<R>(c, clock, &actor, &input),
         })
         .await;
     match result {
@@ -204,7 +204,10 @@ pub async fn delete<R: WebResource>(
     Form::parse(&session, &body, &[])?;
     let id = path.into_inner();
     let actor = user.0.login.clone();
-    match state.db(move |c| crud::delete::<R>(c, &actor, &id)).await {
+    match state
+        .with_clock(move |c, clock| crud::delete::<R>(c, clock, &actor, &id))
+        .await
+    {
         Ok(()) => flash(&session, &strings().get("msg.deleted")),
         Err(AppError::Service(ServiceError::Refused(code))) => {
             flash(&session, &strings().get(&format!("refused.{code}")))

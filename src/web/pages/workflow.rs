@@ -11,6 +11,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Value};
 
+use crate::clock::Clock;
 use crate::db::schema::{clause_comments, users as users_t, visas};
 use crate::db::DbConn;
 use crate::domain::account::User;
@@ -41,7 +42,8 @@ fn logins(conn: &mut DbConn, ids: &[&String]) -> Result<HashMap<String, String>,
 }
 
 /// The workflow panel of a version as the editor page shows it.
-pub fn panel(conn: &mut DbConn, user: &User, version_id: &str, today: NaiveDate) -> Result<Value, ServiceError> {
+pub fn panel(conn: &mut DbConn, user: &User, version_id: &str, clock: &Clock) -> Result<Value, ServiceError> {
+    let today = clock.today();
     let t = strings();
     let s = workflow::state(conn, version_id)?;
     let route = workflow::effective_route(conn, &s)?;
@@ -84,7 +86,7 @@ pub fn panel(conn: &mut DbConn, user: &User, version_id: &str, today: NaiveDate)
             "stages": r.stages.iter().map(|stage| stage.iter().map(|u| {
                 let v = current.iter().find(|v| &v.2 == u);
                 json!({ "login": name(u), "decision": v.map(|v| decision(&v.4)), "comment": v.map(|v| v.5.clone()),
-                        "at": v.map(|v| v.6.format("%d.%m.%Y %H:%M").to_string()),
+                        "at": v.map(|v| clock.stamp(v.6)),
                         "acted_by": v.filter(|v| v.3 != v.2).map(|v| name(&v.3)) })
             }).collect::<Vec<_>>()).collect::<Vec<_>>(),
             "approver": name(&r.approver),
@@ -94,7 +96,7 @@ pub fn panel(conn: &mut DbConn, user: &User, version_id: &str, today: NaiveDate)
         .iter()
         .map(|r| {
             json!({ "round": r.0, "stage": r.1 + 1, "login": name(&r.2), "acted_by": (r.3 != r.2).then(|| name(&r.3)),
-                         "decision": decision(&r.4), "comment": r.5, "at": r.6.format("%d.%m.%Y %H:%M").to_string() })
+                         "decision": decision(&r.4), "comment": r.5, "at": clock.stamp(r.6) })
         })
         .collect();
     let content = documents::version(conn, version_id)?.content;
@@ -102,7 +104,7 @@ pub fn panel(conn: &mut DbConn, user: &User, version_id: &str, today: NaiveDate)
         .iter()
         .map(|c| {
             json!({ "number": content.find(&c.0).map(|l| l.number).unwrap_or_default(), "login": name(&c.1),
-                         "text": c.2, "at": c.3.format("%d.%m.%Y %H:%M").to_string() })
+                         "text": c.2, "at": clock.stamp(c.3) })
         })
         .collect();
     let me = workflow::principals(conn, user, today)?;
@@ -135,7 +137,7 @@ pub fn panel(conn: &mut DbConn, user: &User, version_id: &str, today: NaiveDate)
         "sent_by": s.sent_by,
         "registration_number": s.registration_number,
         "approved_by": s.approved_by,
-        "approved_at": s.approved_at.map(|d| d.format("%d.%m.%Y").to_string()),
+        "approved_at": s.approved_at.map(|d| clock.date_of(d).format("%d.%m.%Y").to_string()),
         "effective_date": s.effective_date.map(|d| d.format("%d.%m.%Y").to_string()),
         "content_hash": s.content_hash,
         "job_description_id": s.job_description_id,
@@ -154,10 +156,10 @@ pub fn panel(conn: &mut DbConn, user: &User, version_id: &str, today: NaiveDate)
 /// Runs a transition from a form and goes back to the version with a message.
 async fn transition<F>(state: &AppState, session: &Session, version_id: &str, f: F) -> Result<HttpResponse, PageError>
 where
-    F: FnOnce(&mut DbConn) -> Result<(), ServiceError> + Send + 'static,
+    F: FnOnce(&mut DbConn, &Clock) -> Result<(), ServiceError> + Send + 'static,
 {
     let t = strings();
-    match state.db(f).await {
+    match state.with_clock(f).await {
         Ok(()) => flash(session, &t.get("msg.saved")),
         Err(AppError::Service(ServiceError::Refused(code))) => flash(session, &t.get(&format!("refused.{code}"))),
         Err(AppError::Service(ServiceError::Validation(e))) => flash(
@@ -180,8 +182,8 @@ pub async fn send(
     Form::parse(&session, &body, &[])?;
     let id = path.into_inner();
     let v = id.clone();
-    transition(&state, &session, &id, move |c| {
-        workflow::send(c, &user.0, &v).map(|_| ())
+    transition(&state, &session, &id, move |c, clock| {
+        workflow::send(c, clock, &user.0, &v).map(|_| ())
     })
     .await
 }
@@ -206,9 +208,8 @@ pub async fn visa(
     };
     let id = path.into_inner();
     let v = id.clone();
-    let today = state.today();
-    transition(&state, &session, &id, move |c| {
-        workflow::give_visa(c, &user.0, &v, &input, today).map(|_| ())
+    transition(&state, &session, &id, move |c, clock| {
+        workflow::give_visa(c, clock, &user.0, &v, &input).map(|_| ())
     })
     .await
 }
@@ -226,8 +227,8 @@ pub async fn comment(
     let text = form.get("text").unwrap_or_default().to_string();
     let id = path.into_inner();
     let v = id.clone();
-    transition(&state, &session, &id, move |c| {
-        workflow::comment_clause(c, &user.0, &v, &clause, &text)
+    transition(&state, &session, &id, move |c, clock| {
+        workflow::comment_clause(c, clock, &user.0, &v, &clause, &text)
     })
     .await
 }
@@ -254,10 +255,9 @@ pub async fn approve(
     };
     let id = path.into_inner();
     let v = id.clone();
-    let today = state.today();
     let policy = state.approval_policy();
-    transition(&state, &session, &id, move |c| {
-        workflow::approve(c, &user.0, &v, &input, today, &policy).map(|_| ())
+    transition(&state, &session, &id, move |c, clock| {
+        workflow::approve(c, clock, &user.0, &v, &input, &policy).map(|_| ())
     })
     .await
 }
@@ -274,9 +274,8 @@ pub async fn reject(
     let comment = form.get("comment").unwrap_or_default().to_string();
     let id = path.into_inner();
     let v = id.clone();
-    let today = state.today();
-    transition(&state, &session, &id, move |c| {
-        workflow::reject_approval(c, &user.0, &v, &comment, today).map(|_| ())
+    transition(&state, &session, &id, move |c, clock| {
+        workflow::reject_approval(c, clock, &user.0, &v, &comment).map(|_| ())
     })
     .await
 }
@@ -293,8 +292,8 @@ pub async fn withdraw(
     let comment = form.get("comment").unwrap_or_default().to_string();
     let id = path.into_inner();
     let v = id.clone();
-    transition(&state, &session, &id, move |c| {
-        workflow::withdraw(c, &user.0, &v, &comment).map(|_| ())
+    transition(&state, &session, &id, move |c, clock| {
+        workflow::withdraw(c, clock, &user.0, &v, &comment).map(|_| ())
     })
     .await
 }
@@ -311,8 +310,8 @@ pub async fn editorial(
     let on = form.get("editorial").is_some();
     let id = path.into_inner();
     let v = id.clone();
-    transition(&state, &session, &id, move |c| {
-        workflow::set_editorial(c, &user.0.login, &v, on).map(|_| ())
+    transition(&state, &session, &id, move |c, clock| {
+        workflow::set_editorial(c, clock, &user.0.login, &v, on).map(|_| ())
     })
     .await
 }
@@ -328,7 +327,10 @@ pub async fn new_revision(
     Form::parse(&session, &body, &[])?;
     let id = path.into_inner();
     let actor = user.0.login.clone();
-    match state.db(move |c| documents::new_version(c, &actor, &id)).await {
+    match state
+        .with_clock(move |c, clock| documents::new_version(c, clock, &actor, &id))
+        .await
+    {
         Ok(v) => Ok(see_other(&format!("/versions/{}", v.id))),
         Err(AppError::Service(ServiceError::Refused(code))) => {
             flash(&session, &strings().get(&format!("refused.{code}")));
@@ -448,12 +450,14 @@ async fn save_route<F>(
     save: F,
 ) -> Result<HttpResponse, PageError>
 where
-    F: FnOnce(&mut DbConn, &RouteInput) -> Result<crate::domain::workflow::Route, ServiceError> + Send + 'static,
+    F: FnOnce(&mut DbConn, &Clock, &RouteInput) -> Result<crate::domain::workflow::Route, ServiceError>
+        + Send
+        + 'static,
 {
     let form = Form::parse(session, body, &[])?;
     let input = parse_route(&form);
     let i = input.clone();
-    match state.db(move |c| save(c, &i)).await {
+    match state.with_clock(move |c, clock| save(c, clock, &i)).await {
         Ok(_) => {
             flash(session, &strings().get("msg.saved"));
             Ok(see_other(&form_at.done))
@@ -480,8 +484,8 @@ pub async fn save_version_route(
         done: format!("/versions/{id}#workflow"),
     };
     let actor = user.0.login.clone();
-    save_route(&state, &user, &session, &body, at, move |c, i| {
-        workflow::set_version_route(c, &actor, &id, i)
+    save_route(&state, &user, &session, &body, at, move |c, clock, i| {
+        workflow::set_version_route(c, clock, &actor, &id, i)
     })
     .await
 }
@@ -524,8 +528,8 @@ pub async fn save_department_route(
         done: "/departments".into(),
     };
     let actor = user.0.login.clone();
-    save_route(&state, &user, &session, &body, at, move |c, i| {
-        workflow::set_department_route(c, &actor, &id, i)
+    save_route(&state, &user, &session, &body, at, move |c, clock, i| {
+        workflow::set_department_route(c, clock, &actor, &id, i)
     })
     .await
 }
@@ -539,7 +543,7 @@ pub async fn register(
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
     let (doc, rows) = state
-        .db(move |c| Ok((documents::get(c, &id)?, workflow::register(c, &id)?)))
+        .with_clock(move |c, clock| Ok((documents::get(c, &id)?, workflow::register(c, clock, &id)?)))
         .await?;
     let mut ctx = base_context(Some(&user.0), &session)?;
     ctx.insert("doc", &doc);
@@ -584,6 +588,7 @@ pub async fn acknowledgement(
             && a.version_status == Status::Approved),
     );
     ctx.insert("short_code", &a.short_code());
+    ctx.insert("signed_at", &a.signed_at.map(|t| state.clock.stamp(t)));
     ctx.insert("ack", &a);
     ctx.insert("sections", &sections);
     ctx.insert("today", &state.today().to_string());
@@ -622,7 +627,7 @@ pub async fn sign(
     );
     let t = strings();
     match state
-        .db(move |c| acknowledgements::sign(c, &key, &user.0, &a, &password, &o))
+        .with_clock(move |c, clock| acknowledgements::sign(c, clock, &key, &user.0, &a, &password, &o))
         .await
     {
         Ok(_) => flash(&session, &t.get("ack.signed")),
@@ -648,14 +653,10 @@ pub async fn paper(
         note: form.get("note").unwrap_or_default().to_string(),
     };
     let id = path.into_inner();
-    let (a, key, today) = (
-        id.clone(),
-        state.settings.secret_key.expose().as_bytes().to_vec(),
-        state.today(),
-    );
+    let (a, key) = (id.clone(), state.settings.secret_key.expose().as_bytes().to_vec());
     let t = strings();
     match state
-        .db(move |c| acknowledgements::record_paper(c, &key, &user.0, &a, &input, today))
+        .with_clock(move |c, clock| acknowledgements::record_paper(c, clock, &key, &user.0, &a, &input))
         .await
     {
         Ok(_) => flash(&session, &t.get("ack.signed")),
@@ -685,6 +686,12 @@ pub async fn evidence(
     let mut ctx = base_context(Some(&user.0), &session)?;
     ctx.insert("e", &e);
     ctx.insert("short_code", &e.acknowledgement.short_code());
+    let signed = e.acknowledgement.signed_at;
+    ctx.insert("signed_local", &signed.map(|t| state.clock.stamp_with_offset(t)));
+    ctx.insert(
+        "signed_utc",
+        &signed.map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string()),
+    );
     Ok(render(StatusCode::OK, "evidence.html", &ctx)?)
 }
 
@@ -771,7 +778,10 @@ pub async fn add_substitute(
     let input: SubstitutionInput = form.decode()?;
     let u = user.0.clone();
     let t = strings();
-    match state.db(move |c| substitutes::add(c, &u, &input)).await {
+    match state
+        .with_clock(move |c, clock| substitutes::add(c, clock, &u, &input))
+        .await
+    {
         Ok(_) => flash(&session, &t.get("msg.saved")),
         Err(e @ AppError::Service(ServiceError::Validation(_))) => {
             flash(&session, &errors_text(&e).unwrap_or_default())
@@ -792,7 +802,9 @@ pub async fn remove_substitute(
     Form::parse(&session, &body, &[])?;
     let id = path.into_inner();
     let u = user.0.clone();
-    state.db(move |c| substitutes::remove(c, &u, &id)).await?;
+    state
+        .with_clock(move |c, clock| substitutes::remove(c, clock, &u, &id))
+        .await?;
     flash(&session, &strings().get("msg.deleted"));
     Ok(see_other("/substitutes"))
 }
