@@ -35,6 +35,16 @@ fn main() -> ExitCode {
             }
         };
     }
+    // So does printing what files hold.
+    if let Some(Command::Import { files, json: true, .. }) = &args.command {
+        return match cli::import_json(files) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let result = match args.command.unwrap_or(Command::Serve { demo: false }) {
         Command::Serve { demo } => actix_web::rt::System::new().block_on(cli::serve(settings, demo)),
         other => cli::run_offline(settings, other),

@@ -227,6 +227,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    imports (id) {
+        id -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        source -> Text,
+        lines -> Text,
+        result -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     organization,
     departments,
@@ -247,4 +258,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     substitutes,
     registration_counters,
     acknowledgements,
+    imports,
 );

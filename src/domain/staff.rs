@@ -59,10 +59,10 @@ impl EmployeeInput {
         e.limit("patronymic", patronymic.as_deref().unwrap_or(""), NAME_MAX);
         e.text("personnel_number", &self.personnel_number, 50);
         let email = clean_opt(&self.email);
-        if let Some(m) = &email {
-            if !is_email(m) {
-                e.add("email", "invalid_email");
-            }
+        if let Some(m) = &email
+            && !is_email(m)
+        {
+            e.add("email", "invalid_email");
         }
         e.into_result()?;
         Ok(EmployeeInput {
@@ -156,10 +156,10 @@ impl AssignmentInput {
                 d
             }
         };
-        if let (Some(from), Some(to)) = (date_from, date_to) {
-            if to < from {
-                e.add("date_to", "date_order");
-            }
+        if let (Some(from), Some(to)) = (date_from, date_to)
+            && to < from
+        {
+            e.add("date_to", "date_order");
         }
         e.into_result()?;
         let date_from = date_from.ok_or_else(|| FieldErrors::single("date_from", "invalid_date"))?;

@@ -9,6 +9,9 @@ pub struct FieldError {
     pub code: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max: Option<usize>,
+    /// What exactly was wrong, where the code alone does not say (e.g. which program is missing).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 /// All field errors of one input; empty means valid.
@@ -22,6 +25,7 @@ impl FieldErrors {
             field: field.to_string(),
             code: code.to_string(),
             max: None,
+            detail: None,
         });
     }
 
@@ -51,10 +55,19 @@ impl FieldErrors {
                 field: field.to_string(),
                 code: "too_long".to_string(),
                 max: Some(max),
+                detail: None,
             });
         } else if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
             self.add(field, "control_chars");
         }
+    }
+
+    /// The same errors, the last one explained by `detail`.
+    pub fn with_detail(mut self, detail: String) -> FieldErrors {
+        if let Some(last) = self.0.last_mut() {
+            last.detail = Some(detail);
+        }
+        self
     }
 
     /// A single error for one field.

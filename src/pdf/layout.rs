@@ -242,10 +242,10 @@ impl Flow {
         for (i, line) in lines.iter().enumerate() {
             self.ensure(lead);
             let top = self.y;
-            if i == 0 {
-                if let Some(p) = &prefix {
-                    self.show(style, x, top, p);
-                }
+            if i == 0
+                && let Some(p) = &prefix
+            {
+                self.show(style, x, top, p);
             }
             let tx = x + indent;
             let avail = measure - indent;

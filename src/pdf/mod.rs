@@ -187,13 +187,14 @@ fn save(doc: &mut PdfDocument, pages: &[Vec<Op>], repertoire: &Repertoire) -> Re
     }
     let mut z = flate2::Compress::new(flate2::Compression::new(DEFLATE_LEVEL), true);
     for object in pdf.objects.values_mut() {
-        if let lopdf::Object::Stream(stream) = object {
-            if stream.allows_compression && stream.dict.get(b"Filter").is_err() {
-                let packed = deflate(&mut z, &stream.content)?;
-                if packed.len() < stream.content.len() {
-                    stream.dict.set("Filter", "FlateDecode");
-                    stream.set_content(packed);
-                }
+        if let lopdf::Object::Stream(stream) = object
+            && stream.allows_compression
+            && stream.dict.get(b"Filter").is_err()
+        {
+            let packed = deflate(&mut z, &stream.content)?;
+            if packed.len() < stream.content.len() {
+                stream.dict.set("Filter", "FlateDecode");
+                stream.set_content(packed);
             }
         }
     }

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::crud::Resource;
 use super::editing::{load, Owner};
-use super::journal::write_tx;
+use super::journal::{write_tx, Journal};
 use super::{new_id, organization, Page, Paged, ServiceError};
 use crate::clock::Clock;
 use crate::db::schema::{departments, jd_versions, job_descriptions as jd, positions};
@@ -262,17 +262,7 @@ pub fn create(
     let copy_from = crate::domain::validation::clean_opt(&input.copy_from);
     write_tx(conn, clock, actor, |conn, journal| {
         let mut e = FieldErrors::default();
-        if position_id.is_empty() {
-            e.add("position_id", "required");
-        } else if !crate::exists!(conn, positions, &position_id)? {
-            e.add("position_id", "unknown_reference");
-        } else {
-            let taken: bool = diesel::select(diesel::dsl::exists(jd::table.filter(jd::position_id.eq(&position_id))))
-                .get_result(conn)?;
-            if taken {
-                e.add("position_id", "document_exists");
-            }
-        }
+        check_position(conn, &position_id, &mut e)?;
         let source = match (&template_id, &copy_from) {
             (Some(t), None) => match load(conn, &Owner::Template(t.clone())) {
                 Ok(l) => Some(l.content),
@@ -306,48 +296,81 @@ pub fn create(
         let content = source
             .ok_or_else(|| FieldErrors::single("template_id", "one_source"))?
             .with_new_ids(new_id);
-        let id = new_id();
-        let at = journal.at();
-        diesel::insert_into(jd::table)
-            .values((jd::id.eq(&id), jd::position_id.eq(&position_id), jd::created_at.eq(at)))
-            .execute(conn)?;
-        let version_id = new_id();
-        let json = serde_json::to_string(&content).map_err(|e| ServiceError::Internal(e.to_string()))?;
-        diesel::insert_into(jd_versions::table)
-            .values((
-                jd_versions::id.eq(&version_id),
-                jd_versions::job_description_id.eq(&id),
-                jd_versions::number.eq(1),
-                jd_versions::status.eq(Status::Draft.as_str()),
-                jd_versions::content.eq(&json),
-                jd_versions::revision.eq(1),
-                jd_versions::created_at.eq(at),
-                jd_versions::updated_at.eq(at),
-            ))
-            .execute(conn)?;
-        let created = get(conn, &id)?;
-        journal.record(
+        insert(
             conn,
-            "job_description",
-            &id,
-            "create",
-            None::<&()>,
-            Some(&json!({
-            "position_id": position_id, "position_title": created.position_title,
-            "template_id": template_id, "copy_from": copy_from })),
-        )?;
-        journal.record(
-            conn,
-            "version",
-            &version_id,
-            "create",
-            None::<&()>,
-            Some(&json!({
-            "job_description_id": id, "number": 1, "status": "draft", "clauses": content.clause_count() })),
-        )?;
-        Ok(created)
+            journal,
+            &position_id,
+            &content,
+            json!({ "template_id": template_id, "copy_from": copy_from }),
+        )
     })
 }
+
+/// Refuses a position that is missing, unknown or already described.
+pub fn check_position(conn: &mut DbConn, position_id: &str, e: &mut FieldErrors) -> Result<(), ServiceError> {
+    if position_id.is_empty() {
+        e.add("position_id", "required");
+    } else if !crate::exists!(conn, positions, position_id)? {
+        e.add("position_id", "unknown_reference");
+    } else {
+        let taken: bool = diesel::select(diesel::dsl::exists(jd::table.filter(jd::position_id.eq(position_id))))
+            .get_result(conn)?;
+        if taken {
+            e.add("position_id", "document_exists");
+        }
+    }
+    Ok(())
+}
+
+/// Inserts a job description with version 1 (a draft of `content`) and logs both;
+/// `origin` says where the text came from.
+pub fn insert(
+    conn: &mut DbConn,
+    journal: &mut Journal,
+    position_id: &str,
+    content: &Content,
+    origin: serde_json::Value,
+) -> Result<JobDescription, ServiceError> {
+    let id = new_id();
+    let at = journal.at();
+    diesel::insert_into(jd::table)
+        .values((jd::id.eq(&id), jd::position_id.eq(&position_id), jd::created_at.eq(at)))
+        .execute(conn)?;
+    let version_id = new_id();
+    let json = serde_json::to_string(&content).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    diesel::insert_into(jd_versions::table)
+        .values((
+            jd_versions::id.eq(&version_id),
+            jd_versions::job_description_id.eq(&id),
+            jd_versions::number.eq(1),
+            jd_versions::status.eq(Status::Draft.as_str()),
+            jd_versions::content.eq(&json),
+            jd_versions::revision.eq(1),
+            jd_versions::created_at.eq(at),
+            jd_versions::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    let created = get(conn, &id)?;
+    journal.record(
+        conn,
+        "job_description",
+        &id,
+        "create",
+        None::<&()>,
+        Some(&json!({ "position_id": position_id, "position_title": created.position_title, "origin": origin })),
+    )?;
+    journal.record(
+        conn,
+        "version",
+        &version_id,
+        "create",
+        None::<&()>,
+        Some(&json!({
+        "job_description_id": id, "number": 1, "status": "draft", "clauses": content.clause_count() })),
+    )?;
+    Ok(created)
+}
+
 
 /// Starts draft n+1 from the newest version, which must be approved. Clause ids
 /// carry over, so comparisons and the register match clauses across revisions.

@@ -222,13 +222,13 @@ pub fn apply_with(
         crate::domain::workflow::status_after_edit(status)
             .map_err(|_| ServiceError::Refused("version_not_editable"))?;
     }
-    if let Some(expected) = expected {
-        if expected != loaded.revision {
-            return Err(ServiceError::Stale {
-                current: loaded.revision,
-                changes: changes_since(conn, owner, expected)?,
-            });
-        }
+    if let Some(expected) = expected
+        && expected != loaded.revision
+    {
+        return Err(ServiceError::Stale {
+            current: loaded.revision,
+            changes: changes_since(conn, owner, expected)?,
+        });
     }
     let mut content = loaded.content;
     let before_content = content.clone();

@@ -76,10 +76,10 @@ pub fn add(
     if to.is_none() {
         e.add("date_to", "invalid_date");
     }
-    if let (Some(f), Some(t)) = (from, to) {
-        if t < f {
-            e.add("date_to", "date_order");
-        }
+    if let (Some(f), Some(t)) = (from, to)
+        && t < f
+    {
+        e.add("date_to", "date_order");
     }
     let substitute = users::by_login(conn, &input.substitute_login)?.map(|(u, _)| u);
     match &substitute {

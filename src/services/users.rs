@@ -33,10 +33,10 @@ fn to_users(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<User>, ServiceError
 
 fn check(conn: &mut DbConn, input: &UserInput, creating: bool) -> Result<ValidUser, ServiceError> {
     let u = input.clean(creating)?;
-    if let Some(emp) = &u.employee_id {
-        if !crate::exists!(conn, employees, emp)? {
-            return Err(FieldErrors::single("employee_id", "unknown_reference").into());
-        }
+    if let Some(emp) = &u.employee_id
+        && !crate::exists!(conn, employees, emp)?
+    {
+        return Err(FieldErrors::single("employee_id", "unknown_reference").into());
     }
     Ok(u)
 }

@@ -51,8 +51,12 @@ impl Strings {
     /// The message for one field error.
     pub fn field_error(&self, e: &FieldError) -> String {
         let text = self.get(&format!("errors.{}", e.code));
-        match e.max {
+        let text = match e.max {
             Some(max) => text.replace("{max}", &max.to_string()),
+            None => text,
+        };
+        match &e.detail {
+            Some(detail) => format!("{text} ({detail})"),
             None => text,
         }
     }
@@ -102,6 +106,7 @@ mod tests {
             field: "name".into(),
             code: "too_long".into(),
             max: Some(200),
+            detail: None,
         };
         assert!(s.field_error(&e).contains("200"));
     }

@@ -42,14 +42,13 @@ impl Driver {
         let base = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            if let Ok(mut r) = client.get(format!("{base}/status")).send().await {
-                if r.json::<Value>()
+            if let Ok(mut r) = client.get(format!("{base}/status")).send().await
+                && r.json::<Value>()
                     .await
                     .map(|v| v["value"]["ready"] == true)
                     .unwrap_or(false)
-                {
-                    break;
-                }
+            {
+                break;
             }
             assert!(Instant::now() < deadline, "chromedriver did not become ready");
             actix_web::rt::time::sleep(Duration::from_millis(100)).await;

@@ -1,4 +1,7 @@
-//! Command line: `serve` (default), `migrate`, `user`, `demo`, `verify-log`.
+//! Command line: `serve` (default), `migrate`, `user`, `demo`, `verify-log`, `render`,
+//! `verify`, `import`.
+
+mod import;
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -75,6 +78,25 @@ pub enum Command {
     Verify {
         /// The PDF file.
         file: PathBuf,
+    },
+    /// Import job descriptions from .docx, .odt, .txt, .md, .html (.doc, .rtf and PDF
+    /// through LibreOffice and poppler when installed): as drafts, or as JSON with --json.
+    Import {
+        /// The files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Print the structure found as JSON (docs/import.md); needs no database.
+        #[arg(long)]
+        json: bool,
+        /// Make the draft for this position (id); by default positions are matched by title.
+        #[arg(long)]
+        position: Option<String>,
+        /// Create positions that are not found, in this department (id).
+        #[arg(long, requires = "department")]
+        create_positions: bool,
+        /// The department for --create-positions.
+        #[arg(long)]
+        department: Option<String>,
     },
 }
 
@@ -215,6 +237,11 @@ pub async fn serve(mut settings: Settings, load_demo: bool) -> Result<(), CliErr
     Ok(())
 }
 
+/// `import --json`: reads and parses files; needs no database.
+pub fn import_json(files: &[PathBuf]) -> Result<(), CliError> {
+    import::to_json(files)
+}
+
 /// Renders JSON to PDF with no database.
 pub fn render_json(file: &std::path::Path, parts: &str, output: &std::path::Path) -> Result<(), CliError> {
     let text = std::fs::read_to_string(file).map_err(|e| CliError::Message(format!("{}: {e}", file.display())))?;
@@ -270,6 +297,24 @@ pub fn run_offline(settings: Settings, command: Command) -> Result<(), CliError>
             ))),
         },
         Command::User { action } => user_command(&mut c, &clock, action),
+        Command::Import {
+            files,
+            json: true,
+            ..
+        } => import::to_json(&files),
+        Command::Import {
+            files,
+            position,
+            department,
+            create_positions,
+            ..
+        } => {
+            let target = import::Target {
+                position,
+                create_in: department.filter(|_| create_positions),
+            };
+            import::drafts(&mut c, &clock, &files, &target)
+        }
         Command::Render {
             target, parts, output, ..
         } => {

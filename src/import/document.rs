@@ -1,0 +1,178 @@
+//! A document being assembled, and its final checks: validity, placeholders,
+//! foreign clauses, missing required sections.
+
+use super::junk;
+use super::model::{Approval, CandidateClause, CandidateDocument, CandidateSection, DroppedLine, SectionKind, Warning};
+use super::placeholders;
+use super::tree::{self, Item};
+
+/// A section being filled.
+#[derive(Debug, Clone)]
+pub struct SectionBuf {
+    pub kind: SectionKind,
+    pub heading: String,
+    pub confidence: f32,
+    pub line: usize,
+    /// Top number of the section ("3" of "3. Права" or of its "3.1" clauses).
+    pub prefix: Option<u32>,
+    pub items: Vec<Item>,
+}
+
+impl SectionBuf {
+    /// Largest top-level single number seen, to notice a list restarting at "1.".
+    pub fn last_single(&self) -> Option<u32> {
+        self.items
+            .iter()
+            .rev()
+            .filter_map(|i| i.parts.as_ref())
+            .find(|p| p.len() == 1)
+            .map(|p| p[0])
+    }
+}
+
+/// A document being filled.
+#[derive(Debug, Clone, Default)]
+pub struct DocBuf {
+    pub title: Option<String>,
+    pub position_title: Option<String>,
+    pub position_title_genitive: Option<String>,
+    pub organization: Option<String>,
+    pub approval: Option<Approval>,
+    /// Lines of the stamp still allowed.
+    pub approval_budget: usize,
+    /// A bare title was seen: the next short line may name the position.
+    pub awaiting_position: bool,
+    pub sections: Vec<SectionBuf>,
+    pub warnings: Vec<Warning>,
+    /// Lines used for content (given back as dropped if the document is discarded).
+    pub consumed: Vec<(usize, String)>,
+    /// Lines dropped while inside the document.
+    pub dropped: Vec<DroppedLine>,
+    /// Numbered or bulleted items (and items of a lead-in list).
+    pub list_items: usize,
+    /// Long prose paragraphs dropped inside the document.
+    pub prose_dropped: usize,
+    /// The document numbers clauses "N.M".
+    pub multilevel: bool,
+    /// Last number of a numbered clause.
+    pub last_number: Vec<u32>,
+    /// Plain lines after numbered clauses, kept only if the list goes on.
+    pub pending: Vec<Item>,
+    /// Plain lines are being taken as items of a lead-in ("должен знать:").
+    pub in_lead_list: bool,
+}
+
+/// The outcome of closing a document.
+pub enum Closed {
+    Kept(Box<CandidateDocument>, Vec<DroppedLine>),
+    Discarded(Vec<DroppedLine>),
+}
+
+const REQUIRED: &[(SectionKind, &str)] = &[
+    (SectionKind::Duties, "должностные обязанности"),
+    (SectionKind::Rights, "права"),
+    (SectionKind::Responsibility, "ответственность"),
+    (SectionKind::Safety, "охрана труда"),
+];
+
+impl DocBuf {
+    /// True when some non-general section already has clauses (a new "Общие положения" then starts a new document).
+    pub fn has_later_sections(&self) -> bool {
+        self.sections
+            .iter()
+            .any(|s| s.kind != SectionKind::General && !s.items.is_empty())
+    }
+
+    /// Finishes the document: keeps it if it looks like a job description.
+    pub fn close(mut self) -> Closed {
+        let clauses: usize = self.sections.iter().map(|s| s.items.len()).sum();
+        let filled = self.sections.iter().filter(|s| !s.items.is_empty()).count();
+        let valid = self.list_items >= 3 || (filled >= 2 && self.prose_dropped == 0 && clauses >= 4);
+        if !valid {
+            let mut dropped = self.dropped;
+            dropped.extend(self.consumed.into_iter().map(|(line, text)| DroppedLine {
+                line,
+                text,
+                reason: "not_a_document".into(),
+            }));
+            return Closed::Discarded(dropped);
+        }
+        // Plain lines after the last clause that no list followed: a footer.
+        for p in std::mem::take(&mut self.pending) {
+            self.consumed.retain(|(l, _)| *l != p.line);
+            self.dropped.push(DroppedLine {
+                line: p.line,
+                text: p.text,
+                reason: "footer".into(),
+            });
+        }
+        let mut sections = Vec::new();
+        for s in std::mem::take(&mut self.sections) {
+            if s.items.is_empty() {
+                self.dropped.push(DroppedLine {
+                    line: s.line,
+                    text: s.heading.clone(),
+                    reason: "empty_section".into(),
+                });
+                continue;
+            }
+            let mut clauses = tree::build(&s.items, &mut self.warnings);
+            for c in clauses.iter_mut() {
+                review(c, &mut self.warnings);
+            }
+            sections.push(CandidateSection {
+                kind: s.kind,
+                heading: s.heading,
+                confidence: s.confidence,
+                line: s.line,
+                clauses,
+            });
+        }
+        for (kind, name) in REQUIRED {
+            if !sections.iter().any(|s| s.kind == *kind) {
+                self.warnings.push(Warning {
+                    code: "missing_section".into(),
+                    message: format!("нет раздела «{name}»"),
+                    line: None,
+                });
+            }
+        }
+        let doc = CandidateDocument {
+            title: self.title,
+            position_title: self.position_title,
+            position_title_genitive: self.position_title_genitive,
+            organization: self.organization,
+            approval: self.approval,
+            sections,
+            warnings: self.warnings,
+        };
+        Closed::Kept(Box::new(doc), self.dropped)
+    }
+}
+
+/// Placeholders and foreign (advertising) clauses, recursively.
+fn review(c: &mut CandidateClause, warnings: &mut Vec<Warning>) {
+    let (text, found) = placeholders::resolve(&c.text);
+    for f in found {
+        let message = match f.mapped {
+            Some(m) => format!("«{}» заменено на {m}", f.printed),
+            None => format!("не заполнено: «{}»", f.printed),
+        };
+        warnings.push(Warning {
+            code: "unresolved_placeholder".into(),
+            message,
+            line: Some(c.line),
+        });
+    }
+    c.text = text;
+    if junk::has_domain(&c.text) {
+        warnings.push(Warning {
+            code: "foreign_clause".into(),
+            message: "пункт похож на рекламу или ссылку на сайт".into(),
+            line: Some(c.line),
+        });
+    }
+    for ch in c.children.iter_mut() {
+        review(ch, warnings);
+    }
+}
