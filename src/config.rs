@@ -44,6 +44,7 @@ pub struct Layer {
     pub workers: Option<usize>,
     pub registration_format: Option<String>,
     pub acknowledge_days: Option<i64>,
+    pub import_max_bytes: Option<u64>,
     pub public_url: Option<String>,
 }
 
@@ -63,6 +64,7 @@ impl Layer {
             workers: other.workers.or(self.workers),
             registration_format: other.registration_format.or(self.registration_format),
             acknowledge_days: other.acknowledge_days.or(self.acknowledge_days),
+            import_max_bytes: other.import_max_bytes.or(self.import_max_bytes),
             public_url: other.public_url.or(self.public_url),
         }
     }
@@ -91,6 +93,8 @@ pub struct Settings {
     pub registration_format: String,
     /// Days employees have to acknowledge a new version.
     pub acknowledge_days: i64,
+    /// Largest upload for import, all files of one request together (bytes).
+    pub import_max_bytes: u64,
     /// Address people reach the server at, for the QR code on documents.
     pub public_url: String,
 }
@@ -109,10 +113,11 @@ pub enum ConfigError {
 }
 
 const ENV_PREFIX: &str = "JOBDESC_";
-const ENV_KEYS: [&str; 13] = [
+const ENV_KEYS: [&str; 14] = [
     "PUBLIC_URL",
     "REGISTRATION_FORMAT",
     "ACKNOWLEDGE_DAYS",
+    "IMPORT_MAX_BYTES",
     "DATABASE_URL",
     "BIND",
     "DATA_DIR",
@@ -156,6 +161,9 @@ fn from_env(vars: &[(String, String)], warnings: &mut Vec<String>) -> Result<Lay
             "WORKERS" => layer.workers = Some(value.parse().map_err(|_| bad("expected a number".into()))?),
             "REGISTRATION_FORMAT" => layer.registration_format = Some(value.clone()),
             "PUBLIC_URL" => layer.public_url = Some(value.clone()),
+            "IMPORT_MAX_BYTES" => {
+                layer.import_max_bytes = Some(value.parse().map_err(|_| bad("expected a number of bytes".into()))?)
+            }
             "ACKNOWLEDGE_DAYS" => {
                 layer.acknowledge_days = Some(value.parse().map_err(|_| bad("expected a number".into()))?)
             }
@@ -239,6 +247,7 @@ pub fn load(
             None => "ДИ-{year}-{seq}".into(),
         },
         acknowledge_days: l.acknowledge_days.unwrap_or(14).clamp(1, 365),
+        import_max_bytes: l.import_max_bytes.unwrap_or(20 << 20).max(1024),
         public_url,
     };
     Ok((settings, warnings))

@@ -23,7 +23,10 @@ struct FileOut<'a> {
 }
 
 fn read(path: &Path) -> Result<(String, Vec<u8>), String> {
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok((name, bytes))
 }
@@ -49,12 +52,19 @@ pub fn to_json(files: &[PathBuf]) -> Result<(), CliError> {
         };
         out.push(value);
     }
-    let doc = if out.len() == 1 { out.remove(0) } else { Value::Array(out) };
+    let doc = if out.len() == 1 {
+        out.remove(0)
+    } else {
+        Value::Array(out)
+    };
     let text = serde_json::to_string_pretty(&doc).map_err(|e| CliError::Message(e.to_string()))?;
     println!("{text}");
     match failed {
         0 => Ok(()),
-        n => Err(CliError::Message(format!("{n} of {} files could not be read", files.len()))),
+        n => Err(CliError::Message(format!(
+            "{n} of {} files could not be read",
+            files.len()
+        ))),
     }
 }
 
@@ -96,7 +106,10 @@ pub fn drafts(conn: &mut DbConn, clock: &Clock, files: &[PathBuf], target: &Targ
     let failed = rows.iter().filter(|r| r.outcome.is_err()).count();
     match failed {
         0 => Ok(()),
-        n => Err(CliError::Message(format!("{n} of {} files failed; the others were imported", rows.len()))),
+        n => Err(CliError::Message(format!(
+            "{n} of {} files failed; the others were imported",
+            rows.len()
+        ))),
     }
 }
 
@@ -153,12 +166,17 @@ fn position_for(conn: &mut DbConn, doc: &CandidateDocument, target: &Target) -> 
     match &target.create_in {
         Some(department) => Ok(Chosen::New(PositionInput {
             title: title.trim().to_string(),
-            title_genitive: doc.position_title_genitive.clone().unwrap_or_else(|| title.trim().to_string()),
+            title_genitive: doc
+                .position_title_genitive
+                .clone()
+                .unwrap_or_else(|| title.trim().to_string()),
             category: "specialist".into(),
             department_id: department.clone(),
             reports_to_id: None,
         })),
-        None => Err(format!("no position «{title}»; give --position or --create-positions --department ID")),
+        None => Err(format!(
+            "no position «{title}»; give --position or --create-positions --department ID"
+        )),
     }
 }
 

@@ -297,11 +297,7 @@ pub fn run_offline(settings: Settings, command: Command) -> Result<(), CliError>
             ))),
         },
         Command::User { action } => user_command(&mut c, &clock, action),
-        Command::Import {
-            files,
-            json: true,
-            ..
-        } => import::to_json(&files),
+        Command::Import { files, json: true, .. } => import::to_json(&files),
         Command::Import {
             files,
             position,

@@ -28,10 +28,7 @@ pub fn kind(found: Found) -> Option<document::SectionKind> {
 /// Text compared with the library: case, punctuation at the end and runs of spaces do not count.
 pub fn normalised(text: &str) -> String {
     let words: Vec<String> = text.split_whitespace().map(str::to_lowercase).collect();
-    words
-        .join(" ")
-        .trim_end_matches(|c: char| c == '.' || c == ';' || c == ',' || c == ':')
-        .replace('ё', "е")
+    words.join(" ").trim_end_matches(['.', ';', ',', ':']).replace('ё', "е")
 }
 
 /// Where to look up library clauses: normalised text -> link.
@@ -54,8 +51,16 @@ pub fn content(doc: &CandidateDocument, library: &dyn Library, mut new_id: impl 
         if let Some(i) = out.sections.iter().position(|s| s.kind == k) {
             return i;
         }
-        let at = out.sections.iter().position(|s| s.kind > k).unwrap_or(out.sections.len());
-        let heading = if heading.trim().is_empty() { k.default_heading() } else { heading.trim() };
+        let at = out
+            .sections
+            .iter()
+            .position(|s| s.kind > k)
+            .unwrap_or(out.sections.len());
+        let heading = if heading.trim().is_empty() {
+            k.default_heading()
+        } else {
+            heading.trim()
+        };
         out.sections.insert(
             at,
             Section {
@@ -207,15 +212,26 @@ mod tests {
     fn sections_come_in_order_joined_by_kind_with_required_ones_added() {
         let d = doc(vec![
             s(Found::Rights, "ПРАВА", vec![c("3.1", "Запрашивать сведения.", vec![])]),
-            s(Found::General, "Общие положения", vec![c("1.1", "Назначается приказом.", vec![])]),
-            s(Found::Rights, "Права (продолжение)", vec![c("3.2", "Вносить предложения.", vec![])]),
+            s(
+                Found::General,
+                "Общие положения",
+                vec![c("1.1", "Назначается приказом.", vec![])],
+            ),
+            s(
+                Found::Rights,
+                "Права (продолжение)",
+                vec![c("3.2", "Вносить предложения.", vec![])],
+            ),
         ]);
         let content = content(&d, &HashMap::new(), ids());
         let kinds: Vec<_> = content.sections.iter().map(|s| s.kind.as_str()).collect();
         assert_eq!(kinds, ["general", "duties", "rights", "responsibility", "safety"]);
         assert_eq!(content.sections[2].heading, "Права");
         assert_eq!(content.sections[2].clauses.len(), 2);
-        assert!(content.sections[1].clauses.is_empty(), "a missing required section is added empty");
+        assert!(
+            content.sections[1].clauses.is_empty(),
+            "a missing required section is added empty"
+        );
     }
 
     #[test]
@@ -224,9 +240,17 @@ mod tests {
             s(
                 Found::General,
                 "Общие положения",
-                vec![c("1.4", "Руководствуется:", vec![c("1.4.1", "Уставом;", vec![c("a", "глубже", vec![])])])],
+                vec![c(
+                    "1.4",
+                    "Руководствуется:",
+                    vec![c("1.4.1", "Уставом;", vec![c("a", "глубже", vec![])])],
+                )],
             ),
-            s(Found::Other, "Условия работы", vec![c("7.1", "Режим работы определяется правилами.", vec![])]),
+            s(
+                Found::Other,
+                "Условия работы",
+                vec![c("7.1", "Режим работы определяется правилами.", vec![])],
+            ),
         ]);
         let content = content(&d, &HashMap::new(), ids());
         let general = &content.sections[0];
@@ -243,11 +267,20 @@ mod tests {
             clause_id: "lib1".into(),
             revision: 3,
         };
-        let library: HashMap<String, LibraryLink> =
-            [(normalised("Соблюдает правила охраны труда."), link.clone())].into_iter().collect();
-        let d = doc(vec![s(Found::Safety, "Охрана труда", vec![c("5.1", "соблюдает  правила охраны труда", vec![])])]);
+        let library: HashMap<String, LibraryLink> = [(normalised("Соблюдает правила охраны труда."), link.clone())]
+            .into_iter()
+            .collect();
+        let d = doc(vec![s(
+            Found::Safety,
+            "Охрана труда",
+            vec![c("5.1", "соблюдает  правила охраны труда", vec![])],
+        )]);
         let content = content(&d, &library, ids());
-        let safety = content.sections.iter().find(|s| s.kind.as_str() == "safety").expect("safety");
+        let safety = content
+            .sections
+            .iter()
+            .find(|s| s.kind.as_str() == "safety")
+            .expect("safety");
         assert_eq!(safety.clauses[0].library, Some(link));
     }
 }

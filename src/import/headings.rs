@@ -198,6 +198,18 @@ pub fn lead_in_kind(text: &str) -> Option<SectionKind> {
     table.iter().find(|(k, _)| f.contains(k)).map(|&(_, kind)| kind)
 }
 
+/// A clause that only general provisions hold: the post's category, or the formula
+/// "appointed to and released from the post" (Bulgarian "назначава … и освобождава").
+/// Both halves of the formula are required, because an HR post's duties may mention
+/// appointments alone.
+pub fn opens_general(text: &str) -> bool {
+    let f = norm::fold(text);
+    ["относится к категории", "принадлежи към категорията"]
+        .iter()
+        .any(|k| f.contains(k))
+        || (f.contains("назнач") && f.contains("освоб") && (f.contains("должност") || f.contains("длъжност")))
+}
+
 /// Guesses the kind of an untitled section from its first clause and top number.
 /// Falls back on the usual order (1 general, 2 duties, 3 rights, 4 responsibility).
 pub fn guess_kind(lead_in: Option<&str>, first_clause: &str, top: Option<u32>) -> (SectionKind, f32) {
@@ -220,6 +232,9 @@ pub fn guess_kind(lead_in: Option<&str>, first_clause: &str, top: Option<u32>) -
     if let Some(&(_, k)) = content.iter().find(|(k, _)| f.contains(k)) {
         return (k, 0.5);
     }
+    if opens_general(first_clause) {
+        return (General, 0.5);
+    }
     let k = match top {
         Some(1) => General,
         Some(2) => Duties,
@@ -232,9 +247,9 @@ pub fn guess_kind(lead_in: Option<&str>, first_clause: &str, top: Option<u32>) -
 
 #[cfg(test)]
 mod tests {
+    use super::super::lines::logical_lines;
+    use super::super::model::Paragraph;
     use super::*;
-    use crate::import::lines::logical_lines;
-    use crate::import::model::Paragraph;
 
     fn line(s: &str) -> Line {
         let p = Paragraph {
@@ -310,5 +325,25 @@ mod tests {
             General
         );
         assert_eq!(guess_kind(None, "Организует работу.", Some(2)).0, Duties);
+        let bg =
+            "Назначаването на длъжността Мениджър ключови клиенти и освобождаването от нея се извършва със заповед.";
+        assert_eq!(guess_kind(None, bg, None).0, General);
+    }
+
+    #[test]
+    fn general_opening_clauses() {
+        assert!(opens_general(
+            "Назначаването на длъжността Мениджър и освобождаването от нея се извършва със заповед."
+        ));
+        assert!(opens_general(
+            "Бухгалтер назначается на должность и освобождается от нее приказом директора."
+        ));
+        assert!(opens_general(
+            "Акаунт мениджърът принадлежи към категорията на специалистите."
+        ));
+        assert!(!opens_general(
+            "Оформляет документы о назначении работников на должность."
+        ));
+        assert!(!opens_general("Обслужва клиенти в клона на Предприятието."));
     }
 }

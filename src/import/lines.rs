@@ -65,16 +65,77 @@ pub fn logical_lines(paragraphs: &[Paragraph]) -> Vec<Line> {
     split_run_together(out)
 }
 
-/// A wrapped line: no marker, starts lowercase, and the previous line is not finished.
+/// A wrapped line: no marker, and the previous line is not finished. A capitalised
+/// line ("Российской Федерации.") is joined only when the previous line plainly breaks
+/// off mid-phrase, since lists of unpunctuated items also start each line with a capital.
 fn is_continuation(prev: &Line, cur: &Line) -> bool {
-    cur.marker.is_none()
+    let base = cur.marker.is_none()
         && cur.heading_level.is_none()
         && prev.heading_level.is_none()
-        && norm::starts_lowercase(&cur.text)
         && !norm::ends_terminal(&prev.text)
         && !prev.text.is_empty()
         && headings::heading_kind(&cur.text).is_none()
-        && !(prev.marker.is_some() && headings::heading_kind(&prev.text).is_some())
+        && !(prev.marker.is_some() && headings::heading_kind(&prev.text).is_some());
+    if !base {
+        return false;
+    }
+    if norm::starts_lowercase(&cur.text) {
+        return true;
+    }
+    cur.text.chars().next().is_some_and(char::is_uppercase)
+        && !norm::is_upper(&cur.text)
+        && !matches!(prev.marker, Some(Marker::Roman { .. }))
+        && headings::heading_kind(&prev.text).is_none()
+        && breaks_off(&prev.text)
+}
+
+/// Prepositions and conjunctions (Russian and Bulgarian) that cannot end a sentence.
+const DANGLING: &[&str] = &[
+    "в",
+    "во",
+    "във",
+    "с",
+    "со",
+    "със",
+    "к",
+    "ко",
+    "към",
+    "по",
+    "на",
+    "от",
+    "для",
+    "за",
+    "о",
+    "об",
+    "при",
+    "из",
+    "и",
+    "или",
+    "а",
+    "но",
+    "что",
+    "че",
+    "без",
+    "до",
+    "под",
+    "над",
+    "между",
+    "через",
+    "чрез",
+    "у",
+    "да",
+];
+
+/// The text stops mid-phrase: a trailing comma, dash or open bracket, or a dangling
+/// preposition or conjunction.
+fn breaks_off(text: &str) -> bool {
+    let t = text.trim_end();
+    if t.ends_with([',', '(', '-', '–', '—']) {
+        return true;
+    }
+    let last = t.rsplit(char::is_whitespace).next().unwrap_or("");
+    // A lone word is a heading or a label, not a clause broken off.
+    t.contains(char::is_whitespace) && DANGLING.contains(&norm::fold(last).as_str())
 }
 
 fn join(a: &str, b: &str) -> String {
@@ -150,6 +211,41 @@ mod tests {
         ]);
         assert_eq!(ls.len(), 2);
         assert_eq!(ls[0].text, "Осуществляет поиск клиентов и партнёров.");
+    }
+
+    #[test]
+    fn joins_capitalised_line_after_dangling_word() {
+        let ls = logical_lines(&[
+            para("2.1. Соблюдает требования законодательства", 1),
+            para("Российской Федерации.", 2),
+        ]);
+        assert_eq!(ls.len(), 2, "no dangling word: a new item");
+        let ls = logical_lines(&[
+            para("2.1. Соблюдает нормы трудового законодательства в", 1),
+            para("Российской Федерации.", 2),
+        ]);
+        assert_eq!(ls.len(), 1);
+        assert_eq!(
+            ls[0].text,
+            "Соблюдает нормы трудового законодательства в Российской Федерации."
+        );
+        let ls = logical_lines(&[
+            para("3.1. Отговаря за сроковете,", 1),
+            para("Определени от Директора.", 2),
+        ]);
+        assert_eq!(ls.len(), 1);
+        for second in ["ДОЛЖНОСТНАЯ ИНСТРУКЦИЯ", "Права", "2.2. Далее."] {
+            assert_eq!(
+                logical_lines(&[para("2.1. Ведёт учёт и", 1), para(second, 2)]).len(),
+                2,
+                "{second}"
+            );
+        }
+        assert_eq!(
+            logical_lines(&[para("2.1. Ведёт учёт и", 1), para("Организует работу.", 3)]).len(),
+            2,
+            "blank line between"
+        );
     }
 
     #[test]

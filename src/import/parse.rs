@@ -203,6 +203,12 @@ impl State {
                 return;
             }
         }
+        if starts_new_document(doc, l) {
+            let doc = self.open_doc();
+            doc.consumed.push((l.line, l.raw.clone()));
+            add_clause(doc, l);
+            return;
+        }
         doc.consumed.push((l.line, l.raw.clone()));
         add_clause(doc, l);
     }
@@ -375,6 +381,53 @@ fn take_lead(doc: &mut DocBuf) -> Option<Item> {
     }
 }
 
+/// True when the numbered clause `parts` cannot continue the current section.
+fn section_changes(doc: &DocBuf, parts: &[u32]) -> bool {
+    let Some(sec) = doc.sections.last() else { return true };
+    let Some(&top) = parts.first() else { return false };
+    // The top number of the section's own "N.M" clauses; a Roman or
+    // restarting "1." list above them does not count.
+    let own_top = sec
+        .items
+        .iter()
+        .filter_map(|i| i.parts.as_ref())
+        .find(|p| p.len() >= 2)
+        .map(|p| p[0]);
+    if parts.len() >= 2 {
+        own_top.is_some_and(|p| p != top)
+    } else {
+        sec.last_single().is_some_and(|last| top <= last) && lead_text(sec).and_then(headings::lead_in_kind).is_some()
+    }
+}
+
+/// The plain line ending the section, which may introduce the next clause.
+fn lead_text(sec: &SectionBuf) -> Option<&str> {
+    sec.items
+        .last()
+        .filter(|i| i.parts.is_none() && i.bullet.is_none())
+        .map(|i| i.text.as_str())
+}
+
+/// A job description pasted into the previous one without its title and heading: after
+/// later sections, a numbered clause that only general provisions hold, or a new
+/// untitled section that would be guessed general (its numbering restarting at "1.1").
+fn starts_new_document(doc: &DocBuf, l: &Line) -> bool {
+    let Some(parts) = l.marker.as_ref().and_then(Marker::parts) else {
+        return false;
+    };
+    let Some(sec) = doc.sections.last() else { return false };
+    if sec.kind == SectionKind::General || !doc.has_later_sections() {
+        return false;
+    }
+    if headings::opens_general(&l.text) {
+        return true;
+    }
+    let multi = parts.len() >= 2;
+    let lead = lead_text(sec).filter(|t| t.trim_end().ends_with(':'));
+    let top = parts.first().copied().filter(|_| multi);
+    section_changes(doc, parts) && headings::guess_kind(lead, &l.text, top).0 == SectionKind::General
+}
+
 fn add_clause(doc: &mut DocBuf, l: &Line) {
     let it = item(l);
     match (&it.parts, it.bullet) {
@@ -383,30 +436,7 @@ fn add_clause(doc: &mut DocBuf, l: &Line) {
             doc.in_lead_list = false;
             let top = parts[0];
             let multi = parts.len() >= 2;
-            let change = match doc.sections.last_mut() {
-                None => true,
-                Some(sec) => {
-                    // The top number of the section's own "N.M" clauses; a Roman or
-                    // restarting "1." list above them does not count.
-                    let own_top = sec
-                        .items
-                        .iter()
-                        .filter_map(|i| i.parts.as_ref())
-                        .find(|p| p.len() >= 2)
-                        .map(|p| p[0]);
-                    let lead_kind = sec
-                        .items
-                        .last()
-                        .filter(|i| i.parts.is_none() && i.bullet.is_none())
-                        .and_then(|i| headings::lead_in_kind(&i.text));
-                    if multi {
-                        own_top.is_some_and(|p| p != top)
-                    } else {
-                        lead_kind.is_some() && sec.last_single().is_some_and(|last| top <= last)
-                    }
-                }
-            };
-            if change {
+            if section_changes(doc, parts) {
                 let lead = take_lead(doc);
                 new_section(doc, lead, &it.text, multi.then_some(top), it.line);
             }
@@ -508,5 +538,57 @@ fn fallback(lines: &[Line]) -> ImportResult {
     ImportResult {
         documents: vec![doc],
         dropped_lines,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str) -> ImportResult {
+        let paras: Vec<Paragraph> = text
+            .lines()
+            .enumerate()
+            .map(|(i, t)| Paragraph {
+                text: t.into(),
+                line: i + 1,
+                ..Default::default()
+            })
+            .collect();
+        parse(&paras)
+    }
+
+    fn kinds(d: &CandidateDocument) -> Vec<SectionKind> {
+        d.sections.iter().map(|s| s.kind).collect()
+    }
+
+    #[test]
+    fn pasted_document_without_title_or_heading() {
+        let t = "I. Общи положения\n1. Мениджърът принадлежи към категорията на специалистите.\n2. Има висше образование.\nII. Работни задължения\nМениджър на акаунти:\n1. Обслужва клиенти.\n3. Назначаването на длъжността Мениджър ключови клиенти и освобождаването от нея се извършва със заповед.\n4. Отчита се на директора.\n5. Замества се от друг мениджър.\nII. Позиционни задачи\n1. Поддържа клиентската база.\n";
+        let r = run(t);
+        assert_eq!(r.documents.len(), 2);
+        assert_eq!(kinds(&r.documents[0]), vec![SectionKind::General, SectionKind::Duties]);
+        assert_eq!(super::super::tree::count(&r.documents[0].sections[1].clauses), 2);
+        assert_eq!(kinds(&r.documents[1]), vec![SectionKind::General, SectionKind::Tasks]);
+        assert_eq!(r.documents[1].sections[0].clauses.len(), 3);
+    }
+
+    #[test]
+    fn numbering_restarting_at_one_after_later_sections() {
+        let t = "1. Общие положения\n1.1. А.\n1.2. Б.\n2. Права\n2.1. В.\n2.2. Г.\n1.1. Бухгалтер подчиняется директору.\n1.2. Д.\n2.1. Е.\n";
+        let r = run(t);
+        assert_eq!(r.documents.len(), 2);
+        assert_eq!(kinds(&r.documents[1])[0], SectionKind::General);
+    }
+
+    #[test]
+    fn appointments_in_duties_stay_in_the_document() {
+        let t = "1. Общие положения\n1.1. Специалист назначается на должность и освобождается от нее приказом.\n1.2. Б.\n2. Обязанности\n2.1. Оформляет документы о назначении работников на должность.\n2.2. Ведёт учёт.\n3. Права\n3.1. В.\n";
+        let r = run(t);
+        assert_eq!(r.documents.len(), 1);
+        assert_eq!(
+            kinds(&r.documents[0]),
+            vec![SectionKind::General, SectionKind::Duties, SectionKind::Rights]
+        );
     }
 }

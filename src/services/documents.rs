@@ -313,8 +313,8 @@ pub fn check_position(conn: &mut DbConn, position_id: &str, e: &mut FieldErrors)
     } else if !crate::exists!(conn, positions, position_id)? {
         e.add("position_id", "unknown_reference");
     } else {
-        let taken: bool = diesel::select(diesel::dsl::exists(jd::table.filter(jd::position_id.eq(position_id))))
-            .get_result(conn)?;
+        let taken: bool =
+            diesel::select(diesel::dsl::exists(jd::table.filter(jd::position_id.eq(position_id)))).get_result(conn)?;
         if taken {
             e.add("position_id", "document_exists");
         }
@@ -370,7 +370,6 @@ pub fn insert(
     )?;
     Ok(created)
 }
-
 
 /// Starts draft n+1 from the newest version, which must be approved. Clause ids
 /// carry over, so comparisons and the register match clauses across revisions.

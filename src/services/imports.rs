@@ -49,7 +49,10 @@ pub struct Import {
 }
 
 /// Reads and parses a file; a file that cannot be read is a field error on `file`.
-pub fn parse_file(file_name: &str, bytes: &[u8]) -> Result<(Vec<crate::import::model::Paragraph>, ImportResult), ServiceError> {
+pub fn parse_file(
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<(Vec<crate::import::model::Paragraph>, ImportResult), ServiceError> {
     let refuse = |e: ReadError| {
         let code = match e {
             ReadError::Empty => "import_empty",
@@ -67,7 +70,13 @@ pub fn parse_file(file_name: &str, bytes: &[u8]) -> Result<(Vec<crate::import::m
 }
 
 /// Stores a parsed file for review.
-pub fn store(conn: &mut DbConn, clock: &Clock, actor: &str, file_name: &str, bytes: &[u8]) -> Result<Import, ServiceError> {
+pub fn store(
+    conn: &mut DbConn,
+    clock: &Clock,
+    actor: &str,
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<Import, ServiceError> {
     let (lines, result) = parse_file(file_name, bytes)?;
     let import = Import {
         id: new_id(),

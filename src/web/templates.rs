@@ -14,7 +14,10 @@ use super::session;
 use crate::domain::account::User;
 use crate::error::{AppError, Problem};
 
-const TEMPLATES: [(&str, &str); 22] = [
+const TEMPLATES: [(&str, &str); 25] = [
+    ("import_new.html", include_str!("../../templates/import_new.html")),
+    ("import_list.html", include_str!("../../templates/import_list.html")),
+    ("import_review.html", include_str!("../../templates/import_review.html")),
     ("verify.html", include_str!("../../templates/verify.html")),
     ("route.html", include_str!("../../templates/route.html")),
     ("register.html", include_str!("../../templates/register.html")),

@@ -146,6 +146,7 @@ impl TestApp {
             secret_key: Some(Secret::new("test-secret-key-that-is-long-enough-0123456789")),
             pool_size: Some(4),
             workers: Some(1),
+            import_max_bytes: Some(1 << 20),
             ..Layer::default()
         };
         let (settings, _) = jobdesc::config::load(None, &[], flags).expect("settings");
@@ -283,6 +284,18 @@ impl Api {
         read(res.expect("request sent")).await
     }
 
+    /// Sends raw bytes with a content type.
+    pub async fn bytes(&self, method: Method, path: &str, content_type: &str, body: Vec<u8>) -> Answer {
+        let mut req = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .insert_header((header::CONTENT_TYPE, content_type));
+        if let Some(t) = &self.token {
+            req = req.insert_header((header::AUTHORIZATION, format!("Bearer {t}")));
+        }
+        read(req.send_body(body).await.expect("request sent")).await
+    }
+
     /// Sends a raw body with a content type.
     pub async fn raw(&self, method: Method, path: &str, content_type: &str, body: &str) -> Answer {
         let mut req = self
@@ -411,6 +424,29 @@ impl Web {
         a
     }
 
+    /// POST `multipart/form-data`: text fields (the CSRF token added) and files `(field, name, bytes)`.
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Answer {
+        let mut fields: Vec<(&str, String)> = fields.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        fields.push(("csrf_token", self.csrf.clone().unwrap_or_default()));
+        let (content_type, body) = multipart(&fields, files);
+        let res = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .insert_header((header::COOKIE, self.cookie_header()))
+            .insert_header((header::CONTENT_TYPE, content_type))
+            .send_body(body)
+            .await
+            .expect("request sent");
+        let a = read(res).await;
+        self.absorb(&a);
+        a
+    }
+
     /// Signs in through the login form.
     pub async fn login(&mut self, login: &str, password: &str) -> (StatusCode, Answer) {
         self.get("/login").await;
@@ -423,6 +459,27 @@ impl Web {
         }
         (a.status, a)
     }
+}
+
+/// A `multipart/form-data` body and its content type.
+pub fn multipart(fields: &[(&str, String)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = format!("jobdesc{}", uuid::Uuid::new_v4().simple());
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes(),
+        );
+    }
+    for (field, file_name, bytes) in files {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
 fn meta_csrf(body: &str) -> Option<String> {

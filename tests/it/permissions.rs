@@ -61,6 +61,13 @@ fn expected() -> Vec<(String, String, String)> {
     let (view, edit) = ("admin hr agreer approver", "admin hr");
     let mut add = |m: &str, p: &str, w: &str| t.push((m.to_string(), p.to_string(), w.to_string()));
     for (m, p, w) in [
+        ("GET", "/imports/new", edit),
+        ("POST", "/imports", edit),
+        ("GET", "/imports/{id}", edit),
+        ("POST", "/imports/{id}/draft", edit),
+        ("POST", "/api/v1/imports", edit),
+        ("GET", "/api/v1/imports/{id}", edit),
+        ("POST", "/api/v1/imports/{id}/draft", edit),
         ("GET", "/documents", view),
         ("GET", "/documents/new", edit),
         ("POST", "/documents", edit),
@@ -219,8 +226,8 @@ fn allowed(who: &str, role: &str) -> bool {
 async fn signed_in(app: &TestApp, role: &str) -> Web {
     let mut web = Web::new(&app.base);
     if role != "anonymous" {
-        let (status, _) = web.login(role, PASSWORD).await;
-        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (status, a) = web.login(role, PASSWORD).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "login as {role}: {}", a.body);
     } else {
         web.get("/login").await;
     }

@@ -170,6 +170,10 @@ pub fn document() -> OpenApi {
         .schema_from::<crate::services::acknowledgements::CoverageRow>()
         .schema_from::<crate::services::substitutes::Substitution>()
         .schema_from::<crate::services::substitutes::SubstitutionInput>()
+        .schema_from::<crate::services::imports::Import>()
+        .schema_from::<crate::services::imports::Source>()
+        .schema_from::<crate::web::api::imports::TextImport>()
+        .schema_from::<crate::web::api::imports::DraftRequest>()
         .build();
     OpenApiBuilder::new()
         .info(

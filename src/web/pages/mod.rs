@@ -3,6 +3,7 @@
 pub mod dashboard;
 pub mod documents;
 pub mod editor;
+pub mod imports;
 pub mod library;
 pub mod log;
 pub mod login;

@@ -13,7 +13,10 @@ fn run(s: &str) -> ImportResult {
 }
 
 fn codes(r: &ImportResult) -> Vec<String> {
-    r.documents.iter().flat_map(|d| d.warnings.iter().map(|w| w.code.clone())).collect()
+    r.documents
+        .iter()
+        .flat_map(|d| d.warnings.iter().map(|w| w.code.clone()))
+        .collect()
 }
 
 const DOC: &str = "УТВЕРЖДАЮ\nГенеральный директор\nИ.И. Иванов\n«24» ноября 2026 г.\nДОЛЖНОСТНАЯ ИНСТРУКЦИЯ\nменеджера по продажам\n1. ОБЩИЕ ПОЛОЖЕНИЯ\n1.1. Менеджер относится к категории специалистов.\n1.2. Менеджер должен знать:\n– законы;\n– устав.\n2. Должностные обязанности\n2.1. Ищет клиентов; 2.2. Ведёт переговоры.\n2.4. Готовит отчёты\nпо итогам месяца.\n2.4. Дубль.\n4.10. .\n3. Права\n3.1. Получать информацию.\n4. Ответственность\n4.1. За нарушения.\n5. Охрана труда\n5.1. Соблюдать правила.\n";
@@ -30,7 +33,16 @@ fn full_document() {
     assert_eq!(d.position_title_genitive.as_deref(), Some("менеджера по продажам"));
     assert_eq!(d.position_title.as_deref(), Some("Менеджер по продажам"));
     let kinds: Vec<_> = d.sections.iter().map(|s| s.kind).collect();
-    assert_eq!(kinds, vec![SectionKind::General, SectionKind::Duties, SectionKind::Rights, SectionKind::Responsibility, SectionKind::Safety]);
+    assert_eq!(
+        kinds,
+        vec![
+            SectionKind::General,
+            SectionKind::Duties,
+            SectionKind::Rights,
+            SectionKind::Responsibility,
+            SectionKind::Safety
+        ]
+    );
     assert_eq!(d.sections[0].clauses[1].children.len(), 2, "bullets under the lead-in");
     let duties = &d.sections[1].clauses;
     assert_eq!(duties.len(), 4);
@@ -68,12 +80,32 @@ fn new_general_section_starts_new_document() {
 #[test]
 fn automatic_and_typed_numbering_agree() {
     use jobdesc::import::model::Paragraph;
-    let typed: Vec<Paragraph> = ["1. Общие положения", "1.1. Текст.", "1.1.1. Подпункт.", "2. Права", "2.1. Право."]
-        .iter().enumerate().map(|(i, t)| Paragraph { text: (*t).into(), line: i + 1, ..Default::default() }).collect();
-    let auto: Vec<Paragraph> = typed.iter().map(|p| {
-        let (n, rest) = p.text.split_once(' ').unwrap_or(("", ""));
-        Paragraph { text: rest.into(), list_number: Some(n.into()), ..p.clone() }
-    }).collect();
+    let typed: Vec<Paragraph> = [
+        "1. Общие положения",
+        "1.1. Текст.",
+        "1.1.1. Подпункт.",
+        "2. Права",
+        "2.1. Право.",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, t)| Paragraph {
+        text: (*t).into(),
+        line: i + 1,
+        ..Default::default()
+    })
+    .collect();
+    let auto: Vec<Paragraph> = typed
+        .iter()
+        .map(|p| {
+            let (n, rest) = p.text.split_once(' ').unwrap_or(("", ""));
+            Paragraph {
+                text: rest.into(),
+                list_number: Some(n.into()),
+                ..p.clone()
+            }
+        })
+        .collect();
     let a = jobdesc::import::parse::parse(&auto);
     let b = jobdesc::import::parse::parse(&typed);
     assert_eq!(a.documents[0].sections, b.documents[0].sections);
@@ -85,7 +117,10 @@ fn placeholders_foreign_and_no_structure() {
     let t = "Общие положения\n1.1. Подчиняется руководителю [наименование организации].\n1.2. Стаж не менее [значение] лет.\n1.3. Подпишитесь на www.example.ru\n";
     let r = run(t);
     let d = &r.documents[0];
-    assert_eq!(d.sections[0].clauses[0].text, "Подчиняется руководителю {organization.short_name}.");
+    assert_eq!(
+        d.sections[0].clauses[0].text,
+        "Подчиняется руководителю {organization.short_name}."
+    );
     let c = codes(&r);
     assert_eq!(c.iter().filter(|x| *x == "unresolved_placeholder").count(), 2);
     assert!(c.contains(&"foreign_clause".to_string()));
@@ -101,7 +136,10 @@ fn bulgarian_stamp_and_roman_headings() {
     let r = run(t);
     let d = &r.documents[0];
     assert_eq!(d.position_title.as_deref(), Some("Мениджър продажби"));
-    assert_eq!(d.approval.as_ref().and_then(|a| a.position.as_deref()), Some("Управител"));
+    assert_eq!(
+        d.approval.as_ref().and_then(|a| a.position.as_deref()),
+        Some("Управител")
+    );
     assert_eq!(d.sections.len(), 4);
     assert_eq!(d.sections[3].kind, SectionKind::Responsibility);
 }

@@ -32,24 +32,44 @@ fn scratch(name: &str, bytes: &[u8]) -> PathBuf {
 #[test]
 fn json_needs_no_database_and_names_every_job_description() {
     // No database URL and a data directory that does not exist: nothing is opened.
-    let one = jobdesc(&["--data-dir", "/nonexistent/jobdesc", "import", "--json"], &[fixture("seed_001.txt")]);
+    let one = jobdesc(
+        &["--data-dir", "/nonexistent/jobdesc", "import", "--json"],
+        &[fixture("seed_001.txt")],
+    );
     assert!(one.status.success(), "{}", String::from_utf8_lossy(&one.stderr));
     let v: Value = serde_json::from_slice(&one.stdout).expect("JSON");
     assert!(v.is_object(), "one file gives one object");
     assert!(v["file"].as_str().unwrap_or("").ends_with("seed_001.txt"));
     let doc = &v["documents"][0];
     assert_eq!(doc["position_title"], "Менеджер по работе с клиентами");
-    let kinds: Vec<&str> = doc["sections"].as_array().expect("sections").iter().filter_map(|s| s["kind"].as_str()).collect();
+    let kinds: Vec<&str> = doc["sections"]
+        .as_array()
+        .expect("sections")
+        .iter()
+        .filter_map(|s| s["kind"].as_str())
+        .collect();
     assert_eq!(kinds, ["general", "duties", "rights", "responsibility"]);
-    assert_eq!(doc["sections"][1]["clauses"][1]["number"], "2.1", "the number as printed is kept");
-    assert!(doc["warnings"].as_array().expect("warnings").iter().any(|w| w["code"] == "missing_section"));
+    assert_eq!(
+        doc["sections"][1]["clauses"][1]["number"], "2.1",
+        "the number as printed is kept"
+    );
+    assert!(doc["warnings"]
+        .as_array()
+        .expect("warnings")
+        .iter()
+        .any(|w| w["code"] == "missing_section"));
     assert!(v["dropped_lines"].is_array());
 
     let all: Vec<PathBuf> = (0..5).map(|i| fixture(&format!("seed_00{i}.txt"))).collect();
     let many = jobdesc(&["import", "--json"], &all);
     assert!(many.status.success());
     let v: Value = serde_json::from_slice(&many.stdout).expect("JSON");
-    let counts: Vec<usize> = v.as_array().expect("an array for several files").iter().map(|f| f["documents"].as_array().map_or(0, Vec::len)).collect();
+    let counts: Vec<usize> = v
+        .as_array()
+        .expect("an array for several files")
+        .iter()
+        .map(|f| f["documents"].as_array().map_or(0, Vec::len))
+        .collect();
     assert_eq!(counts[..4], [1, 1, 2, 1], "{counts:?}");
     assert!(counts[4] >= 5, "seed 004 holds several job descriptions: {counts:?}");
 }
@@ -59,10 +79,17 @@ fn a_file_that_cannot_be_read_fails_the_run_but_not_the_others() {
     let empty = scratch("empty.txt", b"");
     let binary = scratch("photo.txt", &[0u8, 159, 146, 150, 0, 1, 2, 3]);
     let not_zip = scratch("letter.docx", b"PK\x03\x04 this is not really a zip");
-    let o = jobdesc(&["import", "--json"], &[fixture("seed_003.txt"), empty.clone(), binary.clone(), not_zip.clone()]);
+    let o = jobdesc(
+        &["import", "--json"],
+        &[fixture("seed_003.txt"), empty.clone(), binary.clone(), not_zip.clone()],
+    );
     assert!(!o.status.success(), "exit status says something failed");
     let v: Value = serde_json::from_slice(&o.stdout).expect("JSON");
-    assert_eq!(v[0]["documents"].as_array().map(Vec::len), Some(1), "the good file is still read");
+    assert_eq!(
+        v[0]["documents"].as_array().map(Vec::len),
+        Some(1),
+        "the good file is still read"
+    );
     for (i, word) in [(1, "empty"), (2, "binary"), (3, "zip")] {
         assert!(v[i]["error"].as_str().unwrap_or("").contains(word), "{}", v[i]);
     }
@@ -73,17 +100,32 @@ fn a_file_that_cannot_be_read_fails_the_run_but_not_the_others() {
 /// Without --json the files become drafts; a file that fails leaves nothing behind.
 async fn drafts_from_files(app: TestApp) {
     let hr = app.api_as("hr", "hr");
-    let dept = hr.post("/api/v1/departments", serde_json::json!({ "name": "Отдел продаж" })).await.json()["id"]
+    let dept = hr
+        .post("/api/v1/departments", serde_json::json!({ "name": "Отдел продаж" }))
+        .await
+        .json()["id"]
         .as_str()
         .expect("department")
         .to_string();
     let url = app.settings.database_url.expose().to_string();
     let log_before = app.log_len();
     let o = jobdesc(
-        &["--database-url", &url, "import", "--create-positions", "--department", &dept],
+        &[
+            "--database-url",
+            &url,
+            "import",
+            "--create-positions",
+            "--department",
+            &dept,
+        ],
         &[fixture("seed_001.txt"), fixture("seed_003.txt")],
     );
-    assert!(o.status.success(), "{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("1 draft(s): Менеджер по работе с клиентами"), "{out}");
     let docs = hr.get("/api/v1/documents").await.json();
@@ -101,7 +143,14 @@ async fn drafts_from_files(app: TestApp) {
     let positions_before = hr.get("/api/v1/positions").await.json()["total"].clone();
     let log_before = app.log_len();
     let o = jobdesc(
-        &["--database-url", &url, "import", "--create-positions", "--department", &dept],
+        &[
+            "--database-url",
+            &url,
+            "import",
+            "--create-positions",
+            "--department",
+            &dept,
+        ],
         &[fixture("seed_002.txt"), fixture("seed_001.txt")],
     );
     assert!(!o.status.success());

@@ -1,8 +1,8 @@
 //! Behaviour of the .docx reader on fixtures built in memory.
 
+use super::docx_builder::{zip, DocxBuilder};
 use jobdesc::import::archive::{Limits, ReadError};
 use jobdesc::import::docx::{read_docx, read_docx_with};
-use super::docx_builder::{DocxBuilder, zip};
 use jobdesc::import::model::Paragraph;
 
 fn texts(ps: &[Paragraph]) -> Vec<&str> {
@@ -26,7 +26,13 @@ const DECIMAL: &str = r#"<w:abstractNum w:abstractNumId="0">
 
 #[test]
 fn plain_paragraphs_in_order_with_lines() {
-    let ps = read(DocxBuilder::new().paragraph("Первый").paragraph("").paragraph("Третий & <x>").bold("Жирный"));
+    let ps = read(
+        DocxBuilder::new()
+            .paragraph("Первый")
+            .paragraph("")
+            .paragraph("Третий & <x>")
+            .bold("Жирный"),
+    );
     assert_eq!(texts(&ps), ["Первый", "Третий & <x>", "Жирный"]);
     assert_eq!(ps.iter().map(|p| p.line).collect::<Vec<_>>(), [1, 3, 4]);
     assert!(!ps[0].bold && ps[2].bold);
@@ -76,7 +82,12 @@ fn text_box_read_once() {
 fn headers_and_footers_not_read() {
     let hdr = r#"<w:hdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:p><w:r><w:t>HEADER</w:t></w:r></w:p></w:hdr>"#;
     let ftr = r#"<w:ftr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:p><w:r><w:t>Page 1</w:t></w:r></w:p></w:ftr>"#;
-    let ps = read(DocxBuilder::new().paragraph("body").part("word/header1.xml", hdr).part("word/footer1.xml", ftr));
+    let ps = read(
+        DocxBuilder::new()
+            .paragraph("body")
+            .part("word/header1.xml", hdr)
+            .part("word/footer1.xml", ftr),
+    );
     assert_eq!(texts(&ps), ["body"]);
 }
 
@@ -91,15 +102,32 @@ fn multi_level_list() {
             .numbered("d", 1, 0)
             .numbered("e", 1, 1),
     );
-    assert_eq!(numbers(&ps), [(Some("1."), "a"), (Some("1.1."), "b"), (Some("1.2."), "c"), (Some("2."), "d"), (Some("2.1."), "e")]);
-    assert_eq!(ps.iter().map(|p| p.list_level).collect::<Vec<_>>(), [Some(0), Some(1), Some(1), Some(0), Some(1)]);
+    assert_eq!(
+        numbers(&ps),
+        [
+            (Some("1."), "a"),
+            (Some("1.1."), "b"),
+            (Some("1.2."), "c"),
+            (Some("2."), "d"),
+            (Some("2.1."), "e")
+        ]
+    );
+    assert_eq!(
+        ps.iter().map(|p| p.list_level).collect::<Vec<_>>(),
+        [Some(0), Some(1), Some(1), Some(0), Some(1)]
+    );
 }
 
 #[test]
 fn section_prefix_in_lvl_text() {
     let num = r#"<w:abstractNum w:abstractNumId="3"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="3.%1."/></w:lvl></w:abstractNum>
       <w:num w:numId="5"><w:abstractNumId w:val="3"/></w:num>"#;
-    let ps = read(DocxBuilder::new().numbering_xml(num).numbered("x", 5, 0).numbered("y", 5, 0));
+    let ps = read(
+        DocxBuilder::new()
+            .numbering_xml(num)
+            .numbered("x", 5, 0)
+            .numbered("y", 5, 0),
+    );
     assert_eq!(numbers(&ps), [(Some("3.1."), "x"), (Some("3.2."), "y")]);
 }
 
@@ -139,8 +167,17 @@ fn headings_as_list_items() {
 fn heading_style_ids_and_russian_names() {
     let styles = r#"<w:style w:type="paragraph" w:styleId="Heading2"><w:name w:val="heading 2"/></w:style>
       <w:style w:type="paragraph" w:styleId="x3"><w:name w:val="Заголовок 3"/></w:style>"#;
-    let ps = read(DocxBuilder::new().styles_xml(styles).styled("A", "Heading2").styled("B", "x3").styled("C", "Heading4"));
-    assert_eq!(ps.iter().map(|p| p.heading_level).collect::<Vec<_>>(), [Some(2), Some(3), Some(4)]);
+    let ps = read(
+        DocxBuilder::new()
+            .styles_xml(styles)
+            .styled("A", "Heading2")
+            .styled("B", "x3")
+            .styled("C", "Heading4"),
+    );
+    assert_eq!(
+        ps.iter().map(|p| p.heading_level).collect::<Vec<_>>(),
+        [Some(2), Some(3), Some(4)]
+    );
 }
 
 #[test]
@@ -180,7 +217,14 @@ fn start_override_restarts_shared_abstract() {
     );
     assert_eq!(
         numbers(&ps),
-        [(Some("1."), "a"), (Some("2."), "b"), (None, "break"), (Some("1."), "c"), (Some("2."), "d"), (Some("5."), "e")]
+        [
+            (Some("1."), "a"),
+            (Some("2."), "b"),
+            (None, "break"),
+            (Some("1."), "c"),
+            (Some("2."), "d"),
+            (Some("5."), "e")
+        ]
     );
 }
 
@@ -190,7 +234,13 @@ fn letters_and_russian_letters() {
       <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="russianLower"/><w:lvlText w:val="%1)"/></w:lvl>
       <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="%2)"/></w:lvl></w:abstractNum>
       <w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>"#;
-    let ps = read(DocxBuilder::new().numbering_xml(num).numbered("x", 1, 0).numbered("y", 1, 0).numbered("z", 1, 1));
+    let ps = read(
+        DocxBuilder::new()
+            .numbering_xml(num)
+            .numbered("x", 1, 0)
+            .numbered("y", 1, 0)
+            .numbered("z", 1, 1),
+    );
     assert_eq!(numbers(&ps), [(Some("а)"), "x"), (Some("б)"), "y"), (Some("a)"), "z")]);
 }
 
@@ -203,7 +253,10 @@ fn not_zip() {
 #[test]
 fn missing_document_part() {
     let bytes = DocxBuilder::new().without_document().build();
-    assert_eq!(read_docx(&bytes), Err(ReadError::MissingPart("word/document.xml".into())));
+    assert_eq!(
+        read_docx(&bytes),
+        Err(ReadError::MissingPart("word/document.xml".into()))
+    );
 }
 
 #[test]
@@ -211,8 +264,14 @@ fn zip_bomb_is_refused() {
     let body = "<w:p><w:r><w:t>aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa</w:t></w:r></w:p>".repeat(20_000);
     let bytes = DocxBuilder::new().raw(&body).build();
     assert!(bytes.len() < 100_000, "fixture compresses well: {}", bytes.len());
-    let limits = Limits { max_total: 64 * 1024, ..Limits::default() };
-    assert_eq!(read_docx_with(&bytes, limits), Err(ReadError::TooLarge { limit: 64 * 1024 }));
+    let limits = Limits {
+        max_total: 64 * 1024,
+        ..Limits::default()
+    };
+    assert_eq!(
+        read_docx_with(&bytes, limits),
+        Err(ReadError::TooLarge { limit: 64 * 1024 })
+    );
 }
 
 #[test]
@@ -221,9 +280,15 @@ fn lying_size_header_is_cut_off() {
     let doc = format!("<w:document><w:body>{}</w:body></w:document>", " ".repeat(1_000_000));
     let mut bytes = zip(&[("word/document.xml", doc.as_bytes())]);
     patch_uncompressed_sizes(&mut bytes, 100);
-    let limits = Limits { max_total: 10_000, ..Limits::default() };
+    let limits = Limits {
+        max_total: 10_000,
+        ..Limits::default()
+    };
     let got = read_docx_with(&bytes, limits);
-    assert!(matches!(got, Err(ReadError::TooLarge { .. }) | Err(ReadError::Corrupt(_))), "{got:?}");
+    assert!(
+        matches!(got, Err(ReadError::TooLarge { .. }) | Err(ReadError::Corrupt(_))),
+        "{got:?}"
+    );
 }
 
 /// Rewrites the uncompressed-size fields of every local and central header.
@@ -243,7 +308,10 @@ fn patch_uncompressed_sizes(bytes: &mut [u8], size: u32) {
 fn too_many_entries() {
     let names: Vec<String> = (0..30).map(|i| format!("f{i}.xml")).collect();
     let parts: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b"<a/>"[..])).collect();
-    let limits = Limits { max_entries: 20, ..Limits::default() };
+    let limits = Limits {
+        max_entries: 20,
+        ..Limits::default()
+    };
     assert_eq!(read_docx_with(&zip(&parts), limits), Err(ReadError::TooManyEntries));
 }
 
@@ -271,7 +339,11 @@ fn two_hundred_pages() {
     for i in 0..8_000 {
         b = match i % 4 {
             0 => b.numbered("Раздел инструкции", 1, 0),
-            1 | 2 => b.numbered("Пункт с достаточно длинным текстом, как в настоящей должностной инструкции.", 1, 1),
+            1 | 2 => b.numbered(
+                "Пункт с достаточно длинным текстом, как в настоящей должностной инструкции.",
+                1,
+                1,
+            ),
             _ => b.paragraph("Обычный абзац текста без номера, занимающий строку или две на странице."),
         };
     }

@@ -3,9 +3,9 @@
 
 use std::io::{Cursor, Write};
 
-use zip::ZipWriter;
 use zip::result::ZipResult;
 use zip::write::SimpleFileOptions;
+use zip::ZipWriter;
 
 /// Namespaces Word declares on its root elements (the ones fixtures use).
 const NS: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" xmlns:v="urn:schemas-microsoft-com:vml" xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml" mc:Ignorable="w14""#;
@@ -69,7 +69,9 @@ impl DocxBuilder {
             ppr.push_str(&format!(r#"<w:pStyle w:val="{}"/>"#, escape(s)));
         }
         if let Some((id, lvl)) = num {
-            ppr.push_str(&format!(r#"<w:numPr><w:ilvl w:val="{lvl}"/><w:numId w:val="{id}"/></w:numPr>"#));
+            ppr.push_str(&format!(
+                r#"<w:numPr><w:ilvl w:val="{lvl}"/><w:numId w:val="{id}"/></w:numPr>"#
+            ));
         }
         let rpr = if bold { "<w:rPr><w:b/></w:rPr>" } else { "" };
         self.body.push_str(&format!(
@@ -141,8 +143,10 @@ impl DocxBuilder {
     /// The .docx bytes, or the zip writer's error.
     pub fn try_build(&self) -> ZipResult<Vec<u8>> {
         let document = self.document_xml();
-        let mut parts: Vec<(&str, &[u8])> =
-            vec![("[Content_Types].xml", CONTENT_TYPES.as_bytes()), ("_rels/.rels", RELS.as_bytes())];
+        let mut parts: Vec<(&str, &[u8])> = vec![
+            ("[Content_Types].xml", CONTENT_TYPES.as_bytes()),
+            ("_rels/.rels", RELS.as_bytes()),
+        ];
         if !self.without_document {
             parts.push(("word/document.xml", document.as_bytes()));
         }

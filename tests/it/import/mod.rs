@@ -7,3 +7,4 @@ pub mod docx_builder;
 mod odt;
 mod quality;
 mod robust;
+mod web;

@@ -1,7 +1,7 @@
 //! Behaviour of the .odt reader on fixtures built in memory.
 
-use jobdesc::import::archive::ReadError;
 use super::docx_builder::zip;
+use jobdesc::import::archive::ReadError;
 use jobdesc::import::odt::read_odt;
 
 const HEAD: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
@@ -18,7 +18,10 @@ const TAIL: &str = "</office:text></office:body></office:document-content>";
 
 fn odt(body: &str) -> Vec<u8> {
     let content = format!("{HEAD}{body}{TAIL}");
-    zip(&[("mimetype", b"application/vnd.oasis.opendocument.text"), ("content.xml", content.as_bytes())])
+    zip(&[
+        ("mimetype", b"application/vnd.oasis.opendocument.text"),
+        ("content.xml", content.as_bytes()),
+    ])
 }
 
 #[test]
@@ -34,8 +37,10 @@ fn headings_lists_and_spaces() {
       <text:list text:style-name="LB"><text:list-item><text:p>bullet</text:p></text:list-item></text:list>
       <text:p><text:span text:style-name="B">всё жирное</text:span></text:p>"#;
     let ps = read_odt(&odt(body)).expect("reads");
-    let got: Vec<(&str, Option<u8>, Option<&str>)> =
-        ps.iter().map(|p| (p.text.as_str(), p.list_level, p.list_number.as_deref())).collect();
+    let got: Vec<(&str, Option<u8>, Option<&str>)> = ps
+        .iter()
+        .map(|p| (p.text.as_str(), p.list_level, p.list_number.as_deref()))
+        .collect();
     assert_eq!(
         got,
         [
@@ -79,7 +84,10 @@ fn odt_errors() {
     let no_content = zip(&[("mimetype", b"application/vnd.oasis.opendocument.text")]);
     assert_eq!(read_odt(&no_content), Err(ReadError::MissingPart("content.xml".into())));
     let encrypted = zip(&[
-        ("META-INF/manifest.xml", b"<manifest:manifest><manifest:encryption-data/></manifest:manifest>"),
+        (
+            "META-INF/manifest.xml",
+            b"<manifest:manifest><manifest:encryption-data/></manifest:manifest>",
+        ),
         ("content.xml", b"\x01\x02garbage"),
     ]);
     assert_eq!(read_odt(&encrypted), Err(ReadError::Encrypted));

@@ -2,8 +2,8 @@
 //! can hold, on random strings and on mutated seed text.
 
 use jobdesc::import::model::CandidateClause;
-use jobdesc::import::parse::parse;
 use jobdesc::import::model::Paragraph;
+use jobdesc::import::parse::parse;
 use proptest::prelude::*;
 
 fn count(cs: &[CandidateClause]) -> usize {
@@ -11,9 +11,21 @@ fn count(cs: &[CandidateClause]) -> usize {
 }
 
 fn clauses(text: &str) -> usize {
-    let paras: Vec<Paragraph> = text.split('\n').enumerate().map(|(i, t)| Paragraph { text: t.into(), line: i + 1, ..Default::default() }).collect();
+    let paras: Vec<Paragraph> = text
+        .split('\n')
+        .enumerate()
+        .map(|(i, t)| Paragraph {
+            text: t.into(),
+            line: i + 1,
+            ..Default::default()
+        })
+        .collect();
     let r = parse(&paras);
-    r.documents.iter().flat_map(|d| &d.sections).map(|s| count(&s.clauses)).sum()
+    r.documents
+        .iter()
+        .flat_map(|d| &d.sections)
+        .map(|s| count(&s.clauses))
+        .sum()
 }
 
 /// Each clause comes from its own line or from a split at an embedded "N." number, and each split needs a '.'.
