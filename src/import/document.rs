@@ -98,8 +98,10 @@ impl DocBuf {
             return Closed::Discarded(dropped);
         }
         // Plain lines after the last clause that no list followed: a footer.
-        for p in std::mem::take(&mut self.pending) {
-            self.consumed.retain(|(l, _)| *l != p.line);
+        let pending = std::mem::take(&mut self.pending);
+        let footer: std::collections::HashSet<usize> = pending.iter().map(|p| p.line).collect();
+        self.consumed.retain(|(l, _)| !footer.contains(l));
+        for p in pending {
             self.dropped.push(DroppedLine {
                 line: p.line,
                 text: p.text,
