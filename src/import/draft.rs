@@ -56,10 +56,9 @@ pub fn content(doc: &CandidateDocument, library: &dyn Library, mut new_id: impl 
             .iter()
             .position(|s| s.kind > k)
             .unwrap_or(out.sections.len());
-        let heading = if heading.trim().is_empty() {
-            k.default_heading()
-        } else {
-            heading.trim()
+        let heading = match bare_heading(heading) {
+            "" => k.default_heading(),
+            h => h,
         };
         out.sections.insert(
             at,
@@ -84,7 +83,7 @@ pub fn content(doc: &CandidateDocument, library: &dyn Library, mut new_id: impl 
                 let i = section(&mut out, document::SectionKind::Final, "", &mut new_id);
                 let mut group = Clause {
                     id: new_id(),
-                    text: format!("{}:", heading_case(s.heading.trim().trim_end_matches(':'))),
+                    text: format!("{}:", heading_case(bare_heading(&s.heading).trim_end_matches(':'))),
                     library: None,
                     children: Vec::new(),
                 };
@@ -147,6 +146,24 @@ fn flatten(clauses: &[CandidateClause], f: &mut dyn FnMut(&CandidateClause)) {
     for c in clauses {
         f(c);
         flatten(&c.children, f);
+    }
+}
+
+/// A heading without its printed number: "1. Общие положения", "IV ПРАВА" -> the words
+/// (the draft numbers sections itself).
+pub fn bare_heading(h: &str) -> &str {
+    let h = h.trim();
+    let Some((first, rest)) = h.split_once(char::is_whitespace) else {
+        return h;
+    };
+    let token = first.trim_end_matches(['.', ')']);
+    let numeral = !token.is_empty()
+        && (token.chars().all(|c| c.is_ascii_digit() || c == '.')
+            || token.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'І' | 'Х')));
+    if numeral && !rest.trim().is_empty() {
+        rest.trim()
+    } else {
+        h
     }
 }
 
@@ -259,6 +276,22 @@ mod tests {
         assert_eq!(last.kind.as_str(), "final");
         assert_eq!(last.clauses[0].text, "Условия работы:");
         assert_eq!(last.clauses[0].children[0].text, "Режим работы определяется правилами.");
+    }
+
+    #[test]
+    fn printed_numbers_leave_the_headings() {
+        assert_eq!(bare_heading("1. Общие положения"), "Общие положения");
+        assert_eq!(bare_heading("IV ПРАВА"), "ПРАВА");
+        assert_eq!(bare_heading("ІІ. Задължения"), "Задължения");
+        assert_eq!(bare_heading("Права"), "Права");
+        assert_eq!(bare_heading("1.2."), "1.2.");
+        let d = doc(vec![s(
+            Found::Duties,
+            "2. ДОЛЖНОСТНЫЕ ОБЯЗАННОСТИ",
+            vec![c("2.1", "Ведёт учёт.", vec![])],
+        )]);
+        let content = content(&d, &HashMap::new(), ids());
+        assert_eq!(content.sections[0].heading, "Должностные обязанности");
     }
 
     #[test]

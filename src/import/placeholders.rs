@@ -133,19 +133,8 @@ fn map(printed: &str) -> Option<&'static str> {
     if org && named && !f.contains("должност") {
         return Some("{organization.short_name}");
     }
-    if [
-        "наименование должности",
-        "название должности",
-        "position",
-        "job title",
-        "име на длъжността",
-        "наименование на длъжността",
-    ]
-    .iter()
-    .any(|w| f.contains(w))
-    {
-        return Some("{position.title}");
-    }
+    // "[наименование должности]" is left as it is: in real texts it names the
+    // superior who appoints or the substitute as often as the position itself.
     if ["подразделени", "отдел", "department", "звено"]
         .iter()
         .any(|w| f.contains(w))
@@ -167,8 +156,12 @@ mod tests {
         assert_eq!(f.len(), 1);
         let (t, _) = resolve("Работник $company_name и {{ company_name }}");
         assert_eq!(t, "Работник {organization.short_name} и {organization.short_name}");
-        let (t, _) = resolve("приказом [наименование должности]");
-        assert_eq!(t, "приказом {position.title}");
+        let (t, f) = resolve("приказом [наименование должности]");
+        assert_eq!(
+            t, "приказом [наименование должности]",
+            "which position is meant is not clear"
+        );
+        assert_eq!(f.len(), 1, "but it is reported");
         let (t, _) = resolve("в [наименование структурного подразделения]");
         assert_eq!(t, "в {department.name}");
     }

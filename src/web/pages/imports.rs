@@ -219,7 +219,7 @@ fn fill_review(ctx: &mut tera::Context, import: &Import, free: &[Position], depa
                 "warnings": d.warnings.iter().map(|w| json!({
                     "message": t.get(&format!("import.warning.{}", w.code)), "detail": w.message, "line": w.line })).collect::<Vec<_>>(),
                 "sections": d.sections.iter().map(|s| json!({
-                    "kind": kind_code(s.kind), "heading": s.heading, "line": s.line,
+                    "kind": kind_code(s.kind), "heading": crate::import::draft::bare_heading(&s.heading), "line": s.line,
                     "confidence": (s.confidence * 100.0).round(),
                     "clauses": flat(&s.clauses),
                     "text": section_text(&s.clauses),
