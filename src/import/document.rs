@@ -15,18 +15,84 @@ pub struct SectionBuf {
     pub line: usize,
     /// Top number of the section ("3" of "3. Права" or of its "3.1" clauses).
     pub prefix: Option<u32>,
-    pub items: Vec<Item>,
+    items: Vec<Item>,
+    /// Kept as items arrive, so that each new line is checked in constant time.
+    first_multi_top: Option<u32>,
+    last_single: Option<u32>,
 }
 
 impl SectionBuf {
-    /// Largest top-level single number seen, to notice a list restarting at "1.".
+    /// An empty section (besides `items`, usually a lead-in).
+    pub fn new(kind: SectionKind, confidence: f32, line: usize, prefix: Option<u32>, items: Vec<Item>) -> SectionBuf {
+        let mut s = SectionBuf {
+            kind,
+            heading: String::new(),
+            confidence,
+            line,
+            prefix,
+            items: Vec::new(),
+            first_multi_top: None,
+            last_single: None,
+        };
+        s.extend(items);
+        s
+    }
+
+    /// The items so far.
+    pub fn items(&self) -> &[Item] {
+        &self.items
+    }
+
+    /// Adds an item at the end.
+    pub fn push(&mut self, it: Item) {
+        if let Some(p) = &it.parts {
+            if p.len() >= 2 && self.first_multi_top.is_none() {
+                self.first_multi_top = Some(p[0]);
+            }
+            if p.len() == 1 {
+                self.last_single = Some(p[0]);
+            }
+        }
+        self.items.push(it);
+    }
+
+    /// Adds items at the end.
+    pub fn extend(&mut self, items: impl IntoIterator<Item = Item>) {
+        for it in items {
+            self.push(it);
+        }
+    }
+
+    /// Takes the last item back if it is an unnumbered lead-in line (the caches stay true:
+    /// they only follow numbered items).
+    pub fn pop_lead(&mut self) -> Option<Item> {
+        let last = self.items.last()?;
+        let is_lead = last.parts.is_none() && last.bullet.is_none() && last.text.trim_end().ends_with(':');
+        if is_lead {
+            self.items.pop()
+        } else {
+            None
+        }
+    }
+
+    /// The top number of the section's first "N.M" clause.
+    pub fn first_multi_top(&self) -> Option<u32> {
+        self.first_multi_top
+    }
+
+    /// True once a numbered item arrived.
+    pub fn has_numbered(&self) -> bool {
+        self.first_multi_top.is_some() || self.last_single.is_some()
+    }
+
+    /// The last top-level single number seen, to notice a list restarting at "1.".
     pub fn last_single(&self) -> Option<u32> {
+        self.last_single
+    }
+
+    /// Moves the items out (closing the section).
+    pub fn into_items(self) -> Vec<Item> {
         self.items
-            .iter()
-            .rev()
-            .filter_map(|i| i.parts.as_ref())
-            .find(|p| p.len() == 1)
-            .map(|p| p[0])
     }
 }
 
@@ -118,7 +184,7 @@ impl DocBuf {
                 });
                 continue;
             }
-            let mut clauses = tree::build(&s.items, &mut self.warnings);
+            let mut clauses = tree::build(s.items(), &mut self.warnings);
             for c in clauses.iter_mut() {
                 review(c, &mut self.warnings);
             }

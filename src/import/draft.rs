@@ -31,6 +31,23 @@ pub fn normalised(text: &str) -> String {
     words.join(" ").trim_end_matches(['.', ';', ',', ':']).replace('ё', "е")
 }
 
+/// How alike two texts are, 0.0..=1.0: shared words over all words (case and punctuation aside).
+pub fn likeness(a: &str, b: &str) -> f32 {
+    let words = |t: &str| -> std::collections::HashSet<String> {
+        normalised(t)
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() > 2)
+            .map(str::to_string)
+            .collect()
+    };
+    let (a, b) = (words(a), words(b));
+    let all = a.union(&b).count();
+    if all == 0 {
+        return 0.0;
+    }
+    a.intersection(&b).count() as f32 / all as f32
+}
+
 /// Where to look up library clauses: normalised text -> link.
 pub trait Library {
     fn find(&self, normalised: &str) -> Option<LibraryLink>;
@@ -276,6 +293,15 @@ mod tests {
         assert_eq!(last.kind.as_str(), "final");
         assert_eq!(last.clauses[0].text, "Условия работы:");
         assert_eq!(last.clauses[0].children[0].text, "Режим работы определяется правилами.");
+    }
+
+    #[test]
+    fn likeness_counts_shared_words() {
+        let a = "Соблюдает правила охраны труда и пожарной безопасности.";
+        assert_eq!(likeness(a, a), 1.0);
+        assert!(likeness(a, "Соблюдать правила охраны труда и пожарной безопасности") > 0.6);
+        assert!(likeness(a, "Ведёт переговоры с клиентами.") < 0.1);
+        assert_eq!(likeness("", ""), 0.0);
     }
 
     #[test]

@@ -325,14 +325,9 @@ impl State {
             _ => None,
         };
         doc.consumed.push((l.line, l.raw.clone()));
-        doc.sections.push(SectionBuf {
-            kind,
-            heading: l.raw.trim().to_string(),
-            confidence: conf,
-            line: l.line,
-            prefix,
-            items: Vec::new(),
-        });
+        let mut sec = SectionBuf::new(kind, conf, l.line, prefix, Vec::new());
+        sec.heading = l.raw.trim().to_string();
+        doc.sections.push(sec);
     }
 }
 
@@ -349,36 +344,21 @@ fn continues_soon(lines: &[Line], i: usize, last: &[u32]) -> bool {
 fn flush_pending(doc: &mut DocBuf) {
     let pending = std::mem::take(&mut doc.pending);
     if let Some(sec) = doc.sections.last_mut() {
-        sec.items.extend(pending);
+        sec.extend(pending);
     }
 }
 
 fn new_section(doc: &mut DocBuf, lead: Option<Item>, first: &str, top: Option<u32>, line: usize) {
     let (kind, confidence) = headings::guess_kind(lead.as_ref().map(|i| i.text.as_str()), first, top);
-    let mut items = Vec::new();
     let line = lead.as_ref().map_or(line, |i| i.line);
-    items.extend(lead);
-    doc.sections.push(SectionBuf {
-        kind,
-        heading: String::new(),
-        confidence,
-        line,
-        prefix: top,
-        items,
-    });
+    doc.sections
+        .push(SectionBuf::new(kind, confidence, line, top, lead.into_iter().collect()));
 }
 
 /// Takes a plain lead-in ("Руководитель отдела:") from the end of the current section,
 /// so that it opens the new untitled section with the list it introduces.
 fn take_lead(doc: &mut DocBuf) -> Option<Item> {
-    let sec = doc.sections.last_mut()?;
-    let last = sec.items.last()?;
-    let is_lead = last.parts.is_none() && last.bullet.is_none() && last.text.trim_end().ends_with(':');
-    if is_lead {
-        sec.items.pop()
-    } else {
-        None
-    }
+    doc.sections.last_mut()?.pop_lead()
 }
 
 /// True when the numbered clause `parts` cannot continue the current section.
@@ -387,12 +367,7 @@ fn section_changes(doc: &DocBuf, parts: &[u32]) -> bool {
     let Some(&top) = parts.first() else { return false };
     // The top number of the section's own "N.M" clauses; a Roman or
     // restarting "1." list above them does not count.
-    let own_top = sec
-        .items
-        .iter()
-        .filter_map(|i| i.parts.as_ref())
-        .find(|p| p.len() >= 2)
-        .map(|p| p[0]);
+    let own_top = sec.first_multi_top();
     if parts.len() >= 2 {
         own_top.is_some_and(|p| p != top)
     } else {
@@ -402,7 +377,7 @@ fn section_changes(doc: &DocBuf, parts: &[u32]) -> bool {
 
 /// The plain line ending the section, which may introduce the next clause.
 fn lead_text(sec: &SectionBuf) -> Option<&str> {
-    sec.items
+    sec.items()
         .last()
         .filter(|i| i.parts.is_none() && i.bullet.is_none())
         .map(|i| i.text.as_str())
@@ -458,22 +433,22 @@ fn add_clause(doc: &mut DocBuf, l: &Line) {
             }
             let ends_colon = it.text.trim_end().ends_with(':');
             let Some(sec) = doc.sections.last_mut() else { return };
-            let after_lead = sec.items.last().is_some_and(|i| i.text.trim_end().ends_with(':'));
+            let after_lead = sec.items().last().is_some_and(|i| i.text.trim_end().ends_with(':'));
             if ends_colon {
                 let pending = std::mem::take(&mut doc.pending);
-                sec.items.extend(pending);
+                sec.extend(pending);
                 doc.in_lead_list = false;
             } else if after_lead || doc.in_lead_list {
                 doc.in_lead_list = true;
                 doc.list_items += 1;
-            } else if sec.items.iter().any(|i| i.parts.is_some()) {
+            } else if sec.has_numbered() {
                 doc.pending.push(it);
                 return;
             }
         }
     }
     if let Some(sec) = doc.sections.last_mut() {
-        sec.items.push(it);
+        sec.push(it);
     }
 }
 

@@ -122,6 +122,50 @@ pub fn library_index(conn: &mut DbConn) -> Result<HashMap<String, LibraryLink>, 
         .collect())
 }
 
+/// A library clause close to an imported one, offered to the reviewer (never linked by itself).
+#[derive(Debug, Clone, Serialize)]
+pub struct Suggestion {
+    /// Source line of the imported clause.
+    pub line: usize,
+    pub library_id: String,
+    pub text: String,
+}
+
+/// How alike a clause and a library clause must be to be suggested.
+const SUGGEST_FROM: f32 = 0.6;
+
+/// Near matches in the library for the clauses of `doc` (exact matches are linked on import instead).
+pub fn suggestions(conn: &mut DbConn, doc: &CandidateDocument) -> Result<Vec<Suggestion>, ServiceError> {
+    let library: Vec<(String, String)> = lc::table.select((lc::id, lc::text)).load(conn)?;
+    let mut out = Vec::new();
+    let mut visit = |c: &crate::import::model::CandidateClause| {
+        let own = draft::normalised(&c.text);
+        let best = library
+            .iter()
+            .filter(|(_, t)| draft::normalised(t) != own)
+            .map(|(id, t)| (draft::likeness(&c.text, t), id, t))
+            .filter(|(score, _, _)| *score >= SUGGEST_FROM)
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some((_, id, text)) = best {
+            out.push(Suggestion {
+                line: c.line,
+                library_id: id.clone(),
+                text: text.clone(),
+            });
+        }
+    };
+    fn walk(cs: &[crate::import::model::CandidateClause], f: &mut dyn FnMut(&crate::import::model::CandidateClause)) {
+        for c in cs {
+            f(c);
+            walk(&c.children, f);
+        }
+    }
+    for s in &doc.sections {
+        walk(&s.clauses, &mut visit);
+    }
+    Ok(out)
+}
+
 /// Makes the draft of `position_id` from a reviewed candidate, logging where it came from.
 pub fn create_draft(
     conn: &mut DbConn,

@@ -1,6 +1,8 @@
 //! Import pages: upload files or paste text, review the structure beside its source,
 //! correct it, and make the draft, which opens in the editor.
 
+use std::collections::HashMap;
+
 use actix_multipart::Multipart;
 use actix_session::Session;
 use actix_web::http::header;
@@ -170,22 +172,34 @@ async fn review_context(
     ctx: &mut tera::Context,
 ) -> Result<(), AppError> {
     let (actor, id) = (user.0.login.clone(), id.to_string());
-    let (import, free, departments) = state
+    let (import, free, departments, suggested) = state
         .db(move |c| {
+            let import = imports::get(c, &actor, &id)?;
+            let mut suggested = HashMap::new();
+            for d in &import.result.documents {
+                suggested.extend(imports::suggestions(c, d)?.into_iter().map(|s| (s.line, s.text)));
+            }
             Ok((
-                imports::get(c, &actor, &id)?,
+                import,
                 documents::positions_without_document(c)?,
                 Department::list(c, Page::new(Some(1), Some(Page::MAX_PER_PAGE)))?.items,
+                suggested,
             ))
         })
         .await?;
-    fill_review(ctx, &import, &free, &departments);
+    fill_review(ctx, &import, &free, &departments, &suggested);
     Ok(())
 }
 
-fn fill_review(ctx: &mut tera::Context, import: &Import, free: &[Position], departments: &[Department]) {
+fn fill_review(
+    ctx: &mut tera::Context,
+    import: &Import,
+    free: &[Position],
+    departments: &[Department],
+    suggested: &HashMap<usize, String>,
+) {
     let t = strings();
-    let dropped: std::collections::HashMap<usize, String> = import
+    let dropped: HashMap<usize, String> = import
         .result
         .dropped_lines
         .iter()
@@ -221,7 +235,7 @@ fn fill_review(ctx: &mut tera::Context, import: &Import, free: &[Position], depa
                 "sections": d.sections.iter().map(|s| json!({
                     "kind": kind_code(s.kind), "heading": crate::import::draft::bare_heading(&s.heading), "line": s.line,
                     "confidence": (s.confidence * 100.0).round(),
-                    "clauses": flat(&s.clauses),
+                    "clauses": flat(&s.clauses, suggested),
                     "text": section_text(&s.clauses),
                 })).collect::<Vec<_>>(),
             })
@@ -258,16 +272,24 @@ fn kind_code(k: SectionKind) -> String {
         .unwrap_or_default()
 }
 
-/// Clauses with their depth, for the table beside the source.
-fn flat(clauses: &[CandidateClause]) -> Vec<serde_json::Value> {
-    fn walk(cs: &[CandidateClause], depth: usize, out: &mut Vec<serde_json::Value>) {
+/// Clauses with their depth and any library suggestion, for the table beside the source.
+fn flat(clauses: &[CandidateClause], suggested: &HashMap<usize, String>) -> Vec<serde_json::Value> {
+    fn walk(
+        cs: &[CandidateClause],
+        depth: usize,
+        suggested: &HashMap<usize, String>,
+        out: &mut Vec<serde_json::Value>,
+    ) {
         for c in cs {
-            out.push(json!({ "number": c.number, "text": c.text, "line": c.line, "depth": depth }));
-            walk(&c.children, depth + 1, out);
+            out.push(
+                json!({ "number": c.number, "text": c.text, "line": c.line, "depth": depth,
+                             "suggested": suggested.get(&c.line) }),
+            );
+            walk(&c.children, depth + 1, suggested, out);
         }
     }
     let mut out = Vec::new();
-    walk(clauses, 0, &mut out);
+    walk(clauses, 0, suggested, &mut out);
     out
 }
 

@@ -21,6 +21,10 @@ const STYLES: &str = r#"<w:style w:type="paragraph" w:default="1" w:styleId="a">
 /// A library clause's text, so the import links it.
 const SAFETY: &str = "Соблюдать требования охраны труда, установленные законами и иными нормативными правовыми актами, а также правилами и инструкциями по охране труда, действующими в организации.";
 
+/// Close to a library clause but not the same: suggested, never linked.
+const NEAR: &str =
+    "Проходить вводный инструктаж по охране труда при приёме на работу и первичный инструктаж на рабочем месте.";
+
 /// (heading, clauses) of a small but complete job description.
 fn sections() -> Vec<(&'static str, Vec<&'static str>)> {
     vec![
@@ -46,7 +50,7 @@ fn sections() -> Vec<(&'static str, Vec<&'static str>)> {
             "Ответственность",
             vec!["За ненадлежащее исполнение своих обязанностей в пределах трудового законодательства."],
         ),
-        ("Обязанности по охране труда", vec![SAFETY]),
+        ("Обязанности по охране труда", vec![SAFETY, NEAR]),
     ]
 }
 
