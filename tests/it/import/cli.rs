@@ -164,3 +164,48 @@ async fn drafts_from_files(app: TestApp) {
 }
 
 crate::on_both_backends!(drafts_from_files);
+
+#[test]
+fn word_97_files_need_libreoffice_and_say_so() {
+    let doc = scratch(
+        "старый.doc",
+        b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 not a real Word 97 file",
+    );
+    let o = jobdesc(&["import", "--json"], &[doc]);
+    assert!(!o.status.success());
+    let v: Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let error = v["error"].as_str().unwrap_or("");
+    let have_soffice = Command::new("soffice").arg("--version").output().is_ok();
+    if have_soffice {
+        assert!(error.contains("LibreOffice could not convert"), "{error}");
+    } else {
+        assert!(
+            error.contains("libreoffice-writer"),
+            "names the Debian package: {error}"
+        );
+    }
+}
+
+/// A PDF with a text layer (one jobdesc printed) is read back through pdftotext.
+#[test]
+fn a_pdf_with_text_is_read_back() {
+    if !crate::pdf::have("pdftotext") {
+        return;
+    }
+    let input: jobdesc::pdf::input::RenderInput = serde_json::from_str(
+        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/reference.json"))
+            .expect("fixture"),
+    )
+    .expect("reference");
+    let pdf = jobdesc::pdf::render(&input, &[jobdesc::pdf::Part::Document]).expect("render");
+    let result = jobdesc::import::import("printed.pdf", &pdf.bytes).expect("read");
+    let doc = result.documents.first().expect("a job description");
+    let kinds: Vec<String> = doc
+        .sections
+        .iter()
+        .filter_map(|s| serde_json::to_value(s.kind).ok()?.as_str().map(str::to_string))
+        .collect();
+    for k in ["general", "duties", "rights", "responsibility"] {
+        assert!(kinds.iter().any(|x| x == k), "{k} in {kinds:?}");
+    }
+}
