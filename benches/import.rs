@@ -14,7 +14,7 @@ fn ms(f: impl FnOnce()) -> f64 {
     t.elapsed().as_secs_f64() * 1000.0
 }
 
-/// The seeds over and over, to about `bytes`.
+/// Whole seeds over and over, to at least `bytes` (never cut inside a character).
 fn text(bytes: usize) -> Vec<u8> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/import");
     let seeds: Vec<u8> = (0..5)
@@ -25,7 +25,11 @@ fn text(bytes: usize) -> Vec<u8> {
                 .chain(*b"\n\n")
         })
         .collect();
-    seeds.iter().copied().cycle().take(bytes).collect()
+    let mut out = Vec::with_capacity(bytes + seeds.len());
+    while out.len() < bytes {
+        out.extend_from_slice(&seeds);
+    }
+    out
 }
 
 /// A .docx with `n` paragraphs: headings and clauses numbered by Word's automatic numbering.
@@ -73,24 +77,34 @@ fn docx(n: usize) -> Vec<u8> {
 }
 
 fn report(name: &str, file: &str, full: &[u8], half: &[u8], baseline: impl Fn(&[u8])) {
+    // The median of three runs of each.
     let run = |bytes: &[u8]| {
         let mut found = 0;
-        let t = ms(|| {
-            found = jobdesc::import::import(file, bytes)
-                .map(|r| r.documents.len())
-                .unwrap_or(0)
-        });
-        (t, found)
+        let mut times: Vec<f64> = (0..3)
+            .map(|_| {
+                ms(|| {
+                    found = jobdesc::import::import(file, bytes)
+                        .map(|r| r.documents.len())
+                        .unwrap_or(0)
+                })
+            })
+            .collect();
+        times.sort_by(|a, b| a.total_cmp(b));
+        (times[1], found)
     };
     run(half); // warm-up
-    let (t_half, _) = run(half);
+    let (t_half, docs_half) = run(half);
     let (t_full, docs) = run(full);
     let base = ms(|| baseline(full));
     println!("{name}");
-    println!("  size            {:.1} MB", full.len() as f64 / 1e6);
-    println!("  read + parse    {t_full:.0} ms ({docs} job descriptions found)");
     println!(
-        "  half the input  {t_half:.0} ms (full / half = {:.2}; linear is 2)",
+        "  size            {:.2} MB ({} bytes)",
+        full.len() as f64 / 1e6,
+        full.len()
+    );
+    println!("  read + parse    {t_full:.0} ms median of 3 ({docs} job descriptions found)");
+    println!(
+        "  half the input  {t_half:.0} ms ({docs_half} found; full / half = {:.2}; linear is 2)",
         t_full / t_half.max(0.001)
     );
     println!(

@@ -298,14 +298,7 @@ impl Api {
 
     /// Sends a raw body with a content type.
     pub async fn raw(&self, method: Method, path: &str, content_type: &str, body: &str) -> Answer {
-        let mut req = self
-            .client
-            .request(method, format!("{}{path}", self.base))
-            .insert_header((header::CONTENT_TYPE, content_type));
-        if let Some(t) = &self.token {
-            req = req.insert_header((header::AUTHORIZATION, format!("Bearer {t}")));
-        }
-        read(req.send_body(body.to_string()).await.expect("request sent")).await
+        self.bytes(method, path, content_type, body.as_bytes().to_vec()).await
     }
 
     pub async fn get(&self, path: &str) -> Answer {
