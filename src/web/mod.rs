@@ -86,7 +86,8 @@ pub fn see_other(location: &str) -> HttpResponse {
 
 const LOG_READERS: &[Role] = &[Role::Admin, Role::Hr];
 
-fn doc(summary: &str, tag: &str) -> ApiDoc {
+/// An API route's documentation with the usual defaults.
+pub(crate) fn doc(summary: &str, tag: &str) -> ApiDoc {
     ApiDoc {
         summary: summary.to_string(),
         tag: tag.to_string(),
@@ -214,7 +215,8 @@ pub fn register(r: &mut Router) {
     resource_pages::<Employee>(r, Some("nav.employees"));
     resource_pages::<Assignment>(r, Some("nav.assignments"));
     authoring_pages(r);
-    import_routes(r);
+    pages::imports::routes(r);
+    api::imports::routes(r);
     workflow_pages(r);
     resource_pages::<User>(r, Some("nav.users"));
     r.nav_page("/log", Access::Roles(LOG_READERS), "nav.log", log::show);
@@ -688,54 +690,6 @@ fn editor_pages<K: pages::editor::OwnerKind>(r: &mut Router) {
         &format!("{base}/{{id}}/sections/{{sid}}/delete"),
         edit,
         e::delete_section::<K>,
-    );
-}
-
-/// Import: the review pages and the API.
-fn import_routes(r: &mut Router) {
-    let edit = Access::Roles(DOC_EDIT);
-    use pages::imports as p;
-    r.nav_page("/imports/new", edit, "nav.import", p::new)
-        .page(Method::POST, "/imports", edit, p::upload)
-        .page(Method::GET, "/imports/{id}", edit, p::review)
-        .page(Method::POST, "/imports/{id}/draft", edit, p::draft);
-    use api::imports as a;
-    r.api(
-        Method::POST,
-        "/api/v1/imports",
-        edit,
-        ApiDoc {
-            request: Some("TextImport"),
-            response: Some("Import"),
-            status: 201,
-            ..doc(
-                "Read a file (multipart field `file`) or pasted text and return the structure found",
-                "imports",
-            )
-        },
-        a::create,
-    )
-    .api(
-        Method::GET,
-        "/api/v1/imports/{id}",
-        edit,
-        ApiDoc {
-            response: Some("Import"),
-            ..doc("A stored import (its author only)", "imports")
-        },
-        a::show,
-    )
-    .api(
-        Method::POST,
-        "/api/v1/imports/{id}/draft",
-        edit,
-        ApiDoc {
-            request: Some("DraftRequest"),
-            response: Some("JobDescription"),
-            status: 201,
-            ..doc("Make the draft of one candidate, for a position", "imports")
-        },
-        a::draft,
     );
 }
 

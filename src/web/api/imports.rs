@@ -1,7 +1,7 @@
 //! The import API: a file (multipart) or pasted text in, the structure found out;
 //! then a draft from a reviewed candidate.
 
-use actix_web::http::header;
+use actix_web::http::{header, Method};
 use actix_web::{web, HttpRequest, HttpResponse};
 use futures_util::StreamExt;
 use serde::Deserialize;
@@ -11,7 +11,9 @@ use crate::import::model::CandidateDocument;
 use crate::services::imports::{self, Import};
 use crate::services::ServiceError;
 use crate::web::auth::CurrentUser;
-use crate::web::AppState;
+use crate::web::resources::DOC_EDIT;
+use crate::web::routes::{Access, ApiDoc, Router};
+use crate::web::{doc, AppState};
 
 /// Pasted text to import, the JSON alternative to a multipart file.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -121,4 +123,46 @@ pub async fn draft(
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/documents/{}", jd.id)))
         .json(jd))
+}
+
+/// The import API (HR).
+pub fn routes(r: &mut Router) {
+    let edit = Access::Roles(DOC_EDIT);
+    r.api(
+        Method::POST,
+        "/api/v1/imports",
+        edit,
+        ApiDoc {
+            request: Some("TextImport"),
+            response: Some("Import"),
+            status: 201,
+            ..doc(
+                "Read a file (multipart field `file`) or pasted text and return the structure found",
+                "imports",
+            )
+        },
+        create,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/imports/{id}",
+        edit,
+        ApiDoc {
+            response: Some("Import"),
+            ..doc("A stored import (its author only)", "imports")
+        },
+        show,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/imports/{id}/draft",
+        edit,
+        ApiDoc {
+            request: Some("DraftRequest"),
+            response: Some("JobDescription"),
+            status: 201,
+            ..doc("Make the draft of one candidate, for a position", "imports")
+        },
+        draft,
+    );
 }

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use actix_multipart::Multipart;
 use actix_session::Session;
-use actix_web::http::header;
 use actix_web::http::StatusCode;
+use actix_web::http::{header, Method};
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
 use serde::Serialize;
 use serde_json::json;
@@ -20,6 +20,8 @@ use crate::services::{documents, Page, ServiceError};
 use crate::web::auth::CurrentUser;
 use crate::web::forms::Form;
 use crate::web::i18n::strings;
+use crate::web::resources::DOC_EDIT;
+use crate::web::routes::{Access, Router};
 use crate::web::session::{check_csrf, flash};
 use crate::web::templates::{base_context, render};
 use crate::web::{see_other, upload, AppState};
@@ -411,4 +413,13 @@ pub async fn draft(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The import pages (HR).
+pub fn routes(r: &mut Router) {
+    let edit = Access::Roles(DOC_EDIT);
+    r.nav_page("/imports/new", edit, "nav.import", new)
+        .page(Method::POST, "/imports", edit, upload)
+        .page(Method::GET, "/imports/{id}", edit, review)
+        .page(Method::POST, "/imports/{id}/draft", edit, draft);
 }
