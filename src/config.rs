@@ -46,6 +46,10 @@ pub struct Layer {
     pub acknowledge_days: Option<i64>,
     pub import_max_bytes: Option<u64>,
     pub public_url: Option<String>,
+    pub session_idle_minutes: Option<i64>,
+    pub session_absolute_hours: Option<i64>,
+    pub trusted_proxies: Option<Vec<String>>,
+    pub pool_timeout_seconds: Option<u64>,
 }
 
 impl Layer {
@@ -66,6 +70,10 @@ impl Layer {
             acknowledge_days: other.acknowledge_days.or(self.acknowledge_days),
             import_max_bytes: other.import_max_bytes.or(self.import_max_bytes),
             public_url: other.public_url.or(self.public_url),
+            session_idle_minutes: other.session_idle_minutes.or(self.session_idle_minutes),
+            session_absolute_hours: other.session_absolute_hours.or(self.session_absolute_hours),
+            trusted_proxies: other.trusted_proxies.or(self.trusted_proxies),
+            pool_timeout_seconds: other.pool_timeout_seconds.or(self.pool_timeout_seconds),
         }
     }
 }
@@ -97,6 +105,14 @@ pub struct Settings {
     pub import_max_bytes: u64,
     /// Address people reach the server at, for the QR code on documents.
     pub public_url: String,
+    /// A session unused this long ends.
+    pub session_idle: chrono::Duration,
+    /// A session ends this long after sign-in, however busy.
+    pub session_absolute: chrono::Duration,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (addresses or CIDR ranges).
+    pub trusted_proxies: Vec<crate::net::IpRange>,
+    /// How long a request waits for a database connection before failing.
+    pub pool_timeout: std::time::Duration,
 }
 
 /// Why the settings could not be read.
@@ -113,7 +129,11 @@ pub enum ConfigError {
 }
 
 const ENV_PREFIX: &str = "JOBDESC_";
-const ENV_KEYS: [&str; 14] = [
+const ENV_KEYS: [&str; 18] = [
+    "SESSION_IDLE_MINUTES",
+    "SESSION_ABSOLUTE_HOURS",
+    "TRUSTED_PROXIES",
+    "POOL_TIMEOUT_SECONDS",
     "PUBLIC_URL",
     "REGISTRATION_FORMAT",
     "ACKNOWLEDGE_DAYS",
@@ -166,6 +186,25 @@ fn from_env(vars: &[(String, String)], warnings: &mut Vec<String>) -> Result<Lay
             }
             "ACKNOWLEDGE_DAYS" => {
                 layer.acknowledge_days = Some(value.parse().map_err(|_| bad("expected a number".into()))?)
+            }
+            "SESSION_IDLE_MINUTES" => {
+                layer.session_idle_minutes = Some(value.parse().map_err(|_| bad("expected minutes".into()))?)
+            }
+            "SESSION_ABSOLUTE_HOURS" => {
+                layer.session_absolute_hours = Some(value.parse().map_err(|_| bad("expected hours".into()))?)
+            }
+            "POOL_TIMEOUT_SECONDS" => {
+                layer.pool_timeout_seconds = Some(value.parse().map_err(|_| bad("expected seconds".into()))?)
+            }
+            "TRUSTED_PROXIES" => {
+                layer.trusted_proxies = Some(
+                    value
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string)
+                        .collect(),
+                )
             }
             other if ENV_OTHER.contains(&other) => {}
             _ => warnings.push(format!(
@@ -249,16 +288,30 @@ pub fn load(
         acknowledge_days: l.acknowledge_days.unwrap_or(14).clamp(1, 365),
         import_max_bytes: l.import_max_bytes.unwrap_or(20 << 20).max(1024),
         public_url,
+        session_idle: chrono::Duration::minutes(l.session_idle_minutes.unwrap_or(120).clamp(1, 60 * 24 * 30)),
+        session_absolute: chrono::Duration::hours(l.session_absolute_hours.unwrap_or(12).clamp(1, 24 * 90)),
+        trusted_proxies: l
+            .trusted_proxies
+            .unwrap_or_default()
+            .iter()
+            .map(|p| {
+                p.parse().map_err(|_| {
+                    ConfigError::Invalid(format!("trusted_proxies: {p:?} is not an address or CIDR range"))
+                })
+            })
+            .collect::<Result<_, _>>()?,
+        pool_timeout: std::time::Duration::from_secs(l.pool_timeout_seconds.unwrap_or(5).clamp(1, 120)),
     };
     Ok((settings, warnings))
 }
 
 impl Settings {
     /// Uses the configured secret key, or reads (creating on first start)
-    /// `secret.key` in the data directory.
-    pub fn ensure_secret_key(&mut self) -> Result<(), ConfigError> {
+    /// `secret.key` in the data directory. True when the key file was already there,
+    /// that is, when this is not the installation's first start.
+    pub fn ensure_secret_key(&mut self) -> Result<bool, ConfigError> {
         if !self.secret_key.expose().is_empty() {
-            return Ok(());
+            return Ok(false);
         }
         let path = self.data_dir.join("secret.key");
         let io = |source| ConfigError::Read {
@@ -274,13 +327,14 @@ impl Settings {
                 )));
             }
             self.secret_key = Secret::new(key);
+            Ok(true)
         } else {
             std::fs::create_dir_all(&self.data_dir).map_err(io)?;
             let key = crate::domain::account::random_secret(64);
             write_private(&path, &key).map_err(io)?;
             self.secret_key = Secret::new(key);
+            Ok(false)
         }
-        Ok(())
     }
 }
 

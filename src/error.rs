@@ -25,8 +25,14 @@ pub enum AppError {
     UnsupportedMediaType(String),
     #[error("payload too large")]
     PayloadTooLarge,
+    /// Too many failed sign-ins: retry after this many seconds.
+    #[error("too many attempts; retry in {0} s")]
+    Throttled(i64),
     #[error("not found")]
     NotFound,
+    /// The path exists, with these methods only.
+    #[error("method not allowed; allowed: {0}")]
+    MethodNotAllowed(String),
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -79,9 +85,10 @@ impl AppError {
         match self {
             AppError::Service(ServiceError::Validation(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Service(ServiceError::NotFound) | AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Service(ServiceError::Refused("bad_credentials")) | AppError::Unauthorized => {
-                StatusCode::UNAUTHORIZED
-            }
+            AppError::Service(ServiceError::Refused("bad_credentials" | "account_disabled"))
+            | AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Service(ServiceError::Refused(_) | ServiceError::Stale { .. }) => StatusCode::CONFLICT,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
@@ -112,7 +119,7 @@ impl AppError {
             ),
             AppError::Service(ServiceError::NotFound) | AppError::NotFound => ("problem.not_found", None, None, vec![]),
             AppError::Service(ServiceError::Refused(code)) => (
-                if *code == "bad_credentials" {
+                if matches!(*code, "bad_credentials" | "account_disabled") {
                     "problem.unauthorized"
                 } else {
                     "problem.conflict"
@@ -138,6 +145,13 @@ impl AppError {
             AppError::BadRequest(d) => ("problem.bad_request", Some(d.clone()), None, vec![]),
             AppError::UnsupportedMediaType(d) => ("problem.unsupported_media_type", Some(d.clone()), None, vec![]),
             AppError::PayloadTooLarge => ("problem.payload_too_large", None, None, vec![]),
+            AppError::MethodNotAllowed(allowed) => ("problem.method_not_allowed", Some(allowed.clone()), None, vec![]),
+            AppError::Throttled(seconds) => (
+                "problem.too_many_requests",
+                Some(crate::web::pages::login::throttled_message(*seconds)),
+                Some("throttled".into()),
+                vec![],
+            ),
             AppError::Service(ServiceError::Db(_) | ServiceError::Internal(_)) | AppError::Internal(_) => {
                 tracing::error!(error = %self, "request failed");
                 ("problem.internal", Some(t.get("problem.internal")), None, vec![])
@@ -181,6 +195,12 @@ impl ResponseError for ApiError {
         res.content_type("application/problem+json");
         if matches!(self.0, AppError::Unauthorized) {
             res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        if let AppError::Throttled(seconds) = self.0 {
+            res.insert_header((header::RETRY_AFTER, seconds.to_string()));
+        }
+        if let AppError::MethodNotAllowed(allowed) = &self.0 {
+            res.insert_header((header::ALLOW, allowed.clone()));
         }
         res.json(self.0.problem())
     }

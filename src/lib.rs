@@ -7,6 +7,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod import;
+pub mod net;
 pub mod pdf;
 pub mod services;
 pub mod startup;

@@ -45,8 +45,11 @@ fn main() -> ExitCode {
             }
         };
     }
-    let result = match args.command.unwrap_or(Command::Serve { demo: false }) {
-        Command::Serve { demo } => actix_web::rt::System::new().block_on(cli::serve(settings, demo)),
+    let result = match args.command.unwrap_or(Command::Serve {
+        demo: false,
+        init: false,
+    }) {
+        Command::Serve { demo, init } => actix_web::rt::System::new().block_on(cli::serve(settings, demo, init)),
         other => cli::run_offline(settings, other),
     };
     match result {

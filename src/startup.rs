@@ -8,7 +8,7 @@ use actix_session::storage::CookieSessionStore;
 use actix_session::SessionMiddleware;
 use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::{Server, ServerHandle};
-use actix_web::middleware::DefaultHeaders;
+use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
 use sha2::{Digest, Sha512};
 use tracing_actix_web::TracingLogger;
@@ -34,6 +34,22 @@ pub enum StartupError {
     Zone(#[from] UnknownZone),
     #[error("cannot create the data directory {path}: {source}")]
     DataDir { path: String, source: std::io::Error },
+    #[error(
+        "the secret key exists but the database {path} does not: it may have been deleted or moved. \
+         Restore it (jobdesc restore FILE), or start with --init to create an empty database"
+    )]
+    DatabaseMissing { path: String },
+}
+
+/// Refuses to start on a missing SQLite file where an installation already was (its
+/// secret key exists), instead of silently creating an empty database and a new admin.
+pub fn check_database_present(settings: &Settings, key_existed: bool, init: bool) -> Result<(), StartupError> {
+    match db::sqlite_path(settings.database_url.expose()) {
+        Some(path) if key_existed && !init && !path.exists() => Err(StartupError::DatabaseMissing {
+            path: path.display().to_string(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// The machine's clock in the configured time zone (the organisation's replaces it
@@ -51,7 +67,11 @@ pub fn open_database(settings: &Settings, clock: &Clock) -> Result<Pool, Startup
             source,
         })?;
     }
-    let pool = db::pool(settings.database_url.expose(), settings.pool_size)?;
+    let pool = db::pool(
+        settings.database_url.expose(),
+        settings.pool_size,
+        settings.pool_timeout,
+    )?;
     let mut conn = pool.get().map_err(DbError::Pool)?;
     let applied = db::migrate(&mut conn)?;
     if applied > 0 {
@@ -64,6 +84,42 @@ pub fn open_database(settings: &Settings, clock: &Clock) -> Result<Pool, Startup
         tracing::info!("shipped clause library and templates loaded");
     }
     Ok(pool)
+}
+
+/// The SQLite file the server opened, to notice when it is deleted or replaced
+/// underneath (SQLite would go on writing into the deleted file).
+#[derive(Debug, Clone)]
+pub struct DbFile {
+    path: std::path::PathBuf,
+    identity: (u64, u64),
+}
+
+impl DbFile {
+    fn identity(path: &std::path::Path) -> Option<(u64, u64)> {
+        let meta = std::fs::metadata(path).ok()?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Some((meta.dev(), meta.ino()))
+        }
+        #[cfg(not(unix))]
+        {
+            Some((meta.len().min(1), 0))
+        }
+    }
+
+    /// Remembers the file as it is now.
+    pub fn open(path: &std::path::Path) -> Option<DbFile> {
+        Some(DbFile {
+            path: path.to_path_buf(),
+            identity: DbFile::identity(path)?,
+        })
+    }
+
+    /// True while the path still names the file that was opened.
+    pub fn unchanged(&self) -> bool {
+        DbFile::identity(&self.path) == Some(self.identity)
+    }
 }
 
 /// The session cookie key, derived from the secret so every instance sharing it agrees.
@@ -89,10 +145,12 @@ impl Application {
         let key = cookie_key(settings.secret_key.expose());
         let secure = settings.cookie_secure;
         let workers = settings.workers;
+        let db_file = db::sqlite_path(settings.database_url.expose()).and_then(|p| DbFile::open(&p));
         let state = AppState {
             pool,
             settings: Arc::new(settings.clone()),
             clock,
+            db_file,
         };
         let mut server = HttpServer::new(move || {
             App::new()
@@ -109,13 +167,9 @@ impl Application {
                         .cookie_content_security(CookieContentSecurity::Private)
                         .build(),
                 )
-                .wrap(
-                    DefaultHeaders::new()
-                        .add(("X-Content-Type-Options", "nosniff"))
-                        .add(("X-Frame-Options", "DENY"))
-                        .add(("Referrer-Policy", "same-origin"))
-                        .add(("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; frame-ancestors 'none'; form-action 'self'")),
-                )
+                .wrap(from_fn(move |req, next| {
+                    crate::web::headers::security_headers(secure, req, next)
+                }))
                 .wrap(TracingLogger::default())
                 .configure(|cfg| register(&mut Router::new(Some(cfg))))
                 .default_service(web::to(not_found))

@@ -48,6 +48,10 @@ pub enum Command {
         /// Load the demo organisation into an empty database and print the demo logins.
         #[arg(long)]
         demo: bool,
+        /// Create an empty database even though this installation's secret key exists
+        /// (without it a missing database file stops the start: it was probably lost).
+        #[arg(long)]
+        init: bool,
     },
     /// Apply pending database migrations and exit (serve also applies them).
     Migrate,
@@ -119,6 +123,10 @@ pub enum UserCommand {
     },
     /// Set a new password for an existing login (read from standard input).
     Password { login: String },
+    /// Disable an account: it can no longer sign in; its sessions and tokens end.
+    Disable { login: String },
+    /// Enable a disabled account again.
+    Enable { login: String },
     /// Issue an API bearer token for a login and print it.
     Token {
         login: String,
@@ -204,8 +212,9 @@ fn print_demo(summary: &demo::DemoSummary, url: &str) {
 }
 
 /// Serves until stopped.
-pub async fn serve(mut settings: Settings, load_demo: bool) -> Result<(), CliError> {
-    settings.ensure_secret_key()?;
+pub async fn serve(mut settings: Settings, load_demo: bool, init: bool) -> Result<(), CliError> {
+    let key_existed = settings.ensure_secret_key()?;
+    crate::startup::check_database_present(&settings, key_existed, init)?;
     let clock = system_clock(&settings)?;
     let pool = open_database(&settings, &clock)?;
     let app = Application::build(settings.clone(), pool.clone(), clock.clone())?;
@@ -343,6 +352,17 @@ pub fn run_offline(settings: Settings, command: Command) -> Result<(), CliError>
     }
 }
 
+fn set_active(c: &mut crate::db::DbConn, clock: &Clock, login: &str, active: bool) -> Result<(), CliError> {
+    let (user, _) = users::by_login(c, login)?.ok_or_else(|| CliError::Message(format!("no user {login}")))?;
+    users::set_active(c, clock, "cli", &user.id, active)?;
+    if active {
+        println!("User {login} enabled.");
+    } else {
+        println!("User {login} disabled; their sessions and tokens have ended.");
+    }
+    Ok(())
+}
+
 fn user_command(c: &mut crate::db::DbConn, clock: &Clock, action: UserCommand) -> Result<(), CliError> {
     match action {
         UserCommand::Add {
@@ -375,6 +395,8 @@ fn user_command(c: &mut crate::db::DbConn, clock: &Clock, action: UserCommand) -
             println!("Password of {login} changed.");
             Ok(())
         }
+        UserCommand::Disable { login } => set_active(c, clock, &login, false),
+        UserCommand::Enable { login } => set_active(c, clock, &login, true),
         UserCommand::Token { login, name } => {
             let (user, _) = users::by_login(c, &login)?.ok_or_else(|| CliError::Message(format!("no user {login}")))?;
             println!("{}", auth::issue_token(c, clock, &user, &name)?);

@@ -88,15 +88,34 @@ pub type Pool = r2d2::Pool<Manager>;
 /// A connection checked out of the pool.
 pub type PooledConn = r2d2::PooledConnection<Manager>;
 
-/// Builds a pool; fails fast when the database cannot be reached.
-pub fn pool(url: &str, max_size: u32) -> Result<Pool, DbError> {
+/// Builds a pool; fails fast when the database cannot be reached. A request waits at
+/// most `timeout` for a connection, so a lost database answers quickly instead of hanging.
+pub fn pool(url: &str, max_size: u32, timeout: std::time::Duration) -> Result<Pool, DbError> {
     // Probe once outside r2d2 so the real connection error is reported.
     drop(establish(url)?);
     r2d2::Pool::builder()
         .max_size(max_size)
-        .connection_timeout(std::time::Duration::from_secs(15))
+        .connection_timeout(timeout)
         .build(Manager { url: url.to_string() })
         .map_err(|e| DbError::Connect(e.to_string()))
+}
+
+/// True when every migration this binary knows has been applied (false on an empty
+/// or foreign database, where the migrations table is missing).
+pub fn schema_current(conn: &mut DbConn) -> bool {
+    let pending = match conn {
+        DbConn::Pg(c) => c.has_pending_migration(POSTGRES_MIGRATIONS),
+        DbConn::Sqlite(c) => c.has_pending_migration(SQLITE_MIGRATIONS),
+    };
+    matches!(pending, Ok(false))
+}
+
+/// The SQLite file a URL names (`None` for PostgreSQL).
+pub fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
+    match Backend::from_url(url) {
+        Backend::Sqlite => Some(url.strip_prefix("sqlite://").unwrap_or(url).into()),
+        Backend::Postgres => None,
+    }
 }
 
 /// Applies every pending migration of the connection's backend; returns how many ran.

@@ -3,7 +3,7 @@
 mod conn;
 pub mod schema;
 
-pub use conn::{establish, migrate, pool, Backend, DbConn, Manager, Pool, PooledConn};
+pub use conn::{establish, migrate, pool, schema_current, sqlite_path, Backend, DbConn, Manager, Pool, PooledConn};
 
 /// Storage-layer failure.
 #[derive(Debug, thiserror::Error)]

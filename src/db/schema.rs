@@ -66,6 +66,31 @@ diesel::table! {
         roles -> Text,
         employee_id -> Nullable<Text>,
         updated_at -> Timestamp,
+        active -> Bool,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        address -> Text,
+        user_agent -> Text,
+    }
+}
+
+diesel::table! {
+    sign_ins (id) {
+        id -> Text,
+        at -> Timestamp,
+        login -> Text,
+        user_id -> Nullable<Text>,
+        address -> Text,
+        user_agent -> Text,
+        channel -> Text,
+        outcome -> Text,
     }
 }
 
@@ -259,4 +284,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     registration_counters,
     acknowledgements,
     imports,
+    sessions,
+    sign_ins,
 );

@@ -61,6 +61,8 @@ pub struct User {
     pub roles: Vec<Role>,
     pub employee_id: Option<String>,
     pub employee_name: Option<String>,
+    /// A disabled account cannot sign in; its sessions and tokens have ended.
+    pub active: bool,
 }
 
 impl User {
@@ -109,9 +111,12 @@ impl UserInput {
         let password = self.password.clone().filter(|p| !p.is_empty());
         match &password {
             None if password_required => e.add("password", "required"),
-            Some(p) if p.chars().count() < PASSWORD_MIN => e.add("password", "password_short"),
-            Some(p) if p.len() > 1024 => e.add("password", "too_long"),
-            _ => {}
+            Some(p) => {
+                if let Err(code) = password_rule(p, &[&login]) {
+                    e.add("password", code);
+                }
+            }
+            None => {}
         }
         let mut roles = Vec::new();
         for r in &self.roles {
@@ -133,6 +138,56 @@ impl UserInput {
             employee_id: clean_opt(&self.employee_id),
         })
     }
+}
+
+/// Passwords people reach for first, in the languages of our users, beyond the
+/// estimator's own (English) lists.
+const COMMON: &[&str] = &[
+    "пароль",
+    "парольпароль",
+    "йцукен",
+    "йцукенгшщз",
+    "qwertyйцукен",
+    "парола",
+    "паролата",
+    "админ",
+    "jobdesc",
+    "password1",
+    "qwerty123",
+    "1q2w3e4r",
+    "1q2w3e4r5t",
+    "zaq12wsx",
+    "123qweasd",
+];
+
+/// Checks a new password: long enough, not too long, and not guessable by a
+/// zxcvbn-style estimate (score 3 of 4 or better, counting the login and the
+/// product's name as known words). Returns the error code.
+pub fn password_rule(password: &str, user_inputs: &[&str]) -> Result<(), &'static str> {
+    let chars = password.chars().count();
+    if chars < PASSWORD_MIN {
+        return Err("password_short");
+    }
+    if password.len() > 1024 {
+        return Err("too_long");
+    }
+    let folded: String = password
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect();
+    if password.trim().is_empty() || COMMON.contains(&folded.as_str()) {
+        return Err("password_weak");
+    }
+    let mut inputs: Vec<&str> = user_inputs.to_vec();
+    inputs.extend(["jobdesc", "admin", "password", "пароль"]);
+    // The estimator's cost grows with length; the first 100 characters decide.
+    let head: String = password.chars().take(100).collect();
+    let score = zxcvbn::zxcvbn(&head, &inputs).score();
+    if (score as u8) < 3 {
+        return Err("password_weak");
+    }
+    Ok(())
 }
 
 /// Argon2id hash in PHC format with a fresh salt.
@@ -215,6 +270,30 @@ mod tests {
         .clean(false)
         .unwrap_err();
         assert_eq!(e.0[0].field, "roles");
+    }
+
+    #[test]
+    fn weak_passwords_are_refused() {
+        for weak in [
+            "12345678",
+            "password",
+            "        ",
+            "qwerty123",
+            "Пароль-пароль",
+            "petrova2024",
+        ] {
+            assert!(password_rule(weak, &["petrova"]).is_err(), "{weak:?} is refused");
+        }
+        assert_eq!(password_rule("short", &[]), Err("password_short"));
+        for strong in [
+            "correct horse battery",
+            "maple-harbor-demo",
+            "длинный пароль",
+            "достаточно длинный",
+            &generate_password(),
+        ] {
+            assert_eq!(password_rule(strong, &["petrova"]), Ok(()), "{strong:?} is accepted");
+        }
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod placeholders;
 pub mod register;
 pub mod staff;
 pub mod structure;
+pub mod throttle;
 pub mod validation;
 pub mod version;
 pub mod workflow;

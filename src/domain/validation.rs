@@ -59,6 +59,8 @@ impl FieldErrors {
             });
         } else if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
             self.add(field, "control_chars");
+        } else if value.chars().any(invisible) {
+            self.add(field, "invalid_characters");
         }
     }
 
@@ -76,6 +78,15 @@ impl FieldErrors {
         e.add(field, code);
         e
     }
+}
+
+/// Characters that change how text around them is shown without showing themselves:
+/// bidirectional overrides and isolates (which can make `gpj.exe` read as `exe.jpg`)
+/// and zero-width characters (which make two equal-looking names differ).
+pub fn invisible(c: char) -> bool {
+    matches!(c,
+        '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}'
+        | '\u{061C}' | '\u{FEFF}')
 }
 
 /// Usual upper bound of a name-like field.
@@ -120,6 +131,9 @@ mod tests {
     fn control_characters_are_refused() {
         let mut e = FieldErrors::default();
         e.text("a", "a\u{0}b", 10);
-        assert_eq!(e.0[0].code, "control_chars");
+        e.text("r", "evil\u{202E}gpj.exe", 20);
+        e.text("z", "Иванов\u{200B}", 20);
+        let codes: Vec<_> = e.0.iter().map(|f| f.code.as_str()).collect();
+        assert_eq!(codes, ["control_chars", "invalid_characters", "invalid_characters"]);
     }
 }

@@ -46,6 +46,8 @@ pub struct GivenVisa {
     pub stage: usize,
     /// The agreer in whose name it was given.
     pub user_id: String,
+    /// Who actually gave it (the agreer or a substitute).
+    pub acted_by: String,
     pub decision: Decision,
 }
 
@@ -66,6 +68,8 @@ pub enum WorkflowError {
     CommentRequired,
     #[error("the text has errors that block sending")]
     ChecksFailed,
+    #[error("four eyes: the author, the sender and those who gave a visa cannot approve")]
+    FourEyes,
 }
 
 impl WorkflowError {
@@ -79,6 +83,7 @@ impl WorkflowError {
             WorkflowError::NotApprover => "not_approver",
             WorkflowError::CommentRequired => "comment_required",
             WorkflowError::ChecksFailed => "checks_failed",
+            WorkflowError::FourEyes => "four_eyes",
         }
     }
 }
@@ -94,7 +99,8 @@ impl Route {
                 .stages
                 .iter()
                 .flatten()
-                .all(|u| !u.is_empty() && seen.insert(u.clone()));
+                .all(|u| !u.is_empty() && seen.insert(u.clone()))
+            && !seen.contains(&self.approver);
         if ok {
             Ok(())
         } else {
@@ -166,6 +172,7 @@ pub fn visa(
     after.push(GivenVisa {
         stage,
         user_id: principal.to_string(),
+        acted_by: String::new(),
         decision,
     });
     let outcome = match route.current_stage(&after) {
@@ -174,6 +181,28 @@ pub fn visa(
         Some(_) => Outcome::Recorded { stage },
     };
     Ok((stage, outcome))
+}
+
+/// Four eyes for visas: in one round a person gives at most one visa, whether in
+/// their own name or as a substitute.
+pub fn one_visa_each(visas: &[GivenVisa], actor: &str) -> Result<(), WorkflowError> {
+    if visas.iter().any(|v| v.acted_by == actor || v.user_id == actor) {
+        Err(WorkflowError::AlreadyActed)
+    } else {
+        Ok(())
+    }
+}
+
+/// Four eyes for approval: nobody who wrote or sent the version, or gave (or was
+/// named in) a visa of this round, approves it, in their own name or as a substitute.
+pub fn may_approve(visas: &[GivenVisa], actor: &str, authors: &[String]) -> Result<(), WorkflowError> {
+    let involved =
+        authors.iter().any(|a| a == actor) || visas.iter().any(|v| v.acted_by == actor || v.user_id == actor);
+    if involved {
+        Err(WorkflowError::FourEyes)
+    } else {
+        Ok(())
+    }
 }
 
 /// The status a version takes when its text is edited: any edit of a version
@@ -200,8 +229,25 @@ mod tests {
         GivenVisa {
             stage,
             user_id: user.into(),
+            acted_by: user.into(),
             decision,
         }
+    }
+
+    #[test]
+    fn nobody_gives_two_visas_or_approves_what_they_touched() {
+        let v = [GivenVisa {
+            acted_by: "deputy".into(),
+            ..given(0, "head", Decision::Agree)
+        }];
+        assert_eq!(one_visa_each(&v, "deputy"), Err(WorkflowError::AlreadyActed));
+        assert_eq!(one_visa_each(&v, "head"), Err(WorkflowError::AlreadyActed));
+        assert_eq!(one_visa_each(&v, "lawyer"), Ok(()));
+        let authors = ["hr".to_string()];
+        assert_eq!(may_approve(&v, "hr", &authors), Err(WorkflowError::FourEyes));
+        assert_eq!(may_approve(&v, "deputy", &authors), Err(WorkflowError::FourEyes));
+        assert_eq!(may_approve(&v, "head", &authors), Err(WorkflowError::FourEyes));
+        assert_eq!(may_approve(&v, "director", &authors), Ok(()));
     }
 
     #[test]
@@ -213,6 +259,9 @@ mod tests {
         let mut r = route();
         r.stages[1].push("head".into());
         assert!(r.validate().is_err(), "nobody twice");
+        let mut r = route();
+        r.approver = "head".into();
+        assert!(r.validate().is_err(), "the approver does not also agree");
         assert!(Route::default().validate().is_err());
     }
 

@@ -11,6 +11,7 @@ use serde_json::json;
 use sha2::Sha256;
 
 use super::journal::{write_tx, Journal};
+use super::sessions::Client;
 use super::{new_id, ServiceError};
 use crate::clock::Clock;
 use crate::db::schema::{
@@ -286,13 +287,6 @@ pub fn signature(key: &[u8], a: &Acknowledgement) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
-/// Where a signature came from.
-#[derive(Debug, Clone, Default)]
-pub struct Origin {
-    pub ip: String,
-    pub user_agent: String,
-}
-
 /// The employee signs electronically by re-entering their password.
 pub fn sign(
     conn: &mut DbConn,
@@ -301,7 +295,7 @@ pub fn sign(
     user: &User,
     ack_id: &str,
     password: &str,
-    origin: &Origin,
+    origin: &Client,
 ) -> Result<Acknowledgement, ServiceError> {
     let hash: String = crate::db::schema::users::table
         .find(&user.id)
@@ -323,8 +317,8 @@ pub fn sign(
         }
         a.signed_at = Some(journal.at());
         a.method = Some("electronic".into());
-        a.ip = Some(origin.ip.chars().take(100).collect());
-        a.user_agent = Some(origin.user_agent.chars().take(500).collect());
+        a.ip = Some(origin.address.clone());
+        a.user_agent = Some(origin.user_agent.clone());
         seal(conn, journal, key, &mut a)
     })
 }

@@ -20,7 +20,13 @@ fn dummy_hash() -> &'static str {
 /// Checks a login and password; the same refusal for an unknown login and a wrong password.
 pub fn authenticate(conn: &mut DbConn, login: &str, password: &str) -> Result<User, ServiceError> {
     match users::by_login(conn, login)? {
-        Some((user, hash)) if verify_password(password, &hash) => Ok(user),
+        Some((user, hash)) if verify_password(password, &hash) => {
+            if user.active {
+                Ok(user)
+            } else {
+                Err(ServiceError::Refused("account_disabled"))
+            }
+        }
         Some(_) => Err(ServiceError::Refused("bad_credentials")),
         None => {
             let _ = verify_password(password, dummy_hash());
@@ -29,11 +35,11 @@ pub fn authenticate(conn: &mut DbConn, login: &str, password: &str) -> Result<Us
     }
 }
 
-/// The user with this id, if it still exists.
-pub fn user(conn: &mut DbConn, id: &str) -> Result<Option<User>, ServiceError> {
+/// The user with this id, if it still exists and is not disabled.
+pub fn active_user(conn: &mut DbConn, id: &str) -> Result<Option<User>, ServiceError> {
     match User::get(conn, id) {
-        Ok(u) => Ok(Some(u)),
-        Err(ServiceError::NotFound) => Ok(None),
+        Ok(u) if u.active => Ok(Some(u)),
+        Ok(_) | Err(ServiceError::NotFound) => Ok(None),
         Err(e) => Err(e),
     }
 }
@@ -43,9 +49,9 @@ pub fn issue_token(conn: &mut DbConn, clock: &Clock, user: &User, name: &str) ->
     let token = format!("jd_{}", random_secret(32));
     let name = name.trim();
     let name = if name.is_empty() { "api" } else { name };
-    if name.chars().count() > 100 {
-        return Err(crate::domain::validation::FieldErrors::single("name", "too_long").into());
-    }
+    let mut e = crate::domain::validation::FieldErrors::default();
+    e.limit("name", name, 100);
+    e.into_result()?;
     write_tx(conn, clock, &user.login, |conn, journal| {
         let id = new_id();
         diesel::insert_into(api_tokens::table)
@@ -71,7 +77,7 @@ pub fn user_by_token(conn: &mut DbConn, token: &str) -> Result<Option<User>, Ser
         .first(conn)
         .optional()?;
     match user_id {
-        Some(id) => user(conn, &id),
+        Some(id) => active_user(conn, &id),
         None => Ok(None),
     }
 }

@@ -16,7 +16,7 @@ use crate::domain::staff::{Assignment, AssignmentInput, Employee, EmployeeInput}
 use crate::domain::structure::{Category, Department, DepartmentInput, Position, PositionInput};
 
 /// The password of every demo account; documented in the README.
-pub const DEMO_PASSWORD: &str = "demo-password";
+pub const DEMO_PASSWORD: &str = "maple-harbor-demo";
 
 const DEMO_JSON: &str = include_str!("../../fixtures/demo.json");
 

@@ -133,6 +133,11 @@ impl Resource for Department {
         if has_children {
             return Err(ServiceError::Refused("department_has_children"));
         }
+        use crate::db::schema::department_routes as routes;
+        let has_route: bool = diesel::select(diesel::dsl::exists(routes::table.find(id))).get_result(conn)?;
+        if has_route {
+            return Err(ServiceError::Refused("department_has_route"));
+        }
         diesel::delete(departments::table.find(id)).execute(conn)?;
         Ok(())
     }

@@ -136,6 +136,12 @@ impl Resource for Employee {
         if has_user {
             return Err(ServiceError::Refused("employee_has_user"));
         }
+        use crate::db::schema::acknowledgements as ack;
+        let acknowledged: bool =
+            diesel::select(diesel::dsl::exists(ack::table.filter(ack::employee_id.eq(id)))).get_result(conn)?;
+        if acknowledged {
+            return Err(ServiceError::Refused("employee_has_acknowledgements"));
+        }
         diesel::delete(employees::table.find(id)).execute(conn)?;
         Ok(())
     }

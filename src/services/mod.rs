@@ -17,6 +17,8 @@ pub mod organization;
 pub mod positions;
 pub mod render;
 pub mod seed;
+pub mod sessions;
+pub mod sign_ins;
 pub mod substitutes;
 pub mod templates;
 pub mod users;
@@ -52,8 +54,19 @@ pub enum ServiceError {
 
 impl From<diesel::result::Error> for ServiceError {
     fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind as Kind, Error as E};
         match e {
-            diesel::result::Error::NotFound => ServiceError::NotFound,
+            E::NotFound => ServiceError::NotFound,
+            // The one mapping of constraint violations: a refusal (409), never a 500. The
+            // use cases check the usual references first and name them precisely.
+            E::DatabaseError(Kind::ForeignKeyViolation, info) => {
+                tracing::info!(constraint = ?info.constraint_name(), "foreign key refused the change");
+                ServiceError::Refused("in_use")
+            }
+            E::DatabaseError(Kind::UniqueViolation, info) => {
+                tracing::info!(constraint = ?info.constraint_name(), "unique constraint refused the change");
+                ServiceError::Refused("duplicate")
+            }
             other => ServiceError::Db(DbError::Query(other)),
         }
     }

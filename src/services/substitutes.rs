@@ -10,7 +10,7 @@ use super::{new_id, users, ServiceError};
 use crate::clock::Clock;
 use crate::db::schema::{substitutes as sub, users as users_t};
 use crate::db::DbConn;
-use crate::domain::account::User;
+use crate::domain::account::{Role, User};
 use crate::domain::validation::FieldErrors;
 
 /// A substitution: `substitute_login` acts for `user_login` from `date_from` to `date_to`.
@@ -85,6 +85,15 @@ pub fn add(
     match &substitute {
         None => e.add("substitute_login", "unknown_reference"),
         Some(s) if s.id == user.id => e.add("substitute_login", "self_substitute"),
+        // Acting for someone needs their workflow role: no borrowing rights by substitution.
+        Some(s)
+            if [Role::Agreer, Role::Approver]
+                .iter()
+                .any(|r| user.has(*r) && !s.has(*r))
+                || !s.active =>
+        {
+            e.add("substitute_login", "substitute_lacks_role")
+        }
         Some(_) => {}
     }
     e.into_result()?;

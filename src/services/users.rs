@@ -12,21 +12,22 @@ use crate::db::DbConn;
 use crate::domain::account::{hash_password, Role, User, UserInput, ValidUser};
 use crate::domain::validation::FieldErrors;
 
-type Row = (String, String, String, Option<String>);
-const COLUMNS: (users::id, users::login, users::roles, users::employee_id) =
-    (users::id, users::login, users::roles, users::employee_id);
+type Row = (String, String, String, Option<String>, bool);
+const COLUMNS: (users::id, users::login, users::roles, users::employee_id, users::active) =
+    (users::id, users::login, users::roles, users::employee_id, users::active);
 
 fn to_users(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<User>, ServiceError> {
     let ids: Vec<&String> = rows.iter().filter_map(|r| r.3.as_ref()).collect();
     let names: HashMap<String, String> = super::employees::full_names(conn, &ids)?;
     Ok(rows
         .into_iter()
-        .map(|(id, login, roles, employee_id)| User {
+        .map(|(id, login, roles, employee_id, active)| User {
             id,
             login,
             roles: Role::parse_list(&roles),
             employee_name: employee_id.as_ref().and_then(|e| names.get(e).cloned()),
             employee_id,
+            active,
         })
         .collect())
 }
@@ -47,24 +48,59 @@ fn hash(password: &str) -> Result<String, ServiceError> {
 
 /// Finds a user by login.
 pub fn by_login(conn: &mut DbConn, login: &str) -> Result<Option<(User, String)>, ServiceError> {
-    let row: Option<(String, String, String, Option<String>, String)> = users::table
+    let row: Option<(Row, String)> = users::table
         .filter(users::login.eq(login.trim().to_lowercase()))
-        .select((
-            users::id,
-            users::login,
-            users::roles,
-            users::employee_id,
-            users::password_hash,
-        ))
+        .select((COLUMNS, users::password_hash))
         .first(conn)
         .optional()?;
-    let Some((id, login, roles, employee_id, password_hash)) = row else {
+    let Some((row, password_hash)) = row else {
         return Ok(None);
     };
-    let user = to_users(conn, vec![(id, login, roles, employee_id)])?
-        .pop()
-        .ok_or(ServiceError::NotFound)?;
+    let user = to_users(conn, vec![row])?.pop().ok_or(ServiceError::NotFound)?;
     Ok(Some((user, password_hash)))
+}
+
+/// Refuses a change that would leave no active administrator.
+fn keep_an_admin(conn: &mut DbConn, id: &str, still_admin: bool) -> Result<(), ServiceError> {
+    if still_admin {
+        return Ok(());
+    }
+    let others: Vec<String> = users::table
+        .filter(users::id.ne(id))
+        .filter(users::active.eq(true))
+        .select(users::roles)
+        .load(conn)?;
+    if others.iter().any(|r| Role::parse_list(r).contains(&Role::Admin)) {
+        Ok(())
+    } else {
+        Err(ServiceError::Refused("last_admin"))
+    }
+}
+
+/// Disables or enables an account; disabling ends its sessions and tokens.
+pub fn set_active(
+    conn: &mut DbConn,
+    clock: &crate::clock::Clock,
+    actor: &str,
+    id: &str,
+    active: bool,
+) -> Result<User, ServiceError> {
+    super::journal::write_tx(conn, clock, actor, |conn, journal| {
+        let before = User::get(conn, id)?;
+        if !active && before.has(Role::Admin) {
+            keep_an_admin(conn, id, false)?;
+        }
+        diesel::update(users::table.find(id))
+            .set((users::active.eq(active), users::updated_at.eq(journal.at())))
+            .execute(conn)?;
+        if !active {
+            super::sessions::end_all(conn, id)?;
+        }
+        let after = User::get(conn, id)?;
+        let action = if active { "enable" } else { "disable" };
+        journal.record(conn, User::ENTITY, id, action, Some(&before), Some(&after))?;
+        Ok(after)
+    })
 }
 
 /// Number of accounts.
@@ -123,6 +159,14 @@ impl Resource for User {
 
     fn update(conn: &mut DbConn, at: NaiveDateTime, id: &str, input: &UserInput) -> Result<(), ServiceError> {
         let u = check(conn, input, false)?;
+        let before = User::get(conn, id)?;
+        if before.has(Role::Admin) && before.active {
+            keep_an_admin(conn, id, u.roles.contains(&Role::Admin))?;
+        }
+        // New rights or a new password: whoever holds an old session or token signs in again.
+        if before.roles != u.roles || u.password.is_some() {
+            super::sessions::end_all(conn, id)?;
+        }
         diesel::update(users::table.find(id))
             .set((
                 users::login.eq(&u.login),
@@ -141,6 +185,27 @@ impl Resource for User {
     }
 
     fn delete(conn: &mut DbConn, id: &str) -> Result<(), ServiceError> {
+        use crate::db::schema::substitutes;
+        let before = User::get(conn, id)?;
+        if before.has(Role::Admin) && before.active {
+            keep_an_admin(conn, id, false)?;
+        }
+        let substitutions: bool = diesel::select(diesel::dsl::exists(
+            substitutes::table.filter(substitutes::user_id.eq(id).or(substitutes::substitute_id.eq(id))),
+        ))
+        .get_result(conn)?;
+        if substitutions {
+            return Err(ServiceError::Refused("user_has_substitutes"));
+        }
+        // Routes name users by id inside their JSON.
+        let in_route: bool = diesel::select(diesel::dsl::exists(
+            crate::db::schema::department_routes::table
+                .filter(crate::db::schema::department_routes::route.like(format!("%\"{id}\"%"))),
+        ))
+        .get_result(conn)?;
+        if in_route {
+            return Err(ServiceError::Refused("user_in_route"));
+        }
         diesel::delete(users::table.find(id)).execute(conn)?;
         Ok(())
     }

@@ -301,21 +301,46 @@ pub fn principals(conn: &mut DbConn, actor: &User, today: NaiveDate) -> Result<V
 
 /// This round's visas of a version.
 pub fn given_visas(conn: &mut DbConn, version_id: &str, round: i32) -> Result<Vec<GivenVisa>, ServiceError> {
-    let rows: Vec<(i32, String, String)> = visas::table
+    let rows: Vec<(i32, String, String, String)> = visas::table
         .filter(visas::version_id.eq(version_id))
         .filter(visas::round.eq(round))
-        .select((visas::stage, visas::user_id, visas::decision))
+        .select((visas::stage, visas::user_id, visas::acted_by, visas::decision))
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .filter_map(|(stage, user_id, d)| {
+        .filter_map(|(stage, user_id, acted_by, d)| {
             Decision::parse(&d).map(|decision| GivenVisa {
                 stage: stage as usize,
                 user_id,
+                acted_by,
                 decision,
             })
         })
         .collect())
+}
+
+/// Ids of who wrote the version (created it) and who sent it: they may not approve it.
+fn authors(conn: &mut DbConn, s: &VersionState) -> Result<Vec<String>, ServiceError> {
+    use crate::db::schema::change_log;
+    let mut logins: Vec<String> = change_log::table
+        .filter(change_log::entity.eq("version"))
+        .filter(change_log::entity_id.eq(&s.id))
+        .filter(change_log::action.eq("create"))
+        .select(change_log::actor)
+        .load(conn)?;
+    logins.extend(s.sent_by.clone());
+    Ok(users_t::table
+        .filter(users_t::login.eq_any(&logins))
+        .select(users_t::id)
+        .load(conn)?)
+}
+
+/// Someone acting for another must hold the role the act needs, today as when named.
+fn check_substitute_role(actor: &User, principal: &str, role: Role) -> Result<(), ServiceError> {
+    if principal != actor.id && !actor.has(role) {
+        return Err(ServiceError::Refused("substitute_lacks_role"));
+    }
+    Ok(())
 }
 
 /// Sends a draft for agreement: refused while its checks report errors or it has no route.
@@ -404,6 +429,8 @@ pub fn give_visa(
             return Err(FieldErrors::single("comment", "too_long").into());
         }
         let (stage, outcome) = rules::visa(s.status, &route, &given, &principal, input.decision, comment)?;
+        rules::one_visa_each(&given, &actor.id)?;
+        check_substitute_role(actor, &principal, Role::Agreer)?;
         let at = journal.at();
         diesel::insert_into(visas::table)
             .values((
@@ -460,6 +487,13 @@ pub fn comment_clause(
         let s = state(conn, version_id)?;
         if s.status != Status::InAgreement && s.status != Status::AwaitingApproval {
             return Err(WorkflowError::WrongStatus.into());
+        }
+        let route = s.route.clone().ok_or(WorkflowError::WrongStatus)?;
+        let on_route = principals(conn, actor, journal.today())?
+            .iter()
+            .any(|p| route.approver == *p || route.stages.iter().flatten().any(|u| u == p));
+        if !on_route && !actor.has(Role::Hr) {
+            return Err(ServiceError::Refused("not_a_participant"));
         }
         let mut e = FieldErrors::default();
         e.text("text", text, 5000);
@@ -615,6 +649,9 @@ pub fn approve(
         if !allowed.contains(&route.approver) || input.on_behalf_of.as_ref().is_some_and(|p| p != &route.approver) {
             return Err(WorkflowError::NotApprover.into());
         }
+        check_substitute_role(actor, &route.approver, Role::Approver)?;
+        let given = given_visas(conn, version_id, s.round)?;
+        rules::may_approve(&given, &actor.id, &authors(conn, &s)?)?;
         let effective = input.effective_date.unwrap_or(today);
         if effective < today {
             return Err(FieldErrors::single("effective_date", "date_in_past").into());

@@ -3,18 +3,18 @@
 use std::future::{ready, Ready};
 
 use actix_session::SessionExt;
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::middleware::Next;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 
 use super::routes::{Access, Kind};
-use super::session;
 use super::AppState;
+use super::{input, session};
 use crate::domain::account::User;
 use crate::error::{ApiError, AppError, PageError};
-use crate::services::auth;
+use crate::services::{auth, sessions};
 
 /// The user a request was authenticated as (set by the guard).
 #[derive(Debug, Clone)]
@@ -54,36 +54,97 @@ async fn identify(state: &AppState, kind: Kind, req: &ServiceRequest) -> Result<
             Some(token) => state.db(move |c| auth::user_by_token(c, &token)).await,
             None => Ok(None),
         },
-        Kind::Page => match session::user_id(&req.get_session()) {
-            Some(id) => state.db(move |c| auth::user(c, &id)).await,
+        Kind::Page => match session::secret(&req.get_session()) {
+            Some(secret) => {
+                let lifetime = state.session_lifetime();
+                state
+                    .with_clock(move |c, clock| sessions::resume(c, clock.now(), &secret, lifetime))
+                    .await
+            }
             None => Ok(None),
         },
     }
 }
 
-/// Enforces `access` before the handler runs and hands it the user.
-pub async fn guard(
-    access: Access,
-    kind: Kind,
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    if access != Access::Public {
-        let state = req
-            .app_data::<web::Data<AppState>>()
-            .cloned()
-            .ok_or_else(|| refuse(kind, AppError::Internal("application state missing".into())))?;
-        let user = identify(&state, kind, &req).await.map_err(|e| refuse(kind, e))?;
-        match user {
-            None => return Err(refuse(kind, AppError::Unauthorized)),
-            Some(u) if !access.allows(Some(&u)) => {
-                tracing::info!(user = %u.login, path = %req.path(), "access refused");
-                return Err(refuse(kind, AppError::Forbidden));
-            }
-            Some(u) => {
-                req.extensions_mut().insert(CurrentUser(u));
-            }
+/// Refuses what no handler may see: forbidden characters in the path, query or an
+/// urlencoded or JSON body, and record ids that are not UUIDs (answered as not found,
+/// which is what they are). The body is read once and handed on.
+async fn check_input(req: &mut ServiceRequest) -> Result<(), AppError> {
+    let bad = || AppError::BadRequest(crate::web::i18n::strings().get("problem.control_chars"));
+    for (name, value) in req.match_info().iter() {
+        if input::has_forbidden(value) {
+            return Err(bad());
+        }
+        if input::is_id_param(name) && !input::is_uuid(value) {
+            return Err(AppError::NotFound);
         }
     }
-    next.call(req).await
+    if input::urlencoded_has_forbidden(req.query_string().as_bytes()) {
+        return Err(bad());
+    }
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let json = content_type.starts_with("application/json");
+    let form = content_type.starts_with("application/x-www-form-urlencoded");
+    if json || form {
+        let body = req
+            .extract::<web::Bytes>()
+            .await
+            .map_err(|_| AppError::PayloadTooLarge)?;
+        let refused = if json {
+            serde_json::from_slice::<serde_json::Value>(&body).is_ok_and(|v| input::json_has_forbidden(&v))
+        } else {
+            input::urlencoded_has_forbidden(&body)
+        };
+        req.set_payload(actix_web::dev::Payload::from(body));
+        if refused {
+            return Err(bad());
+        }
+    }
+    Ok(())
+}
+
+/// Checks the input and `access`, and records the user for the handler.
+async fn admit(access: Access, kind: Kind, req: &mut ServiceRequest) -> Result<(), AppError> {
+    check_input(req).await?;
+    if access == Access::Public {
+        return Ok(());
+    }
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| AppError::Internal("application state missing".into()))?;
+    match identify(&state, kind, req).await? {
+        None => Err(AppError::Unauthorized),
+        Some(u) if !access.allows(Some(&u)) => {
+            tracing::info!(user = %u.login, path = %req.path(), "access refused");
+            Err(AppError::Forbidden)
+        }
+        Some(u) => {
+            req.extensions_mut().insert(CurrentUser(u));
+            Ok(())
+        }
+    }
+}
+
+/// Enforces `access` before the handler runs and hands it the user. A refusal is
+/// answered here as a response (not an error) so the outer middleware still adds
+/// the security headers to it.
+pub async fn guard<B: MessageBody>(
+    access: Access,
+    kind: Kind,
+    mut req: ServiceRequest,
+    next: Next<B>,
+) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
+    match admit(access, kind, &mut req).await {
+        Ok(()) => next.call(req).await.map(ServiceResponse::map_into_left_body),
+        Err(e) => {
+            let res = refuse(kind, e).error_response();
+            Ok(req.into_response(res).map_into_right_body())
+        }
+    }
 }

@@ -2,8 +2,11 @@
 
 pub mod api;
 pub mod auth;
+pub mod client;
 pub mod forms;
+pub mod headers;
 pub mod i18n;
+pub mod input;
 pub mod pages;
 pub mod resources;
 pub mod routes;
@@ -35,6 +38,8 @@ pub struct AppState {
     pub pool: Pool,
     pub settings: Arc<Settings>,
     pub clock: Clock,
+    /// The SQLite file opened at start (none on PostgreSQL).
+    pub db_file: Option<crate::startup::DbFile>,
 }
 
 impl AppState {
@@ -68,6 +73,14 @@ impl AppState {
         crate::services::workflow::ApprovalPolicy {
             registration_format: self.settings.registration_format.clone(),
             acknowledge_days: self.settings.acknowledge_days,
+        }
+    }
+
+    /// How long browser sessions live.
+    pub fn session_lifetime(&self) -> crate::services::sessions::Lifetime {
+        crate::services::sessions::Lifetime {
+            idle: self.settings.session_idle,
+            absolute: self.settings.session_absolute,
         }
     }
 
@@ -219,6 +232,7 @@ pub fn register(r: &mut Router) {
     api::imports::routes(r);
     workflow_pages(r);
     resource_pages::<User>(r, Some("nav.users"));
+    pages::accounts::routes(r);
     r.nav_page("/log", Access::Roles(LOG_READERS), "nav.log", log::show);
 
     use api::misc;
@@ -885,20 +899,26 @@ fn editor_api<K: pages::editor::OwnerKind>(r: &mut Router, tag: &str) {
     );
 }
 
-/// Liveness and database check for load balancers.
+/// Health for load balancers: the database answers within two seconds, holds this
+/// binary's schema, and (SQLite) is still the file that was opened.
 async fn health(state: web::Data<AppState>) -> HttpResponse {
-    let ok = state
-        .db(|c| {
-            use diesel::connection::SimpleConnection;
-            c.batch_execute("SELECT 1").map_err(|e| ServiceError::Db(e.into()))
-        })
-        .await;
-    match ok {
-        Ok(()) => HttpResponse::Ok().json(serde_json::json!({ "status": "ok" })),
-        Err(e) => {
-            tracing::error!(error = %e, "health check failed");
-            HttpResponse::ServiceUnavailable().json(serde_json::json!({ "status": "database unavailable" }))
-        }
+    let unavailable = |reason: &str| {
+        tracing::error!(reason, "health check failed");
+        HttpResponse::ServiceUnavailable().json(serde_json::json!({ "status": "unavailable", "reason": reason }))
+    };
+    if state.db_file.as_ref().is_some_and(|f| !f.unchanged()) {
+        return unavailable("the database file was deleted or replaced since start");
+    }
+    let pool = state.pool.clone();
+    let checked = web::block(move || {
+        let mut conn = pool.get_timeout(std::time::Duration::from_secs(2)).ok()?;
+        Some(crate::db::schema_current(&mut conn))
+    })
+    .await;
+    match checked {
+        Ok(Some(true)) => HttpResponse::Ok().json(serde_json::json!({ "status": "ok" })),
+        Ok(Some(false)) => unavailable("the database does not hold this version's schema"),
+        _ => unavailable("the database does not answer"),
     }
 }
 
@@ -909,12 +929,19 @@ async fn style() -> HttpResponse {
         .body(include_str!("../../static/style.css"))
 }
 
-/// Unknown paths: a problem body under `/api`, a page elsewhere.
+/// Unknown paths: a problem body under `/api`, a page elsewhere; a known path asked
+/// with a method it does not serve answers 405 with the methods it does.
 pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, actix_web::Error> {
-    if req.path().starts_with("/api/") {
-        Err(ApiError(AppError::NotFound).into())
+    let allowed = routes::methods_of(req.path());
+    let e = if allowed.is_empty() {
+        AppError::NotFound
     } else {
-        Err(PageError(AppError::NotFound).into())
+        AppError::MethodNotAllowed(allowed.join(", "))
+    };
+    if req.path().starts_with("/api/") {
+        Err(ApiError(e).into())
+    } else {
+        Err(PageError(e).into())
     }
 }
 

@@ -131,6 +131,10 @@ pub trait WebResource: Resource {
     fn open_href(&self) -> Option<String> {
         None
     }
+    /// Further actions on the edit page: (form action, button label key).
+    fn actions(&self) -> Vec<(String, &'static str)> {
+        Vec::new()
+    }
 }
 
 fn opt(value: &str, label: String) -> Opt {
@@ -336,7 +340,15 @@ impl WebResource for User {
     const ARRAY_FIELDS: &'static [&'static str] = &["roles"];
 
     fn columns() -> &'static [&'static str] {
-        &["field.login", "field.roles", "field.employee_id"]
+        &["field.login", "field.roles", "field.employee_id", "field.active"]
+    }
+
+    fn actions(&self) -> Vec<(String, &'static str)> {
+        if self.active {
+            vec![(format!("/users/{}/disable", self.id), "action.disable_user")]
+        } else {
+            vec![(format!("/users/{}/enable", self.id), "action.enable_user")]
+        }
     }
 
     fn cells(&self, t: &Strings) -> Vec<String> {
@@ -349,6 +361,7 @@ impl WebResource for User {
             self.login.clone(),
             roles.join(", "),
             self.employee_name.clone().unwrap_or_default(),
+            t.get(if self.active { "msg.active" } else { "msg.disabled" }),
         ]
     }
 

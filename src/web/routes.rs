@@ -50,6 +50,10 @@ pub struct ApiDoc {
     pub response: Option<&'static str>,
     /// The answer is a page of `response` items.
     pub paged: bool,
+    /// The answer is an array of `response` items.
+    pub array: bool,
+    /// Query parameters the handler reads (beyond `page` and `per_page` of paged lists).
+    pub query: &'static [&'static str],
     /// Success status code.
     pub status: u16,
 }
@@ -175,4 +179,16 @@ pub fn table() -> &'static [RouteInfo] {
         super::register(&mut r);
         r.into_routes()
     })
+}
+
+/// The methods registered for a concrete path (empty when the path is unknown).
+pub fn methods_of(path: &str) -> Vec<String> {
+    let mut methods: Vec<String> = table()
+        .iter()
+        .filter(|r| actix_web::dev::ResourceDef::new(r.path.as_str()).is_match(path))
+        .map(|r| r.method.to_string())
+        .collect();
+    methods.sort();
+    methods.dedup();
+    methods
 }

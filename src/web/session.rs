@@ -1,11 +1,12 @@
-//! What the session cookie holds: the user id, the CSRF token and a one-time message.
+//! What the session cookie holds: the session secret (its record lives in the database,
+//! see `services::sessions`), the CSRF token and a one-time message.
 
 use actix_session::Session;
 
 use crate::domain::account::random_secret;
 use crate::error::AppError;
 
-const USER_ID: &str = "uid";
+const SECRET: &str = "sid";
 const CSRF: &str = "csrf";
 const FLASH: &str = "flash";
 
@@ -13,15 +14,17 @@ fn internal(e: impl std::fmt::Display) -> AppError {
     AppError::Internal(format!("session: {e}"))
 }
 
-/// The signed-in user's id, if any.
-pub fn user_id(session: &Session) -> Option<String> {
-    session.get::<String>(USER_ID).ok().flatten()
+/// The session secret of a signed-in browser, if any.
+pub fn secret(session: &Session) -> Option<String> {
+    session.get::<String>(SECRET).ok().flatten()
 }
 
-/// Starts a fresh session for `user_id` (a new cookie and a new CSRF token).
-pub fn sign_in(session: &Session, user_id: &str) -> Result<(), AppError> {
+/// Starts a fresh cookie for a new session (a new CSRF token too, so nothing from
+/// before sign-in carries over).
+pub fn sign_in(session: &Session, secret: &str) -> Result<(), AppError> {
+    session.clear();
     session.renew();
-    session.insert(USER_ID, user_id).map_err(internal)?;
+    session.insert(SECRET, secret).map_err(internal)?;
     session.insert(CSRF, random_secret(32)).map_err(internal)
 }
 

@@ -71,7 +71,7 @@ async fn every_mutation_writes_one_entry(app: TestApp) {
     let u = api
         .post(
             "/api/v1/users",
-            json!({ "login": "zuev", "password": "пароль-пароль", "roles": ["employee"], "employee_id": e }),
+            json!({ "login": "zuev", "password": "весенний склад зуева", "roles": ["employee"], "employee_id": e }),
         )
         .await
         .json()["id"]

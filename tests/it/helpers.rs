@@ -127,6 +127,15 @@ impl TestApp {
 
     /// Starts the app with its clock reading `start` (and running on from there).
     pub async fn spawn_at(backend: Backend, start: DateTime<Utc>) -> Option<TestApp> {
+        TestApp::spawn_with(backend, start, |_| {}).await
+    }
+
+    /// Starts the app with settings changed by `adjust` (over the test defaults).
+    pub async fn spawn_with(
+        backend: Backend,
+        start: DateTime<Utc>,
+        adjust: impl FnOnce(&mut Layer),
+    ) -> Option<TestApp> {
         let dir = tempfile::tempdir().expect("tempdir");
         let (url, pg) = match backend {
             Backend::Sqlite => (format!("sqlite://{}", dir.path().join("test.db").display()), None),
@@ -149,6 +158,8 @@ impl TestApp {
             import_max_bytes: Some(1 << 20),
             ..Layer::default()
         };
+        let mut flags = flags;
+        adjust(&mut flags);
         let (settings, _) = jobdesc::config::load(None, &[], flags).expect("settings");
         let zone = jobdesc::clock::parse_zone(&settings.time_zone).expect("configured zone");
         let clock = Clock::starting_at(start, zone);
@@ -331,6 +342,7 @@ where
 }
 
 /// A browser-like client: keeps cookies and the page's CSRF token, does not follow redirects.
+#[derive(Clone)]
 pub struct Web {
     base: String,
     client: awc::Client,

@@ -20,7 +20,12 @@ async fn organization_details_are_validated_and_saved(app: TestApp) {
 
     let mut web = app.web_as("hr2", "hr").await;
     let page = web.get("/organization").await;
-    assert!(page.body.contains("Галиев Рустам Ильдарович"));
+    assert!(
+        page.body.contains("Галиев Рустам Ильдарович"),
+        "{} {}",
+        page.status,
+        page.body
+    );
     let a = web
         .post(
             "/organization",

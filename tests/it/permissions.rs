@@ -19,6 +19,15 @@ fn expected() -> Vec<(String, String, String)> {
         ("GET", "/login", "public"),
         ("POST", "/login", "public"),
         ("POST", "/logout", "*"),
+        ("POST", "/logout/everywhere", "*"),
+        ("GET", "/sign-ins", "admin"),
+        ("POST", "/users/{id}/disable", "admin"),
+        ("POST", "/users/{id}/enable", "admin"),
+        ("GET", "/api/v1/sign-ins", "admin"),
+        ("GET", "/api/v1/me/sessions", "*"),
+        ("DELETE", "/api/v1/me/sessions", "*"),
+        ("POST", "/api/v1/users/{id}/disable", "admin"),
+        ("POST", "/api/v1/users/{id}/enable", "admin"),
         ("GET", "/healthz", "public"),
         ("GET", "/static/style.css", "public"),
         ("GET", "/", "*"),
@@ -264,7 +273,8 @@ async fn every_route_as_every_role(app: TestApp) {
             let to_login = a.status == StatusCode::SEE_OTHER && a.header("location").as_deref() == Some("/login");
             let ok = if allowed(&who, role) {
                 a.status != StatusCode::FORBIDDEN
-                    && (who == "public" || (a.status != StatusCode::UNAUTHORIZED && !(to_login && url != "/logout")))
+                    && (who == "public"
+                        || (a.status != StatusCode::UNAUTHORIZED && !(to_login && !url.starts_with("/logout"))))
             } else if role == "anonymous" {
                 if is_api {
                     a.status == StatusCode::UNAUTHORIZED
@@ -277,7 +287,9 @@ async fn every_route_as_every_role(app: TestApp) {
             if !ok {
                 failures.push(format!("{role:>9} {method} {path} -> {} (rule: {who})", a.status));
             }
-            if url == "/logout" && role != "anonymous" {
+            // These end the caller's sessions: sign in again.
+            let ends_sessions = url.starts_with("/logout") || (method == "DELETE" && url == "/api/v1/me/sessions");
+            if ends_sessions && role != "anonymous" {
                 web = signed_in(&app, role).await;
             }
         }

@@ -86,7 +86,11 @@ async fn forms_without_a_valid_csrf_token_are_refused_and_change_nothing(app: Te
         if r.method != awc::http::Method::POST || r.path.starts_with("/api/") {
             continue;
         }
-        let path = r.path.replace("{id}", &fake);
+        let path = r
+            .path
+            .replace("{id}", &fake)
+            .replace("{cid}", &fake)
+            .replace("{sid}", &fake);
         let none = web.post_raw(&path, &[("name".into(), "Отдел".into())]).await;
         assert_eq!(none.status, StatusCode::FORBIDDEN, "{path} without token");
         let wrong = web.post(&path, &[("csrf_token", "0000"), ("name", "Отдел")]).await;

@@ -7,7 +7,8 @@ use crate::domain::account::User;
 use crate::domain::change_log::Entry;
 use crate::domain::organization::Organization;
 use crate::error::{ApiError, AppError};
-use crate::services::{auth, journal, organization};
+use crate::services::sign_ins::{self, Channel, Refusal};
+use crate::services::{auth, journal, organization, sessions};
 use crate::web::auth::{bearer, CurrentUser};
 use crate::web::AppState;
 
@@ -29,15 +30,59 @@ pub struct TokenResponse {
 }
 
 /// Issues a bearer token for a login and password.
-pub async fn issue_token(state: web::Data<AppState>, body: web::Json<TokenRequest>) -> Result<HttpResponse, ApiError> {
-    let req = body.into_inner();
+pub async fn issue_token(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<TokenRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let client = crate::web::client::of(&req);
     let (token, user) = state
         .with_clock(move |c, clock| {
-            let user = auth::authenticate(c, &req.login, &req.password)?;
-            Ok((auth::issue_token(c, clock, &user, &req.name)?, user))
+            match sign_ins::attempt(c, clock, &body.login, &body.password, &client, Channel::Api)? {
+                Ok(user) => Ok(Ok((auth::issue_token(c, clock, &user, &body.name)?, user))),
+                Err(refusal) => Ok(Err(refusal)),
+            }
         })
-        .await?;
+        .await?
+        .map_err(|refusal| match refusal {
+            Refusal::Refused(code) => AppError::Service(crate::services::ServiceError::Refused(code)),
+            Refusal::Throttled(wait) => AppError::Throttled(wait.num_seconds().max(1)),
+        })?;
     Ok(HttpResponse::Created().json(TokenResponse { token, user }))
+}
+
+/// Ends every session and API token of the caller (this token included).
+pub async fn end_all_sessions(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, ApiError> {
+    let id = user.0.id.clone();
+    state.db(move |c| sessions::end_all(c, &id)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The caller's open browser sessions.
+pub async fn my_sessions(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> Result<web::Json<Vec<sessions::SessionInfo>>, ApiError> {
+    let id = user.0.id.clone();
+    Ok(web::Json(state.db(move |c| sessions::of_user(c, &id)).await?))
+}
+
+/// Recent sign-in attempts, newest first (`?limit=`, at most 1000).
+pub async fn sign_in_log(
+    state: web::Data<AppState>,
+    _user: CurrentUser,
+    query: web::Query<LimitQuery>,
+) -> Result<web::Json<Vec<sign_ins::SignIn>>, ApiError> {
+    let limit = query.limit.unwrap_or(100);
+    Ok(web::Json(state.db(move |c| sign_ins::recent(c, limit)).await?))
+}
+
+/// `?limit=` of a list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct LimitQuery {
+    /// How many entries (1 to 1000).
+    pub limit: Option<i64>,
 }
 
 /// Revokes the token the request was made with.

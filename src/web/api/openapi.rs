@@ -85,6 +85,15 @@ pub fn document() -> OpenApi {
                 );
             }
         }
+        for q in doc.query {
+            op = op.parameter(
+                ParameterBuilder::new()
+                    .name(*q)
+                    .parameter_in(ParameterIn::Query)
+                    .required(Required::False)
+                    .schema(Some(ObjectBuilder::new().schema_type(Type::String))),
+            );
+        }
         if let Some(req) = doc.request {
             op = op.request_body(Some(
                 RequestBodyBuilder::new()
@@ -97,6 +106,11 @@ pub fn document() -> OpenApi {
         if let Some(res) = doc.response {
             ok = if doc.paged {
                 ok.content("application/json", json(paged(res)))
+            } else if doc.array {
+                ok.content(
+                    "application/json",
+                    json(ArrayBuilder::new().items(Ref::from_schema_name(res))),
+                )
             } else {
                 ok.content("application/json", json(Ref::from_schema_name(res)))
             };
@@ -168,6 +182,8 @@ pub fn document() -> OpenApi {
         .schema_from::<crate::services::acknowledgements::PaperInput>()
         .schema_from::<crate::services::acknowledgements::Evidence>()
         .schema_from::<crate::services::acknowledgements::CoverageRow>()
+        .schema_from::<crate::services::sign_ins::SignIn>()
+        .schema_from::<crate::services::sessions::SessionInfo>()
         .schema_from::<crate::services::substitutes::Substitution>()
         .schema_from::<crate::services::substitutes::SubstitutionInput>()
         .schema_from::<crate::services::imports::Import>()

@@ -11,7 +11,6 @@ use crate::services::inbox::{self, InFlight, ReviewDue, Task};
 use crate::services::substitutes::{self, Substitution, SubstitutionInput};
 use crate::services::workflow::{self, ApproveInput, RouteInput, VersionState, VisaInput};
 use crate::web::auth::CurrentUser;
-use crate::web::pages::workflow::origin;
 use crate::web::resources::DOC_EDIT;
 use crate::web::routes::Access;
 use crate::web::AppState;
@@ -309,7 +308,11 @@ pub async fn sign(
     path: web::Path<String>,
     body: web::Json<SignBody>,
 ) -> Result<web::Json<Acknowledgement>, ApiError> {
-    let (id, password, o) = (path.into_inner(), body.into_inner().password, origin(&req));
+    let (id, password, o) = (
+        path.into_inner(),
+        body.into_inner().password,
+        crate::web::client::of(&req),
+    );
     let key = state.settings.secret_key.expose().as_bytes().to_vec();
     Ok(web::Json(
         state

@@ -1,12 +1,15 @@
 //! Sign-in and sign-out.
 
 use actix_session::Session;
-use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
-use crate::error::{AppError, PageError};
-use crate::services::{auth, ServiceError};
+use crate::error::PageError;
+use crate::services::sessions;
+use crate::services::sign_ins::{self, Channel, Refusal};
+use crate::web::auth::CurrentUser;
+use crate::web::client;
 use crate::web::forms::Form;
 use crate::web::i18n::strings;
 use crate::web::session;
@@ -19,10 +22,18 @@ pub struct NextQuery {
     pub next: Option<String>,
 }
 
-/// Only local paths, so the login form cannot redirect to another site.
+/// Only paths on this site: one leading slash, no backslash, nothing a browser
+/// strips or bends (control characters, whitespace) that could turn `/\t/x` into `//x`.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(|c| c.is_control() || c.is_whitespace()) =>
+        {
+            n.to_string()
+        }
         _ => "/".to_string(),
     }
 }
@@ -47,31 +58,80 @@ pub async fn form(session: Session, query: web::Query<NextQuery>) -> Result<Http
     login_page(&session, StatusCode::OK, "", &safe_next(query.next.as_deref()), None)
 }
 
-/// Checks the credentials and starts a session.
-pub async fn submit(state: web::Data<AppState>, session: Session, body: web::Bytes) -> Result<HttpResponse, PageError> {
+/// Checks the credentials (unless throttled) and starts a session.
+pub async fn submit(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
     let form = Form::parse(&session, &body, &[])?;
     let login = form.get("login").unwrap_or_default().to_string();
     let password = form.get("password").unwrap_or_default().to_string();
     let next = safe_next(form.get("next"));
-    let attempt = login.clone();
-    match state.db(move |c| auth::authenticate(c, &attempt, &password)).await {
-        Ok(user) => {
-            tracing::info!(user = %user.login, "signed in");
-            session::sign_in(&session, &user.id)?;
+    let (attempt, client) = (login.clone(), client::of(&req));
+    let outcome = state
+        .with_clock(move |c, clock| {
+            Ok(
+                match sign_ins::attempt(c, clock, &attempt, &password, &client, Channel::Page)? {
+                    Ok(user) => Ok(sessions::start(c, clock.now(), &user, &client)?),
+                    Err(refusal) => Err(refusal),
+                },
+            )
+        })
+        .await?;
+    match outcome {
+        Ok(secret) => {
+            tracing::info!(login = %login, "signed in");
+            session::sign_in(&session, &secret)?;
             Ok(see_other(&next))
         }
-        Err(AppError::Service(ServiceError::Refused(code))) => {
+        Err(Refusal::Refused(code)) => {
             tracing::info!(login = %login, "sign-in refused");
             let message = strings().get(&format!("refused.{code}"));
             login_page(&session, StatusCode::UNAUTHORIZED, &login, &next, Some(message))
         }
-        Err(e) => Err(e.into()),
+        Err(Refusal::Throttled(wait)) => {
+            tracing::warn!(login = %login, "sign-in throttled");
+            let message = throttled_message(wait.num_seconds());
+            let mut page = login_page(&session, StatusCode::TOO_MANY_REQUESTS, &login, &next, Some(message))?;
+            page.headers_mut().insert(
+                header::RETRY_AFTER,
+                header::HeaderValue::from(wait.num_seconds().max(1)),
+            );
+            Ok(page)
+        }
     }
 }
 
-/// Ends the session.
-pub async fn logout(session: Session, body: web::Bytes) -> Result<HttpResponse, PageError> {
+/// "Try again in N seconds", in the UI language.
+pub fn throttled_message(seconds: i64) -> String {
+    strings()
+        .get("refused.throttled")
+        .replace("{seconds}", &seconds.max(1).to_string())
+}
+
+/// Ends this session (the record too, so a copied cookie stops working).
+pub async fn logout(state: web::Data<AppState>, session: Session, body: web::Bytes) -> Result<HttpResponse, PageError> {
     Form::parse(&session, &body, &[])?;
+    if let Some(secret) = session::secret(&session) {
+        state.db(move |c| sessions::end(c, &secret)).await?;
+    }
+    session::sign_out(&session);
+    Ok(see_other("/login"))
+}
+
+/// Ends every session and API token of the signed-in user, this one included.
+pub async fn logout_everywhere(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    Form::parse(&session, &body, &[])?;
+    let id = user.0.id.clone();
+    state.db(move |c| sessions::end_all(c, &id)).await?;
+    tracing::info!(user = %user.0.login, "signed out everywhere");
     session::sign_out(&session);
     Ok(see_other("/login"))
 }
@@ -86,6 +146,9 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/");
+        assert_eq!(safe_next(Some("/\n")), "/");
+        assert_eq!(safe_next(Some("/ /evil.example")), "/");
         assert_eq!(safe_next(None), "/");
     }
 }

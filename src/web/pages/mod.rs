@@ -1,5 +1,6 @@
 //! HTML pages.
 
+pub mod accounts;
 pub mod dashboard;
 pub mod documents;
 pub mod editor;

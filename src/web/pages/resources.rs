@@ -74,6 +74,7 @@ async fn form_page<R: WebResource>(
     id: Option<String>,
     values: Map<String, Value>,
     errors: Option<FieldErrors>,
+    actions: Vec<(String, &'static str)>,
 ) -> Result<HttpResponse, PageError> {
     let t = strings();
     let creating = id.is_none();
@@ -91,6 +92,8 @@ async fn form_page<R: WebResource>(
     );
     ctx.insert("fields", &fields);
     ctx.insert("back", &base::<R>());
+    let actions: Vec<(String, String)> = actions.into_iter().map(|(href, label)| (href, t.get(label))).collect();
+    ctx.insert("actions", &actions);
     match &id {
         Some(id) => ctx.insert("action", &format!("{}/{id}", base::<R>())),
         None => ctx.insert("action", &base::<R>()),
@@ -126,7 +129,16 @@ pub async fn new<R: WebResource>(
     user: CurrentUser,
     session: Session,
 ) -> Result<HttpResponse, PageError> {
-    form_page::<R>(&state, &user, &session, None, as_map(&R::Input::default()), None).await
+    form_page::<R>(
+        &state,
+        &user,
+        &session,
+        None,
+        as_map(&R::Input::default()),
+        None,
+        Vec::new(),
+    )
+    .await
 }
 
 /// The edit form of one record.
@@ -139,7 +151,17 @@ pub async fn edit<R: WebResource>(
     let id = path.into_inner();
     let lookup = id.clone();
     let item = state.db(move |c| R::get(c, &lookup)).await?;
-    form_page::<R>(&state, &user, &session, Some(id), as_map(&item.to_input()), None).await
+    let actions = item.actions();
+    form_page::<R>(
+        &state,
+        &user,
+        &session,
+        Some(id),
+        as_map(&item.to_input()),
+        None,
+        actions,
+    )
+    .await
 }
 
 /// Saves a creation or an edit; on invalid input shows the form again with messages.
@@ -166,7 +188,15 @@ async fn save<R: WebResource>(
             Ok(see_other(&base::<R>()))
         }
         Err(AppError::Service(ServiceError::Validation(errors))) => {
-            form_page::<R>(&state, &user, &session, id, form.0, Some(errors)).await
+            form_page::<R>(&state, &user, &session, id, form.0, Some(errors), Vec::new()).await
+        }
+        // A refusal of the state (the last administrator, say): the form again, with why.
+        Err(AppError::Service(ServiceError::Refused(code))) => {
+            flash(&session, &strings().get(&format!("refused.{code}")));
+            let back = id
+                .map(|id| format!("{}/{id}", base::<R>()))
+                .unwrap_or_else(|| format!("{}/new", base::<R>()));
+            Ok(see_other(&back))
         }
         Err(e) => Err(e.into()),
     }

@@ -18,7 +18,7 @@ use crate::domain::account::User;
 use crate::domain::version::Status;
 use crate::domain::workflow::Decision;
 use crate::error::{AppError, PageError};
-use crate::services::acknowledgements::{self, Origin, PaperInput};
+use crate::services::acknowledgements::{self, PaperInput};
 use crate::services::substitutes::{self, SubstitutionInput};
 use crate::services::workflow::{self, ApproveInput, RouteInput, VisaInput};
 use crate::services::{documents, ServiceError};
@@ -595,19 +595,6 @@ pub async fn acknowledgement(
     Ok(render(StatusCode::OK, "acknowledgement.html", &ctx)?)
 }
 
-/// Where the request came from, for the evidence record.
-pub fn origin(req: &HttpRequest) -> Origin {
-    Origin {
-        ip: req.connection_info().realip_remote_addr().unwrap_or("").to_string(),
-        user_agent: req
-            .headers()
-            .get(actix_web::http::header::USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string(),
-    }
-}
-
 /// Signs with the password.
 pub async fn sign(
     state: web::Data<AppState>,
@@ -623,7 +610,7 @@ pub async fn sign(
     let (a, key, o) = (
         id.clone(),
         state.settings.secret_key.expose().as_bytes().to_vec(),
-        origin(&req),
+        crate::web::client::of(&req),
     );
     let t = strings();
     match state

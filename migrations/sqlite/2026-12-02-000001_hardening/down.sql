@@ -1,0 +1,3 @@
+DROP TABLE sign_ins;
+DROP TABLE sessions;
+ALTER TABLE users DROP COLUMN active;
