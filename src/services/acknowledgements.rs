@@ -263,24 +263,33 @@ pub fn request_for_new_holder(conn: &mut DbConn, journal: &mut Journal, a: &Assi
     Ok(())
 }
 
-/// HMAC-SHA256 over every recorded field, with the server key: a changed record no longer matches.
+/// The fields the seal covers, in seal order, as (label key, value): the evidence page
+/// shows exactly these, so what is read is what is sealed.
+pub fn sealed_fields(a: &Acknowledgement) -> [(&'static str, String); 10] {
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    [
+        ("seal.record", a.id.clone()),
+        ("seal.employee", a.employee_id.clone()),
+        ("seal.version", a.version_id.clone()),
+        ("seal.content_hash", a.content_hash.clone()),
+        (
+            "seal.signed_at",
+            a.signed_at.as_ref().map(hash_time).unwrap_or_default(),
+        ),
+        ("seal.method", opt(&a.method)),
+        ("seal.address", opt(&a.ip)),
+        ("seal.user_agent", opt(&a.user_agent)),
+        ("seal.recorded_by", opt(&a.recorded_by)),
+        ("seal.note", opt(&a.note)),
+    ]
+}
+
+/// HMAC-SHA256 over the sealed fields, with the server key: a changed record no longer matches.
 pub fn signature(key: &[u8], a: &Acknowledgement) -> String {
     let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else {
         return String::new();
     };
-    let signed = a.signed_at.as_ref().map(hash_time).unwrap_or_default();
-    for f in [
-        a.id.as_str(),
-        &a.employee_id,
-        &a.version_id,
-        &a.content_hash,
-        &signed,
-        a.method.as_deref().unwrap_or(""),
-        a.ip.as_deref().unwrap_or(""),
-        a.user_agent.as_deref().unwrap_or(""),
-        a.recorded_by.as_deref().unwrap_or(""),
-        a.note.as_deref().unwrap_or(""),
-    ] {
+    for (_, f) in sealed_fields(a) {
         mac.update(&(f.len() as u64).to_be_bytes());
         mac.update(f.as_bytes());
     }

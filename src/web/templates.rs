@@ -14,7 +14,7 @@ use super::session;
 use crate::domain::account::User;
 use crate::error::{AppError, Problem};
 
-const TEMPLATES: [(&str, &str); 25] = [
+const TEMPLATES: [(&str, &str); 26] = [
     ("import_new.html", include_str!("../../templates/import_new.html")),
     ("import_list.html", include_str!("../../templates/import_list.html")),
     ("import_review.html", include_str!("../../templates/import_review.html")),
@@ -38,6 +38,7 @@ const TEMPLATES: [(&str, &str); 25] = [
     ("library_usage.html", include_str!("../../templates/library_usage.html")),
     ("base.html", include_str!("../../templates/base.html")),
     ("login.html", include_str!("../../templates/login.html")),
+    ("sign_ins.html", include_str!("../../templates/sign_ins.html")),
     ("dashboard.html", include_str!("../../templates/dashboard.html")),
     ("list.html", include_str!("../../templates/list.html")),
     ("form.html", include_str!("../../templates/form.html")),
@@ -126,4 +127,18 @@ pub fn error_page(status: StatusCode, problem: &Problem) -> HttpResponse {
             .content_type("text/plain; charset=utf-8")
             .body(problem.title.clone())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_template_file_is_embedded() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        for entry in std::fs::read_dir(dir).expect("templates/") {
+            let name = entry.expect("entry").file_name().to_string_lossy().to_string();
+            if name.ends_with(".html") {
+                assert!(super::TEMPLATES.iter().any(|(n, _)| *n == name), "{name} is embedded");
+            }
+        }
+    }
 }

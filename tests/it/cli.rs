@@ -165,7 +165,50 @@ async fn demo_user_and_verify_log_commands(app: TestApp) {
     assert!(text(&o).contains("broken at entry 5"), "{}", text(&o));
 }
 
-crate::on_both_backends!(demo_user_and_verify_log_commands);
+#[actix_web::test]
+async fn a_lost_database_file_stops_the_start_unless_init() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().to_str().expect("path");
+    let (child, _, _) = serve(&["--data-dir", data, "--bind", "127.0.0.1:0"]);
+    stop(child);
+    std::fs::remove_file(dir.path().join("jobdesc.db")).expect("lose the database");
+    let o = run(&["--data-dir", data, "--bind", "127.0.0.1:0", "serve"]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("--init"), "{}", text(&o));
+    assert!(!dir.path().join("jobdesc.db").exists(), "no fresh database was made");
+    let (child, printed, _) = serve(&["--data-dir", data, "--bind", "127.0.0.1:0", "serve", "--init"]);
+    stop(child);
+    assert!(printed.contains("password"), "a new first start: {printed}");
+}
+
+async fn users_are_disabled_and_enabled_from_the_command_line(app: TestApp) {
+    let url = app.settings.database_url.expose().to_string();
+    let with = |rest: &[&str]| run(&[&["--database-url", url.as_str()][..], rest].concat());
+    app.user("leaver", "hr");
+    let o = with(&["user", "disable", "leaver"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(!app
+        .api_as_existing("leaver")
+        .get("/api/v1/me")
+        .await
+        .status
+        .is_success());
+    let o = with(&["user", "disable", "nobody"]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("no user nobody"), "{}", text(&o));
+    assert!(with(&["user", "enable", "leaver"]).status.success());
+    assert!(app
+        .api_as_existing("leaver")
+        .get("/api/v1/me")
+        .await
+        .status
+        .is_success());
+}
+
+crate::on_both_backends!(
+    demo_user_and_verify_log_commands,
+    users_are_disabled_and_enabled_from_the_command_line
+);
 
 #[test]
 fn help_explains_every_command_and_bad_settings_fail_clearly() {

@@ -217,6 +217,41 @@ impl TestApp {
         web
     }
 
+    /// The id of an existing account.
+    pub fn user_id(&self, login: &str) -> String {
+        jobdesc::services::users::by_login(&mut self.conn(), login)
+            .expect("query")
+            .unwrap_or_else(|| panic!("user {login} exists"))
+            .0
+            .id
+    }
+
+    /// A fresh API token for an existing account.
+    pub fn token_for(&self, login: &str) -> String {
+        let (user, _) = jobdesc::services::users::by_login(&mut self.conn(), login)
+            .expect("query")
+            .unwrap_or_else(|| panic!("user {login} exists"));
+        auth::issue_token(&mut self.conn(), &self.clock, &user, "test").expect("token")
+    }
+
+    /// An API client for an existing account.
+    pub fn api_as_existing(&self, login: &str) -> Api {
+        Api::new(&self.base, Some(self.token_for(login)))
+    }
+
+    /// Starts a second instance on the same database and clock; returns its base URL.
+    pub fn second_instance(&self) -> String {
+        let app = Application::build(self.settings.clone(), self.pool.clone(), self.clock.clone()).expect("app builds");
+        let base = format!("http://127.0.0.1:{}", app.port());
+        actix_web::rt::spawn(app.run_until_stopped());
+        base
+    }
+
+    /// The name of the PostgreSQL database under test.
+    pub fn database_name(&self) -> String {
+        self._pg.as_ref().map(|p| p.name.clone()).expect("a PostgreSQL test")
+    }
+
     /// Number of change-log entries.
     pub fn log_len(&self) -> i64 {
         use diesel::prelude::*;
@@ -247,6 +282,7 @@ fn client() -> awc::Client {
 }
 
 /// A JSON API client.
+#[derive(Clone)]
 pub struct Api {
     base: String,
     token: Option<String>,
@@ -492,6 +528,31 @@ fn meta_csrf(body: &str) -> Option<String> {
     let start = body.find(marker)? + marker.len();
     let end = body[start..].find('"')? + start;
     Some(body[start..end].to_string()).filter(|s| !s.is_empty())
+}
+
+/// Runs SQL on the PostgreSQL server's admin database (creating and dropping databases).
+pub fn pg_admin(admin_url: &str, sql: &str) {
+    let mut conn = diesel::PgConnection::establish(admin_url).expect("admin connection");
+    conn.batch_execute(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+/// Runs a test that starts its own app, once per backend (`fn(Backend)`).
+#[macro_export]
+macro_rules! per_backend {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[actix_web::test]
+                async fn sqlite() {
+                    super::$name($crate::helpers::Backend::Sqlite).await;
+                }
+                #[actix_web::test]
+                async fn postgres() {
+                    super::$name($crate::helpers::Backend::Postgres).await;
+                }
+            }
+        )*
+    };
 }
 
 /// Runs an async test body on SQLite and, when configured, on PostgreSQL.

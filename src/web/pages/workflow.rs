@@ -672,6 +672,12 @@ pub async fn evidence(
     }
     let mut ctx = base_context(Some(&user.0), &session)?;
     ctx.insert("e", &e);
+    let t = crate::web::i18n::strings();
+    let sealed: Vec<(String, String)> = acknowledgements::sealed_fields(&e.acknowledgement)
+        .into_iter()
+        .map(|(label, value)| (t.get(&format!("ack.{label}")), value))
+        .collect();
+    ctx.insert("sealed", &sealed);
     ctx.insert("short_code", &e.acknowledgement.short_code());
     let signed = e.acknowledgement.signed_at;
     ctx.insert("signed_local", &signed.map(|t| state.clock.stamp_with_offset(t)));
