@@ -19,6 +19,7 @@ use crate::import::{draft, ReadError};
 
 /// Where an imported text came from; written to the change log with the draft.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = ImportSource)]
 pub struct Source {
     pub file_name: String,
     pub size: u64,

@@ -302,6 +302,8 @@ pub fn register(r: &mut Router) {
         Access::Roles(LOG_READERS),
         ApiDoc {
             response: Some("Entry"),
+            array: true,
+            params: Some(routes::query_params::<api::misc::LogQuery>),
             ..doc("Newest change-log entries (array)", "log")
         },
         misc::log,
@@ -453,6 +455,7 @@ fn workflow_api(r: &mut Router) {
         view,
         ApiDoc {
             response: Some("RegisterRow"),
+            array: true,
             ..doc("The revision register (array of rows)", "workflow")
         },
         w::register,
@@ -484,6 +487,7 @@ fn workflow_api(r: &mut Router) {
         any,
         ApiDoc {
             response: Some("Task"),
+            array: true,
             ..doc("What waits for the caller (array)", "workflow")
         },
         w::my_inbox,
@@ -494,6 +498,7 @@ fn workflow_api(r: &mut Router) {
         edit,
         ApiDoc {
             response: Some("InFlight"),
+            array: true,
             ..doc("Versions in agreement or awaiting approval (array)", "workflow")
         },
         w::in_flight,
@@ -504,6 +509,7 @@ fn workflow_api(r: &mut Router) {
         edit,
         ApiDoc {
             response: Some("ReviewDue"),
+            array: true,
             ..doc("Job descriptions due for review (array)", "workflow")
         },
         w::reviews,
@@ -514,6 +520,7 @@ fn workflow_api(r: &mut Router) {
         any,
         ApiDoc {
             response: Some("Acknowledgement"),
+            array: true,
             ..doc("The caller's acknowledgements (array)", "acknowledgements")
         },
         w::my_acknowledgements,
@@ -560,10 +567,11 @@ fn workflow_api(r: &mut Router) {
         Method::GET,
         "/api/v1/versions/{id}/pdf",
         view,
-        doc(
-            "The sheets as PDF (?parts=document,acknowledgements,register); application/pdf",
-            "pdf",
-        ),
+        ApiDoc {
+            params: Some(routes::query_params::<pages::pdf::PartsQuery>),
+            content: Some("application/pdf"),
+            ..doc("The sheets as PDF (document, acknowledgement sheet, register)", "pdf")
+        },
         w::pdf,
     )
     .api(
@@ -572,6 +580,7 @@ fn workflow_api(r: &mut Router) {
         edit,
         ApiDoc {
             response: Some("CoverageRow"),
+            array: true,
             ..doc("Acknowledgement coverage by position (array)", "acknowledgements")
         },
         w::coverage,
@@ -582,6 +591,7 @@ fn workflow_api(r: &mut Router) {
         any,
         ApiDoc {
             response: Some("Substitution"),
+            array: true,
             ..doc("The caller's substitutions (array)", "workflow")
         },
         w::my_substitutes,
@@ -715,7 +725,11 @@ fn authoring_api(r: &mut Router) {
         Method::GET,
         "/api/v1/placeholders",
         Access::Authenticated,
-        doc("Placeholders clause text may use", "documents"),
+        ApiDoc {
+            response: Some("PlaceholderInfo"),
+            array: true,
+            ..doc("Placeholders clause text may use", "documents")
+        },
         a::placeholders,
     )
     .api(
@@ -767,6 +781,7 @@ fn authoring_api(r: &mut Router) {
         view,
         ApiDoc {
             response: Some("PreviewSection"),
+            array: true,
             ..doc("A version's text as it will print (array of sections)", "documents")
         },
         a::version_preview,
@@ -777,6 +792,7 @@ fn authoring_api(r: &mut Router) {
         view,
         ApiDoc {
             response: Some("Diff"),
+            params: Some(routes::query_params::<api::authoring::DiffQuery>),
             ..doc(
                 "Compare two versions (?a=&b=) clause by clause and word by word",
                 "documents",
@@ -804,6 +820,7 @@ fn authoring_api(r: &mut Router) {
         ApiDoc {
             response: Some("LibraryClause"),
             paged: true,
+            params: Some(routes::query_params::<pages::library::LibraryQuery>),
             ..doc("Search the clause library (?q=&section=&category=)", "library")
         },
         a::library_search,
@@ -815,6 +832,7 @@ fn authoring_api(r: &mut Router) {
         edit,
         ApiDoc {
             response: Some("Usage"),
+            array: true,
             ..doc("Templates and versions using a library clause (array)", "library")
         },
         a::library_usages,
@@ -859,7 +877,10 @@ fn editor_api<K: pages::editor::OwnerKind>(r: &mut Router, tag: &str) {
         Method::DELETE,
         &format!("{base}/{{id}}/clauses/{{cid}}"),
         edit,
-        applied("Remove a clause (?expected_revision=)", None),
+        ApiDoc {
+            params: Some(routes::query_params::<api::authoring::RevisionQuery>),
+            ..applied("Remove a clause (?expected_revision=)", None)
+        },
         a::clause_delete::<K>,
     )
     .api(
@@ -894,7 +915,10 @@ fn editor_api<K: pages::editor::OwnerKind>(r: &mut Router, tag: &str) {
         Method::DELETE,
         &format!("{base}/{{id}}/sections/{{sid}}"),
         edit,
-        applied("Remove an optional section (?expected_revision=)", None),
+        ApiDoc {
+            params: Some(routes::query_params::<api::authoring::RevisionQuery>),
+            ..applied("Remove an optional section (?expected_revision=)", None)
+        },
         a::section_delete::<K>,
     );
 }

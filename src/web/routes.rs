@@ -52,10 +52,17 @@ pub struct ApiDoc {
     pub paged: bool,
     /// The answer is an array of `response` items.
     pub array: bool,
-    /// Query parameters the handler reads (beyond `page` and `per_page` of paged lists).
-    pub query: &'static [&'static str],
+    /// The query parameters the handler reads (its query type's `IntoParams`).
+    pub params: Option<fn() -> Vec<utoipa::openapi::path::Parameter>>,
     /// Success status code.
     pub status: u16,
+    /// The answer's media type when it is not JSON (e.g. `application/pdf`).
+    pub content: Option<&'static str>,
+}
+
+/// The query parameters of a handler's query type, for [`ApiDoc::params`].
+pub fn query_params<T: utoipa::IntoParams>() -> Vec<utoipa::openapi::path::Parameter> {
+    T::into_params(|| Some(utoipa::openapi::path::ParameterIn::Query))
 }
 
 /// One registered route.

@@ -77,6 +77,50 @@ async fn openapi_document_describes_every_api_route(app: TestApp) {
         }
     }
     assert!(doc["components"]["schemas"]["Problem"].is_object());
+    // Every reference anywhere in the document resolves.
+    let text = doc.to_string();
+    let mut unresolved: Vec<&str> = text
+        .split("\"#/components/schemas/")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|name| !doc["components"]["schemas"][*name].is_object())
+        .collect();
+    unresolved.dedup();
+    assert!(unresolved.is_empty(), "references without a schema: {unresolved:?}");
+    // Lists are declared as arrays, with their query parameters.
+    for path in [
+        "/api/v1/inbox",
+        "/api/v1/log",
+        "/api/v1/reviews",
+        "/api/v1/substitutes",
+        "/api/v1/acknowledgements",
+        "/api/v1/coverage",
+        "/api/v1/in-flight",
+        "/api/v1/documents/{id}/register",
+        "/api/v1/library/{id}/usages",
+        "/api/v1/versions/{id}/preview",
+    ] {
+        let schema = &doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+        assert_eq!(schema["type"], "array", "{path}: {schema}");
+    }
+    let names = |path: &str, method: &str| -> Vec<String> {
+        doc["paths"][path][method]["parameters"]
+            .as_array()
+            .map(|ps| {
+                ps.iter()
+                    .filter_map(|p| p["name"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert!(names("/api/v1/diff", "get").contains(&"a".to_string()));
+    assert!(names("/api/v1/library", "get").contains(&"q".to_string()));
+    assert!(names("/api/v1/log", "get").contains(&"entity_id".to_string()));
+    assert!(names("/api/v1/versions/{id}/sections/{sid}", "delete").contains(&"expected_revision".to_string()));
+    assert_eq!(
+        doc["components"]["schemas"]["Role"]["enum"][0], "admin",
+        "enums are enums"
+    );
 }
 
 async fn health_checks_the_database(app: TestApp) {

@@ -178,9 +178,11 @@ pub async fn version_preview(
 }
 
 /// `?a=&b=`: two version ids.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct DiffQuery {
+    /// The older version's id.
     pub a: String,
+    /// The newer version's id.
     pub b: String,
 }
 
@@ -309,8 +311,9 @@ pub async fn clause_put<K: OwnerKind>(
 }
 
 /// `?expected_revision=` for deletions.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct RevisionQuery {
+    /// The text's revision the client last read (optimistic locking).
     pub expected_revision: i64,
 }
 

@@ -82,6 +82,7 @@ pub async fn sign_in_log(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct LimitQuery {
     /// How many entries (1 to 1000).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
 }
 
@@ -128,9 +129,12 @@ pub async fn put_organization(
 }
 
 /// `?entity_id=&limit=` of the log listing.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct LogQuery {
+    /// Only entries about this record.
     pub entity_id: Option<String>,
+    /// How many entries (1 to 1000).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
 }
 

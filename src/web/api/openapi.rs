@@ -3,7 +3,7 @@
 use actix_web::web;
 use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn};
 use utoipa::openapi::request_body::RequestBodyBuilder;
-use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+use utoipa::openapi::schema::{ArrayBuilder, KnownFormat, ObjectBuilder, SchemaFormat, Type};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{
     ComponentsBuilder, ContentBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathItem, PathsBuilder, Ref, RefOr,
@@ -53,6 +53,13 @@ fn paged(item: &str) -> Schema {
         .into()
 }
 
+/// Adds `T`'s schema and those it refers to.
+fn with<T: utoipa::ToSchema>(components: ComponentsBuilder) -> ComponentsBuilder {
+    let mut nested = Vec::new();
+    T::schemas(&mut nested);
+    components.schema_from::<T>().schemas_from_iter(nested)
+}
+
 /// Builds the document.
 pub fn document() -> OpenApi {
     let mut paths = PathsBuilder::new();
@@ -71,28 +78,24 @@ pub fn document() -> OpenApi {
                     .name(name)
                     .parameter_in(ParameterIn::Path)
                     .required(Required::True)
-                    .schema(Some(ObjectBuilder::new().schema_type(Type::String))),
+                    .schema(Some(
+                        // Record ids are UUIDs; the guard answers 404 for anything else.
+                        if crate::web::input::is_id_param(name) {
+                            ObjectBuilder::new()
+                                .schema_type(Type::String)
+                                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)))
+                        } else {
+                            ObjectBuilder::new().schema_type(Type::String)
+                        },
+                    )),
             );
         }
-        if doc.paged {
-            for q in ["page", "per_page"] {
-                op = op.parameter(
-                    ParameterBuilder::new()
-                        .name(q)
-                        .parameter_in(ParameterIn::Query)
-                        .required(Required::False)
-                        .schema(Some(ObjectBuilder::new().schema_type(Type::Integer))),
-                );
-            }
+        let mut params = doc.params.map(|f| f()).unwrap_or_default();
+        if doc.paged && !params.iter().any(|p| p.name == "page") {
+            params.extend(routes::query_params::<crate::web::api::resources::PageQuery>());
         }
-        for q in doc.query {
-            op = op.parameter(
-                ParameterBuilder::new()
-                    .name(*q)
-                    .parameter_in(ParameterIn::Query)
-                    .required(Required::False)
-                    .schema(Some(ObjectBuilder::new().schema_type(Type::String))),
-            );
+        for p in params {
+            op = op.parameter(p);
         }
         if let Some(req) = doc.request {
             op = op.request_body(Some(
@@ -103,6 +106,9 @@ pub fn document() -> OpenApi {
             ));
         }
         let mut ok = ResponseBuilder::new().description("OK");
+        if let Some(kind) = doc.content {
+            ok = ok.content(kind, ContentBuilder::new().build());
+        }
         if let Some(res) = doc.response {
             ok = if doc.paged {
                 ok.content("application/json", json(paged(res)))
@@ -127,70 +133,71 @@ pub fn document() -> OpenApi {
         }
         paths = paths.path(r.path.clone(), PathItem::new(m, op.build()));
     }
-    let components = ComponentsBuilder::new()
-        .security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)))
-        .schema_from::<Department>()
-        .schema_from::<DepartmentInput>()
-        .schema_from::<Position>()
-        .schema_from::<PositionInput>()
-        .schema_from::<Employee>()
-        .schema_from::<EmployeeInput>()
-        .schema_from::<Assignment>()
-        .schema_from::<AssignmentInput>()
-        .schema_from::<User>()
-        .schema_from::<UserInput>()
-        .schema_from::<Organization>()
-        .schema_from::<Entry>()
-        .schema_from::<Problem>()
-        .schema_from::<TokenRequest>()
-        .schema_from::<TokenResponse>()
-        .schema_from::<Verification>()
-        .schema_from::<NewDocument>()
-        .schema_from::<JobDescription>()
-        .schema_from::<a::TextView>()
-        .schema_from::<PreviewSection>()
-        .schema_from::<Diff>()
-        .schema_from::<LibraryClause>()
-        .schema_from::<LibraryInput>()
-        .schema_from::<Template>()
-        .schema_from::<TemplateInput>()
-        .schema_from::<Usage>()
-        .schema_from::<Applied>()
-        .schema_from::<a::NewClauseBody>()
-        .schema_from::<a::TextBody>()
-        .schema_from::<a::MoveBody>()
-        .schema_from::<a::RevisionBody>()
-        .schema_from::<a::NewSectionBody>()
-        .schema_from::<a::SectionBody>()
-        .schema_from::<a::Propagated>()
-        .schema_from::<a::PlaceholderInfo>()
-        .schema_from::<crate::services::workflow::VersionState>()
-        .schema_from::<crate::services::workflow::VisaInput>()
-        .schema_from::<crate::services::workflow::ApproveInput>()
-        .schema_from::<crate::services::workflow::RouteInput>()
-        .schema_from::<w::WorkflowView>()
-        .schema_from::<w::CommentBody>()
-        .schema_from::<w::EditorialBody>()
-        .schema_from::<w::ClauseCommentBody>()
-        .schema_from::<w::SignBody>()
-        .schema_from::<crate::services::documents::Version>()
-        .schema_from::<crate::domain::register::RegisterRow>()
-        .schema_from::<crate::services::inbox::Task>()
-        .schema_from::<crate::services::inbox::InFlight>()
-        .schema_from::<crate::services::inbox::ReviewDue>()
-        .schema_from::<crate::services::acknowledgements::Acknowledgement>()
-        .schema_from::<crate::services::acknowledgements::PaperInput>()
-        .schema_from::<crate::services::acknowledgements::Evidence>()
-        .schema_from::<crate::services::acknowledgements::CoverageRow>()
-        .schema_from::<crate::services::sign_ins::SignIn>()
-        .schema_from::<crate::services::sessions::SessionInfo>()
-        .schema_from::<crate::services::substitutes::Substitution>()
-        .schema_from::<crate::services::substitutes::SubstitutionInput>()
-        .schema_from::<crate::services::imports::Import>()
-        .schema_from::<crate::services::imports::Source>()
-        .schema_from::<crate::web::api::imports::TextImport>()
-        .schema_from::<crate::web::api::imports::DraftRequest>()
-        .build();
+    let mut components =
+        ComponentsBuilder::new().security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    // Each type with the types it refers to, so every $ref resolves.
+    components = with::<Department>(components);
+    components = with::<DepartmentInput>(components);
+    components = with::<Position>(components);
+    components = with::<PositionInput>(components);
+    components = with::<Employee>(components);
+    components = with::<EmployeeInput>(components);
+    components = with::<Assignment>(components);
+    components = with::<AssignmentInput>(components);
+    components = with::<User>(components);
+    components = with::<UserInput>(components);
+    components = with::<Organization>(components);
+    components = with::<Entry>(components);
+    components = with::<Problem>(components);
+    components = with::<TokenRequest>(components);
+    components = with::<TokenResponse>(components);
+    components = with::<Verification>(components);
+    components = with::<NewDocument>(components);
+    components = with::<JobDescription>(components);
+    components = with::<a::TextView>(components);
+    components = with::<PreviewSection>(components);
+    components = with::<Diff>(components);
+    components = with::<LibraryClause>(components);
+    components = with::<LibraryInput>(components);
+    components = with::<Template>(components);
+    components = with::<TemplateInput>(components);
+    components = with::<Usage>(components);
+    components = with::<Applied>(components);
+    components = with::<a::NewClauseBody>(components);
+    components = with::<a::TextBody>(components);
+    components = with::<a::MoveBody>(components);
+    components = with::<a::RevisionBody>(components);
+    components = with::<a::NewSectionBody>(components);
+    components = with::<a::SectionBody>(components);
+    components = with::<a::Propagated>(components);
+    components = with::<a::PlaceholderInfo>(components);
+    components = with::<crate::services::workflow::VersionState>(components);
+    components = with::<crate::services::workflow::VisaInput>(components);
+    components = with::<crate::services::workflow::ApproveInput>(components);
+    components = with::<crate::services::workflow::RouteInput>(components);
+    components = with::<w::WorkflowView>(components);
+    components = with::<w::CommentBody>(components);
+    components = with::<w::EditorialBody>(components);
+    components = with::<w::ClauseCommentBody>(components);
+    components = with::<w::SignBody>(components);
+    components = with::<crate::services::documents::Version>(components);
+    components = with::<crate::domain::register::RegisterRow>(components);
+    components = with::<crate::services::inbox::Task>(components);
+    components = with::<crate::services::inbox::InFlight>(components);
+    components = with::<crate::services::inbox::ReviewDue>(components);
+    components = with::<crate::services::acknowledgements::Acknowledgement>(components);
+    components = with::<crate::services::acknowledgements::PaperInput>(components);
+    components = with::<crate::services::acknowledgements::Evidence>(components);
+    components = with::<crate::services::acknowledgements::CoverageRow>(components);
+    components = with::<crate::services::sign_ins::SignIn>(components);
+    components = with::<crate::services::sessions::SessionInfo>(components);
+    components = with::<crate::services::substitutes::Substitution>(components);
+    components = with::<crate::services::substitutes::SubstitutionInput>(components);
+    components = with::<crate::services::imports::Import>(components);
+    components = with::<crate::services::imports::Source>(components);
+    components = with::<crate::web::api::imports::TextImport>(components);
+    components = with::<crate::web::api::imports::DraftRequest>(components);
+    let components = components.build();
     OpenApiBuilder::new()
         .info(
             InfoBuilder::new()

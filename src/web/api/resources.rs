@@ -11,9 +11,13 @@ use crate::web::resources::WebResource;
 use crate::web::AppState;
 
 /// `?page=N&per_page=M`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct PageQuery {
+    /// Page number, from 1.
+    #[param(minimum = 1)]
     pub page: Option<i64>,
+    /// Items per page (at most 500).
+    #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<i64>,
 }
 

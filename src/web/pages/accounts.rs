@@ -64,7 +64,7 @@ pub fn routes(r: &mut Router) {
             ApiDoc {
                 response: Some("SignIn"),
                 array: true,
-                query: &["limit"],
+                params: Some(crate::web::routes::query_params::<misc::LimitQuery>),
                 ..doc("Recent sign-in attempts, failed or not, newest first", "auth")
             },
             misc::sign_in_log,

@@ -19,12 +19,17 @@ use crate::web::templates::{base_context, render};
 use crate::web::{see_other, AppState};
 
 /// `?q=&section=&category=&page=` of the library page.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 pub struct LibraryQuery {
+    /// Words to find (any word form).
     pub q: Option<String>,
+    /// Section kind code (`duties`, `rights`...).
     pub section: Option<String>,
+    /// Position category code (`manager`, `specialist`...).
     pub category: Option<String>,
+    #[param(minimum = 1)]
     pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<i64>,
 }
 

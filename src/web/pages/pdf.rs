@@ -12,8 +12,9 @@ use crate::web::templates::render as render_page;
 use crate::web::AppState;
 
 /// `?parts=document,acknowledgements,register` (default: all).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct PartsQuery {
+    /// Comma-separated: `document`, `acknowledgements`, `register` (default: all).
     #[serde(default)]
     pub parts: String,
 }
