@@ -35,6 +35,21 @@ fn main() -> ExitCode {
             }
         };
     }
+    // Checking an evidence pack and restoring a backup must not open (or create) the database.
+    let offline = match &args.command {
+        Some(Command::VerifyPack { file, secret_key_file }) => Some(cli::verify_pack(file, secret_key_file.as_deref())),
+        Some(Command::Restore { file }) => Some(cli::backup::restore(&settings, file)),
+        _ => None,
+    };
+    if let Some(result) = offline {
+        return match result {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     // So does printing what files hold.
     if let Some(Command::Import { files, json: true, .. }) = &args.command {
         return match cli::import_json(files) {

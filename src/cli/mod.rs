@@ -1,6 +1,7 @@
 //! Command line: `serve` (default), `migrate`, `user`, `demo`, `verify-log`, `render`,
 //! `verify`, `import`.
 
+pub mod backup;
 mod import;
 
 use std::io::Read;
@@ -85,6 +86,19 @@ pub enum Command {
     },
     /// Import job descriptions from .docx, .odt, .txt, .md, .html (.doc, .rtf and PDF
     /// through LibreOffice and poppler when installed): as drafts, or as JSON with --json.
+    /// Check an evidence pack (from the acknowledgement's or version's page) without the database.
+    VerifyPack {
+        file: PathBuf,
+        /// The server's secret key file (data/secret.key), to check the seals too.
+        #[arg(long)]
+        secret_key_file: Option<PathBuf>,
+    },
+    /// Copy the database to FILE while the server runs (SQLite: a consistent snapshot;
+    /// PostgreSQL: pg_dump's custom format, which needs pg_dump installed).
+    Backup { file: PathBuf },
+    /// Put a backup made by `backup` in place of the database. For SQLite the server must
+    /// be stopped; an existing database file is kept as `<name>.before-restore`.
+    Restore { file: PathBuf },
     Import {
         /// The files.
         #[arg(required = true)]
@@ -307,6 +321,13 @@ pub fn run_offline(settings: Settings, command: Command) -> Result<(), CliError>
         },
         Command::User { action } => user_command(&mut c, &clock, action),
         Command::Import { files, json: true, .. } => import::to_json(&files),
+        Command::VerifyPack { file, secret_key_file } => verify_pack(&file, secret_key_file.as_deref()),
+        Command::Restore { file } => backup::restore(&settings, &file),
+        Command::Backup { file } => {
+            backup::backup(&mut c, settings.database_url.expose(), &file)?;
+            println!("Backup written to {}.", file.display());
+            Ok(())
+        }
         Command::Import {
             files,
             position,
@@ -349,6 +370,33 @@ pub fn run_offline(settings: Settings, command: Command) -> Result<(), CliError>
                 ))),
             }
         }
+    }
+}
+
+/// Prints each check of an evidence pack; fails when any fails.
+pub fn verify_pack(file: &std::path::Path, key_file: Option<&std::path::Path>) -> Result<(), CliError> {
+    let read = |p: &std::path::Path| std::fs::read(p).map_err(|e| CliError::Message(format!("{}: {e}", p.display())));
+    let bytes = read(file)?;
+    let key = match key_file {
+        Some(k) => Some(String::from_utf8_lossy(&read(k)?).trim().to_string()),
+        None => None,
+    };
+    let checks = crate::services::evidence_pack::verify(&bytes, key.as_deref().map(str::as_bytes))
+        .map_err(|e| CliError::Message(e.to_string()))?;
+    for c in &checks {
+        println!("{} {}", if c.ok { "ok  " } else { "FAIL" }, c.what);
+    }
+    if key.is_none() {
+        println!("note: seals not checked (they need the server's key: --secret-key-file)");
+    }
+    match checks.iter().filter(|c| !c.ok).count() {
+        0 => {
+            println!("The pack is intact.");
+            Ok(())
+        }
+        n => Err(CliError::Message(format!(
+            "{n} check(s) failed: the pack was altered or is incomplete"
+        ))),
     }
 }
 

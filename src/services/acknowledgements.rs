@@ -25,7 +25,7 @@ use crate::domain::validation::FieldErrors;
 use crate::domain::version::Status;
 
 /// An acknowledgement (a task while unsigned).
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Acknowledgement {
     pub id: String,
     pub version_id: String,

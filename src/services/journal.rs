@@ -196,6 +196,26 @@ pub fn verify(conn: &mut DbConn) -> Result<Result<u64, Broken>, ServiceError> {
     Ok(verifier.check_head(seq, &hash).map(|()| verifier.checked()))
 }
 
+/// The entries from `from` to `to` (sequence numbers, both included), in order.
+pub fn range(conn: &mut DbConn, from: i64, to: i64) -> Result<Vec<Entry>, ServiceError> {
+    let rows = change_log::table
+        .filter(change_log::seq.ge(from))
+        .filter(change_log::seq.le(to))
+        .order(change_log::seq.asc())
+        .select(ENTRY_COLUMNS)
+        .load::<EntryRow>(conn)?;
+    Ok(rows.into_iter().map(to_entry).collect())
+}
+
+/// The sequence number of the newest entry about `entity_id` with `action`.
+pub fn last_seq_of(conn: &mut DbConn, entity_id: &str, action: &str) -> Result<Option<i64>, ServiceError> {
+    Ok(change_log::table
+        .filter(change_log::entity_id.eq(entity_id))
+        .filter(change_log::action.eq(action))
+        .select(diesel::dsl::max(change_log::seq))
+        .first::<Option<i64>>(conn)?)
+}
+
 /// The newest entries, newest first, optionally for one entity.
 pub fn recent(conn: &mut DbConn, entity_id: Option<&str>, limit: i64) -> Result<Vec<Entry>, ServiceError> {
     let mut q = change_log::table.into_boxed();

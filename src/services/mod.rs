@@ -9,6 +9,7 @@ pub mod departments;
 pub mod documents;
 pub mod editing;
 pub mod employees;
+pub mod evidence_pack;
 pub mod imports;
 pub mod inbox;
 pub mod journal;

@@ -233,6 +233,7 @@ pub fn register(r: &mut Router) {
     workflow_pages(r);
     resource_pages::<User>(r, Some("nav.users"));
     pages::accounts::routes(r);
+    pages::evidence::routes(r);
     r.nav_page("/log", Access::Roles(LOG_READERS), "nav.log", log::show);
 
     use api::misc;

@@ -348,6 +348,17 @@ impl Api {
         self.bytes(method, path, content_type, body.as_bytes().to_vec()).await
     }
 
+    /// GET a binary answer: status and raw bytes.
+    pub async fn bytes_of(&self, path: &str) -> (StatusCode, Vec<u8>) {
+        let mut req = self.client.get(format!("{}{path}", self.base));
+        if let Some(t) = &self.token {
+            req = req.insert_header((header::AUTHORIZATION, format!("Bearer {t}")));
+        }
+        let mut res = req.send().await.expect("request sent");
+        let body = res.body().limit(64 << 20).await.expect("body");
+        (res.status(), body.to_vec())
+    }
+
     pub async fn get(&self, path: &str) -> Answer {
         self.send(Method::GET, path, None).await
     }

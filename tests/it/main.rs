@@ -10,6 +10,7 @@ mod change_log;
 mod cli;
 mod clock;
 mod editor_pages;
+mod evidence;
 mod hardening;
 mod import;
 mod organization;

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod dashboard;
 pub mod documents;
 pub mod editor;
+pub mod evidence;
 pub mod imports;
 pub mod library;
 pub mod log;

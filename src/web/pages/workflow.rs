@@ -678,6 +678,10 @@ pub async fn evidence(
         .map(|(label, value)| (t.get(&format!("ack.{label}")), value))
         .collect();
     ctx.insert("sealed", &sealed);
+    ctx.insert(
+        "can_download",
+        &(e.acknowledgement.signed_at.is_some() && Access::Roles(DOC_EDIT).allows(Some(&user.0))),
+    );
     ctx.insert("short_code", &e.acknowledgement.short_code());
     let signed = e.acknowledgement.signed_at;
     ctx.insert("signed_local", &signed.map(|t| state.clock.stamp_with_offset(t)));
