@@ -66,11 +66,11 @@ mod tests {
 
     #[test]
     fn waits_are_capped_and_old_failures_forgotten() {
-        let many: Vec<_> = (0..200).map(|i| t(i)).collect();
+        let many: Vec<_> = (0..200).map(t).collect();
         assert_eq!(wait(PER_LOGIN, &many, t(199)), Some(Duration::minutes(15)));
         assert_eq!(wait(PER_LOGIN, &many, t(199 + 3600)), None);
         // The address limit is more lenient.
-        let ten: Vec<_> = (0..10).map(|i| t(i)).collect();
+        let ten: Vec<_> = (0..10).map(t).collect();
         assert_eq!(wait(PER_ADDRESS, &ten, t(10)), None);
     }
 }

@@ -33,8 +33,8 @@ async fn visa(api: &Api, v: &str, on_behalf_of: Option<&str>) -> Answer {
     .await
 }
 
-/// 1. The probe: the director named `hr`, head and lawyer named `employee`; one person
-/// then gave both visas and the sender approved.
+/// Finding 1: The probe: the director named `hr`, head and lawyer named `employee`; one
+/// person then gave both visas and the sender approved.
 async fn one_person_cannot_complete_the_route(app: TestApp) {
     let s = story(&app).await;
     let v = &s.version;
@@ -72,9 +72,7 @@ async fn one_person_cannot_complete_the_route(app: TestApp) {
     let a = deputy.post(&format!("/api/v1/versions/{v}/approve"), json!({})).await;
     assert_eq!(code(&a), "four_eyes", "{}", a.body);
     // Nor may the one who gave a visa, even holding the approver's role.
-    app.sql(&format!(
-        "UPDATE users SET roles = 'agreer,approver' WHERE login = 'both'"
-    ));
+    app.sql("UPDATE users SET roles = 'agreer,approver' WHERE login = 'both'");
     assert_eq!(substitute(&s.director, &app, "both").await.status, StatusCode::CREATED);
     let both = app.api_as_existing("both");
     assert_eq!(
@@ -99,7 +97,7 @@ async fn one_person_cannot_complete_the_route(app: TestApp) {
     assert!(a.status.is_client_error(), "{}", a.body);
 }
 
-/// 2. A password change, a role change and disabling end sessions and tokens.
+/// Finding 2: A password change, a role change and disabling end sessions and tokens.
 async fn credentials_changes_end_sessions_and_tokens(app: TestApp) {
     let admin = app.api_as("admin", "admin");
     let mut web = app.web_as("petrova", "hr").await;
@@ -165,7 +163,7 @@ async fn credentials_changes_end_sessions_and_tokens(app: TestApp) {
     assert!(list.body.contains("отключена"), "{}", list.body);
 }
 
-/// 3. Signing out ends the session on the server: a copied cookie stops working.
+/// Finding 3: Signing out ends the session on the server: a copied cookie stops working.
 async fn sessions_are_revocable_and_expire(app: TestApp) {
     let mut web = app.web_as("ivanova", "hr").await;
     let stolen = web.clone();
@@ -216,7 +214,7 @@ async fn sessions_are_revocable_and_expire(app: TestApp) {
 async fn sign_and_read_evidence(app: &TestApp, forwarded: &str) -> Value {
     let s = story(app).await;
     crate::workflow::approve_through(&s, &s.version).await;
-    let ack = acknowledgements::of_versions(&mut app.conn(), &[s.version.clone()])
+    let ack = acknowledgements::of_versions(&mut app.conn(), std::slice::from_ref(&s.version))
         .expect("acks")
         .into_iter()
         .find(|a| a.employee_id == s.employee_id)
@@ -236,7 +234,7 @@ async fn sign_and_read_evidence(app: &TestApp, forwarded: &str) -> Value {
         .json()
 }
 
-/// 4. The evidence records the peer's address, not one the client names.
+/// Finding 4: The evidence records the peer's address, not one the client names.
 async fn evidence_records_the_real_address(app: TestApp) {
     let e = sign_and_read_evidence(&app, "6.6.6.6").await;
     assert_eq!(e["acknowledgement"]["ip"], "127.0.0.1", "{e}");
@@ -259,7 +257,7 @@ async fn a_trusted_proxy_passes_the_client_address(backend: Backend) {
     );
 }
 
-/// 4. The evidence page shows exactly the sealed fields.
+/// Finding 4: The evidence page shows exactly the sealed fields.
 async fn the_evidence_page_shows_what_is_sealed(app: TestApp) {
     let e = sign_and_read_evidence(&app, "").await;
     let id = e["acknowledgement"]["id"].as_str().expect("id").to_string();
@@ -274,7 +272,7 @@ async fn the_evidence_page_shows_what_is_sealed(app: TestApp) {
     }
 }
 
-/// 5. Wrong passwords are throttled per login, across instances, and logged.
+/// Finding 5: Wrong passwords are throttled per login, across instances, and logged.
 async fn sign_ins_are_throttled_and_logged(app: TestApp) {
     app.user("target", "hr");
     let anon = Api::new(&app.base, None);
@@ -340,7 +338,7 @@ async fn sign_ins_are_throttled_and_logged(app: TestApp) {
     );
 }
 
-/// 6. Only the route's people and HR comment on clauses.
+/// Finding 6: Only the route's people and HR comment on clauses.
 async fn only_participants_comment_on_clauses(app: TestApp) {
     let s = story(&app).await;
     let v = &s.version;
@@ -360,7 +358,7 @@ async fn only_participants_comment_on_clauses(app: TestApp) {
     }
 }
 
-/// 7. Deleting what is still referenced: 409 with a code saying what blocks it.
+/// Finding 7: Deleting what is still referenced: 409 with a code saying what blocks it.
 async fn referenced_records_are_not_deleted(app: TestApp) {
     let s = story(&app).await;
     crate::workflow::approve_through(&s, &s.version).await;
@@ -412,7 +410,7 @@ async fn referenced_records_are_not_deleted(app: TestApp) {
     assert!(matches!(e, jobdesc::services::ServiceError::Refused("in_use")), "{e:?}");
 }
 
-/// 8. NUL bytes and control characters: 400 before any query, signed in or not.
+/// Finding 8: NUL bytes and control characters: 400 before any query, signed in or not.
 async fn control_characters_are_refused_before_any_query(app: TestApp) {
     let anon = Api::new(&app.base, None);
     let a = anon
@@ -448,7 +446,7 @@ async fn control_characters_are_refused_before_any_query(app: TestApp) {
     assert!(a.body.contains("управляющий символ"));
 }
 
-/// 11. `next` after sign-in stays on this site, whatever characters it hides.
+/// Finding 11: `next` after sign-in stays on this site, whatever characters it hides.
 async fn next_stays_on_this_site(app: TestApp) {
     app.user("nexter", "hr");
     for next in ["/\t/evil.example", "/\n", "//evil.example", "/\\evil.example"] {
@@ -464,7 +462,7 @@ async fn next_stays_on_this_site(app: TestApp) {
     assert_eq!(web.get("/login?next=/%0a").await.status, StatusCode::OK);
 }
 
-/// 12. Refusals of the guard carry the security headers; HSTS when cookies are Secure.
+/// Finding 12: Refusals of the guard carry the security headers; HSTS when cookies are Secure.
 async fn every_answer_has_security_headers(app: TestApp) {
     let anon = Api::new(&app.base, None);
     let employee = app.api_as("emp", "employee");
@@ -505,7 +503,7 @@ async fn hsts_when_cookies_are_secure(backend: Backend) {
         .is_some_and(|v| v.contains("max-age=")));
 }
 
-/// 13, 14, 16. Weak passwords, the last administrator, invisible characters.
+/// Finding 13, 14, 16: Weak passwords, the last administrator, invisible characters.
 async fn accounts_and_names_are_checked(app: TestApp) {
     let admin = app.api_as("admin", "admin");
     for weak in ["12345678", "password", "        "] {
@@ -551,7 +549,7 @@ async fn accounts_and_names_are_checked(app: TestApp) {
     assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
-/// 9. A deleted SQLite file shows in the health check.
+/// Finding 9: A deleted SQLite file shows in the health check.
 async fn a_deleted_database_file_fails_the_health_check(backend: Backend) {
     if backend != Backend::Sqlite {
         return;
@@ -568,7 +566,7 @@ async fn a_deleted_database_file_fails_the_health_check(backend: Backend) {
     assert!(a.body.contains("deleted or replaced"));
 }
 
-/// 10. A dropped PostgreSQL database: health fails fast; an empty one in its place is not healthy.
+/// Finding 10: A dropped PostgreSQL database: health fails fast; an empty one in its place is not healthy.
 async fn a_dropped_database_fails_fast(backend: Backend) {
     if backend != Backend::Postgres {
         return;

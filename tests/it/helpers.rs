@@ -201,6 +201,12 @@ impl TestApp {
         crud::create::<User>(&mut self.conn(), &self.clock, "test", &input).expect("create user")
     }
 
+    /// A token of a new user with `roles`.
+    pub fn api_token(&self, login: &str, roles: &str) -> String {
+        let user = self.user(login, roles);
+        auth::issue_token(&mut self.conn(), &self.clock, &user, "test").expect("token")
+    }
+
     /// An API client authenticated as a new user with `roles`.
     pub fn api_as(&self, login: &str, roles: &str) -> Api {
         let user = self.user(login, roles);
@@ -346,6 +352,15 @@ impl Api {
     /// Sends a raw body with a content type.
     pub async fn raw(&self, method: Method, path: &str, content_type: &str, body: &str) -> Answer {
         self.bytes(method, path, content_type, body.as_bytes().to_vec()).await
+    }
+
+    /// POST that tolerates a dead server: the status, or `None` when nothing answered.
+    pub async fn try_post(&self, path: &str, body: Value) -> Option<StatusCode> {
+        let mut req = self.client.post(format!("{}{path}", self.base));
+        if let Some(t) = &self.token {
+            req = req.insert_header((header::AUTHORIZATION, format!("Bearer {t}")));
+        }
+        req.send_json(&body).await.ok().map(|r| r.status())
     }
 
     /// GET a binary answer: status and raw bytes.

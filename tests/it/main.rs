@@ -11,6 +11,7 @@ mod cli;
 mod clock;
 mod editor_pages;
 mod evidence;
+mod faults;
 mod hardening;
 mod import;
 mod organization;

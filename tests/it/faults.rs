@@ -1,0 +1,184 @@
+//! Faults with the real binary: kill -9 under write load, and two instances on one
+//! PostgreSQL racing the same visas and edits.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::Duration;
+
+use awc::http::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{Api, Backend, TestApp};
+use crate::workflow::story;
+
+/// Starts `jobdesc serve` on the test app's database; returns the process and its URL.
+fn serve(app: &TestApp, data: &std::path::Path) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jobdesc"))
+        .args([
+            "--database-url",
+            app.settings.database_url.expose(),
+            "--bind",
+            "127.0.0.1:0",
+        ])
+        .arg("--data-dir")
+        .arg(data)
+        .arg("serve")
+        .env("JOBDESC_LOG_LEVEL", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(url) = line.strip_prefix("jobdesc is listening on ") {
+                let _ = tx.send(url.trim_end_matches('/').to_string());
+            }
+        }
+    });
+    let url = rx.recv_timeout(Duration::from_secs(60)).expect("serve prints its URL");
+    (child, url)
+}
+
+fn verify_log(app: &TestApp) -> String {
+    let o = Command::new(env!("CARGO_BIN_EXE_jobdesc"))
+        .args(["--database-url", app.settings.database_url.expose(), "verify-log"])
+        .env("JOBDESC_LOG_LEVEL", "warn")
+        .output()
+        .expect("verify-log runs");
+    assert!(
+        o.status.success(),
+        "the chain is intact: {}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+async fn writer(api: Api, id: usize, stop: Arc<AtomicBool>) -> Vec<String> {
+    let mut acknowledged = Vec::new();
+    let mut i = 0;
+    while !stop.load(Ordering::Relaxed) {
+        let name = format!("Отдел {id}-{i}");
+        let a = api.try_post("/api/v1/departments", json!({ "name": name })).await;
+        match a {
+            Some(StatusCode::CREATED) => acknowledged.push(name),
+            Some(_) => {}
+            // The server is gone.
+            None => break,
+        }
+        i += 1;
+    }
+    acknowledged
+}
+
+async fn kill_9_under_write_load_loses_nothing_acknowledged(app: TestApp) {
+    let data = tempfile::tempdir().expect("data dir");
+    let (mut child, url) = serve(&app, data.path());
+    let token = app.api_token("writer", "hr");
+    let stop = Arc::new(AtomicBool::new(false));
+    let writers: Vec<_> = (0..4)
+        .map(|i| actix_web::rt::spawn(writer(Api::new(&url, Some(token.clone())), i, stop.clone())))
+        .collect();
+    actix_web::rt::time::sleep(Duration::from_millis(1500)).await;
+    // SIGKILL: no shutdown, no flush.
+    child.kill().expect("kill -9");
+    child.wait().expect("reaped");
+    stop.store(true, Ordering::Relaxed);
+    let mut acknowledged = Vec::new();
+    for w in writers {
+        acknowledged.extend(w.await.expect("writer"));
+    }
+    assert!(acknowledged.len() > 10, "the load was real: {}", acknowledged.len());
+    // Restart on the same database: every 2xx write is there, the chain is whole.
+    let (mut again, url) = serve(&app, data.path());
+    let api = Api::new(&url, Some(token));
+    let listed = api.get("/api/v1/departments?per_page=500").await.json();
+    let names: Vec<&str> = listed["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|d| d["name"].as_str())
+        .collect();
+    let total = listed["total"].as_i64().unwrap_or(0) as usize;
+    assert!(total >= acknowledged.len());
+    if total <= 500 {
+        for n in &acknowledged {
+            assert!(names.contains(&n.as_str()), "{n} survived the kill");
+        }
+    }
+    let _ = again.kill();
+    let _ = again.wait();
+    verify_log(&app);
+}
+
+/// Two instances on one PostgreSQL: the same visa and the same edit at once, through both.
+async fn two_instances_race_without_duplicates(backend: Backend) {
+    if backend != Backend::Postgres {
+        return;
+    }
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let s = story(&app).await;
+    let data = tempfile::tempdir().expect("data dir");
+    let (mut child, other) = serve(&app, data.path());
+    let v = &s.version;
+    let head_token = app.token_for("head");
+    let head_here = Api::new(&app.base, Some(head_token.clone()));
+    let head_there = Api::new(&other, Some(head_token));
+    assert_eq!(
+        s.hr.post(&format!("/api/v1/versions/{v}/send"), json!({})).await.status,
+        StatusCode::OK
+    );
+    let body = json!({ "decision": "agree", "comment": "" });
+    let url = format!("/api/v1/versions/{v}/visa");
+    let (a, b) = futures_util::join!(head_here.post(&url, body.clone()), head_there.post(&url, body.clone()));
+    let oks = [a.status, b.status].iter().filter(|s| **s == StatusCode::OK).count();
+    assert_eq!(oks, 1, "one visa: {} {} / {} {}", a.status, a.body, b.status, b.body);
+    let visas: i64 = {
+        use diesel::prelude::*;
+        use jobdesc::db::schema::visas;
+        visas::table
+            .filter(visas::version_id.eq(v))
+            .count()
+            .get_result(&mut *app.conn())
+            .expect("count")
+    };
+    assert_eq!(visas, 1);
+    // The same edit of a draft from both instances: one wins, one is told it is stale.
+    let d =
+        s.hr.post(&format!("/api/v1/documents/{}/revisions", s.document), json!({}))
+            .await;
+    let draft = if d.status.is_success() {
+        d.json()["id"].as_str().unwrap_or(v).to_string()
+    } else {
+        v.clone()
+    };
+    let view = s.hr.get(&format!("/api/v1/versions/{draft}")).await.json();
+    let clause = view["clauses"][0]["id"].as_str().expect("clause").to_string();
+    let hr_there = Api::new(&other, Some(app.token_for("hr")));
+    let edit = |text: &str| json!({ "text": text, "expected_revision": view["revision"] });
+    let path = format!("/api/v1/versions/{draft}/clauses/{clause}");
+    let (a, b) = futures_util::join!(
+        s.hr.put(&path, edit("Первая правка.")),
+        hr_there.put(&path, edit("Вторая правка."))
+    );
+    let statuses = [a.status, b.status];
+    assert!(
+        statuses.contains(&StatusCode::OK) || statuses.iter().all(|s| *s == StatusCode::CONFLICT),
+        "{statuses:?}"
+    );
+    assert!(
+        !statuses.iter().all(|s| *s == StatusCode::OK),
+        "no lost update: {statuses:?}"
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    verify_log(&app);
+}
+
+crate::on_both_backends!(kill_9_under_write_load_loses_nothing_acknowledged);
+crate::per_backend!(two_instances_race_without_duplicates);
