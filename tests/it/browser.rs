@@ -292,3 +292,41 @@ async fn hr_builds_a_job_description_from_a_template_and_the_library() {
     d.screenshot(&screenshot_path("preview.png")).await;
     d.quit().await;
 }
+
+#[actix_web::test]
+async fn an_admin_disables_a_leaver_and_reads_the_sign_in_log() {
+    let Some((chromedriver, chromium)) = browser() else {
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite app");
+    app.user("root", "admin");
+    let leaver = app.user("leaver", "hr");
+    let mut leaver_web = crate::helpers::Web::new(&app.base);
+    leaver_web.login("leaver", "not the password").await;
+    leaver_web.login("leaver", PASSWORD).await;
+    assert_eq!(leaver_web.get("/").await.status, awc::http::StatusCode::OK);
+    let d = Driver::start(&chromedriver, &chromium).await;
+    d.goto(&format!("{}/login", app.base)).await;
+    d.type_into("#login", "root").await;
+    d.type_into("#password", PASSWORD).await;
+    d.click("form.narrow button[type=submit]").await;
+    d.wait_for("Вы вошли как").await;
+
+    d.goto(&format!("{}/users/{}", app.base, leaver.id)).await;
+    d.click("form.actions button").await;
+    let page = d.wait_for("Учётная запись отключена").await;
+    assert!(page.contains("Включить учётную запись"), "the button turns into enable");
+    d.screenshot(&screenshot_path("user_disabled.png")).await;
+    assert_eq!(
+        leaver_web.get("/").await.header("location").as_deref(),
+        Some("/login"),
+        "the leaver's open session ended"
+    );
+    d.goto(&format!("{}/sign-ins", app.base)).await;
+    let log = d.wait_for("Журнал входов").await;
+    assert!(log.contains("leaver") && log.contains("неверный логин или пароль") && log.contains("вход выполнен"));
+    // Times are the organisation's: the column must not claim UTC (it did, on the change log too).
+    assert!(!log.contains("(UTC)"), "no UTC label over local times");
+    d.screenshot(&screenshot_path("sign_ins.png")).await;
+    d.quit().await;
+}
