@@ -330,3 +330,37 @@ async fn an_admin_disables_a_leaver_and_reads_the_sign_in_log() {
     d.screenshot(&screenshot_path("sign_ins.png")).await;
     d.quit().await;
 }
+
+#[actix_web::test]
+async fn hr_reads_the_sealed_evidence_of_a_signature() {
+    let Some((chromedriver, chromium)) = browser() else {
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite app");
+    let s = crate::workflow::story(&app).await;
+    crate::workflow::approve_through(&s, &s.version).await;
+    let ack = jobdesc::services::acknowledgements::of_versions(&mut app.conn(), std::slice::from_ref(&s.version))
+        .expect("acks")
+        .into_iter()
+        .find(|a| a.employee_id == s.employee_id)
+        .expect("task");
+    s.employee
+        .post(
+            &format!("/api/v1/acknowledgements/{}/sign", ack.id),
+            serde_json::json!({ "password": PASSWORD }),
+        )
+        .await;
+    app.user("kadry", "hr");
+    let d = Driver::start(&chromedriver, &chromium).await;
+    d.goto(&format!("{}/login", app.base)).await;
+    d.type_into("#login", "kadry").await;
+    d.type_into("#password", PASSWORD).await;
+    d.click("form.narrow button[type=submit]").await;
+    d.wait_for("Вы вошли как").await;
+    d.goto(&format!("{}/acknowledgements/{}/evidence", app.base, ack.id)).await;
+    let page = d.wait_for("Запечатанная запись").await;
+    assert!(page.contains("Запись не изменялась") && page.contains("evidence-pack"));
+    assert!(page.contains("Подписано простой электронной подписью"), "the method in words, not only its code");
+    d.screenshot(&screenshot_path("evidence.png")).await;
+    d.quit().await;
+}
