@@ -357,10 +357,14 @@ async fn hr_reads_the_sealed_evidence_of_a_signature() {
     d.type_into("#password", PASSWORD).await;
     d.click("form.narrow button[type=submit]").await;
     d.wait_for("Вы вошли как").await;
-    d.goto(&format!("{}/acknowledgements/{}/evidence", app.base, ack.id)).await;
+    d.goto(&format!("{}/acknowledgements/{}/evidence", app.base, ack.id))
+        .await;
     let page = d.wait_for("Запечатанная запись").await;
     assert!(page.contains("Запись не изменялась") && page.contains("evidence-pack"));
-    assert!(page.contains("Подписано простой электронной подписью"), "the method in words, not only its code");
+    assert!(
+        page.contains("Подписано простой электронной подписью"),
+        "the method in words, not only its code"
+    );
     d.screenshot(&screenshot_path("evidence.png")).await;
     d.quit().await;
 }
