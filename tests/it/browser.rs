@@ -339,11 +339,7 @@ async fn hr_reads_the_sealed_evidence_of_a_signature() {
     let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite app");
     let s = crate::workflow::story(&app).await;
     crate::workflow::approve_through(&s, &s.version).await;
-    let ack = jobdesc::services::acknowledgements::of_versions(&mut app.conn(), std::slice::from_ref(&s.version))
-        .expect("acks")
-        .into_iter()
-        .find(|a| a.employee_id == s.employee_id)
-        .expect("task");
+    let ack = crate::workflow::task_of(&app, &s.version, &s.employee_id);
     s.employee
         .post(
             &format!("/api/v1/acknowledgements/{}/sign", ack.id),

@@ -32,7 +32,7 @@ fn text(o: &Output) -> String {
     clippy::zombie_processes,
     reason = "the child is handed to the caller, which stops it"
 )]
-fn serve(args: &[&str]) -> (Child, String, String) {
+pub fn serve(args: &[&str]) -> (Child, String, String) {
     let mut child = jobdesc(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

@@ -56,11 +56,7 @@ async fn evidence_packs_verify_offline_and_show_tampering(app: TestApp) {
         "no pack before approval"
     );
     approve_through(&s, v).await;
-    let ack = jobdesc::services::acknowledgements::of_versions(&mut app.conn(), std::slice::from_ref(v))
-        .expect("acks")
-        .into_iter()
-        .find(|a| a.employee_id == s.employee_id)
-        .expect("task");
+    let ack = crate::workflow::task_of(&app, v, &s.employee_id);
     let url = format!("/api/v1/acknowledgements/{}/evidence-pack", ack.id);
     assert_eq!(s.hr.get(&url).await.status, StatusCode::CONFLICT, "not signed yet");
     let a = s

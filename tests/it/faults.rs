@@ -1,10 +1,9 @@
 //! Faults with the real binary: kill -9 under write load, and two instances on one
 //! PostgreSQL racing the same visas and edits.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Arc};
+use std::sync::Arc;
 use std::time::Duration;
 
 use awc::http::StatusCode;
@@ -15,32 +14,18 @@ use crate::workflow::story;
 
 /// Starts `jobdesc serve` on the test app's database; returns the process and its URL.
 fn serve(app: &TestApp, data: &std::path::Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_jobdesc"))
-        .args([
-            "--database-url",
-            app.settings.database_url.expose(),
-            "--bind",
-            "127.0.0.1:0",
-        ])
-        .arg("--data-dir")
-        .arg(data)
-        .arg("serve")
-        .env("JOBDESC_LOG_LEVEL", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("serve starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(url) = line.strip_prefix("jobdesc is listening on ") {
-                let _ = tx.send(url.trim_end_matches('/').to_string());
-            }
-        }
-    });
-    let url = rx.recv_timeout(Duration::from_secs(60)).expect("serve prints its URL");
-    (child, url)
+    let data = data.to_str().expect("path");
+    let url = app.settings.database_url.expose();
+    let (child, _, base) = crate::cli::serve(&[
+        "--database-url",
+        url,
+        "--bind",
+        "127.0.0.1:0",
+        "--data-dir",
+        data,
+        "serve",
+    ]);
+    (child, base)
 }
 
 fn verify_log(app: &TestApp) -> String {

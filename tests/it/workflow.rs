@@ -156,6 +156,19 @@ async fn acks_of(app: &TestApp, version: &str) -> Vec<jobdesc::services::acknowl
     jobdesc::services::acknowledgements::of_versions(&mut app.conn(), &[version.to_string()]).expect("acks")
 }
 
+/// The acknowledgement task of one employee for a version.
+pub fn task_of(
+    app: &TestApp,
+    version: &str,
+    employee_id: &str,
+) -> jobdesc::services::acknowledgements::Acknowledgement {
+    jobdesc::services::acknowledgements::of_versions(&mut app.conn(), &[version.to_string()])
+        .expect("acks")
+        .into_iter()
+        .find(|a| a.employee_id == employee_id)
+        .expect("the employee's task")
+}
+
 async fn the_demo_story_end_to_end(app: TestApp) {
     let s = story(&app).await;
     let v = s.version.clone();
