@@ -217,7 +217,7 @@ async fn sessions_are_revocable_and_expire(app: TestApp) {
 async fn sign_and_read_evidence(app: &TestApp, forwarded: &str) -> Value {
     let s = story(app).await;
     crate::workflow::approve_through(&s, &s.version).await;
-    let ack = crate::workflow::task_of(&app, &s.version, &s.employee_id);
+    let ack = crate::workflow::task_of(app, &s.version, &s.employee_id);
     let token = app.token_for("sokolov");
     let a = awc::Client::new()
         .post(format!("{}/api/v1/acknowledgements/{}/sign", app.base, ack.id))
