@@ -5,7 +5,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod domain;
-pub mod error;
+pub mod i18n;
 pub mod import;
 pub mod net;
 pub mod pdf;

@@ -13,9 +13,9 @@ use crate::clock::Clock;
 use crate::config::{self, Layer, Secret, Settings};
 use crate::db::{DbError, Pool};
 use crate::domain::account::{generate_password, User, UserInput};
+use crate::i18n::strings;
 use crate::services::{auth, crud, demo, journal, users, ServiceError};
 use crate::startup::{open_database, system_clock, Application};
-use crate::web::i18n::strings;
 
 /// jobdesc: job descriptions drafted from templates, agreed, approved and acknowledged.
 #[derive(Debug, Parser)]

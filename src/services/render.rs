@@ -254,7 +254,7 @@ fn journal_of(conn: &mut DbConn, clock: &Clock, jd_id: &str) -> Result<Vec<Journ
                     .and_then(|v| v.as_str())
                     .map(str::to_string)
             };
-            let mut what = crate::web::i18n::strings().get(&format!("journal.{}", e.action));
+            let mut what = crate::i18n::strings().get(&format!("journal.{}", e.action));
             if let Some(n) = field("number") {
                 what.push_str(&format!(" {n}"));
             }
@@ -314,7 +314,7 @@ pub fn verify_hash(conn: &mut DbConn, clock: &Clock, hash: &str) -> Result<Optio
     Ok(Some(Verified {
         position_title: v.position_title,
         version: s.number,
-        status: crate::web::i18n::strings().get(&format!("status.{}", s.status.as_str())),
+        status: crate::i18n::strings().get(&format!("status.{}", s.status.as_str())),
         registration_number: s.registration_number,
         approved_on: s.approved_at.map(|t| clock.date_of(t).format("%d.%m.%Y").to_string()),
         effective_date: s.effective_date.map(|d| d.format("%d.%m.%Y").to_string()),

@@ -13,8 +13,8 @@ use super::routes::{Access, Kind};
 use super::AppState;
 use super::{input, session};
 use crate::domain::account::User;
-use crate::error::{ApiError, AppError, PageError};
 use crate::services::{auth, sessions};
+use crate::web::error::{ApiError, AppError, PageError};
 
 /// The user a request was authenticated as (set by the guard).
 #[derive(Debug, Clone)]
@@ -70,7 +70,7 @@ async fn identify(state: &AppState, kind: Kind, req: &ServiceRequest) -> Result<
 /// urlencoded or JSON body, and record ids that are not UUIDs (answered as not found,
 /// which is what they are). The body is read once and handed on.
 async fn check_input(req: &mut ServiceRequest) -> Result<(), AppError> {
-    let bad = || AppError::BadRequest(crate::web::i18n::strings().get("problem.control_chars"));
+    let bad = || AppError::BadRequest(crate::i18n::strings().get("problem.control_chars"));
     for (name, value) in req.match_info().iter() {
         if input::has_forbidden(value) {
             return Err(bad());

@@ -5,7 +5,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use super::session::check_csrf;
-use crate::error::AppError;
+use crate::web::error::AppError;
 
 /// A parsed form: its fields, with empty strings as null and repeated names as arrays.
 pub struct Form(pub Map<String, Value>);

@@ -3,9 +3,9 @@
 pub mod api;
 pub mod auth;
 pub mod client;
+pub mod error;
 pub mod forms;
 pub mod headers;
-pub mod i18n;
 pub mod input;
 pub mod pages;
 pub mod resources;
@@ -26,9 +26,9 @@ use crate::domain::account::{Role, User};
 use crate::domain::library::LibraryClause;
 use crate::domain::staff::{Assignment, Employee};
 use crate::domain::structure::{Department, Position};
-use crate::error::{ApiError, AppError, PageError};
 use crate::services::templates::Template;
 use crate::services::ServiceError;
+use crate::web::error::{ApiError, AppError, PageError};
 use resources::{WebResource, DOC_EDIT, DOC_VIEW, STRUCTURE_EDIT, STRUCTURE_VIEW};
 use routes::{Access, ApiDoc, Router};
 

@@ -3,7 +3,6 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::i18n::{strings, Strings};
 use crate::db::DbConn;
 use crate::domain::account::{Role, User, UserInput};
 use crate::domain::document::SectionKind;
@@ -11,6 +10,7 @@ use crate::domain::library::{LibraryClause, LibraryInput, Source};
 use crate::domain::staff::{Assignment, AssignmentInput, Employee, EmployeeInput};
 use crate::domain::structure::{Category, Department, DepartmentInput, Position, PositionInput};
 use crate::domain::validation::FieldErrors;
+use crate::i18n::{strings, Strings};
 use crate::services::crud::Resource;
 use crate::services::templates::{Template, TemplateInput};
 use crate::services::{departments, employees, positions, ServiceError};

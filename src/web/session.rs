@@ -4,7 +4,7 @@
 use actix_session::Session;
 
 use crate::domain::account::random_secret;
-use crate::error::AppError;
+use crate::web::error::AppError;
 
 const SECRET: &str = "sid";
 const CSRF: &str = "csrf";

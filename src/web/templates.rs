@@ -8,11 +8,11 @@ use actix_web::HttpResponse;
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use super::i18n::strings;
 use super::routes::{self, Kind};
 use super::session;
 use crate::domain::account::User;
-use crate::error::{AppError, Problem};
+use crate::i18n::strings;
+use crate::web::error::{AppError, Problem};
 
 const TEMPLATES: [(&str, &str); 26] = [
     ("import_new.html", include_str!("../../templates/import_new.html")),

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use actix_multipart::Multipart;
 use futures_util::StreamExt;
 
-use crate::error::AppError;
+use crate::web::error::AppError;
 
 /// One uploaded file.
 pub struct UploadedFile {

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod api_errors;
+mod architecture;
 mod authoring;
 mod browser;
 mod change_log;

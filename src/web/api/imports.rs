@@ -6,11 +6,11 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use futures_util::StreamExt;
 use serde::Deserialize;
 
-use crate::error::{ApiError, AppError};
 use crate::import::model::CandidateDocument;
 use crate::services::imports::{self, Import};
 use crate::services::ServiceError;
 use crate::web::auth::CurrentUser;
+use crate::web::error::{ApiError, AppError};
 use crate::web::resources::DOC_EDIT;
 use crate::web::routes::{Access, ApiDoc, Router};
 use crate::web::{doc, AppState};

@@ -6,10 +6,10 @@ use serde::{Deserialize, Serialize};
 use crate::domain::account::User;
 use crate::domain::change_log::Entry;
 use crate::domain::organization::Organization;
-use crate::error::{ApiError, AppError};
 use crate::services::sign_ins::{self, Channel, Refusal};
 use crate::services::{auth, journal, organization, sessions};
 use crate::web::auth::{bearer, CurrentUser};
+use crate::web::error::{ApiError, AppError};
 use crate::web::AppState;
 
 /// Credentials exchanged for an API token.

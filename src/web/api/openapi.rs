@@ -17,13 +17,13 @@ use crate::domain::library::{LibraryClause, LibraryInput};
 use crate::domain::organization::Organization;
 use crate::domain::staff::{Assignment, AssignmentInput, Employee, EmployeeInput};
 use crate::domain::structure::{Department, DepartmentInput, Position, PositionInput};
-use crate::error::Problem;
 use crate::services::documents::{JobDescription, NewDocument};
 use crate::services::editing::{Applied, Usage};
 use crate::services::templates::{Template, TemplateInput};
 use crate::web::api::authoring as a;
 use crate::web::api::misc::{TokenRequest, TokenResponse, Verification};
 use crate::web::api::workflow as w;
+use crate::web::error::Problem;
 use crate::web::pages::documents::PreviewSection;
 use crate::web::routes::{self, Access, Kind};
 

@@ -4,9 +4,9 @@ use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
-use crate::error::ApiError;
 use crate::services::{crud, Page, Paged};
 use crate::web::auth::CurrentUser;
+use crate::web::error::ApiError;
 use crate::web::resources::WebResource;
 use crate::web::AppState;
 

@@ -4,13 +4,13 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::register::RegisterRow;
-use crate::error::{ApiError, AppError};
 use crate::services::acknowledgements::{self, Acknowledgement, CoverageRow, Evidence, PaperInput};
 use crate::services::documents::{self, Version};
 use crate::services::inbox::{self, InFlight, ReviewDue, Task};
 use crate::services::substitutes::{self, Substitution, SubstitutionInput};
 use crate::services::workflow::{self, ApproveInput, RouteInput, VersionState, VisaInput};
 use crate::web::auth::CurrentUser;
+use crate::web::error::{ApiError, AppError};
 use crate::web::resources::DOC_EDIT;
 use crate::web::routes::Access;
 use crate::web::AppState;

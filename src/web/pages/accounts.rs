@@ -6,12 +6,12 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::{web, HttpResponse};
 
 use crate::domain::account::{Role, User};
-use crate::error::{ApiError, AppError, PageError};
+use crate::i18n::strings;
 use crate::services::{sign_ins, users, ServiceError};
 use crate::web::api::misc;
 use crate::web::auth::CurrentUser;
+use crate::web::error::{ApiError, AppError, PageError};
 use crate::web::forms::Form;
-use crate::web::i18n::strings;
 use crate::web::routes::{Access, ApiDoc, Router};
 use crate::web::session::flash;
 use crate::web::templates::{base_context, render};

@@ -4,8 +4,8 @@
 use actix_web::http::{header, Method};
 use actix_web::{web, HttpResponse};
 
-use crate::error::{ApiError, AppError, PageError};
 use crate::services::{acknowledgements, evidence_pack};
+use crate::web::error::{ApiError, AppError, PageError};
 use crate::web::resources::DOC_EDIT;
 use crate::web::routes::{Access, ApiDoc, Router};
 use crate::web::{doc, AppState};

@@ -12,14 +12,14 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::domain::structure::{Department, Position, PositionInput};
-use crate::error::{AppError, PageError};
+use crate::i18n::strings;
 use crate::import::model::{CandidateClause, CandidateDocument, CandidateSection, SectionKind};
 use crate::services::crud::{self, Resource};
 use crate::services::imports::{self, Import};
 use crate::services::{documents, Page, ServiceError};
 use crate::web::auth::CurrentUser;
+use crate::web::error::{AppError, PageError};
 use crate::web::forms::Form;
-use crate::web::i18n::strings;
 use crate::web::resources::DOC_EDIT;
 use crate::web::routes::{Access, Router};
 use crate::web::session::{check_csrf, flash};

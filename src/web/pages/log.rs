@@ -4,9 +4,9 @@ use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 
-use crate::error::PageError;
 use crate::services::journal;
 use crate::web::auth::CurrentUser;
+use crate::web::error::PageError;
 use crate::web::templates::{base_context, render};
 use crate::web::AppState;
 

@@ -5,13 +5,13 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
-use crate::error::PageError;
+use crate::i18n::strings;
 use crate::services::sessions;
 use crate::services::sign_ins::{self, Channel, Refusal};
 use crate::web::auth::CurrentUser;
 use crate::web::client;
+use crate::web::error::PageError;
 use crate::web::forms::Form;
-use crate::web::i18n::strings;
 use crate::web::session;
 use crate::web::templates::{base_context, render};
 use crate::web::{see_other, AppState};

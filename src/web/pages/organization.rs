@@ -7,11 +7,11 @@ use serde_json::{Map, Value};
 
 use crate::domain::organization::Organization;
 use crate::domain::validation::FieldErrors;
-use crate::error::{AppError, PageError};
+use crate::i18n::strings;
 use crate::services::{organization, ServiceError};
 use crate::web::auth::CurrentUser;
+use crate::web::error::{AppError, PageError};
 use crate::web::forms::Form;
-use crate::web::i18n::strings;
 use crate::web::resources::{fill, FormField};
 use crate::web::session::flash;
 use crate::web::templates::{base_context, render};

@@ -4,10 +4,10 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
-use crate::error::{AppError, PageError};
 use crate::pdf::{render, Part};
 use crate::services::render::{input_for, verify_hash};
 use crate::web::auth::CurrentUser;
+use crate::web::error::{AppError, PageError};
 use crate::web::templates::render as render_page;
 use crate::web::AppState;
 
@@ -77,7 +77,7 @@ pub async fn verify(state: web::Data<AppState>, path: web::Path<String>) -> Resu
         None
     };
     let mut ctx = tera::Context::new();
-    ctx.insert("t", &crate::web::i18n::strings().tree);
+    ctx.insert("t", &crate::i18n::strings().tree);
     ctx.insert("nav", &Vec::<()>::new());
     ctx.insert("hash", &hash);
     ctx.insert("found", &found);

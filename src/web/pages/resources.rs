@@ -7,11 +7,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::domain::validation::FieldErrors;
-use crate::error::{AppError, PageError};
+use crate::i18n::strings;
 use crate::services::{crud, Page, ServiceError};
 use crate::web::auth::CurrentUser;
+use crate::web::error::{AppError, PageError};
 use crate::web::forms::Form;
-use crate::web::i18n::strings;
 use crate::web::resources::{fill, WebResource};
 use crate::web::routes::Access;
 use crate::web::session::flash;

@@ -17,14 +17,14 @@ use crate::db::DbConn;
 use crate::domain::account::User;
 use crate::domain::version::Status;
 use crate::domain::workflow::Decision;
-use crate::error::{AppError, PageError};
+use crate::i18n::strings;
 use crate::services::acknowledgements::{self, PaperInput};
 use crate::services::substitutes::{self, SubstitutionInput};
 use crate::services::workflow::{self, ApproveInput, RouteInput, VisaInput};
 use crate::services::{documents, ServiceError};
 use crate::web::auth::CurrentUser;
+use crate::web::error::{AppError, PageError};
 use crate::web::forms::Form;
-use crate::web::i18n::strings;
 use crate::web::pages::documents::preview_sections;
 use crate::web::resources::DOC_EDIT;
 use crate::web::routes::Access;
@@ -672,7 +672,7 @@ pub async fn evidence(
     }
     let mut ctx = base_context(Some(&user.0), &session)?;
     ctx.insert("e", &e);
-    let t = crate::web::i18n::strings();
+    let t = crate::i18n::strings();
     let sealed: Vec<(String, String)> = acknowledgements::sealed_fields(&e.acknowledgement)
         .into_iter()
         .map(|(label, value)| (t.get(&format!("ack.{label}")), value))

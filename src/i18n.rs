@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use crate::domain::validation::FieldError;
 
-const RU: &str = include_str!("../../templates/i18n/ru.toml");
+const RU: &str = include_str!("../templates/i18n/ru.toml");
 
 /// A locale's strings: nested for templates, flattened for code.
 pub struct Strings {

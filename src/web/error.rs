@@ -5,8 +5,8 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
 use crate::db::DbError;
+use crate::i18n::strings;
 use crate::services::ServiceError;
-use crate::web::i18n::strings;
 
 /// Anything a request can fail with.
 #[derive(Debug, thiserror::Error)]
