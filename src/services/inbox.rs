@@ -58,7 +58,6 @@ fn versions_in(conn: &mut DbConn, statuses: &[Status]) -> Result<Vec<(String, St
 /// Everything waiting for `user` today.
 pub fn inbox(conn: &mut DbConn, clock: &Clock, user: &User) -> Result<Vec<Task>, ServiceError> {
     let today = clock.today();
-    let me = workflow::principals(conn, user, today)?;
     let mut out = Vec::new();
     for (id, title, number) in versions_in(conn, &[Status::InAgreement, Status::AwaitingApproval])? {
         let s = workflow::state(conn, &id)?;
@@ -76,12 +75,11 @@ pub fn inbox(conn: &mut DbConn, clock: &Clock, user: &User) -> Result<Vec<Task>,
                 on_behalf_of: (principal != &user.id).then(|| principal.clone()),
             })
         };
-        if s.status == Status::InAgreement {
-            let given = workflow::given_visas(conn, &id, s.round)?;
-            for p in route.waiting_for(&given).iter().filter(|p| me.contains(p)) {
-                push("visa", p);
-            }
-        } else if me.contains(&route.approver) {
+        let may = workflow::may_act(conn, user, &s, today)?;
+        for p in &may.visa_for {
+            push("visa", p);
+        }
+        if may.approve {
             push("approval", &route.approver);
         }
     }

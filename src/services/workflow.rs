@@ -335,6 +335,52 @@ fn authors(conn: &mut DbConn, s: &VersionState) -> Result<Vec<String>, ServiceEr
         .load(conn)?)
 }
 
+/// What a user may do on a version now. The one place buttons and the inbox learn it
+/// from; built from the same rules the transitions enforce (principals today, the
+/// substitute's role, one visa each, four eyes), so nobody is offered an act that is
+/// then refused.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MayAct {
+    /// Agreers (ids) the user may give a visa for now: themselves and/or those they stand in for.
+    pub visa_for: Vec<String>,
+    pub approve: bool,
+    /// Comment on clauses.
+    pub comment: bool,
+}
+
+/// See [`MayAct`].
+pub fn may_act(conn: &mut DbConn, user: &User, s: &VersionState, today: NaiveDate) -> Result<MayAct, ServiceError> {
+    let Some(route) = &s.route else {
+        return Ok(MayAct::default());
+    };
+    let me = principals(conn, user, today)?;
+    let given = given_visas(conn, &s.id, s.round)?;
+    let stands_in = |principal: &str, role: Role| principal == user.id || user.has(role);
+    let visa_for = if s.status == Status::InAgreement && rules::one_visa_each(&given, &user.id).is_ok() {
+        route
+            .waiting_for(&given)
+            .into_iter()
+            .filter(|p| me.contains(p) && stands_in(p, Role::Agreer))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let approve = s.status == Status::AwaitingApproval
+        && me.contains(&route.approver)
+        && stands_in(&route.approver, Role::Approver)
+        && rules::may_approve(&given, &user.id, &authors(conn, s)?).is_ok();
+    let on_route = me
+        .iter()
+        .any(|p| route.approver == *p || route.stages.iter().flatten().any(|u| u == p));
+    let comment =
+        matches!(s.status, Status::InAgreement | Status::AwaitingApproval) && (on_route || user.has(Role::Hr));
+    Ok(MayAct {
+        visa_for,
+        approve,
+        comment,
+    })
+}
+
 /// Someone acting for another must hold the role the act needs, today as when named.
 fn check_substitute_role(actor: &User, principal: &str, role: Role) -> Result<(), ServiceError> {
     if principal != actor.id && !actor.has(role) {
@@ -488,11 +534,7 @@ pub fn comment_clause(
         if s.status != Status::InAgreement && s.status != Status::AwaitingApproval {
             return Err(WorkflowError::WrongStatus.into());
         }
-        let route = s.route.clone().ok_or(WorkflowError::WrongStatus)?;
-        let on_route = principals(conn, actor, journal.today())?
-            .iter()
-            .any(|p| route.approver == *p || route.stages.iter().flatten().any(|u| u == p));
-        if !on_route && !actor.has(Role::Hr) {
+        if !may_act(conn, actor, &s, journal.today())?.comment {
             return Err(ServiceError::Refused("not_a_participant"));
         }
         let mut e = FieldErrors::default();

@@ -64,6 +64,8 @@ async fn one_person_cannot_complete_the_route(app: TestApp) {
     let ids = |login: &str| app.user_id(login);
     assert_eq!(visa(&both, v, Some(&ids("head"))).await.status, StatusCode::OK);
     assert_eq!(code(&visa(&both, v, Some(&ids("lawyer"))).await), "already_acted");
+    // Nobody is offered what would be refused: no second visa task in the inbox.
+    assert_eq!(both.get("/api/v1/inbox").await.json(), json!([]), "one visa each");
     assert_eq!(visa(&s.lawyer, v, None).await.status, StatusCode::OK);
     // The director's deputy sent the version, so may not approve it: four eyes.
     assert_eq!(
@@ -72,6 +74,11 @@ async fn one_person_cannot_complete_the_route(app: TestApp) {
     );
     let w = s.hr.get(&format!("/api/v1/versions/{v}/workflow")).await.json();
     assert_eq!(w["state"]["status"], "awaiting_approval", "{w}");
+    let inbox = deputy.get("/api/v1/inbox").await.json();
+    assert!(
+        !inbox.to_string().contains("approval"),
+        "the sender gets no approval task: {inbox}"
+    );
     let a = deputy.post(&format!("/api/v1/versions/{v}/approve"), json!({})).await;
     assert_eq!(code(&a), "four_eyes", "{}", a.body);
     // Nor may the one who gave a visa, even holding the approver's role.

@@ -107,19 +107,13 @@ pub fn panel(conn: &mut DbConn, user: &User, version_id: &str, clock: &Clock) ->
                          "text": c.2, "at": clock.stamp(c.3) })
         })
         .collect();
-    let me = workflow::principals(conn, user, today)?;
     let hr = Access::Roles(DOC_EDIT).allows(Some(user));
-    let waiting = match (&s.route, s.status) {
-        (Some(r), Status::InAgreement) => r.waiting_for(&workflow::given_visas(conn, version_id, s.round)?),
-        _ => Vec::new(),
-    };
-    let visa_for: Vec<Value> = waiting
+    let may = workflow::may_act(conn, user, &s, today)?;
+    let visa_for: Vec<Value> = may
+        .visa_for
         .iter()
-        .filter(|p| me.contains(p))
         .map(|p| json!({ "id": p, "login": name(p), "self": p == &user.id }))
         .collect();
-    let can_approve =
-        s.status == Status::AwaitingApproval && s.route.as_ref().is_some_and(|r| me.contains(&r.approver));
     let newest: i32 = crate::db::schema::jd_versions::table
         .filter(crate::db::schema::jd_versions::job_description_id.eq(&s.job_description_id))
         .select(diesel::dsl::max(crate::db::schema::jd_versions::number))
@@ -145,8 +139,8 @@ pub fn panel(conn: &mut DbConn, user: &User, version_id: &str, clock: &Clock) ->
         "can_route": hr && s.status == Status::Draft,
         "can_editorial": hr && s.status == Status::Draft && s.number > 1,
         "visa_for": visa_for,
-        "can_comment": matches!(s.status, Status::InAgreement | Status::AwaitingApproval),
-        "can_approve": can_approve,
+        "can_comment": may.comment,
+        "can_approve": may.approve,
         "can_withdraw": hr && s.status == Status::Approved,
         "can_new_revision": hr && s.status == Status::Approved && s.number == newest,
         "today": today.to_string(),
