@@ -49,6 +49,13 @@ impl From<actix_web::error::BlockingError> for AppError {
     }
 }
 
+/// "Try again in N seconds", in the UI language (the API's problem and the login page).
+pub fn throttled_message(seconds: i64) -> String {
+    strings()
+        .get("refused.throttled")
+        .replace("{seconds}", &seconds.max(1).to_string())
+}
+
 /// One field's refusal in a problem body.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ProblemField {
@@ -148,7 +155,7 @@ impl AppError {
             AppError::MethodNotAllowed(allowed) => ("problem.method_not_allowed", Some(allowed.clone()), None, vec![]),
             AppError::Throttled(seconds) => (
                 "problem.too_many_requests",
-                Some(crate::web::pages::login::throttled_message(*seconds)),
+                Some(throttled_message(*seconds)),
                 Some("throttled".into()),
                 vec![],
             ),

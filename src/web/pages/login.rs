@@ -93,7 +93,7 @@ pub async fn submit(
         }
         Err(Refusal::Throttled(wait)) => {
             tracing::warn!(login = %login, "sign-in throttled");
-            let message = throttled_message(wait.num_seconds());
+            let message = crate::web::error::throttled_message(wait.num_seconds());
             let mut page = login_page(&session, StatusCode::TOO_MANY_REQUESTS, &login, &next, Some(message))?;
             page.headers_mut().insert(
                 header::RETRY_AFTER,
@@ -102,13 +102,6 @@ pub async fn submit(
             Ok(page)
         }
     }
-}
-
-/// "Try again in N seconds", in the UI language.
-pub fn throttled_message(seconds: i64) -> String {
-    strings()
-        .get("refused.throttled")
-        .replace("{seconds}", &seconds.max(1).to_string())
 }
 
 /// Ends this session (the record too, so a copied cookie stops working).
