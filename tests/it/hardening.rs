@@ -282,17 +282,21 @@ async fn the_evidence_page_shows_what_is_sealed(app: TestApp) {
 async fn sign_ins_are_throttled_and_logged(app: TestApp) {
     app.user("target", "hr");
     let anon = Api::new(&app.base, None);
-    let attempt = |password: &'static str| {
-        let anon = &anon;
+    // Every attempt at (about) the same instant, so the one-second wait after the fifth
+    // failure cannot run out on a slow machine before the next attempt.
+    let t0 = app.clock.now_utc();
+    let attempt = |password: &'static str, at: chrono::DateTime<chrono::Utc>| {
+        let (anon, clock) = (&anon, &app.clock);
         async move {
+            clock.set_now(at);
             anon.post("/api/v1/auth/token", json!({ "login": "target", "password": password }))
                 .await
         }
     };
     for _ in 0..5 {
-        assert_eq!(attempt("wrong guess").await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(attempt("wrong guess", t0).await.status, StatusCode::UNAUTHORIZED);
     }
-    let a = attempt(PASSWORD).await;
+    let a = attempt(PASSWORD, t0).await;
     assert_eq!(
         a.status,
         StatusCode::TOO_MANY_REQUESTS,
@@ -302,19 +306,22 @@ async fn sign_ins_are_throttled_and_logged(app: TestApp) {
     assert!(a.header("retry-after").is_some());
     // A second instance on the same database refuses as well.
     let second = app.second_instance();
+    app.clock.set_now(t0);
     let a = Api::new(&second, None)
         .post("/api/v1/auth/token", json!({ "login": "target", "password": PASSWORD }))
         .await;
     assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS);
     // The login page says so, in words.
     let mut web = Web::new(&app.base);
+    web.get("/login").await;
+    app.clock.set_now(t0);
     let (status, page) = web.login("target", PASSWORD).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     assert!(page.body.contains("Слишком много неудачных попыток"), "{}", page.body);
     // After the wait, the right password works and resets the count.
-    app.clock.set_now(app.clock.now_utc() + chrono::Duration::seconds(5));
-    assert_eq!(attempt(PASSWORD).await.status, StatusCode::CREATED);
-    assert_eq!(attempt("wrong guess").await.status, StatusCode::UNAUTHORIZED);
+    let t1 = t0 + chrono::Duration::seconds(5);
+    assert_eq!(attempt(PASSWORD, t1).await.status, StatusCode::CREATED);
+    assert_eq!(attempt("wrong guess", t1).await.status, StatusCode::UNAUTHORIZED);
     // Every attempt is logged where an admin reads it.
     let admin = app.api_as("admin", "admin");
     let log = admin.get("/api/v1/sign-ins?limit=100").await.json();
