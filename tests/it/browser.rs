@@ -171,6 +171,14 @@ impl Driver {
         std::fs::write(path, png).expect("write screenshot");
     }
 
+    /// Fills the login form already shown and waits for the dashboard.
+    async fn sign_in(&self, login: &str) {
+        self.type_into("#login", login).await;
+        self.type_into("#password", PASSWORD).await;
+        self.click("form.narrow button[type=submit]").await;
+        self.wait_for("Вы вошли как").await;
+    }
+
     async fn quit(mut self) {
         let _ = self
             .client
@@ -219,10 +227,7 @@ async fn sign_in_create_a_department_see_it_listed_sign_out() {
         d.url().await.ends_with("/login"),
         "signed-out users land on the login page"
     );
-    d.type_into("#login", "kadry").await;
-    d.type_into("#password", PASSWORD).await;
-    d.click("form.narrow button[type=submit]").await;
-    d.wait_for("Вы вошли как").await;
+    d.sign_in("kadry").await;
 
     d.goto(&format!("{}/departments", app.base)).await;
     d.click("#add").await;
@@ -260,10 +265,7 @@ async fn hr_builds_a_job_description_from_a_template_and_the_library() {
     app.user("kadry", "hr");
     let d = Driver::start(&chromedriver, &chromium).await;
     d.goto(&format!("{}/login", app.base)).await;
-    d.type_into("#login", "kadry").await;
-    d.type_into("#password", PASSWORD).await;
-    d.click("form.narrow button[type=submit]").await;
-    d.wait_for("Вы вошли как").await;
+    d.sign_in("kadry").await;
 
     d.goto(&format!("{}/documents/new", app.base)).await;
     d.click(&format!("#f-position_id option[value='{position}']")).await;
@@ -307,10 +309,7 @@ async fn an_admin_disables_a_leaver_and_reads_the_sign_in_log() {
     assert_eq!(leaver_web.get("/").await.status, awc::http::StatusCode::OK);
     let d = Driver::start(&chromedriver, &chromium).await;
     d.goto(&format!("{}/login", app.base)).await;
-    d.type_into("#login", "root").await;
-    d.type_into("#password", PASSWORD).await;
-    d.click("form.narrow button[type=submit]").await;
-    d.wait_for("Вы вошли как").await;
+    d.sign_in("root").await;
 
     d.goto(&format!("{}/users/{}", app.base, leaver.id)).await;
     d.click("form.actions button").await;
@@ -349,10 +348,7 @@ async fn hr_reads_the_sealed_evidence_of_a_signature() {
     app.user("kadry", "hr");
     let d = Driver::start(&chromedriver, &chromium).await;
     d.goto(&format!("{}/login", app.base)).await;
-    d.type_into("#login", "kadry").await;
-    d.type_into("#password", PASSWORD).await;
-    d.click("form.narrow button[type=submit]").await;
-    d.wait_for("Вы вошли как").await;
+    d.sign_in("kadry").await;
     d.goto(&format!("{}/acknowledgements/{}/evidence", app.base, ack.id))
         .await;
     let page = d.wait_for("Запечатанная запись").await;
