@@ -82,12 +82,7 @@ async fn check_input(req: &mut ServiceRequest) -> Result<(), AppError> {
     if input::urlencoded_has_forbidden(req.query_string().as_bytes()) {
         return Err(bad());
     }
-    let content_type = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let content_type = input::content_type(req.headers());
     let json = content_type.starts_with("application/json");
     let form = content_type.starts_with("application/x-www-form-urlencoded");
     if json || form {

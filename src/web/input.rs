@@ -4,6 +4,15 @@
 
 use serde_json::Value;
 
+/// The request's media type, lower-cased (empty when absent or not text).
+pub fn content_type(headers: &actix_web::http::header::HeaderMap) -> String {
+    headers
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
 /// Control characters other than tab and line breaks (C0, DEL, C1).
 pub fn forbidden(c: char) -> bool {
     c.is_control() && !matches!(c, '\t' | '\n' | '\r')

@@ -57,12 +57,7 @@ pub async fn create(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let limit = state.settings.import_max_bytes;
-    let content_type = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let content_type = crate::web::input::content_type(req.headers());
     let (name, bytes) = if content_type.starts_with("multipart/form-data") {
         let upload = super::super::upload::read(actix_multipart::Multipart::new(req.headers(), payload), limit).await?;
         let mut files = upload.files.into_iter();
