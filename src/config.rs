@@ -44,6 +44,7 @@ pub struct Layer {
     pub workers: Option<usize>,
     pub registration_format: Option<String>,
     pub acknowledge_days: Option<i64>,
+    pub review_months: Option<u32>,
     pub import_max_bytes: Option<u64>,
     pub public_url: Option<String>,
     pub session_idle_minutes: Option<i64>,
@@ -68,6 +69,7 @@ impl Layer {
             workers: other.workers.or(self.workers),
             registration_format: other.registration_format.or(self.registration_format),
             acknowledge_days: other.acknowledge_days.or(self.acknowledge_days),
+            review_months: other.review_months.or(self.review_months),
             import_max_bytes: other.import_max_bytes.or(self.import_max_bytes),
             public_url: other.public_url.or(self.public_url),
             session_idle_minutes: other.session_idle_minutes.or(self.session_idle_minutes),
@@ -101,6 +103,8 @@ pub struct Settings {
     pub registration_format: String,
     /// Days employees have to acknowledge a new version.
     pub acknowledge_days: i64,
+    /// Months after a version comes into force until it is due for review.
+    pub review_months: u32,
     /// Largest upload for import, all files of one request together (bytes).
     pub import_max_bytes: u64,
     /// Address people reach the server at, for the QR code on documents.
@@ -187,6 +191,7 @@ fn from_env(vars: &[(String, String)], warnings: &mut Vec<String>) -> Result<Lay
             "ACKNOWLEDGE_DAYS" => {
                 layer.acknowledge_days = Some(value.parse().map_err(|_| bad("expected a number".into()))?)
             }
+            "REVIEW_MONTHS" => layer.review_months = Some(value.parse().map_err(|_| bad("expected a number".into()))?),
             "SESSION_IDLE_MINUTES" => {
                 layer.session_idle_minutes = Some(value.parse().map_err(|_| bad("expected minutes".into()))?)
             }
@@ -286,6 +291,7 @@ pub fn load(
             None => "ДИ-{year}-{seq}".into(),
         },
         acknowledge_days: l.acknowledge_days.unwrap_or(14).clamp(1, 365),
+        review_months: l.review_months.unwrap_or(12).clamp(1, 120),
         import_max_bytes: l.import_max_bytes.unwrap_or(20 << 20).max(1024),
         public_url,
         session_idle: chrono::Duration::minutes(l.session_idle_minutes.unwrap_or(120).clamp(1, 60 * 24 * 30)),

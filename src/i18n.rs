@@ -48,6 +48,14 @@ impl Strings {
         self.flat.get(key).cloned().unwrap_or_else(|| key.to_string())
     }
 
+    /// The message for one field error, after the field's label when it has one.
+    pub fn labelled_field_error(&self, e: &FieldError) -> String {
+        match self.flat.get(&format!("field.{}", e.field)) {
+            Some(label) => format!("{label}: {}", self.field_error(e)),
+            None => self.field_error(e),
+        }
+    }
+
     /// The message for one field error.
     pub fn field_error(&self, e: &FieldError) -> String {
         let text = self.get(&format!("errors.{}", e.code));

@@ -16,8 +16,10 @@ use tracing_actix_web::TracingLogger;
 use crate::clock::{parse_zone, Clock, UnknownZone};
 use crate::config::Settings;
 use crate::db::{self, DbError, Pool};
+use crate::web::error::{json_error, not_found, query_error};
+use crate::web::register;
 use crate::web::routes::Router;
-use crate::web::{json_error, not_found, query_error, register, AppState};
+use crate::web::state::AppState;
 
 /// Why the application could not start.
 #[derive(Debug, thiserror::Error)]

@@ -19,6 +19,9 @@ pub enum Role {
     Employee,
 }
 
+/// Roles that draft job descriptions: they send, route and revise them.
+pub const DRAFTERS: &[Role] = &[Role::Admin, Role::Hr];
+
 impl Role {
     /// Every role in display order.
     pub const ALL: [Role; 5] = [Role::Admin, Role::Hr, Role::Agreer, Role::Approver, Role::Employee];

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::document::{SectionKind, MAX_CLAUSE_CHARS};
+use super::document::{Content, SectionKind, MAX_CLAUSE_CHARS};
 use super::placeholders;
 use super::structure::Category;
 use super::validation::FieldErrors;
@@ -160,6 +160,16 @@ pub fn matches(text: &str, query: &str) -> bool {
             .iter()
             .any(|w| w.starts_with(&s) || w.starts_with(q.as_str()))
     })
+}
+
+/// Clause ids in `content` that link to `library_id`.
+pub fn linked_clauses(content: &Content, library_id: &str) -> Vec<String> {
+    content
+        .clauses()
+        .iter()
+        .filter(|l| l.clause.library.as_ref().is_some_and(|k| k.clause_id == library_id))
+        .map(|l| l.clause.id.clone())
+        .collect()
 }
 
 #[cfg(test)]

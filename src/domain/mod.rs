@@ -9,6 +9,7 @@ pub mod hierarchy;
 pub mod library;
 pub mod organization;
 pub mod placeholders;
+pub mod preview;
 pub mod register;
 pub mod staff;
 pub mod structure;

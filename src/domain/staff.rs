@@ -172,6 +172,19 @@ impl AssignmentInput {
     }
 }
 
+/// "Андрей Викторович Воронцов" or "Воронцов Андрей Викторович" -> "А.В. Воронцов".
+pub fn initials(full_name: &str) -> String {
+    let parts: Vec<&str> = full_name.split_whitespace().collect();
+    match parts.as_slice() {
+        [surname, name, patronymic, ..] => {
+            let i = |s: &str| s.chars().next().map(|c| format!("{c}.")).unwrap_or_default();
+            format!("{}{} {surname}", i(name), i(patronymic))
+        }
+        [surname, name] => format!("{}. {surname}", name.chars().next().unwrap_or(' ')),
+        _ => full_name.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -233,5 +246,17 @@ mod tests {
         };
         assert_eq!(e.initials_surname(), "А.С. Петрова");
         assert_eq!(e.full_name(), "Петрова Анна Сергеевна");
+    }
+}
+
+#[cfg(test)]
+mod initials_tests {
+    use super::initials;
+
+    #[test]
+    fn initials_of_full_names() {
+        assert_eq!(initials("Воронцов Андрей Викторович"), "А.В. Воронцов");
+        assert_eq!(initials("Смит Джон"), "Д. Смит");
+        assert_eq!(initials("Платон"), "Платон");
     }
 }

@@ -70,6 +70,12 @@ pub enum WorkflowError {
     ChecksFailed,
     #[error("four eyes: the author, the sender and those who gave a visa cannot approve")]
     FourEyes,
+    #[error("a substitute must hold the role the act needs")]
+    SubstituteLacksRole,
+    #[error("only the route's participants and drafting staff take part")]
+    NotParticipant,
+    #[error("only drafting staff do this")]
+    NotDrafter,
 }
 
 impl WorkflowError {
@@ -84,6 +90,9 @@ impl WorkflowError {
             WorkflowError::CommentRequired => "comment_required",
             WorkflowError::ChecksFailed => "checks_failed",
             WorkflowError::FourEyes => "four_eyes",
+            WorkflowError::SubstituteLacksRole => "substitute_lacks_role",
+            WorkflowError::NotParticipant => "not_a_participant",
+            WorkflowError::NotDrafter => "not_drafter",
         }
     }
 }
@@ -202,6 +211,172 @@ pub fn may_approve(visas: &[GivenVisa], actor: &str, authors: &[String]) -> Resu
         Err(WorkflowError::FourEyes)
     } else {
         Ok(())
+    }
+}
+
+/// The caller as the rules see them.
+#[derive(Debug, Clone)]
+pub struct Caller<'a> {
+    pub id: &'a str,
+    /// The caller and those who named them substitute for today.
+    pub principals: &'a [String],
+    pub agreer: bool,
+    pub approver: bool,
+    /// Drafting staff (HR, administrators): they send, route and revise.
+    pub drafter: bool,
+}
+
+/// A version as the rules see it.
+#[derive(Debug, Clone)]
+pub struct Situation<'a> {
+    pub status: Status,
+    /// The route it travels (set when sent).
+    pub route: Option<&'a Route>,
+    /// This round's visas.
+    pub given: &'a [GivenVisa],
+    /// Ids of who wrote and who sent it: four eyes keeps them from approving.
+    pub authors: &'a [String],
+    /// Version number; editorial marking needs an earlier version.
+    pub number: i32,
+    /// No later version of the job description exists.
+    pub newest: bool,
+}
+
+/// What a caller may do on a version now: the one answer that the transitions
+/// enforce, the page buttons show and the API reports.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Actions {
+    pub send: bool,
+    pub set_route: bool,
+    pub set_editorial: bool,
+    /// Agreers (ids) in whose name the caller may give a visa now.
+    pub visa_for: Vec<String>,
+    pub approve: bool,
+    /// Return to draft at approval.
+    pub reject: bool,
+    pub comment: bool,
+    pub withdraw: bool,
+    pub new_revision: bool,
+}
+
+impl Situation<'_> {
+    fn route(&self) -> Result<&Route, WorkflowError> {
+        self.route.ok_or(WorkflowError::WrongStatus)
+    }
+
+    fn drafter_on(&self, caller: &Caller, status: Status) -> Result<(), WorkflowError> {
+        if !caller.drafter {
+            return Err(WorkflowError::NotDrafter);
+        }
+        if self.status != status {
+            return Err(WorkflowError::WrongStatus);
+        }
+        Ok(())
+    }
+
+    /// Sending, setting the route or the editorial mark: drafting staff, on a draft.
+    pub fn check_draft_work(&self, caller: &Caller) -> Result<(), WorkflowError> {
+        self.drafter_on(caller, Status::Draft)
+    }
+
+    /// Withdrawing or starting the next revision: drafting staff, on an approved version.
+    pub fn check_approved_work(&self, caller: &Caller) -> Result<(), WorkflowError> {
+        self.drafter_on(caller, Status::Approved)
+    }
+
+    /// A visa in the name of `principal`: they are waited for now, the caller may act
+    /// for them today (holding the agreer role when standing in), and the caller has
+    /// not given a visa of this round in anyone's name.
+    pub fn check_visa(&self, caller: &Caller, principal: &str) -> Result<(), WorkflowError> {
+        if self.status != Status::InAgreement {
+            return Err(WorkflowError::WrongStatus);
+        }
+        let route = self.route()?;
+        if !caller.principals.iter().any(|p| p == principal)
+            || !route.waiting_for(self.given).iter().any(|p| p == principal)
+        {
+            return Err(WorkflowError::NotCurrentAgreer);
+        }
+        one_visa_each(self.given, caller.id)?;
+        if principal != caller.id && !caller.agreer {
+            return Err(WorkflowError::SubstituteLacksRole);
+        }
+        Ok(())
+    }
+
+    /// Approval: the route's approver or their substitute (holding the approver
+    /// role), who neither wrote, sent nor gave a visa of this round.
+    pub fn check_approve(&self, caller: &Caller) -> Result<(), WorkflowError> {
+        self.check_reject(caller)?;
+        let route = self.route()?;
+        if route.approver != caller.id && !caller.approver {
+            return Err(WorkflowError::SubstituteLacksRole);
+        }
+        may_approve(self.given, caller.id, self.authors)
+    }
+
+    /// Return to draft at approval: the route's approver or their substitute.
+    pub fn check_reject(&self, caller: &Caller) -> Result<(), WorkflowError> {
+        if self.status != Status::AwaitingApproval {
+            return Err(WorkflowError::WrongStatus);
+        }
+        let route = self.route()?;
+        if !caller.principals.contains(&route.approver) {
+            return Err(WorkflowError::NotApprover);
+        }
+        Ok(())
+    }
+
+    /// Clause comments: during agreement or approval, by the route's people and drafting staff.
+    pub fn check_comment(&self, caller: &Caller) -> Result<(), WorkflowError> {
+        if !matches!(self.status, Status::InAgreement | Status::AwaitingApproval) {
+            return Err(WorkflowError::WrongStatus);
+        }
+        let route = self.route()?;
+        let on_route = caller
+            .principals
+            .iter()
+            .any(|p| route.approver == *p || route.stages.iter().flatten().any(|u| u == p));
+        if on_route || caller.drafter {
+            Ok(())
+        } else {
+            Err(WorkflowError::NotParticipant)
+        }
+    }
+
+    /// Whom the version waits for now: the current stage's agreers who have not
+    /// acted, or the approver.
+    pub fn waiting_for(&self) -> Vec<String> {
+        match (self.route, self.status) {
+            (Some(r), Status::InAgreement) => r.waiting_for(self.given),
+            (Some(r), Status::AwaitingApproval) => vec![r.approver.clone()],
+            _ => Vec::new(),
+        }
+    }
+
+    /// Everything the caller may do now.
+    pub fn actions(&self, caller: &Caller) -> Actions {
+        let draft = self.check_draft_work(caller).is_ok();
+        let approved = self.check_approved_work(caller).is_ok();
+        let visa_for = match (self.route, self.status) {
+            (Some(r), Status::InAgreement) => r
+                .waiting_for(self.given)
+                .into_iter()
+                .filter(|p| self.check_visa(caller, p).is_ok())
+                .collect(),
+            _ => Vec::new(),
+        };
+        Actions {
+            send: draft,
+            set_route: draft,
+            set_editorial: draft && self.number > 1,
+            visa_for,
+            approve: self.check_approve(caller).is_ok(),
+            reject: self.check_reject(caller).is_ok(),
+            comment: self.check_comment(caller).is_ok(),
+            withdraw: approved,
+            new_revision: approved && self.newest,
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 use super::input::{RenderInput, SheetChanges, Signature};
 use super::layout::{Align, Column, Flow, Style, LEFT, MM, TEXT_W};
 use super::text::Face;
+use crate::domain::staff::initials;
 
 const BODY: Style = Style::new(Face::Regular, 12.0);
 const BOLD: Style = Style::new(Face::Bold, 12.0);
@@ -42,17 +43,6 @@ pub fn short_date(iso: &str) -> String {
     chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
         .map(|d| d.format("%d.%m.%Y").to_string())
         .unwrap_or_else(|_| iso.to_string())
-}
-
-/// "Воронцов Андрей Викторович" -> "А.В. Воронцов".
-pub fn initials(full_name: &str) -> String {
-    let parts: Vec<&str> = full_name.split_whitespace().collect();
-    let i = |s: &str| s.chars().next().map(|c| format!("{c}.")).unwrap_or_default();
-    match parts.as_slice() {
-        [surname, name, patronymic, ..] => format!("{}{} {surname}", i(name), i(patronymic)),
-        [surname, name] => format!("{} {surname}", i(name)),
-        _ => full_name.to_string(),
-    }
 }
 
 /// A signature: position, then a line or the electronic-signature mark, then the name.

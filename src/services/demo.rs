@@ -169,12 +169,12 @@ pub fn load(conn: &mut DbConn, clock: &Clock) -> Result<DemoSummary, ServiceErro
             logins.push((u.login.clone(), u.roles.clone()));
         }
         // Every department agrees with its head, then the lawyer; the director approves.
-        let route = super::workflow::RouteInput {
+        let route = super::routes::RouteInput {
             stages: vec![vec!["head".into()], vec!["lawyer".into()]],
             approver: "director".into(),
         };
         for id in depts.values() {
-            super::workflow::set_department_route(conn, clock, actor, id, &route)?;
+            super::routes::set_department_route(conn, clock, actor, id, &route)?;
         }
         // One draft job description per category, from that category's template.
         let templates = super::templates::all(conn)?;

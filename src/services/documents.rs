@@ -2,35 +2,24 @@
 
 use std::collections::HashMap;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::crud::Resource;
-use super::editing::{load, Owner};
 use super::journal::{write_tx, Journal};
+use super::texts::{load, Owner};
+use super::versions::{self, Version, VersionSummary};
 use super::{new_id, organization, Page, Paged, ServiceError};
 use crate::clock::Clock;
-use crate::db::schema::{departments, jd_versions, job_descriptions as jd, positions};
+use crate::db::schema::{departments, job_descriptions as jd, positions};
 use crate::db::DbConn;
 use crate::domain::document::Content;
 use crate::domain::placeholders::Values;
 use crate::domain::structure::Position;
 use crate::domain::validation::FieldErrors;
 use crate::domain::version::Status;
-
-/// A version as listed.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct VersionSummary {
-    pub id: String,
-    pub number: i32,
-    pub status: Status,
-    pub revision: i64,
-    pub registration_number: Option<String>,
-    #[schema(value_type = String)]
-    pub updated_at: NaiveDateTime,
-}
 
 /// A job description with its versions, newest first.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -46,19 +35,6 @@ pub struct JobDescription {
     pub versions: Vec<VersionSummary>,
 }
 
-/// One version with its text.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Version {
-    pub id: String,
-    pub job_description_id: String,
-    pub position_title: String,
-    pub number: i32,
-    pub status: Status,
-    pub revision: i64,
-    pub based_on_id: Option<String>,
-    pub content: Content,
-}
-
 /// How to start a job description: from a template or a copy of another position's.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NewDocument {
@@ -71,62 +47,19 @@ pub struct NewDocument {
     pub copy_from: Option<String>,
 }
 
-type VersionRow = (String, String, i32, String, i64, Option<String>, String, NaiveDateTime);
-const VERSION_COLUMNS: (
-    jd_versions::id,
-    jd_versions::job_description_id,
-    jd_versions::number,
-    jd_versions::status,
-    jd_versions::revision,
-    jd_versions::based_on_id,
-    jd_versions::content,
-    jd_versions::updated_at,
-) = (
-    jd_versions::id,
-    jd_versions::job_description_id,
-    jd_versions::number,
-    jd_versions::status,
-    jd_versions::revision,
-    jd_versions::based_on_id,
-    jd_versions::content,
-    jd_versions::updated_at,
-);
-
-fn status(s: &str) -> Result<Status, ServiceError> {
-    Status::parse(s).ok_or_else(|| ServiceError::Internal(format!("unknown version status {s}")))
+/// A job description row as stored.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = jd)]
+struct JdRow {
+    id: String,
+    position_id: String,
+    review_date: Option<NaiveDate>,
 }
 
-fn assemble(
-    conn: &mut DbConn,
-    rows: Vec<(String, String, Option<NaiveDate>)>,
-) -> Result<Vec<JobDescription>, ServiceError> {
-    let ids: Vec<&String> = rows.iter().map(|r| &r.0).collect();
-    let mut versions: HashMap<String, Vec<VersionSummary>> = HashMap::new();
-    type Summary = (String, String, i32, String, i64, Option<String>, NaiveDateTime);
-    let vrows: Vec<Summary> = jd_versions::table
-        .filter(jd_versions::job_description_id.eq_any(ids))
-        .order(jd_versions::number.desc())
-        .select((
-            jd_versions::id,
-            jd_versions::job_description_id,
-            jd_versions::number,
-            jd_versions::status,
-            jd_versions::revision,
-            jd_versions::registration_number,
-            jd_versions::updated_at,
-        ))
-        .load(conn)?;
-    for (id, jd_id, number, st, revision, registration_number, updated_at) in vrows {
-        versions.entry(jd_id).or_default().push(VersionSummary {
-            id,
-            number,
-            status: status(&st)?,
-            revision,
-            registration_number,
-            updated_at,
-        });
-    }
-    let pos_ids: Vec<&String> = rows.iter().map(|r| &r.1).collect();
+fn assemble(conn: &mut DbConn, rows: Vec<JdRow>) -> Result<Vec<JobDescription>, ServiceError> {
+    let ids: Vec<&String> = rows.iter().map(|r| &r.id).collect();
+    let mut by_jd = versions::summaries(conn, &ids)?;
+    let pos_ids: Vec<&String> = rows.iter().map(|r| &r.position_id).collect();
     let pos: HashMap<String, (String, String)> = positions::table
         .inner_join(departments::table.on(departments::id.eq(positions::department_id)))
         .filter(positions::id.eq_any(pos_ids))
@@ -137,23 +70,29 @@ fn assemble(
         .collect();
     Ok(rows
         .into_iter()
-        .map(|(id, position_id, review_date)| {
-            let (position_title, department_name) = pos.get(&position_id).cloned().unwrap_or_default();
-            let versions = versions.remove(&id).unwrap_or_default();
-            let registration_number = versions
-                .iter()
-                .find(|v| v.status == Status::Approved)
-                .and_then(|v| v.registration_number.clone());
-            JobDescription {
-                versions,
-                id,
-                position_id,
-                position_title,
-                department_name,
-                registration_number,
-                review_date,
-            }
-        })
+        .map(
+            |JdRow {
+                 id,
+                 position_id,
+                 review_date,
+             }| {
+                let (position_title, department_name) = pos.get(&position_id).cloned().unwrap_or_default();
+                let versions = by_jd.remove(&id).unwrap_or_default();
+                let registration_number = versions
+                    .iter()
+                    .find(|v| v.status == Status::Approved)
+                    .and_then(|v| v.registration_number.clone());
+                JobDescription {
+                    versions,
+                    id,
+                    position_id,
+                    position_title,
+                    department_name,
+                    registration_number,
+                    review_date,
+                }
+            },
+        )
         .collect())
 }
 
@@ -165,7 +104,7 @@ pub fn list(conn: &mut DbConn, page: Page) -> Result<Paged<JobDescription>, Serv
         .order((positions::title.asc(), jd::id.asc()))
         .limit(page.per_page)
         .offset(page.offset())
-        .select((jd::id, jd::position_id, jd::review_date))
+        .select(JdRow::as_select())
         .load(conn)?;
     Ok(Paged {
         items: assemble(conn, rows)?,
@@ -177,54 +116,13 @@ pub fn list(conn: &mut DbConn, page: Page) -> Result<Paged<JobDescription>, Serv
 
 /// One job description.
 pub fn get(conn: &mut DbConn, id: &str) -> Result<JobDescription, ServiceError> {
-    let row = jd::table
-        .find(id)
-        .select((jd::id, jd::position_id, jd::review_date))
-        .first(conn)?;
+    let row = jd::table.find(id).select(JdRow::as_select()).first(conn)?;
     assemble(conn, vec![row])?.pop().ok_or(ServiceError::NotFound)
-}
-
-fn to_version(conn: &mut DbConn, r: VersionRow) -> Result<Version, ServiceError> {
-    let (id, jd_id, number, st, revision, based_on_id, content, _) = r;
-    let position_title = jd::table
-        .inner_join(positions::table.on(positions::id.eq(jd::position_id)))
-        .filter(jd::id.eq(&jd_id))
-        .select(positions::title)
-        .first(conn)?;
-    Ok(Version {
-        content: serde_json::from_str(&content).map_err(|e| ServiceError::Internal(format!("version {id}: {e}")))?,
-        status: status(&st)?,
-        id,
-        job_description_id: jd_id,
-        position_title,
-        number,
-        revision,
-        based_on_id,
-    })
-}
-
-/// One version with its text.
-pub fn version(conn: &mut DbConn, id: &str) -> Result<Version, ServiceError> {
-    let row: VersionRow = jd_versions::table.find(id).select(VERSION_COLUMNS).first(conn)?;
-    to_version(conn, row)
-}
-
-/// Versions that still matter: every one not superseded or withdrawn.
-pub fn current_versions(conn: &mut DbConn) -> Result<Vec<Version>, ServiceError> {
-    let rows: Vec<VersionRow> = jd_versions::table
-        .filter(jd_versions::status.ne_all([Status::Superseded.as_str(), Status::Withdrawn.as_str()]))
-        .select(VERSION_COLUMNS)
-        .load(conn)?;
-    rows.into_iter().map(|r| to_version(conn, r)).collect()
 }
 
 /// What the placeholders of a version's position resolve to.
 pub fn values(conn: &mut DbConn, version_id: &str) -> Result<Values, ServiceError> {
-    let position_id: String = jd_versions::table
-        .inner_join(jd::table.on(jd::id.eq(jd_versions::job_description_id)))
-        .filter(jd_versions::id.eq(version_id))
-        .select(jd::position_id)
-        .first(conn)?;
+    let position_id = versions::position_of(conn, version_id)?;
     let p = Position::get(conn, &position_id)?;
     let mut v = Values::default();
     if let Some(o) = organization::get(conn)? {
@@ -239,6 +137,14 @@ pub fn values(conn: &mut DbConn, version_id: &str) -> Result<Values, ServiceErro
     v.set("position.reports_to", p.reports_to_title.as_deref().unwrap_or(""));
     v.set("department.name", &p.department_name);
     Ok(v)
+}
+
+/// Sets when the job description is next due for review.
+pub fn set_review_date(conn: &mut DbConn, id: &str, date: NaiveDate) -> Result<(), ServiceError> {
+    diesel::update(jd::table.find(id))
+        .set(jd::review_date.eq(date))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Positions that have no job description yet.
@@ -272,21 +178,13 @@ pub fn create(
                 }
                 Err(other) => return Err(other),
             },
-            (None, Some(other)) => {
-                let newest: Option<String> = jd_versions::table
-                    .filter(jd_versions::job_description_id.eq(other))
-                    .order(jd_versions::number.desc())
-                    .select(jd_versions::id)
-                    .first(conn)
-                    .optional()?;
-                match newest {
-                    Some(v) => Some(load(conn, &Owner::Version(v))?.content),
-                    None => {
-                        e.add("copy_from", "unknown_reference");
-                        None
-                    }
+            (None, Some(other)) => match versions::newest(conn, other)? {
+                Some(v) => Some(load(conn, &Owner::Version(v.id))?.content),
+                None => {
+                    e.add("copy_from", "unknown_reference");
+                    None
                 }
-            }
+            },
             _ => {
                 e.add("template_id", "one_source");
                 None
@@ -336,39 +234,19 @@ pub fn insert(
     diesel::insert_into(jd::table)
         .values((jd::id.eq(&id), jd::position_id.eq(&position_id), jd::created_at.eq(at)))
         .execute(conn)?;
-    let version_id = new_id();
-    let json = serde_json::to_string(&content).map_err(|e| ServiceError::Internal(e.to_string()))?;
-    diesel::insert_into(jd_versions::table)
-        .values((
-            jd_versions::id.eq(&version_id),
-            jd_versions::job_description_id.eq(&id),
-            jd_versions::number.eq(1),
-            jd_versions::status.eq(Status::Draft.as_str()),
-            jd_versions::content.eq(&json),
-            jd_versions::revision.eq(1),
-            jd_versions::created_at.eq(at),
-            jd_versions::updated_at.eq(at),
-        ))
-        .execute(conn)?;
-    let created = get(conn, &id)?;
-    journal.record(
+    let title: String = positions::table
+        .find(position_id)
+        .select(positions::title)
+        .first(conn)?;
+    journal.note(
         conn,
         "job_description",
         &id,
         "create",
-        None::<&()>,
-        Some(&json!({ "position_id": position_id, "position_title": created.position_title, "origin": origin })),
+        &json!({ "position_id": position_id, "position_title": title, "origin": origin }),
     )?;
-    journal.record(
-        conn,
-        "version",
-        &version_id,
-        "create",
-        None::<&()>,
-        Some(&json!({
-        "job_description_id": id, "number": 1, "status": "draft", "clauses": content.clause_count() })),
-    )?;
-    Ok(created)
+    versions::insert_draft(conn, journal, &id, 1, None, content)?;
+    get(conn, &id)
 }
 
 /// Starts draft n+1 from the newest version, which must be approved. Clause ids
@@ -380,38 +258,19 @@ pub fn new_version(
     job_description_id: &str,
 ) -> Result<Version, ServiceError> {
     write_tx(conn, clock, actor, |conn, journal| {
-        let newest: VersionRow = jd_versions::table
-            .filter(jd_versions::job_description_id.eq(job_description_id))
-            .order(jd_versions::number.desc())
-            .select(VERSION_COLUMNS)
-            .first(conn)?;
-        if status(&newest.3)? != Status::Approved {
+        let newest = versions::newest(conn, job_description_id)?.ok_or(ServiceError::NotFound)?;
+        if newest.status != Status::Approved {
             return Err(ServiceError::Refused("newest_not_approved"));
         }
-        let id = new_id();
-        let at = journal.at();
-        let number = newest.2 + 1;
-        diesel::insert_into(jd_versions::table)
-            .values((
-                jd_versions::id.eq(&id),
-                jd_versions::job_description_id.eq(job_description_id),
-                jd_versions::number.eq(number),
-                jd_versions::status.eq(Status::Draft.as_str()),
-                jd_versions::based_on_id.eq(&newest.0),
-                jd_versions::content.eq(&newest.6),
-                jd_versions::revision.eq(1),
-                jd_versions::created_at.eq(at),
-                jd_versions::updated_at.eq(at),
-            ))
-            .execute(conn)?;
-        journal.record(
+        let content = load(conn, &Owner::Version(newest.id.clone()))?.content;
+        let id = versions::insert_draft(
             conn,
-            "version",
-            &id,
-            "create",
-            None::<&()>,
-            Some(&json!({ "job_description_id": job_description_id, "number": number, "status": "draft", "based_on": newest.0 })),
+            journal,
+            job_description_id,
+            newest.number + 1,
+            Some(&newest.id),
+            &content,
         )?;
-        version(conn, &id)
+        versions::get(conn, &id)
     })
 }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::acknowledgements::{self, Acknowledgement};
-use super::{journal, render, workflow, ServiceError};
+use super::{journal, render, versions, ServiceError};
 use crate::clock::Clock;
 use crate::db::DbConn;
 use crate::domain::change_log::{entry_hash, Entry};
@@ -63,7 +63,7 @@ pub fn build(
     version_id: &str,
     only: Option<&str>,
 ) -> Result<Vec<u8>, ServiceError> {
-    let state = workflow::state(conn, version_id)?;
+    let state = versions::state(conn, version_id)?;
     let content_hash = match (&state.content_hash, state.status) {
         (Some(h), Status::Approved | Status::Superseded | Status::Withdrawn) => h.clone(),
         _ => return Err(ServiceError::Refused("version_not_approved")),

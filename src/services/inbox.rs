@@ -5,9 +5,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::{acknowledgements, workflow, ServiceError};
+use super::{acknowledgements, routes, workflow, ServiceError};
 use crate::clock::Clock;
-use crate::db::schema::{jd_versions, job_descriptions as jd, positions, users};
+use crate::db::schema::{jd_versions, job_descriptions as jd, positions};
 use crate::db::DbConn;
 use crate::domain::account::User;
 use crate::domain::version::Status;
@@ -60,7 +60,8 @@ pub fn inbox(conn: &mut DbConn, clock: &Clock, user: &User) -> Result<Vec<Task>,
     let today = clock.today();
     let mut out = Vec::new();
     for (id, title, number) in versions_in(conn, &[Status::InAgreement, Status::AwaitingApproval])? {
-        let s = workflow::state(conn, &id)?;
+        let facts = workflow::Facts::load(conn, &id)?;
+        let s = &facts.state;
         let Some(route) = &s.route else { continue };
         let due = s.sent_at.map(|t| clock.date_of(t)).unwrap_or(today) + chrono::Duration::days(VISA_DAYS);
         let title = format!("{title}, ред. {number}");
@@ -75,7 +76,7 @@ pub fn inbox(conn: &mut DbConn, clock: &Clock, user: &User) -> Result<Vec<Task>,
                 on_behalf_of: (principal != &user.id).then(|| principal.clone()),
             })
         };
-        let may = workflow::may_act(conn, user, &s, today)?;
+        let may = workflow::actions(conn, user, &facts, today)?;
         for p in &may.visa_for {
             push("visa", p);
         }
@@ -106,16 +107,9 @@ pub fn in_flight(conn: &mut DbConn, clock: &Clock) -> Result<Vec<InFlight>, Serv
     let today = clock.today();
     let mut out = Vec::new();
     for (id, title, number) in versions_in(conn, &[Status::InAgreement, Status::AwaitingApproval])? {
-        let s = workflow::state(conn, &id)?;
-        let waiting: Vec<String> = match (&s.route, s.status) {
-            (Some(r), Status::InAgreement) => r.waiting_for(&workflow::given_visas(conn, &id, s.round)?),
-            (Some(r), _) => vec![r.approver.clone()],
-            (None, _) => Vec::new(),
-        };
-        let logins: Vec<String> = users::table
-            .filter(users::id.eq_any(&waiting))
-            .select(users::login)
-            .load(conn)?;
+        let facts = workflow::Facts::load(conn, &id)?;
+        let logins = routes::logins_of(conn, &facts.situation().waiting_for())?;
+        let s = facts.state;
         let days = s.sent_at.map(|t| (today - clock.date_of(t)).num_days()).unwrap_or(0);
         out.push(InFlight {
             version_id: id,

@@ -29,6 +29,18 @@ impl Journal {
         self.today
     }
 
+    /// Appends an entry that has no "before" (a creation or an event).
+    pub fn note<A: Serialize>(
+        &mut self,
+        conn: &mut DbConn,
+        entity: &str,
+        entity_id: &str,
+        action: &str,
+        after: &A,
+    ) -> Result<(), ServiceError> {
+        self.record(conn, entity, entity_id, action, None::<&()>, Some(after))
+    }
+
     /// Appends one entry after the current tip.
     pub fn record<B: Serialize, A: Serialize>(
         &mut self,

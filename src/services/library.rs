@@ -4,12 +4,14 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::crud::Resource;
-use super::{Page, Paged, ServiceError};
-use crate::db::schema::library_clauses as lc;
+use super::{texts, versions, Page, Paged, ServiceError};
+use crate::db::schema::{library_clauses as lc, templates};
 use crate::db::DbConn;
 use crate::domain::document::{Content, SectionKind};
-use crate::domain::library::{matches, LibraryClause, LibraryInput, Source};
+use crate::domain::library::{linked_clauses, matches, LibraryClause, LibraryInput, Source};
 use crate::domain::structure::Category;
+use crate::domain::version::Status;
+use serde::Serialize;
 
 type Row = (String, String, String, String, String, i64);
 const COLUMNS: (
@@ -96,16 +98,6 @@ pub fn revisions(conn: &mut DbConn) -> Result<std::collections::HashMap<String, 
         .collect())
 }
 
-/// Clause ids in `content` that link to `library_id`.
-pub fn linked_clauses(content: &Content, library_id: &str) -> Vec<String> {
-    content
-        .clauses()
-        .iter()
-        .filter(|l| l.clause.library.as_ref().is_some_and(|k| k.clause_id == library_id))
-        .map(|l| l.clause.id.clone())
-        .collect()
-}
-
 impl Resource for LibraryClause {
     type Input = LibraryInput;
     const ENTITY: &'static str = "library_clause";
@@ -161,10 +153,77 @@ impl Resource for LibraryClause {
     }
 
     fn delete(conn: &mut DbConn, id: &str) -> Result<(), ServiceError> {
-        if !super::editing::usages(conn, id)?.is_empty() {
+        if !usages(conn, id)?.is_empty() {
             return Err(ServiceError::Refused("library_clause_in_use"));
         }
         diesel::delete(lc::table.find(id)).execute(conn)?;
         Ok(())
     }
+}
+
+/// A text that uses a library clause.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Usage {
+    /// `version` or `template`.
+    pub owner: &'static str,
+    pub id: String,
+    pub title: String,
+    pub status: Option<Status>,
+    pub clause_ids: Vec<String>,
+    /// Linked clauses that copied an older library revision.
+    pub outdated_clause_ids: Vec<String>,
+}
+
+/// Every current text (templates, and versions not superseded or withdrawn) that links to `library_id`.
+pub fn usages(conn: &mut DbConn, library_id: &str) -> Result<Vec<Usage>, ServiceError> {
+    let current = lc::table
+        .find(library_id)
+        .select(lc::revision)
+        .first::<i64>(conn)
+        .optional()?
+        .unwrap_or(0);
+    let mut out = Vec::new();
+    let outdated = |content: &Content, ids: &[String]| -> Vec<String> {
+        ids.iter()
+            .filter(|id| {
+                content
+                    .find(id)
+                    .and_then(|l| l.clause.library.as_ref().map(|k| k.revision < current))
+                    .unwrap_or(false)
+            })
+            .cloned()
+            .collect()
+    };
+    let tpl: Vec<(String, String, String)> = templates::table
+        .select((templates::id, templates::name, templates::content))
+        .load(conn)?;
+    for (id, name, json) in tpl {
+        let owner = texts::Owner::Template(id.clone());
+        let content = texts::parse_content(&owner, &json)?;
+        let ids = linked_clauses(&content, library_id);
+        if !ids.is_empty() {
+            out.push(Usage {
+                owner: "template",
+                outdated_clause_ids: outdated(&content, &ids),
+                id,
+                title: name,
+                status: None,
+                clause_ids: ids,
+            });
+        }
+    }
+    for v in versions::current(conn)? {
+        let ids = linked_clauses(&v.content, library_id);
+        if !ids.is_empty() {
+            out.push(Usage {
+                owner: "version",
+                outdated_clause_ids: outdated(&v.content, &ids),
+                id: v.id,
+                title: format!("{}, ред. {}", v.position_title, v.number),
+                status: Some(v.status),
+                clause_ids: ids,
+            });
+        }
+    }
+    Ok(out)
 }

@@ -1,8 +1,10 @@
 //! Use cases: each mutation runs in one transaction that also writes the change log.
 
 pub mod acknowledgements;
+pub mod agreement;
 pub mod assignments;
 pub mod auth;
+pub mod canonical;
 pub mod crud;
 pub mod demo;
 pub mod departments;
@@ -16,13 +18,17 @@ pub mod journal;
 pub mod library;
 pub mod organization;
 pub mod positions;
+pub mod register;
 pub mod render;
+pub mod routes;
 pub mod seed;
 pub mod sessions;
 pub mod sign_ins;
 pub mod substitutes;
 pub mod templates;
+pub mod texts;
 pub mod users;
+pub mod versions;
 pub mod workflow;
 
 use serde::Serialize;
@@ -45,7 +51,7 @@ pub enum ServiceError {
     #[error("stale revision; current is {current}")]
     Stale {
         current: i64,
-        changes: Vec<editing::StaleChange>,
+        changes: Vec<texts::StaleChange>,
     },
     #[error(transparent)]
     Db(#[from] DbError),

@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::{acknowledgements, documents, journal, organization, workflow, ServiceError};
+use super::{acknowledgements, documents, journal, organization, register, versions, ServiceError};
 use crate::clock::Clock;
 use crate::db::schema::{assignments, employees, jd_versions, positions, users, visas};
 use crate::db::DbConn;
@@ -54,7 +54,7 @@ fn short_code(hash: &str) -> String {
 
 /// Sections with resolved text, as printed.
 fn sections(conn: &mut DbConn, version_id: &str) -> Result<Vec<SectionOut>, ServiceError> {
-    let v = documents::version(conn, version_id)?;
+    let v = versions::get(conn, version_id)?;
     let values = documents::values(conn, version_id)?;
     let numbers = v.content.section_numbers();
     let located = v.content.clauses();
@@ -79,7 +79,7 @@ fn sections(conn: &mut DbConn, version_id: &str) -> Result<Vec<SectionOut>, Serv
 
 /// The text part of a version only (for comparing layouts).
 fn text_input(conn: &mut DbConn, clock: &Clock, version_id: &str) -> Result<RenderInput, ServiceError> {
-    let s = workflow::state(conn, version_id)?;
+    let s = versions::state(conn, version_id)?;
     let values = documents::values(conn, version_id)?;
     let org = organization::get(conn)?;
     let get = |k: &str| values.0.get(k).cloned().unwrap_or_default();
@@ -115,7 +115,7 @@ pub fn input_for(
     target: &str,
     public_url: &str,
 ) -> Result<RenderInput, ServiceError> {
-    let version_id = match workflow::state(conn, target) {
+    let version_id = match versions::state(conn, target) {
         Ok(_) => target.to_string(),
         Err(ServiceError::NotFound) => documents::get(conn, target)?
             .versions
@@ -124,7 +124,7 @@ pub fn input_for(
             .ok_or(ServiceError::NotFound)?,
         Err(e) => return Err(e),
     };
-    let s = workflow::state(conn, &version_id)?;
+    let s = versions::state(conn, &version_id)?;
     let mut input = text_input(conn, clock, &version_id)?;
     if let Some(h) = &s.content_hash {
         input.document.verify_url = Some(format!("{public_url}/verify/{h}"));
@@ -208,7 +208,7 @@ pub fn input_for(
         .order(jd_versions::number.asc())
         .select(jd_versions::id)
         .load(conn)?;
-    let rows = workflow::register(conn, clock, &s.job_description_id)?;
+    let rows = register::register(conn, clock, &s.job_description_id)?;
     for (row, pair) in rows.iter().zip(approved.windows(2)) {
         let (old, new) = (text_input(conn, clock, &pair[0])?, text_input(conn, clock, &pair[1])?);
         let (sheets, total) =
@@ -309,8 +309,8 @@ pub fn verify_hash(conn: &mut DbConn, clock: &Clock, hash: &str) -> Result<Optio
         .first(conn)
         .optional()?;
     let Some(id) = id else { return Ok(None) };
-    let s = workflow::state(conn, &id)?;
-    let v = documents::version(conn, &id)?;
+    let s = versions::state(conn, &id)?;
+    let v = versions::get(conn, &id)?;
     Ok(Some(Verified {
         position_title: v.position_title,
         version: s.number,

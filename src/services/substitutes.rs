@@ -146,3 +146,17 @@ pub fn remove(conn: &mut DbConn, clock: &Clock, user: &User, id: &str) -> Result
         )
     })
 }
+
+/// Users `actor` may act for today: themselves and those who named them substitute.
+pub fn principals(conn: &mut DbConn, actor: &User, today: NaiveDate) -> Result<Vec<String>, ServiceError> {
+    let mut out = vec![actor.id.clone()];
+    out.extend(
+        sub::table
+            .filter(sub::substitute_id.eq(&actor.id))
+            .filter(sub::date_from.le(today))
+            .filter(sub::date_to.ge(today))
+            .select(sub::user_id)
+            .load::<String>(conn)?,
+    );
+    Ok(out)
+}

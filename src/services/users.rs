@@ -210,3 +210,21 @@ impl Resource for User {
         Ok(())
     }
 }
+
+/// Logins of users by id, for showing who did what.
+pub fn logins(conn: &mut DbConn, ids: &[&String]) -> Result<HashMap<String, String>, ServiceError> {
+    Ok(users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::login))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect())
+}
+
+/// Ids of the users with these logins.
+pub fn ids_of_logins(conn: &mut DbConn, logins: &[String]) -> Result<Vec<String>, ServiceError> {
+    Ok(users::table
+        .filter(users::login.eq_any(logins))
+        .select(users::id)
+        .load(conn)?)
+}

@@ -10,11 +10,11 @@ use actix_web::middleware::Next;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 
 use super::routes::{Access, Kind};
-use super::AppState;
 use super::{input, session};
 use crate::domain::account::User;
 use crate::services::{auth, sessions};
 use crate::web::error::{ApiError, AppError, PageError};
+use crate::web::state::AppState;
 
 /// The user a request was authenticated as (set by the guard).
 #[derive(Debug, Clone)]

@@ -4,8 +4,8 @@
 use actix_web::http::header;
 use actix_web::{web, HttpRequest};
 
-use super::AppState;
 use crate::services::sessions::Client;
+use crate::web::state::AppState;
 
 /// The client of `req`; `X-Forwarded-For` counts only when the peer is a trusted proxy.
 pub fn of(req: &HttpRequest) -> Client {

@@ -1,7 +1,7 @@
 //! Errors of the web layer and their one mapping to HTTP answers.
 
 use actix_web::http::{header, StatusCode};
-use actix_web::{HttpResponse, ResponseError};
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use serde::Serialize;
 
 use crate::db::DbError;
@@ -83,7 +83,7 @@ pub struct Problem {
     pub current_revision: Option<i64>,
     /// For a stale edit: what others changed since the client's revision.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub changes: Vec<crate::services::editing::StaleChange>,
+    pub changes: Vec<crate::services::texts::StaleChange>,
 }
 
 impl AppError {
@@ -104,6 +104,26 @@ impl AppError {
             AppError::Service(ServiceError::Db(_) | ServiceError::Internal(_)) | AppError::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
+        }
+    }
+
+    /// What to tell the person whose request was invalid or refused, in the UI
+    /// language; `None` when the error is not theirs to fix (it gets an error page).
+    pub fn user_message(&self) -> Option<String> {
+        match self {
+            AppError::Service(ServiceError::Validation(fe)) => {
+                let t = strings();
+                Some(
+                    fe.0.iter()
+                        .map(|f| t.labelled_field_error(f))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                )
+            }
+            AppError::Service(ServiceError::Refused(_) | ServiceError::Stale { .. }) | AppError::Throttled(_) => {
+                self.problem().detail
+            }
+            _ => None,
         }
     }
 
@@ -236,5 +256,43 @@ impl ResponseError for PageError {
                 .finish();
         }
         crate::web::templates::error_page(self.0.status(), &self.0.problem())
+    }
+}
+
+/// Unknown paths: a problem body under `/api`, a page elsewhere; a known path asked
+/// with a method it does not serve answers 405 with the methods it does.
+pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, actix_web::Error> {
+    let allowed = super::routes::methods_of(req.path());
+    let e = if allowed.is_empty() {
+        AppError::NotFound
+    } else {
+        AppError::MethodNotAllowed(allowed.join(", "))
+    };
+    if req.path().starts_with("/api/") {
+        Err(ApiError(e).into())
+    } else {
+        Err(PageError(e).into())
+    }
+}
+
+/// Maps JSON body errors to problem bodies.
+pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    use actix_web::error::JsonPayloadError as J;
+    let e = match &err {
+        J::ContentType => AppError::UnsupportedMediaType("expected Content-Type: application/json".into()),
+        J::Overflow { .. } | J::OverflowKnownLength { .. } => AppError::PayloadTooLarge,
+        J::Deserialize(d) => AppError::BadRequest(format!("malformed JSON: {d}")),
+        other => AppError::BadRequest(other.to_string()),
+    };
+    ApiError(e).into()
+}
+
+/// Maps query-string errors to problem bodies (or error pages).
+pub fn query_error(err: actix_web::error::QueryPayloadError, req: &HttpRequest) -> actix_web::Error {
+    let e = AppError::BadRequest(format!("query string: {err}"));
+    if req.path().starts_with("/api/") {
+        ApiError(e).into()
+    } else {
+        PageError(e).into()
     }
 }

@@ -24,7 +24,9 @@ pub const ADMIN: &[Role] = &[Role::Admin];
 /// Roles that read job descriptions.
 pub const DOC_VIEW: &[Role] = STRUCTURE_VIEW;
 /// Roles that write job descriptions, templates and the library.
-pub const DOC_EDIT: &[Role] = &[Role::Admin, Role::Hr];
+pub const DOC_EDIT: &[Role] = crate::domain::account::DRAFTERS;
+/// Roles that read the change log.
+pub const LOG_READERS: &[Role] = &[Role::Admin, Role::Hr];
 
 /// One choice of a select or checkbox group.
 #[derive(Debug, Clone, Serialize)]

@@ -60,6 +60,16 @@ pub struct ApiDoc {
     pub content: Option<&'static str>,
 }
 
+/// An API route's documentation with the usual defaults.
+pub fn doc(summary: &str, tag: &str) -> ApiDoc {
+    ApiDoc {
+        summary: summary.to_string(),
+        tag: tag.to_string(),
+        status: 200,
+        ..ApiDoc::default()
+    }
+}
+
 /// The query parameters of a handler's query type, for [`ApiDoc::params`].
 pub fn query_params<T: utoipa::IntoParams>() -> Vec<utoipa::openapi::path::Parameter> {
     T::into_params(|| Some(utoipa::openapi::path::ParameterIn::Query))

@@ -72,7 +72,7 @@ async fn an_evening_approval_carries_moscows_date(app: TestApp) {
         "the instant is stored in UTC: {}",
         state["approved_at"]
     );
-    let (hash, _) = jobdesc::services::workflow::content_hash(
+    let (hash, _) = jobdesc::services::canonical::content_hash(
         &mut app.conn(),
         &s.version,
         "ДИ-2026-001",

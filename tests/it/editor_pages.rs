@@ -20,7 +20,7 @@ fn first_section(page: &str) -> String {
 }
 
 async fn view(app: &TestApp, v: &str) -> Value {
-    let version = jobdesc::services::documents::version(&mut app.conn(), v).expect("version");
+    let version = jobdesc::services::versions::get(&mut app.conn(), v).expect("version");
     serde_json::to_value(version).expect("json")
 }
 
@@ -259,7 +259,7 @@ async fn templates_and_library_pages(app: TestApp) {
 async fn long_documents_stay_usable(app: TestApp) {
     let api = app.api_as("hr0", "hr");
     let (_, v) = document(&api).await;
-    let mut content = jobdesc::services::documents::version(&mut app.conn(), &v)
+    let mut content = jobdesc::services::versions::get(&mut app.conn(), &v)
         .expect("version")
         .content;
     let duties = content

@@ -435,7 +435,7 @@ async fn an_approved_version_is_immutable(app: TestApp) {
             .await
             .json();
     let hash = w["state"]["content_hash"].clone();
-    let (recomputed, _) = jobdesc::services::workflow::content_hash(
+    let (recomputed, _) = jobdesc::services::canonical::content_hash(
         &mut app.conn(),
         &s.version,
         w["state"]["registration_number"].as_str().unwrap_or(""),

@@ -1,5 +1,6 @@
 //! The authoring API: library search and usage, job descriptions, versions, edits, diff.
 
+use actix_web::http::Method;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
@@ -7,17 +8,251 @@ use crate::domain::checks::{check, Finding};
 use crate::domain::diff::{diff, Diff};
 use crate::domain::document::{Content, Move, SectionKind};
 use crate::domain::library::LibraryClause;
+use crate::domain::preview::{preview_sections, PreviewSection};
+use crate::domain::register::RegisterRow;
 use crate::domain::version::Status;
 use crate::services::documents::{self, JobDescription, NewDocument};
-use crate::services::editing::{self, Applied, Edit, Usage};
-use crate::services::{library, Page, Paged, ServiceError};
+use crate::services::editing::{self, Applied, Edit};
+use crate::services::library::Usage;
+use crate::services::register;
+use crate::services::templates::Template;
+use crate::services::texts;
+use crate::services::{library, versions, Page, Paged, ServiceError};
+use crate::web::api::resources;
 use crate::web::auth::CurrentUser;
 use crate::web::error::{ApiError, AppError};
-use crate::web::pages::documents::{preview_sections, PreviewSection};
-use crate::web::pages::editor::OwnerKind;
-use crate::web::pages::library::LibraryQuery;
-use crate::web::pages::resources::PageQuery;
-use crate::web::AppState;
+use crate::web::owner::{OwnerKind, TemplateKind, VersionKind};
+use crate::web::pdf::{make_pdf, PartsQuery};
+use crate::web::queries::{LibraryQuery, PageQuery};
+use crate::web::resources::{DOC_EDIT, DOC_VIEW};
+use crate::web::routes::{doc, query_params, Access, ApiDoc, Router};
+use crate::web::state::AppState;
+
+/// Registers the authoring endpoints: job descriptions, versions, templates, the library.
+pub fn routes(r: &mut Router) {
+    let (view, edit) = (Access::Roles(DOC_VIEW), Access::Roles(DOC_EDIT));
+    r.api(
+        Method::GET,
+        "/api/v1/placeholders",
+        Access::Authenticated,
+        ApiDoc {
+            response: Some("PlaceholderInfo"),
+            array: true,
+            ..doc("Placeholders clause text may use", "documents")
+        },
+        placeholders,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/documents",
+        view,
+        ApiDoc {
+            response: Some("JobDescription"),
+            paged: true,
+            ..doc("List job descriptions", "documents")
+        },
+        documents_list,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/documents",
+        edit,
+        ApiDoc {
+            request: Some("NewDocument"),
+            response: Some("JobDescription"),
+            status: 201,
+            ..doc("Start a job description from a template or a copy", "documents")
+        },
+        documents_create,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/documents/{id}",
+        view,
+        ApiDoc {
+            response: Some("JobDescription"),
+            ..doc("A job description with its versions", "documents")
+        },
+        document_get,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/versions/{id}",
+        view,
+        ApiDoc {
+            response: Some("TextView"),
+            ..doc("A version's text, numbered and checked", "documents")
+        },
+        text_get::<VersionKind>,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/versions/{id}/preview",
+        view,
+        ApiDoc {
+            response: Some("PreviewSection"),
+            array: true,
+            ..doc("A version's text as it will print (array of sections)", "documents")
+        },
+        version_preview,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/diff",
+        view,
+        ApiDoc {
+            response: Some("Diff"),
+            params: Some(query_params::<DiffQuery>),
+            ..doc(
+                "Compare two versions (?a=&b=) clause by clause and word by word",
+                "documents",
+            )
+        },
+        version_diff,
+    );
+    editor_routes::<VersionKind>(r, "versions");
+    resources::routes::<Template>(r, true);
+    r.api(
+        Method::GET,
+        "/api/v1/templates/{id}/text",
+        edit,
+        ApiDoc {
+            response: Some("TextView"),
+            ..doc("A template's text, numbered and checked", "templates")
+        },
+        text_get::<TemplateKind>,
+    );
+    editor_routes::<TemplateKind>(r, "templates");
+    r.api(
+        Method::GET,
+        "/api/v1/library",
+        edit,
+        ApiDoc {
+            response: Some("LibraryClause"),
+            paged: true,
+            params: Some(query_params::<LibraryQuery>),
+            ..doc("Search the clause library (?q=&section=&category=)", "library")
+        },
+        library_search,
+    );
+    resources::routes::<LibraryClause>(r, false);
+    r.api(
+        Method::GET,
+        "/api/v1/library/{id}/usages",
+        edit,
+        ApiDoc {
+            response: Some("Usage"),
+            array: true,
+            ..doc("Templates and versions using a library clause (array)", "library")
+        },
+        library_usages,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/library/{id}/propagate",
+        edit,
+        ApiDoc {
+            response: Some("Propagated"),
+            ..doc("Bring templates and drafts up to the library clause's text", "library")
+        },
+        library_propagate,
+    );
+    r.api(
+        Method::GET,
+        "/api/v1/documents/{id}/register",
+        view,
+        ApiDoc {
+            response: Some("RegisterRow"),
+            array: true,
+            ..doc("The revision register (array of rows)", "workflow")
+        },
+        register,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/versions/{id}/pdf",
+        view,
+        ApiDoc {
+            params: Some(query_params::<PartsQuery>),
+            content: Some("application/pdf"),
+            ..doc("The sheets as PDF (document, acknowledgement sheet, register)", "pdf")
+        },
+        pdf,
+    );
+}
+
+/// The edit endpoints of a text (a version or a template).
+fn editor_routes<K: OwnerKind>(r: &mut Router, tag: &str) {
+    let edit = Access::Roles(DOC_EDIT);
+    let base = format!("/api/v1{}", K::BASE);
+    let applied = |summary: &str, request: Option<&'static str>| ApiDoc {
+        request,
+        response: Some("Applied"),
+        ..doc(summary, tag)
+    };
+    r.api(
+        Method::POST,
+        &format!("{base}/{{id}}/clauses"),
+        edit,
+        applied("Add a clause", Some("NewClauseBody")),
+        clause_add::<K>,
+    )
+    .api(
+        Method::PUT,
+        &format!("{base}/{{id}}/clauses/{{cid}}"),
+        edit,
+        applied("Change a clause's text", Some("TextBody")),
+        clause_put::<K>,
+    )
+    .api(
+        Method::DELETE,
+        &format!("{base}/{{id}}/clauses/{{cid}}"),
+        edit,
+        ApiDoc {
+            params: Some(query_params::<RevisionQuery>),
+            ..applied("Remove a clause (?expected_revision=)", None)
+        },
+        clause_delete::<K>,
+    )
+    .api(
+        Method::POST,
+        &format!("{base}/{{id}}/clauses/{{cid}}/move"),
+        edit,
+        applied("Move a clause up, down, in or out", Some("MoveBody")),
+        clause_move::<K>,
+    )
+    .api(
+        Method::POST,
+        &format!("{base}/{{id}}/clauses/{{cid}}/library-update"),
+        edit,
+        applied("Take the library's current text into a clause", Some("RevisionBody")),
+        clause_library_update::<K>,
+    )
+    .api(
+        Method::POST,
+        &format!("{base}/{{id}}/sections"),
+        edit,
+        applied("Add an optional section", Some("NewSectionBody")),
+        section_add::<K>,
+    )
+    .api(
+        Method::PUT,
+        &format!("{base}/{{id}}/sections/{{sid}}"),
+        edit,
+        applied("Rename a section", Some("SectionBody")),
+        section_put::<K>,
+    )
+    .api(
+        Method::DELETE,
+        &format!("{base}/{{id}}/sections/{{sid}}"),
+        edit,
+        ApiDoc {
+            params: Some(query_params::<RevisionQuery>),
+            ..applied("Remove an optional section (?expected_revision=)", None)
+        },
+        section_delete::<K>,
+    );
+}
 
 /// Library search: `?q=` words in any form, `section`, `category`.
 pub async fn library_search(
@@ -38,7 +273,7 @@ pub async fn library_usages(
     path: web::Path<String>,
 ) -> Result<web::Json<Vec<Usage>>, ApiError> {
     let id = path.into_inner();
-    Ok(web::Json(state.db(move |c| editing::usages(c, &id)).await?))
+    Ok(web::Json(state.db(move |c| library::usages(c, &id)).await?))
 }
 
 /// How many texts a propagation updated.
@@ -123,7 +358,7 @@ pub struct TextView {
 
 fn text_view<K: OwnerKind>(conn: &mut crate::db::DbConn, id: &str) -> Result<TextView, ServiceError> {
     let described = K::describe(conn, id)?;
-    let loaded = editing::load(conn, &K::owner(id))?;
+    let loaded = texts::load(conn, &K::owner(id))?;
     let revisions = library::revisions(conn)?;
     let clauses = loaded
         .content
@@ -172,7 +407,7 @@ pub async fn version_preview(
 ) -> Result<web::Json<Vec<PreviewSection>>, ApiError> {
     let id = path.into_inner();
     let (content, values) = state
-        .db(move |c| Ok((documents::version(c, &id)?.content, documents::values(c, &id)?)))
+        .db(move |c| Ok((versions::get(c, &id)?.content, documents::values(c, &id)?)))
         .await?;
     Ok(web::Json(preview_sections(&content, &values)))
 }
@@ -194,7 +429,7 @@ pub async fn version_diff(
 ) -> Result<web::Json<Diff>, ApiError> {
     let q = query.into_inner();
     let (a, b) = state
-        .db(move |c| Ok((documents::version(c, &q.a)?, documents::version(c, &q.b)?)))
+        .db(move |c| Ok((versions::get(c, &q.a)?, versions::get(c, &q.b)?)))
         .await?;
     if a.job_description_id != b.job_description_id {
         return Err(AppError::BadRequest("the versions belong to different job descriptions".into()).into());
@@ -446,4 +681,31 @@ pub async fn placeholders(_user: CurrentUser) -> web::Json<Vec<PlaceholderInfo>>
             })
             .collect(),
     )
+}
+
+/// The revision register.
+pub async fn register(
+    state: web::Data<AppState>,
+    _user: CurrentUser,
+    path: web::Path<String>,
+) -> Result<web::Json<Vec<RegisterRow>>, ApiError> {
+    let id = path.into_inner();
+    Ok(web::Json(
+        state
+            .with_clock(move |c, clock| {
+                documents::get(c, &id)?;
+                register::register(c, clock, &id)
+            })
+            .await?,
+    ))
+}
+
+/// The sheets of a version as `application/pdf`.
+pub async fn pdf(
+    state: web::Data<AppState>,
+    _user: CurrentUser,
+    path: web::Path<String>,
+    query: web::Query<PartsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(make_pdf(&state, path.into_inner(), &query.parts).await?)
 }

@@ -12,8 +12,9 @@ use crate::services::ServiceError;
 use crate::web::auth::CurrentUser;
 use crate::web::error::{ApiError, AppError};
 use crate::web::resources::DOC_EDIT;
+use crate::web::routes::doc;
 use crate::web::routes::{Access, ApiDoc, Router};
-use crate::web::{doc, AppState};
+use crate::web::state::AppState;
 
 /// Pasted text to import, the JSON alternative to a multipart file.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

@@ -1,5 +1,6 @@
 //! API endpoints outside the generic resources: tokens, the caller, organisation, log.
 
+use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
@@ -10,7 +11,95 @@ use crate::services::sign_ins::{self, Channel, Refusal};
 use crate::services::{auth, journal, organization, sessions};
 use crate::web::auth::{bearer, CurrentUser};
 use crate::web::error::{ApiError, AppError};
-use crate::web::AppState;
+use crate::web::resources::{LOG_READERS, STRUCTURE_EDIT, STRUCTURE_VIEW};
+use crate::web::routes::{doc, query_params, Access, ApiDoc, Router};
+use crate::web::state::AppState;
+
+/// Registers sign-in by token, the caller, the OpenAPI document, the organisation and the log.
+pub fn routes(r: &mut Router) {
+    r.api(
+        Method::POST,
+        "/api/v1/auth/token",
+        Access::Public,
+        ApiDoc {
+            request: Some("TokenRequest"),
+            response: Some("TokenResponse"),
+            status: 201,
+            ..doc("Exchange a login and password for a bearer token", "auth")
+        },
+        issue_token,
+    )
+    .api(
+        Method::DELETE,
+        "/api/v1/auth/token",
+        Access::Authenticated,
+        ApiDoc {
+            status: 204,
+            ..doc("Revoke the token of this request", "auth")
+        },
+        revoke_token,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/me",
+        Access::Authenticated,
+        ApiDoc {
+            response: Some("User"),
+            ..doc("The calling user", "auth")
+        },
+        me,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/openapi.json",
+        Access::Authenticated,
+        doc("This OpenAPI document", "meta"),
+        super::openapi::serve,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/organization",
+        Access::Roles(STRUCTURE_VIEW),
+        ApiDoc {
+            response: Some("Organization"),
+            ..doc("The organisation's details", "organization")
+        },
+        get_organization,
+    )
+    .api(
+        Method::PUT,
+        "/api/v1/organization",
+        Access::Roles(STRUCTURE_EDIT),
+        ApiDoc {
+            request: Some("Organization"),
+            response: Some("Organization"),
+            ..doc("Set the organisation's details", "organization")
+        },
+        put_organization,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/log",
+        Access::Roles(LOG_READERS),
+        ApiDoc {
+            response: Some("Entry"),
+            array: true,
+            params: Some(query_params::<LogQuery>),
+            ..doc("Newest change-log entries (array)", "log")
+        },
+        log,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/log/verify",
+        Access::Roles(LOG_READERS),
+        ApiDoc {
+            response: Some("Verification"),
+            ..doc("Recompute the change log's hash chain", "log")
+        },
+        verify_log,
+    );
+}
 
 /// Credentials exchanged for an API token.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

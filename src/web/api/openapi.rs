@@ -15,16 +15,17 @@ use crate::domain::change_log::Entry;
 use crate::domain::diff::Diff;
 use crate::domain::library::{LibraryClause, LibraryInput};
 use crate::domain::organization::Organization;
+use crate::domain::preview::PreviewSection;
 use crate::domain::staff::{Assignment, AssignmentInput, Employee, EmployeeInput};
 use crate::domain::structure::{Department, DepartmentInput, Position, PositionInput};
 use crate::services::documents::{JobDescription, NewDocument};
-use crate::services::editing::{Applied, Usage};
+use crate::services::editing::Applied;
+use crate::services::library::Usage;
 use crate::services::templates::{Template, TemplateInput};
 use crate::web::api::authoring as a;
 use crate::web::api::misc::{TokenRequest, TokenResponse, Verification};
 use crate::web::api::workflow as w;
 use crate::web::error::Problem;
-use crate::web::pages::documents::PreviewSection;
 use crate::web::routes::{self, Access, Kind};
 
 fn method(m: &actix_web::http::Method) -> Option<HttpMethod> {
@@ -92,7 +93,7 @@ pub fn document() -> OpenApi {
         }
         let mut params = doc.params.map(|f| f()).unwrap_or_default();
         if doc.paged && !params.iter().any(|p| p.name == "page") {
-            params.extend(routes::query_params::<crate::web::api::resources::PageQuery>());
+            params.extend(routes::query_params::<crate::web::queries::PageQuery>());
         }
         for p in params {
             op = op.parameter(p);
@@ -171,16 +172,16 @@ pub fn document() -> OpenApi {
     components = with::<a::SectionBody>(components);
     components = with::<a::Propagated>(components);
     components = with::<a::PlaceholderInfo>(components);
-    components = with::<crate::services::workflow::VersionState>(components);
+    components = with::<crate::services::versions::VersionState>(components);
     components = with::<crate::services::workflow::VisaInput>(components);
     components = with::<crate::services::workflow::ApproveInput>(components);
-    components = with::<crate::services::workflow::RouteInput>(components);
+    components = with::<crate::services::routes::RouteInput>(components);
     components = with::<w::WorkflowView>(components);
     components = with::<w::CommentBody>(components);
     components = with::<w::EditorialBody>(components);
     components = with::<w::ClauseCommentBody>(components);
-    components = with::<w::SignBody>(components);
-    components = with::<crate::services::documents::Version>(components);
+    components = with::<crate::web::api::acknowledgements::SignBody>(components);
+    components = with::<crate::services::versions::Version>(components);
     components = with::<crate::domain::register::RegisterRow>(components);
     components = with::<crate::services::inbox::Task>(components);
     components = with::<crate::services::inbox::InFlight>(components);

@@ -2,24 +2,15 @@
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
-use serde::Deserialize;
 
 use crate::services::{crud, Page, Paged};
 use crate::web::auth::CurrentUser;
 use crate::web::error::ApiError;
+use crate::web::queries::PageQuery;
 use crate::web::resources::WebResource;
-use crate::web::AppState;
-
-/// `?page=N&per_page=M`.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-pub struct PageQuery {
-    /// Page number, from 1.
-    #[param(minimum = 1)]
-    pub page: Option<i64>,
-    /// Items per page (at most 500).
-    #[param(minimum = 1, maximum = 500)]
-    pub per_page: Option<i64>,
-}
+use crate::web::routes::{doc, Access, ApiDoc, Router};
+use crate::web::state::AppState;
+use actix_web::http::Method;
 
 /// One page of records.
 pub async fn list<R: WebResource>(
@@ -86,4 +77,68 @@ pub async fn delete<R: WebResource>(
         .with_clock(move |c, clock| crud::delete::<R>(c, clock, &actor, &id))
         .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// The generic API of a resource; `list: false` when its list endpoint is its own.
+pub fn routes<R: WebResource>(r: &mut Router, with_list: bool) {
+    let base = format!("/api/v1/{}", R::PATH);
+    let one = format!("{base}/{{id}}");
+    let (readers, editors) = (Access::Roles(R::VIEW), Access::Roles(R::EDIT));
+    let tag = R::PATH;
+    if with_list {
+        r.api(
+            Method::GET,
+            &base,
+            readers,
+            ApiDoc {
+                response: Some(R::SCHEMA),
+                paged: true,
+                ..doc(&format!("List {}", R::PATH), tag)
+            },
+            list::<R>,
+        );
+    }
+    r.api(
+        Method::POST,
+        &base,
+        editors,
+        ApiDoc {
+            request: Some(R::INPUT_SCHEMA),
+            response: Some(R::SCHEMA),
+            status: 201,
+            ..doc(&format!("Create a {}", R::ENTITY), tag)
+        },
+        create::<R>,
+    )
+    .api(
+        Method::GET,
+        &one,
+        readers,
+        ApiDoc {
+            response: Some(R::SCHEMA),
+            ..doc(&format!("Read a {}", R::ENTITY), tag)
+        },
+        get::<R>,
+    )
+    .api(
+        Method::PUT,
+        &one,
+        editors,
+        ApiDoc {
+            request: Some(R::INPUT_SCHEMA),
+            response: Some(R::SCHEMA),
+            ..doc(&format!("Update a {}", R::ENTITY), tag)
+        },
+        update::<R>,
+    )
+    .api(
+        Method::DELETE,
+        &one,
+        editors,
+        ApiDoc {
+            status: 204,
+            ..doc(&format!("Delete a {}", R::ENTITY), tag)
+        },
+        delete::<R>,
+    );
 }

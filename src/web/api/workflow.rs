@@ -1,19 +1,138 @@
-//! The workflow API: transitions, routes, inbox, acknowledgements, coverage, register.
+//! The workflow API: a version's workflow and what the caller may do, the
+//! transitions, and what waits for whom.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::http::Method;
+use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::register::RegisterRow;
-use crate::services::acknowledgements::{self, Acknowledgement, CoverageRow, Evidence, PaperInput};
-use crate::services::documents::{self, Version};
+use crate::domain::workflow::Actions;
+use crate::services::documents;
 use crate::services::inbox::{self, InFlight, ReviewDue, Task};
-use crate::services::substitutes::{self, Substitution, SubstitutionInput};
-use crate::services::workflow::{self, ApproveInput, RouteInput, VersionState, VisaInput};
+use crate::services::routes::{self, RouteInput};
+use crate::services::versions::{Version, VersionState};
+use crate::services::workflow::{self, ApproveInput, Facts, VisaInput};
 use crate::web::auth::CurrentUser;
-use crate::web::error::{ApiError, AppError};
-use crate::web::resources::DOC_EDIT;
-use crate::web::routes::Access;
-use crate::web::AppState;
+use crate::web::error::ApiError;
+use crate::web::resources::{DOC_EDIT, DOC_VIEW};
+use crate::web::routes::{doc, Access, ApiDoc, Router};
+use crate::web::state::AppState;
+
+/// Registers the workflow endpoints.
+pub fn routes(r: &mut Router) {
+    let (view, edit, any) = (Access::Roles(DOC_VIEW), Access::Roles(DOC_EDIT), Access::Authenticated);
+    let state = |summary: &str, request: Option<&'static str>| ApiDoc {
+        request,
+        response: Some("VersionState"),
+        ..doc(summary, "workflow")
+    };
+    r.api(
+        Method::GET,
+        "/api/v1/versions/{id}/workflow",
+        view,
+        ApiDoc {
+            response: Some("WorkflowView"),
+            ..doc("A version's workflow state, route and whom it waits for", "workflow")
+        },
+        get,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/versions/{id}/send",
+        edit,
+        state("Send a draft for agreement", None),
+        send,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/versions/{id}/visa",
+        any,
+        state("Give a visa (agree, agree with remarks, reject)", Some("VisaInput")),
+        visa,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/versions/{id}/approve",
+        any,
+        state("Approve (the route's approver)", Some("ApproveInput")),
+        approve,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/versions/{id}/reject",
+        any,
+        state("Return to draft at approval", Some("CommentBody")),
+        reject,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/versions/{id}/withdraw",
+        edit,
+        state("Withdraw an approved version", Some("CommentBody")),
+        withdraw,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/versions/{id}/editorial",
+        edit,
+        state("Mark a draft as editorial", Some("EditorialBody")),
+        editorial,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/versions/{id}/comments",
+        any,
+        ApiDoc {
+            request: Some("ClauseCommentBody"),
+            status: 204,
+            ..doc("Comment on a clause during agreement", "workflow")
+        },
+        comment,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/documents/{id}/revisions",
+        edit,
+        ApiDoc {
+            response: Some("Version"),
+            status: 201,
+            ..doc("Start the next revision of an approved job description", "workflow")
+        },
+        new_revision,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/inbox",
+        any,
+        ApiDoc {
+            response: Some("Task"),
+            array: true,
+            ..doc("What waits for the caller (array)", "workflow")
+        },
+        my_inbox,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/in-flight",
+        edit,
+        ApiDoc {
+            response: Some("InFlight"),
+            array: true,
+            ..doc("Versions in agreement or awaiting approval (array)", "workflow")
+        },
+        in_flight,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/reviews",
+        edit,
+        ApiDoc {
+            response: Some("ReviewDue"),
+            array: true,
+            ..doc("Job descriptions due for review (array)", "workflow")
+        },
+        reviews,
+    );
+}
 
 /// A version's workflow: its state, route (logins), and whom it waits for.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -22,33 +141,30 @@ pub struct WorkflowView {
     pub route: Option<RouteInput>,
     /// Logins of the agreers (or the approver) the version waits for now.
     pub waiting_for: Vec<String>,
+    /// What the caller may do now.
+    pub actions: Actions,
 }
 
 /// The workflow state of a version.
 pub async fn get(
     state: web::Data<AppState>,
-    _user: CurrentUser,
+    user: CurrentUser,
     path: web::Path<String>,
 ) -> Result<web::Json<WorkflowView>, ApiError> {
     let id = path.into_inner();
     Ok(web::Json(
         state
-            .db(move |c| {
-                let s = workflow::state(c, &id)?;
-                let route = workflow::effective_route(c, &s)?;
-                let logins = route.as_ref().map(|r| workflow::route_logins(c, r)).transpose()?;
-                let waiting = match (&s.route, s.status) {
-                    (Some(r), crate::domain::version::Status::InAgreement) => {
-                        r.waiting_for(&workflow::given_visas(c, &id, s.round)?)
-                    }
-                    (Some(r), crate::domain::version::Status::AwaitingApproval) => vec![r.approver.clone()],
-                    _ => Vec::new(),
-                };
-                let waiting_for = workflow::logins_of(c, &waiting)?;
+            .with_clock(move |c, clock| {
+                let facts = Facts::load(c, &id)?;
+                let route = routes::effective_route(c, &facts.state)?;
+                let logins = route.as_ref().map(|r| routes::route_logins(c, r)).transpose()?;
+                let waiting_for = routes::logins_of(c, &facts.situation().waiting_for())?;
+                let actions = workflow::actions(c, &user.0, &facts, clock.today())?;
                 Ok(WorkflowView {
-                    state: s,
+                    state: facts.state,
                     route: logins,
                     waiting_for,
+                    actions,
                 })
             })
             .await?,
@@ -152,25 +268,7 @@ pub async fn editorial(
     let (id, on) = (path.into_inner(), body.editorial);
     Ok(web::Json(
         state
-            .with_clock(move |c, clock| workflow::set_editorial(c, clock, &user.0.login, &id, on))
-            .await?,
-    ))
-}
-
-/// Sets a draft's route (logins).
-pub async fn put_route(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    path: web::Path<String>,
-    body: web::Json<RouteInput>,
-) -> Result<web::Json<RouteInput>, ApiError> {
-    let (id, input) = (path.into_inner(), body.into_inner());
-    Ok(web::Json(
-        state
-            .with_clock(move |c, clock| {
-                let r = workflow::set_version_route(c, clock, &user.0.login, &id, &input)?;
-                workflow::route_logins(c, &r)
-            })
+            .with_clock(move |c, clock| workflow::set_editorial(c, clock, &user.0, &id, on))
             .await?,
     ))
 }
@@ -209,58 +307,6 @@ pub async fn new_revision(
     Ok(HttpResponse::Created().json(v))
 }
 
-/// The revision register.
-pub async fn register(
-    state: web::Data<AppState>,
-    _user: CurrentUser,
-    path: web::Path<String>,
-) -> Result<web::Json<Vec<RegisterRow>>, ApiError> {
-    let id = path.into_inner();
-    Ok(web::Json(
-        state
-            .with_clock(move |c, clock| {
-                documents::get(c, &id)?;
-                workflow::register(c, clock, &id)
-            })
-            .await?,
-    ))
-}
-
-/// A department's default route (404 until set).
-pub async fn get_department_route(
-    state: web::Data<AppState>,
-    _user: CurrentUser,
-    path: web::Path<String>,
-) -> Result<web::Json<RouteInput>, ApiError> {
-    let id = path.into_inner();
-    let r = state
-        .db(move |c| {
-            workflow::department_route(c, &id)?
-                .map(|r| workflow::route_logins(c, &r))
-                .transpose()
-        })
-        .await?;
-    Ok(web::Json(r.ok_or(AppError::NotFound)?))
-}
-
-/// Sets a department's default route.
-pub async fn put_department_route(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    path: web::Path<String>,
-    body: web::Json<RouteInput>,
-) -> Result<web::Json<RouteInput>, ApiError> {
-    let (id, input) = (path.into_inner(), body.into_inner());
-    Ok(web::Json(
-        state
-            .with_clock(move |c, clock| {
-                let r = workflow::set_department_route(c, clock, &user.0.login, &id, &input)?;
-                workflow::route_logins(c, &r)
-            })
-            .await?,
-    ))
-}
-
 /// What waits for the caller.
 pub async fn my_inbox(state: web::Data<AppState>, user: CurrentUser) -> Result<web::Json<Vec<Task>>, ApiError> {
     Ok(web::Json(
@@ -279,128 +325,4 @@ pub async fn in_flight(state: web::Data<AppState>, _user: CurrentUser) -> Result
 pub async fn reviews(state: web::Data<AppState>, _user: CurrentUser) -> Result<web::Json<Vec<ReviewDue>>, ApiError> {
     let today = state.today();
     Ok(web::Json(state.db(move |c| inbox::reviews_due(c, today)).await?))
-}
-
-/// The caller's acknowledgements (as an employee).
-pub async fn my_acknowledgements(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-) -> Result<web::Json<Vec<Acknowledgement>>, ApiError> {
-    let Some(employee) = user.0.employee_id.clone() else {
-        return Ok(web::Json(Vec::new()));
-    };
-    Ok(web::Json(
-        state.db(move |c| acknowledgements::of_employee(c, &employee)).await?,
-    ))
-}
-
-/// The password that signs an acknowledgement.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct SignBody {
-    pub password: String,
-}
-
-/// Signs an acknowledgement electronically.
-pub async fn sign(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    req: HttpRequest,
-    path: web::Path<String>,
-    body: web::Json<SignBody>,
-) -> Result<web::Json<Acknowledgement>, ApiError> {
-    let (id, password, o) = (
-        path.into_inner(),
-        body.into_inner().password,
-        crate::web::client::of(&req),
-    );
-    let key = state.settings.secret_key.expose().as_bytes().to_vec();
-    Ok(web::Json(
-        state
-            .with_clock(move |c, clock| acknowledgements::sign(c, clock, &key, &user.0, &id, &password, &o))
-            .await?,
-    ))
-}
-
-/// Records a paper acknowledgement.
-pub async fn paper(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    path: web::Path<String>,
-    body: web::Json<PaperInput>,
-) -> Result<web::Json<Acknowledgement>, ApiError> {
-    let (id, input) = (path.into_inner(), body.into_inner());
-    let key = state.settings.secret_key.expose().as_bytes().to_vec();
-    Ok(web::Json(
-        state
-            .with_clock(move |c, clock| acknowledgements::record_paper(c, clock, &key, &user.0, &id, &input))
-            .await?,
-    ))
-}
-
-/// Everything recorded about one acknowledgement, verified (HR, or the employee).
-pub async fn evidence(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    path: web::Path<String>,
-) -> Result<web::Json<Evidence>, ApiError> {
-    let id = path.into_inner();
-    let key = state.settings.secret_key.expose().as_bytes().to_vec();
-    let e = state.db(move |c| acknowledgements::evidence(c, &key, &id)).await?;
-    let own = user.0.employee_id.as_deref() == Some(e.acknowledgement.employee_id.as_str());
-    if !own && !Access::Roles(DOC_EDIT).allows(Some(&user.0)) {
-        return Err(AppError::Forbidden.into());
-    }
-    Ok(web::Json(e))
-}
-
-/// Acknowledgement coverage of every version in force.
-pub async fn coverage(state: web::Data<AppState>, _user: CurrentUser) -> Result<web::Json<Vec<CoverageRow>>, ApiError> {
-    let today = state.today();
-    Ok(web::Json(
-        state.db(move |c| acknowledgements::coverage(c, today)).await?,
-    ))
-}
-
-/// The caller's substitutions.
-pub async fn my_substitutes(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-) -> Result<web::Json<Vec<Substitution>>, ApiError> {
-    Ok(web::Json(state.db(move |c| substitutes::of_user(c, &user.0)).await?))
-}
-
-/// Names a substitute for the caller.
-pub async fn add_substitute(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    body: web::Json<SubstitutionInput>,
-) -> Result<HttpResponse, ApiError> {
-    let input = body.into_inner();
-    let s = state
-        .with_clock(move |c, clock| substitutes::add(c, clock, &user.0, &input))
-        .await?;
-    Ok(HttpResponse::Created().json(s))
-}
-
-/// Removes one of the caller's substitutions.
-pub async fn remove_substitute(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    path: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    let id = path.into_inner();
-    state
-        .with_clock(move |c, clock| substitutes::remove(c, clock, &user.0, &id))
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
-}
-
-/// The sheets of a version as `application/pdf`.
-pub async fn pdf(
-    state: web::Data<AppState>,
-    _user: CurrentUser,
-    path: web::Path<String>,
-    query: web::Query<crate::web::pages::pdf::PartsQuery>,
-) -> Result<HttpResponse, ApiError> {
-    Ok(crate::web::pages::pdf::make_pdf(&state, path.into_inner(), &query.parts).await?)
 }

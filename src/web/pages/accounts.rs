@@ -12,10 +12,11 @@ use crate::web::api::misc;
 use crate::web::auth::CurrentUser;
 use crate::web::error::{ApiError, AppError, PageError};
 use crate::web::forms::Form;
+use crate::web::routes::doc;
 use crate::web::routes::{Access, ApiDoc, Router};
 use crate::web::session::flash;
+use crate::web::state::{see_other, AppState};
 use crate::web::templates::{base_context, render};
-use crate::web::{doc, see_other, AppState};
 
 const ADMIN: &[Role] = &[Role::Admin];
 

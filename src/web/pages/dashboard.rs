@@ -14,9 +14,14 @@ use crate::services::{assignments, organization, Page, ServiceError};
 use crate::web::auth::CurrentUser;
 use crate::web::error::PageError;
 use crate::web::resources::{WebResource, STRUCTURE_VIEW};
-use crate::web::routes::Access;
+use crate::web::routes::{Access, Router};
+use crate::web::state::AppState;
 use crate::web::templates::{base_context, render};
-use crate::web::AppState;
+
+/// Registers the dashboard.
+pub fn routes(r: &mut Router) {
+    r.nav_page("/", Access::Authenticated, "nav.dashboard", show);
+}
 
 #[derive(Serialize)]
 struct Count {

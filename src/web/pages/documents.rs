@@ -1,27 +1,40 @@
 //! Job descriptions: the list, starting one, a document's versions, preview and comparison.
 
 use actix_session::Session;
-use actix_web::http::StatusCode;
+use actix_web::http::{Method, StatusCode};
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::domain::diff::{diff, ChangeKind};
-use crate::domain::document::Content;
-use crate::domain::placeholders::Values;
+use crate::domain::preview::preview_sections;
+use crate::domain::staff::initials;
 use crate::domain::validation::FieldErrors;
 use crate::i18n::strings;
 use crate::services::documents::{self, NewDocument};
-use crate::services::{organization, templates, Page, ServiceError};
+use crate::services::register;
+use crate::services::{organization, templates, versions, Page, ServiceError};
 use crate::web::auth::CurrentUser;
 use crate::web::error::{AppError, PageError};
 use crate::web::forms::Form;
-use crate::web::pages::resources::PageQuery;
-use crate::web::resources::{fill, FormField, Opt, DOC_EDIT};
-use crate::web::routes::Access;
+use crate::web::queries::PageQuery;
+use crate::web::resources::{fill, FormField, Opt, DOC_EDIT, DOC_VIEW};
+use crate::web::routes::{Access, Router};
 use crate::web::session::flash;
+use crate::web::state::{see_other, AppState};
 use crate::web::templates::{base_context, render};
-use crate::web::{see_other, AppState};
+
+/// Registers the job description pages.
+pub fn routes(r: &mut Router) {
+    let (view, edit) = (Access::Roles(DOC_VIEW), Access::Roles(DOC_EDIT));
+    r.nav_page("/documents", view, "nav.documents", list)
+        .page(Method::GET, "/documents/new", edit, new)
+        .page(Method::POST, "/documents", edit, create)
+        .page(Method::GET, "/documents/{id}", view, show)
+        .page(Method::GET, "/documents/{id}/compare", view, compare)
+        .page(Method::GET, "/documents/{id}/register", view, register)
+        .page(Method::GET, "/versions/{id}/preview", view, preview);
+}
 
 /// The list of job descriptions.
 pub async fn list(
@@ -211,8 +224,8 @@ pub async fn compare(
     let (doc, a, b) = state
         .db(move |c| {
             let doc = documents::get(c, &id)?;
-            let a = documents::version(c, &q.a)?;
-            let b = documents::version(c, &q.b)?;
+            let a = versions::get(c, &q.a)?;
+            let b = versions::get(c, &q.b)?;
             if a.job_description_id != doc.id || b.job_description_id != doc.id {
                 return Err(ServiceError::NotFound);
             }
@@ -265,71 +278,6 @@ pub async fn compare(
     Ok(render(StatusCode::OK, "compare.html", &ctx)?)
 }
 
-/// A clause as it will print.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct PreviewClause {
-    pub number: String,
-    pub depth: usize,
-    pub text: String,
-    /// Some placeholder in it has no value yet.
-    pub unresolved: bool,
-}
-
-/// A section as it will print.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct PreviewSection {
-    pub title: String,
-    pub numbered: bool,
-    pub clauses: Vec<PreviewClause>,
-}
-
-/// The resolved text as it will print, section by section.
-pub fn preview_sections(content: &Content, values: &Values) -> Vec<PreviewSection> {
-    let numbers = content.section_numbers();
-    let located = content.clauses();
-    content
-        .sections
-        .iter()
-        .map(|s| {
-            let title = match numbers.get(&s.id) {
-                Some(n) => format!("{n}. {}", s.heading),
-                None => s.heading.clone(),
-            };
-            let clauses = located
-                .iter()
-                .filter(|l| l.section.id == s.id)
-                .map(|l| {
-                    let (text, missing) = values.resolve(&l.clause.text);
-                    PreviewClause {
-                        number: l.number.clone(),
-                        depth: l.depth,
-                        text,
-                        unresolved: !missing.is_empty(),
-                    }
-                })
-                .collect();
-            PreviewSection {
-                title,
-                numbered: s.numbered,
-                clauses,
-            }
-        })
-        .collect()
-}
-
-/// "Андрей Викторович Воронцов" or "Воронцов Андрей Викторович" -> "А.В. Воронцов".
-pub fn initials(full_name: &str) -> String {
-    let parts: Vec<&str> = full_name.split_whitespace().collect();
-    match parts.as_slice() {
-        [surname, name, patronymic, ..] => {
-            let i = |s: &str| s.chars().next().map(|c| format!("{c}.")).unwrap_or_default();
-            format!("{}{} {surname}", i(name), i(patronymic))
-        }
-        [surname, name] => format!("{}. {surname}", name.chars().next().unwrap_or(' ')),
-        _ => full_name.to_string(),
-    }
-}
-
 /// The print preview of a version.
 pub async fn preview(
     state: web::Data<AppState>,
@@ -340,7 +288,7 @@ pub async fn preview(
     let id = path.into_inner();
     let (v, values, org, title_genitive) = state
         .db(move |c| {
-            let v = documents::version(c, &id)?;
+            let v = versions::get(c, &id)?;
             let values = documents::values(c, &id)?;
             let org = organization::get(c)?;
             let genitive = values.0.get("position.title_genitive").cloned().unwrap_or_default();
@@ -362,14 +310,19 @@ pub async fn preview(
     Ok(render(StatusCode::OK, "preview.html", &ctx)?)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::initials;
-
-    #[test]
-    fn initials_of_full_names() {
-        assert_eq!(initials("Воронцов Андрей Викторович"), "А.В. Воронцов");
-        assert_eq!(initials("Смит Джон"), "Д. Смит");
-        assert_eq!(initials("Платон"), "Платон");
-    }
+/// The revision register of a job description.
+pub async fn register(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let (doc, rows) = state
+        .with_clock(move |c, clock| Ok((documents::get(c, &id)?, register::register(c, clock, &id)?)))
+        .await?;
+    let mut ctx = base_context(Some(&user.0), &session)?;
+    ctx.insert("doc", &doc);
+    ctx.insert("rows", &rows);
+    Ok(render(StatusCode::OK, "register.html", &ctx)?)
 }

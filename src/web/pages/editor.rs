@@ -4,116 +4,87 @@
 use std::collections::HashMap;
 
 use actix_session::Session;
-use actix_web::http::StatusCode;
+use actix_web::http::{Method, StatusCode};
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
-use crate::clock::Clock;
 use crate::db::DbConn;
 use crate::domain::account::User;
 use crate::domain::checks::{check, Finding};
 use crate::domain::document::{Content, Move, SectionKind};
 use crate::domain::library::LibraryClause;
-use crate::domain::placeholders::{Values, KNOWN};
+use crate::domain::placeholders::KNOWN;
 use crate::domain::version::Status;
 use crate::i18n::{strings, Strings};
-use crate::services::crud::Resource;
-use crate::services::editing::{self, Edit, Owner};
-use crate::services::templates::Template;
-use crate::services::{documents, library, Page, ServiceError};
+use crate::services::editing::{self, Edit};
+use crate::services::texts::{self};
+use crate::services::{library, Page, ServiceError};
 use crate::web::auth::CurrentUser;
 use crate::web::error::{AppError, PageError};
 use crate::web::forms::Form;
+use crate::web::owner::Described;
+use crate::web::owner::OwnerKind;
 use crate::web::resources::DOC_EDIT;
-use crate::web::routes::Access;
+use crate::web::routes::{Access, Router};
 use crate::web::session::flash;
+use crate::web::state::{see_other, AppState};
 use crate::web::templates::{base_context, render};
-use crate::web::{see_other, AppState};
 
-/// What kind of text an editor URL edits.
-pub trait OwnerKind: 'static {
-    /// URL prefix of the edit routes: `/versions` or `/templates`.
-    const BASE: &'static str;
-    fn owner(id: &str) -> Owner;
-    /// Where the editor page of this text is.
-    fn editor_url(id: &str) -> String;
-    /// Title, placeholder values (versions only), status and a link back.
-    fn describe(conn: &mut DbConn, id: &str) -> Result<Described, ServiceError>;
-    /// The workflow panel shown under the text (versions only).
-    fn panel(
-        _conn: &mut DbConn,
-        _user: &User,
-        _id: &str,
-        _clock: &Clock,
-    ) -> Result<Option<serde_json::Value>, ServiceError> {
-        Ok(None)
-    }
-}
-
-/// How an editor page introduces its text.
-pub struct Described {
-    pub title: String,
-    pub values: Option<Values>,
-    pub status: Option<Status>,
-    pub back: String,
-}
-
-/// Editing a version of a job description.
-pub struct VersionKind;
-/// Editing a template.
-pub struct TemplateKind;
-
-impl OwnerKind for VersionKind {
-    const BASE: &'static str = "/versions";
-
-    fn owner(id: &str) -> Owner {
-        Owner::Version(id.to_string())
-    }
-
-    fn editor_url(id: &str) -> String {
-        format!("/versions/{id}")
-    }
-
-    fn panel(
-        conn: &mut DbConn,
-        user: &User,
-        id: &str,
-        clock: &Clock,
-    ) -> Result<Option<serde_json::Value>, ServiceError> {
-        super::workflow::panel(conn, user, id, clock).map(Some)
-    }
-
-    fn describe(conn: &mut DbConn, id: &str) -> Result<Described, ServiceError> {
-        let v = documents::version(conn, id)?;
-        Ok(Described {
-            title: format!("{}: редакция {}", v.position_title, v.number),
-            values: Some(documents::values(conn, id)?),
-            status: Some(v.status),
-            back: format!("/documents/{}", v.job_description_id),
-        })
-    }
-}
-
-impl OwnerKind for TemplateKind {
-    const BASE: &'static str = "/templates";
-
-    fn owner(id: &str) -> Owner {
-        Owner::Template(id.to_string())
-    }
-
-    fn editor_url(id: &str) -> String {
-        format!("/templates/{id}/text")
-    }
-
-    fn describe(conn: &mut DbConn, id: &str) -> Result<Described, ServiceError> {
-        let t = Template::get(conn, id)?;
-        Ok(Described {
-            title: t.name,
-            values: None,
-            status: None,
-            back: "/templates".into(),
-        })
-    }
+/// Registers the editor of a text (a version or a template) and its edit routes.
+pub fn routes<K: OwnerKind>(r: &mut Router) {
+    let edit = Access::Roles(DOC_EDIT);
+    let base = K::BASE;
+    r.page(Method::GET, K::SHOW, Access::Roles(K::READERS), show::<K>)
+        .page(
+            Method::GET,
+            &format!("{base}/{{id}}/clauses/new"),
+            edit,
+            new_clause::<K>,
+        )
+        .page(Method::POST, &format!("{base}/{{id}}/clauses"), edit, add_clause::<K>)
+        .page(
+            Method::GET,
+            &format!("{base}/{{id}}/clauses/{{cid}}"),
+            edit,
+            edit_clause::<K>,
+        )
+        .page(
+            Method::POST,
+            &format!("{base}/{{id}}/clauses/{{cid}}"),
+            edit,
+            save_clause::<K>,
+        )
+        .page(
+            Method::POST,
+            &format!("{base}/{{id}}/clauses/{{cid}}/delete"),
+            edit,
+            delete_clause::<K>,
+        )
+        .page(
+            Method::POST,
+            &format!("{base}/{{id}}/clauses/{{cid}}/move"),
+            edit,
+            move_clause::<K>,
+        )
+        .page(
+            Method::POST,
+            &format!("{base}/{{id}}/clauses/{{cid}}/library-update"),
+            edit,
+            library_update::<K>,
+        )
+        .page(Method::POST, &format!("{base}/{{id}}/sections"), edit, add_section::<K>)
+        .page(
+            Method::POST,
+            &format!("{base}/{{id}}/sections/{{sid}}"),
+            edit,
+            rename_section::<K>,
+        )
+        .page(
+            Method::POST,
+            &format!("{base}/{{id}}/sections/{{sid}}/delete"),
+            edit,
+            delete_section::<K>,
+        );
 }
 
 #[derive(Serialize)]
@@ -168,7 +139,7 @@ struct EditorData {
 
 fn editor_data<K: OwnerKind>(conn: &mut DbConn, id: &str) -> Result<EditorData, ServiceError> {
     let described = K::describe(conn, id)?;
-    let loaded = editing::load(conn, &K::owner(id))?;
+    let loaded = texts::load(conn, &K::owner(id))?;
     Ok(EditorData {
         described,
         content: loaded.content,
@@ -192,7 +163,14 @@ pub async fn show<K: OwnerKind>(
     let lookup = id.clone();
     let me = user.0.clone();
     let (d, panel) = state
-        .with_clock(move |c, clock| Ok((editor_data::<K>(c, &lookup)?, K::panel(c, &me, &lookup, clock)?)))
+        .with_clock(move |c, clock| {
+            Ok((
+                editor_data::<K>(c, &lookup)?,
+                K::version_id(&lookup)
+                    .map(|v| super::workflow::panel(c, &me, v, clock))
+                    .transpose()?,
+            ))
+        })
         .await?;
     let t = strings();
     let findings = check(&d.content, d.described.values.as_ref());

@@ -7,8 +7,9 @@ use actix_web::{web, HttpResponse};
 use crate::services::{acknowledgements, evidence_pack};
 use crate::web::error::{ApiError, AppError, PageError};
 use crate::web::resources::DOC_EDIT;
+use crate::web::routes::doc;
 use crate::web::routes::{Access, ApiDoc, Router};
-use crate::web::{doc, AppState};
+use crate::web::state::AppState;
 
 /// Registers the downloads.
 pub fn routes(r: &mut Router) {

@@ -23,8 +23,9 @@ use crate::web::forms::Form;
 use crate::web::resources::DOC_EDIT;
 use crate::web::routes::{Access, Router};
 use crate::web::session::{check_csrf, flash};
+use crate::web::state::{see_other, AppState};
 use crate::web::templates::{base_context, render};
-use crate::web::{see_other, upload, AppState};
+use crate::web::upload;
 
 /// Kinds a reviewer can give a section, in document order; `skip` leaves it out.
 const KINDS: [&str; 13] = [

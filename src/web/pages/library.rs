@@ -3,7 +3,7 @@
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::domain::document::SectionKind;
 use crate::domain::library::LibraryClause;
@@ -14,34 +14,25 @@ use crate::services::{editing, library, Page};
 use crate::web::auth::CurrentUser;
 use crate::web::error::PageError;
 use crate::web::forms::Form;
+use crate::web::queries::LibraryQuery;
+use crate::web::resources::DOC_EDIT;
+use crate::web::routes::{Access, Router};
 use crate::web::session::flash;
+use crate::web::state::{see_other, AppState};
 use crate::web::templates::{base_context, render};
-use crate::web::{see_other, AppState};
+use actix_web::http::Method;
 
-/// `?q=&section=&category=&page=` of the library page.
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-pub struct LibraryQuery {
-    /// Words to find (any word form).
-    pub q: Option<String>,
-    /// Section kind code (`duties`, `rights`...).
-    pub section: Option<String>,
-    /// Position category code (`manager`, `specialist`...).
-    pub category: Option<String>,
-    #[param(minimum = 1)]
-    pub page: Option<i64>,
-    #[param(minimum = 1, maximum = 500)]
-    pub per_page: Option<i64>,
-}
-
-impl LibraryQuery {
-    /// The service query; unknown section or category codes filter nothing.
-    pub fn to_query(&self) -> library::Query {
-        library::Query {
-            words: self.q.clone().unwrap_or_default(),
-            section: self.section.as_deref().and_then(SectionKind::parse),
-            category: self.category.as_deref().and_then(Category::parse),
-        }
-    }
+/// Registers the library pages.
+pub fn routes(r: &mut Router) {
+    let edit = Access::Roles(DOC_EDIT);
+    r.nav_page("/library", edit, "nav.library", list);
+    super::resources::routes::<LibraryClause>(r, None);
+    r.page(Method::GET, "/library/{id}/usage", edit, usage).page(
+        Method::POST,
+        "/library/{id}/propagate",
+        edit,
+        propagate,
+    );
 }
 
 #[derive(Serialize)]
@@ -120,7 +111,7 @@ pub async fn usage(
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
     let (clause, usages) = state
-        .db(move |c| Ok((LibraryClause::get(c, &id)?, editing::usages(c, &id)?)))
+        .db(move |c| Ok((LibraryClause::get(c, &id)?, library::usages(c, &id)?)))
         .await?;
     let t = strings();
     let rows: Vec<serde_json::Value> = usages

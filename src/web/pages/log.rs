@@ -7,8 +7,15 @@ use actix_web::{web, HttpResponse};
 use crate::services::journal;
 use crate::web::auth::CurrentUser;
 use crate::web::error::PageError;
+use crate::web::resources::LOG_READERS;
+use crate::web::routes::{Access, Router};
+use crate::web::state::AppState;
 use crate::web::templates::{base_context, render};
-use crate::web::AppState;
+
+/// Registers the change log page.
+pub fn routes(r: &mut Router) {
+    r.nav_page("/log", Access::Roles(LOG_READERS), "nav.log", show);
+}
 
 /// How many entries the page shows.
 const SHOWN: i64 = 200;

@@ -1,7 +1,7 @@
 //! Sign-in and sign-out.
 
 use actix_session::Session;
-use actix_web::http::{header, StatusCode};
+use actix_web::http::{header, Method, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
@@ -12,9 +12,17 @@ use crate::web::auth::CurrentUser;
 use crate::web::client;
 use crate::web::error::PageError;
 use crate::web::forms::Form;
+use crate::web::routes::{Access, Router};
 use crate::web::session;
+use crate::web::state::{see_other, AppState};
 use crate::web::templates::{base_context, render};
-use crate::web::{see_other, AppState};
+
+/// Registers signing in and out.
+pub fn routes(r: &mut Router) {
+    r.page(Method::GET, "/login", Access::Public, form)
+        .page(Method::POST, "/login", Access::Public, submit)
+        .page(Method::POST, "/logout", Access::Authenticated, logout);
+}
 
 /// `?next=` after signing in.
 #[derive(Debug, Deserialize)]

@@ -1,6 +1,7 @@
 //! HTML pages.
 
 pub mod accounts;
+pub mod acknowledgements;
 pub mod dashboard;
 pub mod documents;
 pub mod editor;
@@ -9,7 +10,10 @@ pub mod imports;
 pub mod library;
 pub mod log;
 pub mod login;
+pub mod meta;
 pub mod organization;
 pub mod pdf;
 pub mod resources;
+pub mod routing;
+pub mod substitutes;
 pub mod workflow;

@@ -12,10 +12,19 @@ use crate::services::{organization, ServiceError};
 use crate::web::auth::CurrentUser;
 use crate::web::error::{AppError, PageError};
 use crate::web::forms::Form;
-use crate::web::resources::{fill, FormField};
+use crate::web::resources::{fill, FormField, STRUCTURE_EDIT};
+use crate::web::routes::{Access, Router};
 use crate::web::session::flash;
+use crate::web::state::{see_other, AppState};
 use crate::web::templates::{base_context, render};
-use crate::web::{see_other, AppState};
+use actix_web::http::Method;
+
+/// Registers the organisation's page.
+pub fn routes(r: &mut Router) {
+    let edit = Access::Roles(STRUCTURE_EDIT);
+    r.nav_page("/organization", edit, "nav.organization", show)
+        .page(Method::POST, "/organization", edit, save);
+}
 
 const FIELDS: [&str; 7] = [
     "full_name",

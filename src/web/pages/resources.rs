@@ -3,7 +3,7 @@
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::domain::validation::FieldErrors;
@@ -12,18 +12,13 @@ use crate::services::{crud, Page, ServiceError};
 use crate::web::auth::CurrentUser;
 use crate::web::error::{AppError, PageError};
 use crate::web::forms::Form;
+use crate::web::queries::PageQuery;
 use crate::web::resources::{fill, WebResource};
-use crate::web::routes::Access;
+use crate::web::routes::{Access, Router};
 use crate::web::session::flash;
+use crate::web::state::{see_other, AppState};
 use crate::web::templates::{base_context, render};
-use crate::web::{see_other, AppState};
-
-/// `?page=N` of list pages.
-#[derive(Debug, Deserialize)]
-pub struct PageQuery {
-    pub page: Option<i64>,
-    pub per_page: Option<i64>,
-}
+use actix_web::http::Method;
 
 #[derive(Serialize)]
 struct Row {
@@ -245,4 +240,18 @@ pub async fn delete<R: WebResource>(
         Err(e) => return Err(e.into()),
     }
     Ok(see_other(&base::<R>()))
+}
+
+/// The generic pages of a resource; `nav: None` when its list page is its own.
+pub fn routes<R: WebResource>(r: &mut Router, nav: Option<&'static str>) {
+    let base = format!("/{}", R::PATH);
+    let (readers, editors) = (Access::Roles(R::VIEW), Access::Roles(R::EDIT));
+    if let Some(nav) = nav {
+        r.nav_page(&base, readers, nav, list::<R>);
+    }
+    r.page(Method::GET, &format!("{base}/new"), editors, new::<R>)
+        .page(Method::POST, &base, editors, create::<R>)
+        .page(Method::GET, &format!("{base}/{{id}}"), editors, edit::<R>)
+        .page(Method::POST, &format!("{base}/{{id}}"), editors, update::<R>)
+        .page(Method::POST, &format!("{base}/{{id}}/delete"), editors, delete::<R>);
 }

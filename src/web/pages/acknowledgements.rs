@@ -1,0 +1,220 @@
+//! Acknowledgement pages: the document to sign, signing, paper signatures, the
+//! evidence of a signature, and coverage.
+
+use actix_session::Session;
+use actix_web::http::{Method, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::domain::account::User;
+use crate::domain::preview::preview_sections;
+use crate::domain::version::Status;
+use crate::i18n::strings;
+use crate::services::acknowledgements::{self, PaperInput};
+use crate::services::{documents, inbox, versions};
+use crate::web::auth::CurrentUser;
+use crate::web::error::{AppError, PageError};
+use crate::web::forms::Form;
+use crate::web::resources::DOC_EDIT;
+use crate::web::routes::{Access, Router};
+use crate::web::session::flash;
+use crate::web::state::{see_other, AppState};
+use crate::web::templates::{base_context, render};
+
+/// Registers the acknowledgement pages.
+pub fn routes(r: &mut Router) {
+    let (edit, any) = (Access::Roles(DOC_EDIT), Access::Authenticated);
+    r.page(Method::GET, "/acknowledgements/{id}", any, acknowledgement)
+        .page(Method::POST, "/acknowledgements/{id}/sign", any, sign)
+        .page(Method::POST, "/acknowledgements/{id}/paper", edit, paper)
+        .page(Method::GET, "/acknowledgements/{id}/evidence", any, evidence)
+        .nav_page("/coverage", edit, "nav.coverage", coverage);
+}
+
+fn may_see(user: &User, employee_id: &str) -> bool {
+    user.employee_id.as_deref() == Some(employee_id) || Access::Roles(DOC_EDIT).allows(Some(user))
+}
+
+/// The document to acknowledge, with the signing form for its employee.
+pub async fn acknowledgement(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let (a, sections) = state
+        .db(move |c| {
+            let a = acknowledgements::get(c, &id)?;
+            let v = versions::get(c, &a.version_id)?;
+            let values = documents::values(c, &a.version_id)?;
+            Ok((a, preview_sections(&v.content, &values)))
+        })
+        .await?;
+    if !may_see(&user.0, &a.employee_id) {
+        return Err(AppError::Forbidden.into());
+    }
+    let mut ctx = base_context(Some(&user.0), &session)?;
+    ctx.insert(
+        "can_sign",
+        &(user.0.employee_id.as_deref() == Some(a.employee_id.as_str())
+            && a.signed_at.is_none()
+            && a.version_status == Status::Approved),
+    );
+    ctx.insert(
+        "can_record_paper",
+        &(Access::Roles(DOC_EDIT).allows(Some(&user.0))
+            && a.signed_at.is_none()
+            && a.version_status == Status::Approved),
+    );
+    ctx.insert("short_code", &a.short_code());
+    ctx.insert("signed_at", &a.signed_at.map(|t| state.clock.stamp(t)));
+    ctx.insert("ack", &a);
+    ctx.insert("sections", &sections);
+    ctx.insert("today", &state.today().to_string());
+    Ok(render(StatusCode::OK, "acknowledgement.html", &ctx)?)
+}
+
+/// Signs with the password.
+pub async fn sign(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let form = Form::parse(&session, &body, &[])?;
+    let password = form.get("password").unwrap_or_default().to_string();
+    let id = path.into_inner();
+    let (a, key, o) = (
+        id.clone(),
+        state.settings.secret_key.expose().as_bytes().to_vec(),
+        crate::web::client::of(&req),
+    );
+    match state
+        .with_clock(move |c, clock| acknowledgements::sign(c, clock, &key, &user.0, &a, &password, &o))
+        .await
+    {
+        Ok(_) => flash(&session, &strings().get("ack.signed")),
+        Err(e) => flash(&session, &e.user_message().ok_or(e)?),
+    }
+    Ok(see_other(&format!("/acknowledgements/{id}")))
+}
+
+/// HR records a paper signature.
+pub async fn paper(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let form = Form::parse(&session, &body, &[])?;
+    let date = NaiveDate::parse_from_str(form.get("date").unwrap_or_default().trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::BadRequest("date: YYYY-MM-DD".into()))?;
+    let input = PaperInput {
+        date,
+        note: form.get("note").unwrap_or_default().to_string(),
+    };
+    let id = path.into_inner();
+    let (a, key) = (id.clone(), state.settings.secret_key.expose().as_bytes().to_vec());
+    match state
+        .with_clock(move |c, clock| acknowledgements::record_paper(c, clock, &key, &user.0, &a, &input))
+        .await
+    {
+        Ok(_) => flash(&session, &strings().get("ack.signed")),
+        Err(e) => flash(&session, &e.user_message().ok_or(e)?),
+    }
+    Ok(see_other(&format!("/acknowledgements/{id}")))
+}
+
+/// Everything recorded about an acknowledgement, with its seal checked.
+pub async fn evidence(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let key = state.settings.secret_key.expose().as_bytes().to_vec();
+    let e = state.db(move |c| acknowledgements::evidence(c, &key, &id)).await?;
+    if !may_see(&user.0, &e.acknowledgement.employee_id) {
+        return Err(AppError::Forbidden.into());
+    }
+    let mut ctx = base_context(Some(&user.0), &session)?;
+    ctx.insert("e", &e);
+    let t = strings();
+    let sealed: Vec<(String, String)> = acknowledgements::sealed_fields(&e.acknowledgement)
+        .into_iter()
+        .map(|(label, value)| (t.get(&format!("ack.{label}")), value))
+        .collect();
+    ctx.insert("sealed", &sealed);
+    ctx.insert(
+        "can_download",
+        &(e.acknowledgement.signed_at.is_some() && Access::Roles(DOC_EDIT).allows(Some(&user.0))),
+    );
+    ctx.insert("short_code", &e.acknowledgement.short_code());
+    let signed = e.acknowledgement.signed_at;
+    ctx.insert("signed_local", &signed.map(|t| state.clock.stamp_with_offset(t)));
+    ctx.insert(
+        "signed_utc",
+        &signed.map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string()),
+    );
+    Ok(render(StatusCode::OK, "evidence.html", &ctx)?)
+}
+
+#[derive(Serialize)]
+struct Bar {
+    label: String,
+    acknowledged: usize,
+    pending: usize,
+    overdue: usize,
+    /// Widths in the 300-unit chart.
+    w_ack: f64,
+    w_pending: f64,
+    w_overdue: f64,
+}
+
+/// Acknowledgement coverage by department and position, with a bar chart and who to remind.
+pub async fn coverage(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+) -> Result<HttpResponse, PageError> {
+    let today = state.today();
+    let (rows, reviews) = state
+        .db(move |c| Ok((acknowledgements::coverage(c, today)?, inbox::reviews_due(c, today)?)))
+        .await?;
+    let mut by_dept: Vec<(String, [usize; 3])> = Vec::new();
+    for r in &rows {
+        match by_dept.iter_mut().find(|(d, _)| d == &r.department) {
+            Some((_, n)) => {
+                n[0] += r.acknowledged;
+                n[1] += r.pending;
+                n[2] += r.overdue;
+            }
+            None => by_dept.push((r.department.clone(), [r.acknowledged, r.pending, r.overdue])),
+        }
+    }
+    let bar = |label: String, n: [usize; 3]| {
+        let total = (n[0] + n[1] + n[2]).max(1) as f64;
+        Bar {
+            label,
+            acknowledged: n[0],
+            pending: n[1],
+            overdue: n[2],
+            w_ack: 300.0 * n[0] as f64 / total,
+            w_pending: 300.0 * n[1] as f64 / total,
+            w_overdue: 300.0 * n[2] as f64 / total,
+        }
+    };
+    let bars: Vec<Bar> = by_dept.into_iter().map(|(d, n)| bar(d, n)).collect();
+    let mut ctx = base_context(Some(&user.0), &session)?;
+    ctx.insert("bars", &bars);
+    ctx.insert("chart_height", &(bars.len() * 28 + 10));
+    ctx.insert("rows", &rows);
+    ctx.insert("reviews", &reviews);
+    Ok(render(StatusCode::OK, "coverage.html", &ctx)?)
+}

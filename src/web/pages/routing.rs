@@ -1,0 +1,204 @@
+//! The route forms: a version's own route and a department's default.
+
+use actix_session::Session;
+use actix_web::http::{Method, StatusCode};
+use actix_web::{web, HttpResponse};
+
+use crate::clock::Clock;
+use crate::db::DbConn;
+use crate::domain::structure::Department;
+use crate::domain::workflow::Route;
+use crate::i18n::strings;
+use crate::services::crud::Resource;
+use crate::services::routes::{self, RouteInput};
+use crate::services::{versions, ServiceError};
+use crate::web::auth::CurrentUser;
+use crate::web::error::PageError;
+use crate::web::forms::Form;
+use crate::web::resources::DOC_EDIT;
+use crate::web::routes::{Access, Router};
+use crate::web::session::flash;
+use crate::web::state::{see_other, AppState};
+use crate::web::templates::{base_context, render};
+
+/// Registers the route forms.
+pub fn routes(r: &mut Router) {
+    let edit = Access::Roles(DOC_EDIT);
+    r.page(Method::GET, "/versions/{id}/route", edit, version_route)
+        .page(Method::POST, "/versions/{id}/route", edit, save_version_route)
+        .page(Method::GET, "/departments/{id}/route", edit, department_route)
+        .page(Method::POST, "/departments/{id}/route", edit, save_department_route);
+}
+
+fn route_text(input: &RouteInput) -> String {
+    input.stages.iter().map(|s| s.join(", ")).collect::<Vec<_>>().join("\n")
+}
+
+fn parse_route(form: &Form) -> RouteInput {
+    RouteInput {
+        stages: form
+            .get("stages")
+            .unwrap_or_default()
+            .lines()
+            .map(|l| {
+                l.split([',', ' ', ';'])
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
+            .filter(|s: &Vec<String>| !s.is_empty())
+            .collect(),
+        approver: form.get("approver").unwrap_or_default().trim().to_string(),
+    }
+}
+
+async fn route_page(
+    user: &CurrentUser,
+    session: &Session,
+    title: String,
+    action: String,
+    input: &RouteInput,
+    error: Option<String>,
+) -> Result<HttpResponse, PageError> {
+    let mut ctx = base_context(Some(&user.0), session)?;
+    ctx.insert("title", &title);
+    ctx.insert("action", &action);
+    ctx.insert("stages", &route_text(input));
+    ctx.insert("approver", &input.approver);
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    ctx.insert("error", &error);
+    Ok(render(status, "route.html", &ctx)?)
+}
+
+/// The route form of a version (its own route or, until set, the department's).
+pub async fn version_route(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let v = id.clone();
+    let input = state
+        .db(move |c| {
+            let s = versions::state(c, &v)?;
+            match routes::effective_route(c, &s)? {
+                Some(r) => routes::route_logins(c, &r),
+                None => Ok(RouteInput::default()),
+            }
+        })
+        .await?;
+    route_page(
+        &user,
+        &session,
+        strings().get("route.version_title"),
+        format!("/versions/{id}/route"),
+        &input,
+        None,
+    )
+    .await
+}
+
+/// Where a saved route goes: the form's address and title, and where to return.
+struct RouteForm {
+    action: String,
+    title: String,
+    done: String,
+}
+
+/// Saves a route from the form; invalid input shows the form again with the reason.
+async fn save_route<F>(
+    state: &AppState,
+    user: &CurrentUser,
+    session: &Session,
+    body: &[u8],
+    form_at: RouteForm,
+    save: F,
+) -> Result<HttpResponse, PageError>
+where
+    F: FnOnce(&mut DbConn, &Clock, &RouteInput) -> Result<Route, ServiceError> + Send + 'static,
+{
+    let form = Form::parse(session, body, &[])?;
+    let input = parse_route(&form);
+    let i = input.clone();
+    match state.with_clock(move |c, clock| save(c, clock, &i)).await {
+        Ok(_) => {
+            flash(session, &strings().get("msg.saved"));
+            Ok(see_other(&form_at.done))
+        }
+        Err(e) => match e.user_message() {
+            Some(msg) => route_page(user, session, form_at.title, form_at.action, &input, Some(msg)).await,
+            None => Err(e.into()),
+        },
+    }
+}
+
+/// Saves a version's route.
+pub async fn save_version_route(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let at = RouteForm {
+        action: format!("/versions/{id}/route"),
+        title: strings().get("route.version_title"),
+        done: format!("/versions/{id}#workflow"),
+    };
+    let actor = user.0.login.clone();
+    save_route(&state, &user, &session, &body, at, move |c, clock, i| {
+        routes::set_version_route(c, clock, &actor, &id, i)
+    })
+    .await
+}
+
+/// The default route form of a department.
+pub async fn department_route(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let d = id.clone();
+    let (name, input) = state
+        .db(move |c| {
+            let dept = Department::get(c, &d)?;
+            let input = match routes::department_route(c, &d)? {
+                Some(r) => routes::route_logins(c, &r)?,
+                None => RouteInput::default(),
+            };
+            Ok((dept.name, input))
+        })
+        .await?;
+    let title = format!("{}: {name}", strings().get("route.department_title"));
+    route_page(&user, &session, title, format!("/departments/{id}/route"), &input, None).await
+}
+
+/// Saves a department's default route.
+pub async fn save_department_route(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let at = RouteForm {
+        action: format!("/departments/{id}/route"),
+        title: strings().get("route.department_title"),
+        done: "/departments".into(),
+    };
+    let actor = user.0.login.clone();
+    save_route(&state, &user, &session, &body, at, move |c, clock, i| {
+        routes::set_department_route(c, clock, &actor, &id, i)
+    })
+    .await
+}

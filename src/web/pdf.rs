@@ -1,0 +1,63 @@
+//! The PDF answer shared by the download page and the API.
+
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+
+use crate::pdf::{render, Part};
+use crate::services::render::input_for;
+use crate::web::error::AppError;
+use crate::web::state::AppState;
+
+/// `?parts=document,acknowledgements,register` (default: all).
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct PartsQuery {
+    /// Comma-separated: `document`, `acknowledgements`, `register` (default: all).
+    #[serde(default)]
+    pub parts: String,
+}
+
+/// Percent-encodes a file name for `filename*` (RFC 5987).
+pub fn rfc5987(name: &str) -> String {
+    name.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// Renders a version's sheets as a downloadable PDF.
+pub async fn make_pdf(state: &AppState, id: String, parts: &str) -> Result<HttpResponse, AppError> {
+    let parts = Part::parse_list(parts).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let public = state.settings.public_url.clone();
+    let input = state
+        .with_clock(move |c, clock| input_for(c, clock, &id, &public))
+        .await?;
+    let title = format!("ДИ {} ред {}", input.position.title_genitive, input.document.version);
+    let rendered = web::block(move || render(&input, &parts))
+        .await?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    if !rendered.missing.is_empty() {
+        tracing::warn!(missing = ?rendered.missing, "characters without a glyph printed as ?");
+    }
+    let disposition = format!(
+        "attachment; filename=\"job-description.pdf\"; filename*=UTF-8''{}.pdf",
+        rfc5987(&title)
+    );
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((header::CONTENT_DISPOSITION, disposition))
+        .body(rendered.bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn file_names_are_percent_encoded() {
+        assert_eq!(super::rfc5987("ДИ а.pdf"), "%D0%94%D0%98%20%D0%B0.pdf");
+    }
+}

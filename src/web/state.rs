@@ -1,0 +1,74 @@
+//! What every handler reaches: the shared state and the redirect after a form.
+
+use std::sync::Arc;
+
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::db::{DbConn, DbError, Pool};
+use crate::services::ServiceError;
+use crate::web::error::AppError;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: Pool,
+    pub settings: Arc<Settings>,
+    pub clock: Clock,
+    /// The SQLite file opened at start (none on PostgreSQL).
+    pub db_file: Option<crate::startup::DbFile>,
+}
+
+impl AppState {
+    /// Runs blocking database work on the thread pool.
+    pub async fn db<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ServiceError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        let result = web::block(move || {
+            let mut conn = pool.get().map_err(DbError::Pool)?;
+            f(&mut conn)
+        })
+        .await?;
+        Ok(result?)
+    }
+
+    /// Runs database work that needs the time (every write does): it is handed the clock.
+    pub async fn with_clock<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConn, &Clock) -> Result<T, ServiceError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let clock = self.clock.clone();
+        self.db(move |conn| f(conn, &clock)).await
+    }
+
+    /// Registration format and acknowledgement period.
+    pub fn approval_policy(&self) -> crate::services::workflow::ApprovalPolicy {
+        crate::services::workflow::ApprovalPolicy::from(self.settings.as_ref())
+    }
+
+    /// How long browser sessions live.
+    pub fn session_lifetime(&self) -> crate::services::sessions::Lifetime {
+        crate::services::sessions::Lifetime {
+            idle: self.settings.session_idle,
+            absolute: self.settings.session_absolute,
+        }
+    }
+
+    /// Today in the organisation's time zone.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.clock.today()
+    }
+}
+
+/// A redirect after a successful form post.
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
