@@ -15,6 +15,7 @@ use tracing_actix_web::TracingLogger;
 
 use crate::clock::{parse_zone, Clock, UnknownZone};
 use crate::config::Settings;
+use crate::db::file::DbFile;
 use crate::db::{self, DbError, Pool};
 use crate::web::error::{json_error, not_found, query_error};
 use crate::web::register;
@@ -86,42 +87,6 @@ pub fn open_database(settings: &Settings, clock: &Clock) -> Result<Pool, Startup
         tracing::info!("shipped clause library and templates loaded");
     }
     Ok(pool)
-}
-
-/// The SQLite file the server opened, to notice when it is deleted or replaced
-/// underneath (SQLite would go on writing into the deleted file).
-#[derive(Debug, Clone)]
-pub struct DbFile {
-    path: std::path::PathBuf,
-    identity: (u64, u64),
-}
-
-impl DbFile {
-    fn identity(path: &std::path::Path) -> Option<(u64, u64)> {
-        let meta = std::fs::metadata(path).ok()?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt;
-            Some((meta.dev(), meta.ino()))
-        }
-        #[cfg(not(unix))]
-        {
-            Some((meta.len().min(1), 0))
-        }
-    }
-
-    /// Remembers the file as it is now.
-    pub fn open(path: &std::path::Path) -> Option<DbFile> {
-        Some(DbFile {
-            path: path.to_path_buf(),
-            identity: DbFile::identity(path)?,
-        })
-    }
-
-    /// True while the path still names the file that was opened.
-    pub fn unchanged(&self) -> bool {
-        DbFile::identity(&self.path) == Some(self.identity)
-    }
 }
 
 /// The session cookie key, derived from the secret so every instance sharing it agrees.

@@ -11,6 +11,7 @@ use crate::clock::Clock;
 use crate::db::DbConn;
 use crate::domain::structure::{Position, PositionInput};
 use crate::import::model::{CandidateDocument, ImportResult};
+use crate::services::imports::PositionChoice;
 use crate::services::imports::{self, Source};
 use crate::services::{crud, positions, ServiceError};
 
@@ -138,7 +139,10 @@ fn one_file(conn: &mut DbConn, clock: &Clock, path: &Path, target: &Target) -> R
                 Chosen::Existing(id) => id,
                 Chosen::New(input) => crud::create::<Position>(conn, clock, "cli", &input)?.id,
             };
-            made.push(imports::create_draft(conn, clock, "cli", &id, doc, &source)?.position_title);
+            made.push(
+                imports::create_draft(conn, clock, "cli", &PositionChoice::Existing(id.clone()), doc, &source)?
+                    .position_title,
+            );
         }
         Ok(made)
     })

@@ -1,6 +1,7 @@
 //! Storage: connections, schema, and queries. Nothing here knows about HTTP.
 
 mod conn;
+pub mod file;
 pub mod schema;
 
 pub use conn::{establish, migrate, pool, schema_current, sqlite_path, Backend, DbConn, Manager, Pool, PooledConn};

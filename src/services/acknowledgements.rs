@@ -56,51 +56,26 @@ impl Acknowledgement {
     }
 }
 
-type Row = (
-    String,
-    String,
-    String,
-    String,
-    NaiveDate,
-    Option<NaiveDateTime>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-);
+/// A row as stored.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = ack)]
+struct AckRow {
+    id: String,
+    version_id: String,
+    employee_id: String,
+    content_hash: String,
+    due_date: NaiveDate,
+    signed_at: Option<NaiveDateTime>,
+    method: Option<String>,
+    ip: Option<String>,
+    user_agent: Option<String>,
+    signature_code: Option<String>,
+    recorded_by: Option<String>,
+    note: Option<String>,
+}
 
-const COLUMNS: (
-    ack::id,
-    ack::version_id,
-    ack::employee_id,
-    ack::content_hash,
-    ack::due_date,
-    ack::signed_at,
-    ack::method,
-    ack::ip,
-    ack::user_agent,
-    ack::signature_code,
-    ack::recorded_by,
-    ack::note,
-) = (
-    ack::id,
-    ack::version_id,
-    ack::employee_id,
-    ack::content_hash,
-    ack::due_date,
-    ack::signed_at,
-    ack::method,
-    ack::ip,
-    ack::user_agent,
-    ack::signature_code,
-    ack::recorded_by,
-    ack::note,
-);
-
-fn enrich(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Acknowledgement>, ServiceError> {
-    let version_ids: Vec<&String> = rows.iter().map(|r| &r.1).collect();
+fn enrich(conn: &mut DbConn, rows: Vec<AckRow>) -> Result<Vec<Acknowledgement>, ServiceError> {
+    let version_ids: Vec<&String> = rows.iter().map(|r| &r.version_id).collect();
     let versions: HashMap<String, (i32, String, String)> = jd_versions::table
         .inner_join(jd::table.on(jd::id.eq(jd_versions::job_description_id)))
         .inner_join(positions::table.on(positions::id.eq(jd::position_id)))
@@ -115,29 +90,29 @@ fn enrich(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Acknowledgement>, Ser
         .into_iter()
         .map(|(id, n, s, t)| (id, (n, s, t)))
         .collect();
-    let employee_ids: Vec<&String> = rows.iter().map(|r| &r.2).collect();
+    let employee_ids: Vec<&String> = rows.iter().map(|r| &r.employee_id).collect();
     let names: HashMap<String, String> = super::employees::full_names(conn, &employee_ids)?;
     rows.into_iter()
         .map(|r| {
-            let (number, status, title) = versions.get(&r.1).cloned().ok_or(ServiceError::NotFound)?;
+            let (number, status, title) = versions.get(&r.version_id).cloned().ok_or(ServiceError::NotFound)?;
             Ok(Acknowledgement {
                 version_number: number,
                 version_status: Status::parse(&status)
                     .ok_or_else(|| ServiceError::Internal(format!("status {status}")))?,
                 position_title: title,
-                employee_name: names.get(&r.2).cloned().unwrap_or_default(),
-                id: r.0,
-                version_id: r.1,
-                employee_id: r.2,
-                content_hash: r.3,
-                due_date: r.4,
-                signed_at: r.5,
-                method: r.6,
-                ip: r.7,
-                user_agent: r.8,
-                signature_code: r.9,
-                recorded_by: r.10,
-                note: r.11,
+                employee_name: names.get(&r.employee_id).cloned().unwrap_or_default(),
+                id: r.id,
+                version_id: r.version_id,
+                employee_id: r.employee_id,
+                content_hash: r.content_hash,
+                due_date: r.due_date,
+                signed_at: r.signed_at,
+                method: r.method,
+                ip: r.ip,
+                user_agent: r.user_agent,
+                signature_code: r.signature_code,
+                recorded_by: r.recorded_by,
+                note: r.note,
             })
         })
         .collect()
@@ -145,26 +120,26 @@ fn enrich(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Acknowledgement>, Ser
 
 /// One acknowledgement.
 pub fn get(conn: &mut DbConn, id: &str) -> Result<Acknowledgement, ServiceError> {
-    let row: Row = ack::table.find(id).select(COLUMNS).first(conn)?;
+    let row: AckRow = ack::table.find(id).select(AckRow::as_select()).first(conn)?;
     enrich(conn, vec![row])?.pop().ok_or(ServiceError::NotFound)
 }
 
 /// Every acknowledgement of an employee, newest due first.
 pub fn of_employee(conn: &mut DbConn, employee_id: &str) -> Result<Vec<Acknowledgement>, ServiceError> {
-    let rows: Vec<Row> = ack::table
+    let rows: Vec<AckRow> = ack::table
         .filter(ack::employee_id.eq(employee_id))
         .order(ack::due_date.desc())
-        .select(COLUMNS)
+        .select(AckRow::as_select())
         .load(conn)?;
     enrich(conn, rows)
 }
 
 /// Every acknowledgement of some versions.
 pub fn of_versions(conn: &mut DbConn, version_ids: &[String]) -> Result<Vec<Acknowledgement>, ServiceError> {
-    let rows: Vec<Row> = ack::table
+    let rows: Vec<AckRow> = ack::table
         .filter(ack::version_id.eq_any(version_ids))
         .order(ack::due_date.asc())
-        .select(COLUMNS)
+        .select(AckRow::as_select())
         .load(conn)?;
     enrich(conn, rows)
 }
@@ -210,13 +185,12 @@ fn insert_task(
             ack::created_at.eq(journal.at()),
         ))
         .execute(conn)?;
-    journal.record(
+    journal.note(
         conn,
         "acknowledgement",
         &id,
         "requested",
-        None::<&()>,
-        Some(&json!({ "version_id": version_id, "employee_id": employee_id, "content_hash": hash, "due_date": due })),
+        &json!({ "version_id": version_id, "employee_id": employee_id, "content_hash": hash, "due_date": due }),
     )
 }
 
@@ -354,17 +328,14 @@ fn seal(
     if updated == 0 {
         return Err(ServiceError::Refused("already_signed"));
     }
-    journal.record(
+    journal.note(
         conn,
         "acknowledgement",
         &a.id,
         "signed",
-        None::<&()>,
-        Some(
-            &json!({ "version_id": a.version_id, "employee_id": a.employee_id, "content_hash": a.content_hash,
+        &json!({ "version_id": a.version_id, "employee_id": a.employee_id, "content_hash": a.content_hash,
                       "method": a.method, "signed_at": a.signed_at, "ip": a.ip, "user_agent": a.user_agent,
                       "recorded_by": a.recorded_by, "note": a.note, "signature_code": a.signature_code }),
-        ),
     )?;
     Ok(a.clone())
 }

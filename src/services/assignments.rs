@@ -12,25 +12,21 @@ use crate::db::DbConn;
 use crate::domain::staff::{Assignment, AssignmentInput, ValidAssignment};
 use crate::domain::validation::FieldErrors;
 
-type Row = (String, String, String, NaiveDate, Option<NaiveDate>);
-const COLUMNS: (
-    assignments::id,
-    assignments::employee_id,
-    assignments::position_id,
-    assignments::date_from,
-    assignments::date_to,
-) = (
-    assignments::id,
-    assignments::employee_id,
-    assignments::position_id,
-    assignments::date_from,
-    assignments::date_to,
-);
+/// A row as stored.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = assignments)]
+struct AssignmentRow {
+    id: String,
+    employee_id: String,
+    position_id: String,
+    date_from: NaiveDate,
+    date_to: Option<NaiveDate>,
+}
 
-fn to_assignments(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Assignment>, ServiceError> {
-    let emp_ids: Vec<&String> = rows.iter().map(|r| &r.1).collect();
+fn to_assignments(conn: &mut DbConn, rows: Vec<AssignmentRow>) -> Result<Vec<Assignment>, ServiceError> {
+    let emp_ids: Vec<&String> = rows.iter().map(|r| &r.employee_id).collect();
     let names: HashMap<String, String> = super::employees::full_names(conn, &emp_ids)?;
-    let pos_ids: Vec<&String> = rows.iter().map(|r| &r.2).collect();
+    let pos_ids: Vec<&String> = rows.iter().map(|r| &r.position_id).collect();
     let titles: HashMap<String, String> = positions::table
         .filter(positions::id.eq_any(pos_ids))
         .select((positions::id, positions::title))
@@ -39,15 +35,23 @@ fn to_assignments(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Assignment>, 
         .collect();
     Ok(rows
         .into_iter()
-        .map(|(id, employee_id, position_id, date_from, date_to)| Assignment {
-            id,
-            employee_name: names.get(&employee_id).cloned().unwrap_or_default(),
-            position_title: titles.get(&position_id).cloned().unwrap_or_default(),
-            employee_id,
-            position_id,
-            date_from,
-            date_to,
-        })
+        .map(
+            |AssignmentRow {
+                 id,
+                 employee_id,
+                 position_id,
+                 date_from,
+                 date_to,
+             }| Assignment {
+                id,
+                employee_name: names.get(&employee_id).cloned().unwrap_or_default(),
+                position_title: titles.get(&position_id).cloned().unwrap_or_default(),
+                employee_id,
+                position_id,
+                date_from,
+                date_to,
+            },
+        )
         .collect())
 }
 
@@ -78,7 +82,7 @@ impl Resource for Assignment {
             .order((assignments::date_from.desc(), assignments::id.asc()))
             .limit(page.per_page)
             .offset(page.offset())
-            .select(COLUMNS)
+            .select(AssignmentRow::as_select())
             .load(conn)?;
         Ok(Paged {
             items: to_assignments(conn, rows)?,
@@ -89,7 +93,10 @@ impl Resource for Assignment {
     }
 
     fn get(conn: &mut DbConn, id: &str) -> Result<Self, ServiceError> {
-        let row = assignments::table.find(id).select(COLUMNS).first(conn)?;
+        let row = assignments::table
+            .find(id)
+            .select(AssignmentRow::as_select())
+            .first(conn)?;
         to_assignments(conn, vec![row])?.pop().ok_or(ServiceError::NotFound)
     }
 

@@ -1,10 +1,11 @@
 //! Authentication: passwords, API tokens and the first administrator.
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::crud::{self, Resource};
+use super::crud;
 use super::journal::write_tx;
-use super::{new_id, users, ServiceError};
+use super::{new_id, sessions, users, ServiceError};
 use crate::clock::Clock;
 use crate::db::schema::api_tokens;
 use crate::db::DbConn;
@@ -35,12 +36,16 @@ pub fn authenticate(conn: &mut DbConn, login: &str, password: &str) -> Result<Us
     }
 }
 
-/// The user with this id, if it still exists and is not disabled.
-pub fn active_user(conn: &mut DbConn, id: &str) -> Result<Option<User>, ServiceError> {
-    match User::get(conn, id) {
-        Ok(u) if u.active => Ok(Some(u)),
-        Ok(_) | Err(ServiceError::NotFound) => Ok(None),
-        Err(e) => Err(e),
+/// The active user of a live browser session (see [`sessions::resume`]).
+pub fn user_by_session(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    secret: &str,
+    lifetime: sessions::Lifetime,
+) -> Result<Option<User>, ServiceError> {
+    match sessions::resume(conn, now, secret, lifetime)? {
+        Some(id) => users::active_user(conn, &id),
+        None => Ok(None),
     }
 }
 
@@ -64,7 +69,7 @@ pub fn issue_token(conn: &mut DbConn, clock: &Clock, user: &User, name: &str) ->
             ))
             .execute(conn)?;
         let after = serde_json::json!({ "user_id": user.id, "name": name });
-        journal.record(conn, "api_token", &id, "create", None::<&()>, Some(&after))
+        journal.note(conn, "api_token", &id, "create", &after)
     })?;
     Ok(token)
 }
@@ -77,7 +82,7 @@ pub fn user_by_token(conn: &mut DbConn, token: &str) -> Result<Option<User>, Ser
         .first(conn)
         .optional()?;
     match user_id {
-        Some(id) => active_user(conn, &id),
+        Some(id) => users::active_user(conn, &id),
         None => Ok(None),
     }
 }
@@ -127,13 +132,6 @@ pub fn revoke_token(conn: &mut DbConn, clock: &Clock, user: &User, token: &str) 
             .select(api_tokens::id)
             .first(conn)?;
         diesel::delete(api_tokens::table.find(&id)).execute(conn)?;
-        journal.record(
-            conn,
-            "api_token",
-            &id,
-            "delete",
-            Some(&serde_json::json!({ "user_id": user.id })),
-            None::<&()>,
-        )
+        journal.deleted(conn, "api_token", &id, &serde_json::json!({ "user_id": user.id }))
     })
 }

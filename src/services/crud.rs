@@ -45,7 +45,7 @@ pub fn create_with<R: Resource>(conn: &mut DbConn, journal: &mut Journal, input:
     let id = new_id();
     R::insert(conn, journal.at(), &id, input)?;
     let after = R::get(conn, &id)?;
-    journal.record(conn, R::ENTITY, &id, "create", None::<&()>, Some(&after))?;
+    journal.note(conn, R::ENTITY, &id, "create", &after)?;
     R::after_create(conn, journal, &after)?;
     Ok(after)
 }
@@ -72,7 +72,7 @@ pub fn delete<R: Resource>(conn: &mut DbConn, clock: &Clock, actor: &str, id: &s
     write_tx(conn, clock, actor, |conn, journal| {
         let before = R::get(conn, id)?;
         R::delete(conn, id)?;
-        journal.record(conn, R::ENTITY, id, "delete", Some(&before), None::<&()>)
+        journal.deleted(conn, R::ENTITY, id, &before)
     })
 }
 

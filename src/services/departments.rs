@@ -13,12 +13,17 @@ use crate::domain::hierarchy::creates_cycle;
 use crate::domain::structure::{Department, DepartmentInput};
 use crate::domain::validation::FieldErrors;
 
-type Row = (String, String, Option<String>);
-const COLUMNS: (departments::id, departments::name, departments::parent_id) =
-    (departments::id, departments::name, departments::parent_id);
+/// A row as stored.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = departments)]
+struct DepartmentRow {
+    id: String,
+    name: String,
+    parent_id: Option<String>,
+}
 
-fn with_parent_names(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Department>, ServiceError> {
-    let ids: Vec<String> = rows.iter().filter_map(|r| r.2.clone()).collect();
+fn with_parent_names(conn: &mut DbConn, rows: Vec<DepartmentRow>) -> Result<Vec<Department>, ServiceError> {
+    let ids: Vec<String> = rows.iter().filter_map(|r| r.parent_id.clone()).collect();
     let names: HashMap<String, String> = departments::table
         .filter(departments::id.eq_any(ids))
         .select((departments::id, departments::name))
@@ -27,7 +32,7 @@ fn with_parent_names(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Department
         .collect();
     Ok(rows
         .into_iter()
-        .map(|(id, name, parent_id)| Department {
+        .map(|DepartmentRow { id, name, parent_id }| Department {
             parent_name: parent_id.as_ref().and_then(|p| names.get(p).cloned()),
             id,
             name,
@@ -40,7 +45,7 @@ fn with_parent_names(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Department
 pub fn all(conn: &mut DbConn) -> Result<Vec<Department>, ServiceError> {
     let rows = departments::table
         .order(departments::name.asc())
-        .select(COLUMNS)
+        .select(DepartmentRow::as_select())
         .load(conn)?;
     with_parent_names(conn, rows)
 }
@@ -78,7 +83,7 @@ impl Resource for Department {
             .order((departments::name.asc(), departments::id.asc()))
             .limit(page.per_page)
             .offset(page.offset())
-            .select(COLUMNS)
+            .select(DepartmentRow::as_select())
             .load(conn)?;
         Ok(Paged {
             items: with_parent_names(conn, rows)?,
@@ -89,7 +94,7 @@ impl Resource for Department {
     }
 
     fn get(conn: &mut DbConn, id: &str) -> Result<Self, ServiceError> {
-        let row = departments::table.find(id).select(COLUMNS).first(conn)?;
+        let row = departments::table.find(id).select(DepartmentRow::as_select()).first(conn)?;
         with_parent_names(conn, vec![row])?.pop().ok_or(ServiceError::NotFound)
     }
 

@@ -9,24 +9,28 @@ use crate::db::schema::{assignments, employees, users};
 use crate::db::DbConn;
 use crate::domain::staff::{Employee, EmployeeInput};
 
-type Row = (String, String, String, String, String, Option<String>);
-const COLUMNS: (
-    employees::id,
-    employees::surname,
-    employees::name,
-    employees::patronymic,
-    employees::personnel_number,
-    employees::email,
-) = (
-    employees::id,
-    employees::surname,
-    employees::name,
-    employees::patronymic,
-    employees::personnel_number,
-    employees::email,
-);
+/// A row as stored.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = employees)]
+struct EmployeeRow {
+    id: String,
+    surname: String,
+    name: String,
+    patronymic: String,
+    personnel_number: String,
+    email: Option<String>,
+}
 
-fn to_employee((id, surname, name, patronymic, personnel_number, email): Row) -> Employee {
+fn to_employee(
+    EmployeeRow {
+        id,
+        surname,
+        name,
+        patronymic,
+        personnel_number,
+        email,
+    }: EmployeeRow,
+) -> Employee {
     Employee {
         id,
         surname,
@@ -42,9 +46,9 @@ pub fn full_names(
     conn: &mut DbConn,
     ids: &[&String],
 ) -> Result<std::collections::HashMap<String, String>, ServiceError> {
-    let rows: Vec<Row> = employees::table
+    let rows: Vec<EmployeeRow> = employees::table
         .filter(employees::id.eq_any(ids))
-        .select(COLUMNS)
+        .select(EmployeeRow::as_select())
         .load(conn)?;
     Ok(rows
         .into_iter()
@@ -55,9 +59,9 @@ pub fn full_names(
 
 /// Every employee, by surname (for pickers).
 pub fn all(conn: &mut DbConn) -> Result<Vec<Employee>, ServiceError> {
-    let rows: Vec<Row> = employees::table
+    let rows: Vec<EmployeeRow> = employees::table
         .order((employees::surname.asc(), employees::name.asc()))
-        .select(COLUMNS)
+        .select(EmployeeRow::as_select())
         .load(conn)?;
     Ok(rows.into_iter().map(to_employee).collect())
 }
@@ -72,11 +76,11 @@ impl Resource for Employee {
 
     fn list(conn: &mut DbConn, page: Page) -> Result<Paged<Self>, ServiceError> {
         let total = employees::table.count().get_result(conn)?;
-        let rows: Vec<Row> = employees::table
+        let rows: Vec<EmployeeRow> = employees::table
             .order((employees::surname.asc(), employees::name.asc(), employees::id.asc()))
             .limit(page.per_page)
             .offset(page.offset())
-            .select(COLUMNS)
+            .select(EmployeeRow::as_select())
             .load(conn)?;
         Ok(Paged {
             items: rows.into_iter().map(to_employee).collect(),
@@ -87,7 +91,9 @@ impl Resource for Employee {
     }
 
     fn get(conn: &mut DbConn, id: &str) -> Result<Self, ServiceError> {
-        Ok(to_employee(employees::table.find(id).select(COLUMNS).first(conn)?))
+        Ok(to_employee(
+            employees::table.find(id).select(EmployeeRow::as_select()).first(conn)?,
+        ))
     }
 
     fn insert(conn: &mut DbConn, at: NaiveDateTime, id: &str, input: &EmployeeInput) -> Result<(), ServiceError> {

@@ -8,11 +8,12 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::journal::write_tx;
-use super::{documents, new_id, ServiceError};
+use super::{crud, documents, new_id, ServiceError};
 use crate::clock::Clock;
 use crate::db::schema::{imports, library_clauses as lc};
 use crate::db::DbConn;
 use crate::domain::document::LibraryLink;
+use crate::domain::structure::{Position, PositionInput};
 use crate::domain::validation::FieldErrors;
 use crate::import::model::{CandidateDocument, ImportResult};
 use crate::import::{draft, ReadError};
@@ -167,17 +168,28 @@ pub fn suggestions(conn: &mut DbConn, doc: &CandidateDocument) -> Result<Vec<Sug
     Ok(out)
 }
 
-/// Makes the draft of `position_id` from a reviewed candidate, logging where it came from.
+/// The position an imported draft describes.
+#[derive(Debug, Clone)]
+pub enum PositionChoice {
+    Existing(String),
+    /// Made in the same transaction as the draft, so both exist or neither.
+    New(PositionInput),
+}
+
+/// Makes the draft of a position from a reviewed candidate, logging where it came from.
 pub fn create_draft(
     conn: &mut DbConn,
     clock: &Clock,
     actor: &str,
-    position_id: &str,
+    position: &PositionChoice,
     doc: &CandidateDocument,
     source: &Source,
 ) -> Result<documents::JobDescription, ServiceError> {
-    let position_id = position_id.trim().to_string();
     write_tx(conn, clock, actor, |conn, journal| {
+        let position_id = match position {
+            PositionChoice::Existing(id) => id.trim().to_string(),
+            PositionChoice::New(input) => crud::create_with::<Position>(conn, journal, input)?.id,
+        };
         let mut e = FieldErrors::default();
         documents::check_position(conn, &position_id, &mut e)?;
         if doc.sections.iter().all(|s| s.clauses.is_empty()) {

@@ -41,6 +41,17 @@ impl Journal {
         self.record(conn, entity, entity_id, action, None::<&()>, Some(after))
     }
 
+    /// Appends the entry of a deletion: what was there before.
+    pub fn deleted<B: Serialize>(
+        &mut self,
+        conn: &mut DbConn,
+        entity: &str,
+        entity_id: &str,
+        before: &B,
+    ) -> Result<(), ServiceError> {
+        self.record(conn, entity, entity_id, "delete", Some(before), None::<&()>)
+    }
+
     /// Appends one entry after the current tip.
     pub fn record<B: Serialize, A: Serialize>(
         &mut self,
@@ -125,55 +136,34 @@ pub fn write_tx<T>(
     })
 }
 
-type EntryRow = (
-    i64,
-    chrono::NaiveDateTime,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-    String,
-);
-
-const ENTRY_COLUMNS: (
-    change_log::seq,
-    change_log::at,
-    change_log::actor,
-    change_log::entity,
-    change_log::entity_id,
-    change_log::action,
-    change_log::before_json,
-    change_log::after_json,
-    change_log::prev_hash,
-    change_log::hash,
-) = (
-    change_log::seq,
-    change_log::at,
-    change_log::actor,
-    change_log::entity,
-    change_log::entity_id,
-    change_log::action,
-    change_log::before_json,
-    change_log::after_json,
-    change_log::prev_hash,
-    change_log::hash,
-);
+/// A row as stored.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = change_log)]
+struct EntryRow {
+    seq: i64,
+    at: chrono::NaiveDateTime,
+    actor: String,
+    entity: String,
+    entity_id: String,
+    action: String,
+    before_json: Option<String>,
+    after_json: Option<String>,
+    prev_hash: String,
+    hash: String,
+}
 
 fn to_entry(r: EntryRow) -> Entry {
     Entry {
-        seq: r.0,
-        at: r.1,
-        actor: r.2,
-        entity: r.3,
-        entity_id: r.4,
-        action: r.5,
-        before_json: r.6,
-        after_json: r.7,
-        prev_hash: r.8,
-        hash: r.9,
+        seq: r.seq,
+        at: r.at,
+        actor: r.actor,
+        entity: r.entity,
+        entity_id: r.entity_id,
+        action: r.action,
+        before_json: r.before_json,
+        after_json: r.after_json,
+        prev_hash: r.prev_hash,
+        hash: r.hash,
     }
 }
 
@@ -183,7 +173,7 @@ fn entries_after(conn: &mut DbConn, after: i64, batch: i64) -> Result<Vec<Entry>
         .filter(change_log::seq.gt(after))
         .order(change_log::seq.asc())
         .limit(batch)
-        .select(ENTRY_COLUMNS)
+        .select(EntryRow::as_select())
         .load::<EntryRow>(conn)?;
     Ok(rows.into_iter().map(to_entry).collect())
 }
@@ -214,7 +204,7 @@ pub fn range(conn: &mut DbConn, from: i64, to: i64) -> Result<Vec<Entry>, Servic
         .filter(change_log::seq.ge(from))
         .filter(change_log::seq.le(to))
         .order(change_log::seq.asc())
-        .select(ENTRY_COLUMNS)
+        .select(EntryRow::as_select())
         .load::<EntryRow>(conn)?;
     Ok(rows.into_iter().map(to_entry).collect())
 }
@@ -237,7 +227,7 @@ pub fn recent(conn: &mut DbConn, entity_id: Option<&str>, limit: i64) -> Result<
     let rows = q
         .order(change_log::seq.desc())
         .limit(limit)
-        .select(ENTRY_COLUMNS)
+        .select(EntryRow::as_select())
         .load::<EntryRow>(conn)?;
     Ok(rows.into_iter().map(to_entry).collect())
 }

@@ -13,24 +13,27 @@ use crate::domain::structure::Category;
 use crate::domain::version::Status;
 use serde::Serialize;
 
-type Row = (String, String, String, String, String, i64);
-const COLUMNS: (
-    lc::id,
-    lc::section_kind,
-    lc::categories,
-    lc::source,
-    lc::text,
-    lc::revision,
-) = (
-    lc::id,
-    lc::section_kind,
-    lc::categories,
-    lc::source,
-    lc::text,
-    lc::revision,
-);
+/// A library clause row as stored.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = lc)]
+struct ClauseRow {
+    id: String,
+    section_kind: String,
+    categories: String,
+    source: String,
+    text: String,
+    revision: i64,
+}
 
-fn to_clause((id, section, categories, source, text, revision): Row) -> Result<LibraryClause, ServiceError> {
+fn to_clause(r: ClauseRow) -> Result<LibraryClause, ServiceError> {
+    let ClauseRow {
+        id,
+        section_kind: section,
+        categories,
+        source,
+        text,
+        revision,
+    } = r;
     let bad = |what: &str| ServiceError::Internal(format!("library clause {id}: bad {what}"));
     Ok(LibraryClause {
         section: SectionKind::parse(&section).ok_or_else(|| bad("section"))?,
@@ -60,7 +63,7 @@ pub fn search(conn: &mut DbConn, q: &Query, page: Page) -> Result<Paged<LibraryC
     if let Some(s) = q.section {
         query = query.filter(lc::section_kind.eq(s.as_str()));
     }
-    let rows: Vec<Row> = query.select(COLUMNS).load(conn)?;
+    let rows: Vec<ClauseRow> = query.select(ClauseRow::as_select()).load(conn)?;
     // Word-form matching and Cyrillic case folding happen here, not in SQL
     // (SQLite's lower() folds ASCII only); the library is small enough.
     let mut found: Vec<LibraryClause> = rows
@@ -111,7 +114,7 @@ impl Resource for LibraryClause {
     }
 
     fn get(conn: &mut DbConn, id: &str) -> Result<Self, ServiceError> {
-        to_clause(lc::table.find(id).select(COLUMNS).first(conn)?)
+        to_clause(lc::table.find(id).select(ClauseRow::as_select()).first(conn)?)
     }
 
     fn insert(conn: &mut DbConn, at: NaiveDateTime, id: &str, input: &LibraryInput) -> Result<(), ServiceError> {

@@ -13,32 +13,27 @@ use crate::domain::hierarchy::creates_cycle;
 use crate::domain::structure::{Category, Position, PositionInput};
 use crate::domain::validation::FieldErrors;
 
-type Row = (String, String, String, String, String, Option<String>);
-const COLUMNS: (
-    positions::id,
-    positions::title,
-    positions::title_genitive,
-    positions::category,
-    positions::department_id,
-    positions::reports_to_id,
-) = (
-    positions::id,
-    positions::title,
-    positions::title_genitive,
-    positions::category,
-    positions::department_id,
-    positions::reports_to_id,
-);
+/// A row as stored.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = positions)]
+struct PositionRow {
+    id: String,
+    title: String,
+    title_genitive: String,
+    category: String,
+    department_id: String,
+    reports_to_id: Option<String>,
+}
 
-fn to_positions(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Position>, ServiceError> {
-    let dept_ids: Vec<&String> = rows.iter().map(|r| &r.4).collect();
+fn to_positions(conn: &mut DbConn, rows: Vec<PositionRow>) -> Result<Vec<Position>, ServiceError> {
+    let dept_ids: Vec<&String> = rows.iter().map(|r| &r.department_id).collect();
     let depts: HashMap<String, String> = departments::table
         .filter(departments::id.eq_any(dept_ids))
         .select((departments::id, departments::name))
         .load(conn)?
         .into_iter()
         .collect();
-    let chief_ids: Vec<&String> = rows.iter().filter_map(|r| r.5.as_ref()).collect();
+    let chief_ids: Vec<&String> = rows.iter().filter_map(|r| r.reports_to_id.as_ref()).collect();
     let chiefs: HashMap<String, String> = positions::table
         .filter(positions::id.eq_any(chief_ids))
         .select((positions::id, positions::title))
@@ -46,19 +41,29 @@ fn to_positions(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Position>, Serv
         .into_iter()
         .collect();
     rows.into_iter()
-        .map(|(id, title, title_genitive, category, department_id, reports_to_id)| {
-            Ok(Position {
-                category: Category::parse(&category)
-                    .ok_or_else(|| ServiceError::Internal(format!("unknown category {category} in position {id}")))?,
-                department_name: depts.get(&department_id).cloned().unwrap_or_default(),
-                reports_to_title: reports_to_id.as_ref().and_then(|r| chiefs.get(r).cloned()),
-                id,
-                title,
-                title_genitive,
-                department_id,
-                reports_to_id,
-            })
-        })
+        .map(
+            |PositionRow {
+                 id,
+                 title,
+                 title_genitive,
+                 category,
+                 department_id,
+                 reports_to_id,
+             }| {
+                Ok(Position {
+                    category: Category::parse(&category).ok_or_else(|| {
+                        ServiceError::Internal(format!("unknown category {category} in position {id}"))
+                    })?,
+                    department_name: depts.get(&department_id).cloned().unwrap_or_default(),
+                    reports_to_title: reports_to_id.as_ref().and_then(|r| chiefs.get(r).cloned()),
+                    id,
+                    title,
+                    title_genitive,
+                    department_id,
+                    reports_to_id,
+                })
+            },
+        )
         .collect()
 }
 
@@ -66,7 +71,7 @@ fn to_positions(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Position>, Serv
 pub fn all(conn: &mut DbConn) -> Result<Vec<Position>, ServiceError> {
     let rows = positions::table
         .order(positions::title.asc())
-        .select(COLUMNS)
+        .select(PositionRow::as_select())
         .load(conn)?;
     to_positions(conn, rows)
 }
@@ -110,7 +115,7 @@ impl Resource for Position {
             .order((positions::title.asc(), positions::id.asc()))
             .limit(page.per_page)
             .offset(page.offset())
-            .select(COLUMNS)
+            .select(PositionRow::as_select())
             .load(conn)?;
         Ok(Paged {
             items: to_positions(conn, rows)?,
@@ -121,7 +126,7 @@ impl Resource for Position {
     }
 
     fn get(conn: &mut DbConn, id: &str) -> Result<Self, ServiceError> {
-        let row = positions::table.find(id).select(COLUMNS).first(conn)?;
+        let row = positions::table.find(id).select(PositionRow::as_select()).first(conn)?;
         to_positions(conn, vec![row])?.pop().ok_or(ServiceError::NotFound)
     }
 

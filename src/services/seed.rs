@@ -134,14 +134,13 @@ pub fn ensure_shipped_content(conn: &mut DbConn, clock: &Clock) -> Result<bool, 
             let id = new_id();
             let category = Category::parse(&tpl.category);
             templates::insert_with_content(conn, journal.at(), &id, &tpl.name, category, &content)?;
-            journal.record(
+            journal.note(
                 conn,
                 "template",
                 &id,
                 "create",
-                None::<&()>,
-                Some(&json!({
-                "name": tpl.name, "category": tpl.category, "clauses": content.clause_count() })),
+                &json!({
+                "name": tpl.name, "category": tpl.category, "clauses": content.clause_count() }),
             )?;
         }
         Ok(true)

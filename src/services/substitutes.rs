@@ -111,13 +111,12 @@ pub fn add(
                 sub::date_to.eq(to),
             ))
             .execute(conn)?;
-        journal.record(
+        journal.note(
             conn,
             "substitute",
             &id,
             "create",
-            None::<&()>,
-            Some(&json!({ "user": user.login, "substitute": s.login, "date_from": from, "date_to": to })),
+            &json!({ "user": user.login, "substitute": s.login, "date_from": from, "date_to": to }),
         )?;
         Ok(Substitution {
             id,
@@ -136,14 +135,7 @@ pub fn remove(conn: &mut DbConn, clock: &Clock, user: &User, id: &str) -> Result
         if n == 0 {
             return Err(ServiceError::NotFound);
         }
-        journal.record(
-            conn,
-            "substitute",
-            id,
-            "delete",
-            Some(&json!({ "user": user.login })),
-            None::<&()>,
-        )
+        journal.deleted(conn, "substitute", id, &json!({ "user": user.login }))
     })
 }
 

@@ -75,11 +75,26 @@ pub fn blank_content() -> Content {
     }
 }
 
-type Row = (String, String, Option<String>, i64, String);
-const COLUMNS: (t::id, t::name, t::category, t::revision, t::content) =
-    (t::id, t::name, t::category, t::revision, t::content);
+/// A row as stored.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = t)]
+struct TemplateRow {
+    id: String,
+    name: String,
+    category: Option<String>,
+    revision: i64,
+    content: String,
+}
 
-fn to_template((id, name, category, revision, content): Row) -> Result<Template, ServiceError> {
+fn to_template(
+    TemplateRow {
+        id,
+        name,
+        category,
+        revision,
+        content,
+    }: TemplateRow,
+) -> Result<Template, ServiceError> {
     let content: Content =
         serde_json::from_str(&content).map_err(|e| ServiceError::Internal(format!("template {id}: {e}")))?;
     Ok(Template {
@@ -117,7 +132,10 @@ pub fn insert_with_content(
 
 /// Every template, by name (for pickers).
 pub fn all(conn: &mut DbConn) -> Result<Vec<Template>, ServiceError> {
-    let rows: Vec<Row> = t::table.order(t::name.asc()).select(COLUMNS).load(conn)?;
+    let rows: Vec<TemplateRow> = t::table
+        .order(t::name.asc())
+        .select(TemplateRow::as_select())
+        .load(conn)?;
     rows.into_iter().map(to_template).collect()
 }
 
@@ -131,11 +149,11 @@ impl Resource for Template {
 
     fn list(conn: &mut DbConn, page: Page) -> Result<Paged<Self>, ServiceError> {
         let total = t::table.count().get_result(conn)?;
-        let rows: Vec<Row> = t::table
+        let rows: Vec<TemplateRow> = t::table
             .order((t::name.asc(), t::id.asc()))
             .limit(page.per_page)
             .offset(page.offset())
-            .select(COLUMNS)
+            .select(TemplateRow::as_select())
             .load(conn)?;
         Ok(Paged {
             items: rows.into_iter().map(to_template).collect::<Result<_, _>>()?,
@@ -146,7 +164,7 @@ impl Resource for Template {
     }
 
     fn get(conn: &mut DbConn, id: &str) -> Result<Self, ServiceError> {
-        to_template(t::table.find(id).select(COLUMNS).first(conn)?)
+        to_template(t::table.find(id).select(TemplateRow::as_select()).first(conn)?)
     }
 
     fn insert(conn: &mut DbConn, at: NaiveDateTime, id: &str, input: &TemplateInput) -> Result<(), ServiceError> {

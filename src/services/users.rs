@@ -12,23 +12,38 @@ use crate::db::DbConn;
 use crate::domain::account::{hash_password, Role, User, UserInput, ValidUser};
 use crate::domain::validation::FieldErrors;
 
-type Row = (String, String, String, Option<String>, bool);
-const COLUMNS: (users::id, users::login, users::roles, users::employee_id, users::active) =
-    (users::id, users::login, users::roles, users::employee_id, users::active);
+/// A row as stored.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = users)]
+struct UserRow {
+    id: String,
+    login: String,
+    roles: String,
+    employee_id: Option<String>,
+    active: bool,
+}
 
-fn to_users(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<User>, ServiceError> {
-    let ids: Vec<&String> = rows.iter().filter_map(|r| r.3.as_ref()).collect();
+fn to_users(conn: &mut DbConn, rows: Vec<UserRow>) -> Result<Vec<User>, ServiceError> {
+    let ids: Vec<&String> = rows.iter().filter_map(|r| r.employee_id.as_ref()).collect();
     let names: HashMap<String, String> = super::employees::full_names(conn, &ids)?;
     Ok(rows
         .into_iter()
-        .map(|(id, login, roles, employee_id, active)| User {
-            id,
-            login,
-            roles: Role::parse_list(&roles),
-            employee_name: employee_id.as_ref().and_then(|e| names.get(e).cloned()),
-            employee_id,
-            active,
-        })
+        .map(
+            |UserRow {
+                 id,
+                 login,
+                 roles,
+                 employee_id,
+                 active,
+             }| User {
+                id,
+                login,
+                roles: Role::parse_list(&roles),
+                employee_name: employee_id.as_ref().and_then(|e| names.get(e).cloned()),
+                employee_id,
+                active,
+            },
+        )
         .collect())
 }
 
@@ -48,9 +63,9 @@ fn hash(password: &str) -> Result<String, ServiceError> {
 
 /// Finds a user by login.
 pub fn by_login(conn: &mut DbConn, login: &str) -> Result<Option<(User, String)>, ServiceError> {
-    let row: Option<(Row, String)> = users::table
+    let row: Option<(UserRow, String)> = users::table
         .filter(users::login.eq(login.trim().to_lowercase()))
-        .select((COLUMNS, users::password_hash))
+        .select((UserRow::as_select(), users::password_hash))
         .first(conn)
         .optional()?;
     let Some((row, password_hash)) = row else {
@@ -122,7 +137,7 @@ impl Resource for User {
             .order(users::login.asc())
             .limit(page.per_page)
             .offset(page.offset())
-            .select(COLUMNS)
+            .select(UserRow::as_select())
             .load(conn)?;
         Ok(Paged {
             items: to_users(conn, rows)?,
@@ -133,7 +148,7 @@ impl Resource for User {
     }
 
     fn get(conn: &mut DbConn, id: &str) -> Result<Self, ServiceError> {
-        let row = users::table.find(id).select(COLUMNS).first(conn)?;
+        let row = users::table.find(id).select(UserRow::as_select()).first(conn)?;
         to_users(conn, vec![row])?.pop().ok_or(ServiceError::NotFound)
     }
 
@@ -227,4 +242,13 @@ pub fn ids_of_logins(conn: &mut DbConn, logins: &[String]) -> Result<Vec<String>
         .filter(users::login.eq_any(logins))
         .select(users::id)
         .load(conn)?)
+}
+
+/// The user with this id, if it still exists and is not disabled.
+pub fn active_user(conn: &mut DbConn, id: &str) -> Result<Option<User>, ServiceError> {
+    match User::get(conn, id) {
+        Ok(u) if u.active => Ok(Some(u)),
+        Ok(_) | Err(ServiceError::NotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
 }

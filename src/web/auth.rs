@@ -12,7 +12,7 @@ use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use super::routes::{Access, Kind};
 use super::{input, session};
 use crate::domain::account::User;
-use crate::services::{auth, sessions};
+use crate::services::auth;
 use crate::web::error::{ApiError, AppError, PageError};
 use crate::web::state::AppState;
 
@@ -58,7 +58,7 @@ async fn identify(state: &AppState, kind: Kind, req: &ServiceRequest) -> Result<
             Some(secret) => {
                 let lifetime = state.session_lifetime();
                 state
-                    .with_clock(move |c, clock| sessions::resume(c, clock.now(), &secret, lifetime))
+                    .with_clock(move |c, clock| auth::user_by_session(c, clock.now(), &secret, lifetime))
                     .await
             }
             None => Ok(None),

@@ -18,7 +18,7 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub clock: Clock,
     /// The SQLite file opened at start (none on PostgreSQL).
-    pub db_file: Option<crate::startup::DbFile>,
+    pub db_file: Option<crate::db::file::DbFile>,
 }
 
 impl AppState {

@@ -97,3 +97,130 @@ fn the_domain_and_the_readers_know_neither_actix_nor_diesel() {
         }
     }
 }
+
+/// The modules of `dir` (its `.rs` files and folders, `mod.rs` aside).
+fn modules(dir: &Path) -> Vec<String> {
+    let mut out: Vec<String> = std::fs::read_dir(dir)
+        .expect("source dir")
+        .filter_map(|e| {
+            let path = e.ok()?.path();
+            let name = path.file_stem()?.to_str()?.to_string();
+            (name != "mod" && name != "lib" && name != "main" && (path.is_dir() || path.extension()? == "rs"))
+                .then_some(name)
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The sibling modules a source text names through `prefix` (`super::` or
+/// `crate::services::`), brace groups included.
+fn siblings_named(text: &str, prefix: &str, siblings: &[String]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for part in text.split(prefix).skip(1) {
+        let names: Vec<&str> = match part.strip_prefix('{') {
+            Some(group) => group
+                .split('}')
+                .next()
+                .unwrap_or("")
+                .split(',')
+                .map(|n| {
+                    let n = n.trim();
+                    &n[..n.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(n.len())]
+                })
+                .collect(),
+            None => vec![part
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .next()
+                .unwrap_or("")],
+        };
+        out.extend(
+            names
+                .into_iter()
+                .filter(|n| siblings.iter().any(|s| s == n))
+                .map(str::to_string),
+        );
+    }
+    out
+}
+
+/// A cycle in a module graph, if there is one, as the path that closes it.
+fn cycle(graph: &std::collections::BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+    fn visit(
+        node: &str,
+        graph: &std::collections::BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(at) = path.iter().position(|p| p == node) {
+            let mut c = path[at..].to_vec();
+            c.push(node.to_string());
+            return Some(c);
+        }
+        if done.contains(node) {
+            return None;
+        }
+        path.push(node.to_string());
+        for next in graph.get(node).into_iter().flatten() {
+            if let Some(c) = visit(next, graph, path, done) {
+                return Some(c);
+            }
+        }
+        path.pop();
+        done.insert(node.to_string());
+        None
+    }
+    let mut done = BTreeSet::new();
+    graph.keys().find_map(|k| visit(k, graph, &mut Vec::new(), &mut done))
+}
+
+#[test]
+fn no_circle_between_the_use_cases() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/services");
+    let services = modules(&dir);
+    let mut graph = std::collections::BTreeMap::new();
+    for name in &services {
+        let text = std::fs::read_to_string(dir.join(format!("{name}.rs"))).expect("read service");
+        let mut uses = siblings_named(&text, "super::", &services);
+        uses.extend(siblings_named(&text, "crate::services::", &services));
+        uses.remove(name);
+        graph.insert(name.clone(), uses);
+    }
+    assert!(graph.len() > 20, "the service modules were not found");
+    assert_eq!(cycle(&graph), None, "services import each other in a circle");
+}
+
+#[test]
+fn no_circle_between_the_layers() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let layers = modules(&root);
+    let graph = layers
+        .iter()
+        .map(|l| (l.clone(), names(l).into_iter().filter(|n| layers.contains(n)).collect()))
+        .collect();
+    assert_eq!(cycle(&graph), None, "top-level modules name each other in a circle");
+}
+
+#[test]
+fn the_web_layer_names_no_table_and_opens_no_transaction() {
+    for (path, text) in layer("web") {
+        for word in ["db::schema::", "diesel"] {
+            assert!(!text.contains(word), "{} names {word}", path.display());
+        }
+    }
+}
+
+#[test]
+fn no_untyped_rows_in_the_use_cases() {
+    for (path, text) in layer("services") {
+        for line in text.lines() {
+            let t = line.trim_start();
+            assert!(
+                !(t.starts_with("type ") && t.contains("Row") && t.contains('(')),
+                "{}: a row as a tuple: {t}",
+                path.display()
+            );
+        }
+    }
+}

@@ -7,6 +7,7 @@ use futures_util::StreamExt;
 use serde::Deserialize;
 
 use crate::import::model::CandidateDocument;
+use crate::services::imports::PositionChoice;
 use crate::services::imports::{self, Import};
 use crate::services::ServiceError;
 use crate::web::auth::CurrentUser;
@@ -113,7 +114,14 @@ pub async fn draft(
                     .cloned()
                     .ok_or(ServiceError::NotFound)?,
             };
-            imports::create_draft(c, clock, &actor, &req.position_id, &doc, &import.source)
+            imports::create_draft(
+                c,
+                clock,
+                &actor,
+                &PositionChoice::Existing(req.position_id.clone()),
+                &doc,
+                &import.source,
+            )
         })
         .await?;
     Ok(HttpResponse::Created()

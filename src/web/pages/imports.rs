@@ -14,7 +14,8 @@ use serde_json::json;
 use crate::domain::structure::{Department, Position, PositionInput};
 use crate::i18n::strings;
 use crate::import::model::{CandidateClause, CandidateDocument, CandidateSection, SectionKind};
-use crate::services::crud::{self, Resource};
+use crate::services::crud::Resource;
+use crate::services::imports::PositionChoice;
 use crate::services::imports::{self, Import};
 use crate::services::{documents, Page, ServiceError};
 use crate::web::auth::CurrentUser;
@@ -383,15 +384,11 @@ pub async fn draft(
     let source = import.source.clone();
     let result = state
         .with_clock(move |c, clock| {
-            use diesel::Connection;
-            // The position made here and the draft commit together or not at all.
-            c.transaction(|c| {
-                let position = match position_id {
-                    Some(p) => p,
-                    None => crud::create::<Position>(c, clock, &actor, &new_position)?.id,
-                };
-                imports::create_draft(c, clock, &actor, &position, &doc, &source)
-            })
+            let position = match position_id {
+                Some(p) => PositionChoice::Existing(p),
+                None => PositionChoice::New(new_position),
+            };
+            imports::create_draft(c, clock, &actor, &position, &doc, &source)
         })
         .await;
     let t = strings();
