@@ -94,7 +94,10 @@ impl Resource for Department {
     }
 
     fn get(conn: &mut DbConn, id: &str) -> Result<Self, ServiceError> {
-        let row = departments::table.find(id).select(DepartmentRow::as_select()).first(conn)?;
+        let row = departments::table
+            .find(id)
+            .select(DepartmentRow::as_select())
+            .first(conn)?;
         with_parent_names(conn, vec![row])?.pop().ok_or(ServiceError::NotFound)
     }
 

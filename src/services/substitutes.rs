@@ -8,7 +8,7 @@ use serde_json::json;
 use super::journal::write_tx;
 use super::{new_id, users, ServiceError};
 use crate::clock::Clock;
-use crate::db::schema::{substitutes as sub, users as users_t};
+use crate::db::schema::substitutes as sub;
 use crate::db::DbConn;
 use crate::domain::account::{Role, User};
 use crate::domain::validation::FieldErrors;
@@ -34,28 +34,34 @@ pub struct SubstitutionInput {
     pub date_to: String,
 }
 
+/// A substitution row as stored.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = sub)]
+struct SubstitutionRow {
+    id: String,
+    user_id: String,
+    substitute_id: String,
+    date_from: NaiveDate,
+    date_to: NaiveDate,
+}
+
 /// Substitutions where `user` is either side.
 pub fn of_user(conn: &mut DbConn, user: &User) -> Result<Vec<Substitution>, ServiceError> {
-    let rows: Vec<(String, String, String, NaiveDate, NaiveDate)> = sub::table
+    let rows: Vec<SubstitutionRow> = sub::table
         .filter(sub::user_id.eq(&user.id).or(sub::substitute_id.eq(&user.id)))
         .order(sub::date_from.desc())
-        .select((sub::id, sub::user_id, sub::substitute_id, sub::date_from, sub::date_to))
+        .select(SubstitutionRow::as_select())
         .load(conn)?;
-    let ids: Vec<&String> = rows.iter().flat_map(|r| [&r.1, &r.2]).collect();
-    let logins: std::collections::HashMap<String, String> = users_t::table
-        .filter(users_t::id.eq_any(ids))
-        .select((users_t::id, users_t::login))
-        .load::<(String, String)>(conn)?
-        .into_iter()
-        .collect();
+    let ids: Vec<&String> = rows.iter().flat_map(|r| [&r.user_id, &r.substitute_id]).collect();
+    let logins = users::logins(conn, &ids)?;
     Ok(rows
         .into_iter()
-        .map(|(id, u, s, from, to)| Substitution {
-            id,
-            user_login: logins.get(&u).cloned().unwrap_or_default(),
-            substitute_login: logins.get(&s).cloned().unwrap_or_default(),
-            date_from: from,
-            date_to: to,
+        .map(|r| Substitution {
+            user_login: logins.get(&r.user_id).cloned().unwrap_or_default(),
+            substitute_login: logins.get(&r.substitute_id).cloned().unwrap_or_default(),
+            id: r.id,
+            date_from: r.date_from,
+            date_to: r.date_to,
         })
         .collect())
 }

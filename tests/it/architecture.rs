@@ -127,7 +127,9 @@ fn siblings_named(text: &str, prefix: &str, siblings: &[String]) -> BTreeSet<Str
                 .split(',')
                 .map(|n| {
                     let n = n.trim();
-                    &n[..n.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(n.len())]
+                    &n[..n
+                        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                        .unwrap_or(n.len())]
                 })
                 .collect(),
             None => vec![part

@@ -7,7 +7,7 @@ use actix_web::{web, HttpResponse};
 
 use crate::domain::account::{Role, User};
 use crate::i18n::strings;
-use crate::services::{sign_ins, users, ServiceError};
+use crate::services::{sign_ins, users};
 use crate::web::api::misc;
 use crate::web::auth::CurrentUser;
 use crate::web::error::{ApiError, AppError, PageError};
@@ -123,8 +123,7 @@ async fn set_active_page(
                 "msg.user_disabled"
             }),
         ),
-        Err(AppError::Service(ServiceError::Refused(code))) => flash(&session, &t.get(&format!("refused.{code}"))),
-        Err(e) => return Err(e.into()),
+        Err(e) => flash(&session, &e.user_message().ok_or(e)?),
     }
     Ok(see_other(&format!("/users/{id}")))
 }

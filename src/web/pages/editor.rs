@@ -447,7 +447,6 @@ async fn run<K: OwnerKind>(
     let result = state
         .with_clock(move |c, clock| editing::apply(c, clock, &actor, &owner, expected, &edit))
         .await;
-    let t = strings();
     let target = |id: Option<&str>| match id {
         Some(a) => format!("{editor_url}#c-{a}"),
         None => editor_url.clone(),
@@ -456,31 +455,12 @@ async fn run<K: OwnerKind>(
         Ok(applied) => Ok(Ok(see_other(&target(
             applied.created_id.as_deref().or(anchor.as_deref()),
         )))),
-        Err(AppError::Service(ServiceError::Refused(code))) => {
-            flash(session, &t.get(&format!("refused.{code}")));
-            Ok(Ok(see_other(&target(anchor.as_deref()))))
-        }
-        Err(AppError::Service(ServiceError::Stale { current, .. })) => {
-            flash(
-                session,
-                &t.get("refused.stale").replace("{revision}", &current.to_string()),
-            );
+        Err(e @ AppError::Service(ServiceError::Refused(_) | ServiceError::Stale { .. })) => {
+            flash(session, &e.user_message().unwrap_or_default());
             Ok(Ok(see_other(&target(anchor.as_deref()))))
         }
         Err(e @ AppError::Service(ServiceError::Validation(_))) => Ok(Err(e)),
         Err(e) => Err(e.into()),
-    }
-}
-
-fn validation_message(e: &AppError) -> Option<String> {
-    match e {
-        AppError::Service(ServiceError::Validation(fe)) => Some(
-            fe.0.iter()
-                .map(|f| strings().field_error(f))
-                .collect::<Vec<_>>()
-                .join(" "),
-        ),
-        _ => None,
     }
 }
 
@@ -517,7 +497,7 @@ pub async fn add_clause<K: OwnerKind>(
                     section_id: Some(section_id),
                     parent_id,
                     text,
-                    error: validation_message(&e),
+                    error: e.user_message(),
                     ..ClausePage::default()
                 },
                 status,
@@ -579,12 +559,9 @@ pub async fn save_clause<K: OwnerKind>(
             }
             again(message, StatusCode::CONFLICT).await
         }
-        Err(AppError::Service(ServiceError::Refused(code))) => {
-            again(t.get(&format!("refused.{code}")), StatusCode::CONFLICT).await
-        }
-        Err(e @ AppError::Service(ServiceError::Validation(_))) => {
+        Err(e @ AppError::Service(ServiceError::Refused(_) | ServiceError::Validation(_))) => {
             let status = e.status();
-            again(validation_message(&e).unwrap_or_default(), status).await
+            again(e.user_message().unwrap_or_default(), status).await
         }
         Err(e) => Err(e.into()),
     }
@@ -605,7 +582,7 @@ async fn simple<K: OwnerKind>(
     match run::<K>(&state, &user, &session, &id, expected, edit, anchor).await? {
         Ok(r) => Ok(r),
         Err(e) => {
-            flash(&session, &validation_message(&e).unwrap_or_default());
+            flash(&session, &e.user_message().unwrap_or_default());
             Ok(see_other(&K::editor_url(&id)))
         }
     }

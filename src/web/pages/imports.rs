@@ -119,17 +119,18 @@ pub async fn upload(
                 .collect::<Vec<_>>())
         })
         .await?;
-    let t = strings();
     let mut stored = Vec::new();
     let mut errors = Vec::new();
     for (name, r) in results {
         match r {
             Ok(i) => stored.push(i),
-            Err(ServiceError::Validation(e)) => errors.push(format!(
-                "{name}: {}",
-                e.0.iter().map(|f| t.field_error(f)).collect::<Vec<_>>().join(" ")
-            )),
-            Err(other) => return Err(AppError::from(other).into()),
+            Err(e) => {
+                let e = AppError::from(e);
+                match e.user_message() {
+                    Some(message) => errors.push(format!("{name}: {message}")),
+                    None => return Err(e.into()),
+                }
+            }
         }
     }
     match (stored.len(), errors.is_empty()) {
@@ -401,10 +402,7 @@ pub async fn draft(
         Err(AppError::Service(ServiceError::Validation(e))) => {
             let mut ctx = base_context(Some(&user.0), &session)?;
             review_context(&state, &user, &import.id, &mut ctx).await?;
-            let messages: Vec<String> =
-                e.0.iter()
-                    .map(|f| format!("{}: {}", t.get(&format!("field.{}", f.field)), t.field_error(f)))
-                    .collect();
+            let messages: Vec<String> = e.0.iter().map(|f| t.labelled_field_error(f)).collect();
             ctx.insert("errors", &messages);
             ctx.insert("failed_document", &index);
             Ok(render(StatusCode::UNPROCESSABLE_ENTITY, "import_review.html", &ctx)?)

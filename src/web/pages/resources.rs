@@ -186,8 +186,8 @@ async fn save<R: WebResource>(
             form_page::<R>(&state, &user, &session, id, form.0, Some(errors), Vec::new()).await
         }
         // A refusal of the state (the last administrator, say): the form again, with why.
-        Err(AppError::Service(ServiceError::Refused(code))) => {
-            flash(&session, &strings().get(&format!("refused.{code}")));
+        Err(e @ AppError::Service(ServiceError::Refused(_))) => {
+            flash(&session, &e.user_message().unwrap_or_default());
             let back = id
                 .map(|id| format!("{}/{id}", base::<R>()))
                 .unwrap_or_else(|| format!("{}/new", base::<R>()));
@@ -234,10 +234,7 @@ pub async fn delete<R: WebResource>(
         .await
     {
         Ok(()) => flash(&session, &strings().get("msg.deleted")),
-        Err(AppError::Service(ServiceError::Refused(code))) => {
-            flash(&session, &strings().get(&format!("refused.{code}")))
-        }
-        Err(e) => return Err(e.into()),
+        Err(e) => flash(&session, &e.user_message().ok_or(e)?),
     }
     Ok(see_other(&base::<R>()))
 }
