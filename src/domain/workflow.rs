@@ -518,4 +518,91 @@ mod tests {
             assert_eq!(Decision::parse(d.as_str()), Some(d));
         }
     }
+
+    fn caller<'a>(id: &'a str, principals: &'a [String]) -> Caller<'a> {
+        Caller {
+            id,
+            principals,
+            agreer: false,
+            approver: false,
+            drafter: false,
+        }
+    }
+
+    fn situation<'a>(status: Status, route: &'a Route, given: &'a [GivenVisa], authors: &'a [String]) -> Situation<'a> {
+        Situation {
+            status,
+            route: Some(route),
+            given,
+            authors,
+            number: 2,
+            newest: true,
+        }
+    }
+
+    #[test]
+    fn the_buttons_offer_exactly_what_the_transitions_allow() {
+        let r = route();
+        let hr_p = ["hr".to_string()];
+        let hr = Caller {
+            drafter: true,
+            ..caller("hr", &hr_p)
+        };
+        let draft = situation(Status::Draft, &r, &[], &[]);
+        let a = draft.actions(&hr);
+        assert!(a.send && a.set_route && a.set_editorial && !a.approve && a.visa_for.is_empty());
+        assert_eq!(
+            draft.check_draft_work(&caller("x", &hr_p)),
+            Err(WorkflowError::NotDrafter)
+        );
+
+        // The head is waited for; the safety officer's stage has not come yet.
+        let head_p = ["head".to_string()];
+        let head = Caller {
+            agreer: true,
+            ..caller("head", &head_p)
+        };
+        let agreement = situation(Status::InAgreement, &r, &[], &[]);
+        assert_eq!(agreement.actions(&head).visa_for, vec!["head".to_string()]);
+        assert!(agreement.actions(&head).comment && !agreement.actions(&head).send);
+        let safety_p = ["safety".to_string()];
+        assert_eq!(
+            agreement.check_visa(&caller("safety", &safety_p), "safety"),
+            Err(WorkflowError::NotCurrentAgreer)
+        );
+        assert!(agreement.actions(&caller("safety", &safety_p)).visa_for.is_empty());
+
+        // A deputy standing in for the head without the agreer role is offered nothing.
+        let deputy_p = ["deputy".to_string(), "head".to_string()];
+        let deputy = caller("deputy", &deputy_p);
+        assert_eq!(
+            agreement.check_visa(&deputy, "head"),
+            Err(WorkflowError::SubstituteLacksRole)
+        );
+        assert!(agreement.actions(&deputy).visa_for.is_empty());
+
+        // Four eyes at approval: the director wrote the version, so may not approve it,
+        // but may still send it back.
+        let director_p = ["director".to_string()];
+        let director = Caller {
+            approver: true,
+            ..caller("director", &director_p)
+        };
+        let authors = ["director".to_string()];
+        let awaiting = situation(Status::AwaitingApproval, &r, &[], &authors);
+        let a = awaiting.actions(&director);
+        assert!(!a.approve && a.reject);
+        assert_eq!(awaiting.check_approve(&director), Err(WorkflowError::FourEyes));
+        assert_eq!(awaiting.waiting_for(), vec!["director".to_string()]);
+        let clean = situation(Status::AwaitingApproval, &r, &[], &[]);
+        assert!(clean.actions(&director).approve);
+
+        // Only the newest approved version gets a next revision.
+        let approved = Situation {
+            newest: false,
+            ..situation(Status::Approved, &r, &[], &[])
+        };
+        let a = approved.actions(&hr);
+        assert!(a.withdraw && !a.new_revision);
+    }
 }

@@ -168,9 +168,10 @@ fn judged<'a>(
 /// Sends a draft for agreement: refused while its checks report errors or it has no route.
 pub fn send(conn: &mut DbConn, clock: &Clock, actor: &User, version_id: &str) -> Result<VersionState, ServiceError> {
     write_tx(conn, clock, &actor.login, |conn, journal| {
-        let (facts, who) = judged(conn, journal, actor, version_id)?;
+        let (state, v) = versions::state_and_text(conn, version_id)?;
+        let facts = Facts::of(conn, state)?;
+        let who = Actor::load(conn, actor, journal.today())?;
         facts.situation().check_draft_work(&who.caller())?;
-        let v = versions::get(conn, version_id)?;
         let values = documents::values(conn, version_id)?;
         if has_errors(&check(&v.content, Some(&values))) {
             return Err(WorkflowError::ChecksFailed.into());

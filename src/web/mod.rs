@@ -60,7 +60,9 @@ pub fn register(r: &mut Router) {
     resource_api::<Employee>(r, true);
     resource_api::<Assignment>(r, true);
     resource_api::<User>(r, true);
+    api::documents::routes(r);
     api::authoring::routes(r);
+    api::library::routes(r);
     api::workflow::routes(r);
     api::routing::routes(r);
     api::acknowledgements::routes(r);

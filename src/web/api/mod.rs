@@ -2,7 +2,9 @@
 
 pub mod acknowledgements;
 pub mod authoring;
+pub mod documents;
 pub mod imports;
+pub mod library;
 pub mod misc;
 pub mod openapi;
 pub mod resources;

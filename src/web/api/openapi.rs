@@ -170,8 +170,8 @@ pub fn document() -> OpenApi {
     components = with::<a::RevisionBody>(components);
     components = with::<a::NewSectionBody>(components);
     components = with::<a::SectionBody>(components);
-    components = with::<a::Propagated>(components);
-    components = with::<a::PlaceholderInfo>(components);
+    components = with::<crate::web::api::library::Propagated>(components);
+    components = with::<crate::web::api::documents::PlaceholderInfo>(components);
     components = with::<crate::services::versions::VersionState>(components);
     components = with::<crate::services::workflow::VisaInput>(components);
     components = with::<crate::services::workflow::ApproveInput>(components);
