@@ -293,25 +293,6 @@ pub fn set_status(conn: &mut DbConn, at: NaiveDateTime, id: &str, status: Status
     Ok(())
 }
 
-/// Moves a version from status `from` to `to` only if it still has `from` (two
-/// requests racing: one wins); true when it moved.
-pub fn move_status(
-    conn: &mut DbConn,
-    at: NaiveDateTime,
-    id: &str,
-    from: Status,
-    to: Status,
-) -> Result<bool, ServiceError> {
-    let moved = diesel::update(
-        jd_versions::table
-            .find(id)
-            .filter(jd_versions::status.eq(from.as_str())),
-    )
-    .set((jd_versions::status.eq(to.as_str()), jd_versions::updated_at.eq(at)))
-    .execute(conn)?;
-    Ok(moved == 1)
-}
-
 /// Returns a version to draft when its text is edited in agreement (visas of the round are void).
 pub fn returned_to_draft(
     conn: &mut DbConn,
