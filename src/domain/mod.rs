@@ -1,6 +1,7 @@
 //! Plain domain types and rules: no actix, no diesel.
 
 pub mod account;
+pub mod actions;
 pub mod change_log;
 pub mod checks;
 pub mod diff;

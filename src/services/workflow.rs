@@ -1,6 +1,6 @@
 //! The transitions of a version: sending, visas, clause comments, approval,
 //! rejection, withdrawal and the editorial mark. Who may act is decided by
-//! `domain::workflow::Situation`; this module reads the facts it needs and writes
+//! `domain::actions::Situation`; this module reads the facts it needs and writes
 //! the outcome.
 
 use chrono::{Datelike, NaiveDate};
@@ -16,12 +16,13 @@ use crate::config::Settings;
 use crate::db::schema::{change_log, clause_comments, registration_counters as rc, visas};
 use crate::db::DbConn;
 use crate::domain::account::{Role, User, DRAFTERS};
+use crate::domain::actions::{Actions, Caller, Situation};
 use crate::domain::checks::{check, has_errors};
 use crate::domain::diff::diff;
 use crate::domain::register::is_substantive;
 use crate::domain::validation::FieldErrors;
 use crate::domain::version::Status;
-use crate::domain::workflow::{self as rules, Actions, Caller, Decision, GivenVisa, Outcome, Situation, WorkflowError};
+use crate::domain::workflow::{self as rules, Decision, GivenVisa, Outcome, WorkflowError};
 
 impl From<WorkflowError> for ServiceError {
     fn from(e: WorkflowError) -> Self {

@@ -5,7 +5,7 @@ use actix_web::http::Method;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::workflow::Actions;
+use crate::domain::actions::Actions;
 use crate::services::documents;
 use crate::services::inbox::{self, InFlight, ReviewDue, Task};
 use crate::services::routes::{self, RouteInput};
