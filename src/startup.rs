@@ -83,7 +83,9 @@ pub fn open_database(settings: &Settings, clock: &Clock) -> Result<Pool, Startup
     if let Some(org) = crate::services::organization::get(&mut conn).map_err(|e| StartupError::Seed(e.to_string()))? {
         clock.set_zone(parse_zone(&org.time_zone)?);
     }
-    if crate::services::seed::ensure_shipped_content(&mut conn, clock).map_err(|e| StartupError::Seed(e.to_string()))? {
+    if crate::services::seed::ensure_shipped_content(&mut conn, clock, &settings.into())
+        .map_err(|e| StartupError::Seed(e.to_string()))?
+    {
         tracing::info!("shipped clause library and templates loaded");
     }
     Ok(pool)

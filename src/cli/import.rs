@@ -13,6 +13,7 @@ use crate::domain::structure::{Position, PositionInput};
 use crate::import::model::{CandidateDocument, ImportResult};
 use crate::services::imports::PositionChoice;
 use crate::services::imports::{self, Source};
+use crate::services::rules::Rules;
 use crate::services::{crud, positions, ServiceError};
 
 /// One file as `--json` prints it.
@@ -82,7 +83,13 @@ struct Row {
 }
 
 /// Makes a draft of every job description found; prints a summary table.
-pub fn drafts(conn: &mut DbConn, clock: &Clock, files: &[PathBuf], target: &Target) -> Result<(), CliError> {
+pub fn drafts(
+    conn: &mut DbConn,
+    clock: &Clock,
+    rules: &Rules,
+    files: &[PathBuf],
+    target: &Target,
+) -> Result<(), CliError> {
     let mut rows = Vec::new();
     for (i, path) in files.iter().enumerate() {
         if files.len() > 1 {
@@ -90,7 +97,7 @@ pub fn drafts(conn: &mut DbConn, clock: &Clock, files: &[PathBuf], target: &Targ
         }
         rows.push(Row {
             file: path.display().to_string(),
-            outcome: one_file(conn, clock, path, target),
+            outcome: one_file(conn, clock, rules, path, target),
         });
     }
     if files.len() > 1 {
@@ -115,7 +122,13 @@ pub fn drafts(conn: &mut DbConn, clock: &Clock, files: &[PathBuf], target: &Targ
 }
 
 /// Drafts of one file: all of them or, in one transaction, none (positions included).
-fn one_file(conn: &mut DbConn, clock: &Clock, path: &Path, target: &Target) -> Result<Vec<String>, String> {
+fn one_file(
+    conn: &mut DbConn,
+    clock: &Clock,
+    rules: &Rules,
+    path: &Path,
+    target: &Target,
+) -> Result<Vec<String>, String> {
     let (name, bytes) = read(path)?;
     let (_, result) = imports::parse_file(&name, &bytes).map_err(|e| message(&e))?;
     if result.documents.is_empty() {
@@ -137,11 +150,19 @@ fn one_file(conn: &mut DbConn, clock: &Clock, path: &Path, target: &Target) -> R
         for (position, doc) in plan {
             let id = match position {
                 Chosen::Existing(id) => id,
-                Chosen::New(input) => crud::create::<Position>(conn, clock, "cli", &input)?.id,
+                Chosen::New(input) => crud::create::<Position>(conn, clock, rules, "cli", &input)?.id,
             };
             made.push(
-                imports::create_draft(conn, clock, "cli", &PositionChoice::Existing(id.clone()), doc, &source)?
-                    .position_title,
+                imports::create_draft(
+                    conn,
+                    clock,
+                    rules,
+                    "cli",
+                    &PositionChoice::Existing(id.clone()),
+                    doc,
+                    &source,
+                )?
+                .position_title,
             );
         }
         Ok(made)

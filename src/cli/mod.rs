@@ -14,6 +14,7 @@ use crate::config::{self, Layer, Secret, Settings};
 use crate::db::{DbError, Pool};
 use crate::domain::account::{generate_password, User, UserInput};
 use crate::i18n::strings;
+use crate::services::rules::Rules;
 use crate::services::{auth, crud, demo, journal, users, ServiceError};
 use crate::startup::{open_database, system_clock, Application};
 
@@ -242,12 +243,12 @@ pub async fn serve(mut settings: Settings, load_demo: bool, init: bool) -> Resul
     let mut c = conn(&pool)?;
     if load_demo {
         if demo::is_empty(&mut c)? {
-            print_demo(&demo::load(&mut c, &clock)?, &url);
+            print_demo(&demo::load(&mut c, &clock, &(&settings).into())?, &url);
         } else {
             println!("The database already holds data; demo data was not loaded.");
         }
     }
-    if let Some(password) = auth::ensure_first_admin(&mut c, &clock)? {
+    if let Some(password) = auth::ensure_first_admin(&mut c, &clock, &(&settings).into())? {
         println!("First start: an administrator account was created.");
         println!("  login: admin   password: {password}");
         println!("  (shown only this once; change it under Пользователи)");
@@ -305,7 +306,7 @@ pub fn run_offline(settings: Settings, command: Command) -> Result<(), CliError>
             Ok(())
         }
         Command::Demo => {
-            let summary = demo::load(&mut c, &clock)?;
+            let summary = demo::load(&mut c, &clock, &(&settings).into())?;
             print_demo(&summary, &format!("http://{}/", settings.bind));
             Ok(())
         }
@@ -319,7 +320,7 @@ pub fn run_offline(settings: Settings, command: Command) -> Result<(), CliError>
                 b.seq, b.reason
             ))),
         },
-        Command::User { action } => user_command(&mut c, &clock, action),
+        Command::User { action } => user_command(&mut c, &clock, &(&settings).into(), action),
         Command::Import { files, json: true, .. } => import::to_json(&files),
         Command::VerifyPack { file, secret_key_file } => verify_pack(&file, secret_key_file.as_deref()),
         Command::Restore { file } => backup::restore(&settings, &file),
@@ -339,7 +340,7 @@ pub fn run_offline(settings: Settings, command: Command) -> Result<(), CliError>
                 position,
                 create_in: department.filter(|_| create_positions),
             };
-            import::drafts(&mut c, &clock, &files, &target)
+            import::drafts(&mut c, &clock, &(&settings).into(), &files, &target)
         }
         Command::Render {
             target, parts, output, ..
@@ -411,7 +412,7 @@ fn set_active(c: &mut crate::db::DbConn, clock: &Clock, login: &str, active: boo
     Ok(())
 }
 
-fn user_command(c: &mut crate::db::DbConn, clock: &Clock, action: UserCommand) -> Result<(), CliError> {
+fn user_command(c: &mut crate::db::DbConn, clock: &Clock, rules: &Rules, action: UserCommand) -> Result<(), CliError> {
     match action {
         UserCommand::Add {
             login,
@@ -430,7 +431,7 @@ fn user_command(c: &mut crate::db::DbConn, clock: &Clock, action: UserCommand) -
                 roles,
                 employee_id: employee,
             };
-            let user = crud::create::<User>(c, clock, "cli", &input)?;
+            let user = crud::create::<User>(c, clock, rules, "cli", &input)?;
             println!("User {} created.", user.login);
             if generated {
                 println!("  password: {password}");

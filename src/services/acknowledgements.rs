@@ -11,6 +11,7 @@ use serde_json::json;
 use sha2::Sha256;
 
 use super::journal::{write_tx, Journal};
+use super::rules::Rules;
 use super::sessions::Client;
 use super::{new_id, ServiceError};
 use crate::clock::Clock;
@@ -214,11 +215,13 @@ pub fn request_for_version(
     Ok(people.len())
 }
 
-/// Days a new holder has to acknowledge.
-const NEW_HOLDER_DAYS: i64 = 14;
-
 /// Asks a new holder of a position to acknowledge the version in force.
-pub fn request_for_new_holder(conn: &mut DbConn, journal: &mut Journal, a: &Assignment) -> Result<(), ServiceError> {
+pub fn request_for_new_holder(
+    conn: &mut DbConn,
+    journal: &mut Journal,
+    rules: &Rules,
+    a: &Assignment,
+) -> Result<(), ServiceError> {
     let today = journal.today();
     if a.date_to.is_some_and(|to| to < today) {
         return Ok(());
@@ -231,7 +234,7 @@ pub fn request_for_new_holder(conn: &mut DbConn, journal: &mut Journal, a: &Assi
         .first(conn)
         .optional()?;
     if let Some((version_id, Some(hash))) = in_force {
-        let due = a.date_from.max(today) + chrono::Duration::days(NEW_HOLDER_DAYS);
+        let due = rules.acknowledge_by(a.date_from.max(today));
         insert_task(conn, journal, &version_id, &a.employee_id, &hash, due)?;
     }
     Ok(())

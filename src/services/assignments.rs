@@ -138,9 +138,10 @@ impl Resource for Assignment {
     fn after_create(
         conn: &mut DbConn,
         journal: &mut super::journal::Journal,
+        rules: &super::rules::Rules,
         a: &Assignment,
     ) -> Result<(), ServiceError> {
-        super::acknowledgements::request_for_new_holder(conn, journal, a)
+        super::acknowledgements::request_for_new_holder(conn, journal, rules, a)
     }
 }
 

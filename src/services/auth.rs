@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::crud;
 use super::journal::write_tx;
+use super::rules::Rules;
 use super::{new_id, sessions, users, ServiceError};
 use crate::clock::Clock;
 use crate::db::schema::api_tokens;
@@ -89,7 +90,7 @@ pub fn user_by_token(conn: &mut DbConn, token: &str) -> Result<Option<User>, Ser
 
 /// On an empty database, creates the `admin` account with a generated
 /// password and returns it (to be shown once); otherwise does nothing.
-pub fn ensure_first_admin(conn: &mut DbConn, clock: &Clock) -> Result<Option<String>, ServiceError> {
+pub fn ensure_first_admin(conn: &mut DbConn, clock: &Clock, rules: &Rules) -> Result<Option<String>, ServiceError> {
     if users::count(conn)? > 0 {
         return Ok(None);
     }
@@ -100,7 +101,7 @@ pub fn ensure_first_admin(conn: &mut DbConn, clock: &Clock) -> Result<Option<Str
         roles: vec![Role::Admin.as_str().into()],
         employee_id: None,
     };
-    crud::create::<User>(conn, clock, "system", &input)?;
+    crud::create::<User>(conn, clock, rules, "system", &input)?;
     Ok(Some(password))
 }
 

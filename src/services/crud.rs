@@ -5,6 +5,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::journal::{write_tx, Journal};
+use super::rules::Rules;
 use super::{new_id, Page, Paged, ServiceError};
 use crate::clock::Clock;
 use crate::db::DbConn;
@@ -28,25 +29,41 @@ pub trait Resource: Serialize + Clone + Send + 'static {
     /// Deletes the row, refusing when something still refers to it.
     fn delete(conn: &mut DbConn, id: &str) -> Result<(), ServiceError>;
     /// What else a creation sets off, in the same transaction (logged through `journal`).
-    fn after_create(_conn: &mut DbConn, _journal: &mut Journal, _created: &Self) -> Result<(), ServiceError> {
+    fn after_create(
+        _conn: &mut DbConn,
+        _journal: &mut Journal,
+        _rules: &Rules,
+        _created: &Self,
+    ) -> Result<(), ServiceError> {
         Ok(())
     }
 }
 
 /// Creates a resource and logs it.
-pub fn create<R: Resource>(conn: &mut DbConn, clock: &Clock, actor: &str, input: &R::Input) -> Result<R, ServiceError> {
+pub fn create<R: Resource>(
+    conn: &mut DbConn,
+    clock: &Clock,
+    rules: &Rules,
+    actor: &str,
+    input: &R::Input,
+) -> Result<R, ServiceError> {
     write_tx(conn, clock, actor, |conn, journal| {
-        create_with::<R>(conn, journal, input)
+        create_with::<R>(conn, journal, rules, input)
     })
 }
 
 /// Creates a resource inside an open write transaction.
-pub fn create_with<R: Resource>(conn: &mut DbConn, journal: &mut Journal, input: &R::Input) -> Result<R, ServiceError> {
+pub fn create_with<R: Resource>(
+    conn: &mut DbConn,
+    journal: &mut Journal,
+    rules: &Rules,
+    input: &R::Input,
+) -> Result<R, ServiceError> {
     let id = new_id();
     R::insert(conn, journal.at(), &id, input)?;
     let after = R::get(conn, &id)?;
     journal.note(conn, R::ENTITY, &id, "create", &after)?;
-    R::after_create(conn, journal, &after)?;
+    R::after_create(conn, journal, rules, &after)?;
     Ok(after)
 }
 

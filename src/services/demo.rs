@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use super::crud::{self, Resource};
 use super::documents::NewDocument;
+use super::rules::Rules;
 use super::{organization, ServiceError};
 use crate::clock::Clock;
 use crate::db::DbConn;
@@ -96,7 +97,7 @@ fn key(map: &HashMap<String, String>, k: &str) -> Result<String, ServiceError> {
 }
 
 /// Loads the demo organisation in one transaction; refuses a non-empty database.
-pub fn load(conn: &mut DbConn, clock: &Clock) -> Result<DemoSummary, ServiceError> {
+pub fn load(conn: &mut DbConn, clock: &Clock, rules: &Rules) -> Result<DemoSummary, ServiceError> {
     if !is_empty(conn)? {
         return Err(ServiceError::Refused("database_not_empty"));
     }
@@ -112,7 +113,7 @@ pub fn load(conn: &mut DbConn, clock: &Clock) -> Result<DemoSummary, ServiceErro
             };
             depts.insert(
                 d.key.clone(),
-                crud::create::<Department>(conn, clock, actor, &input)?.id,
+                crud::create::<Department>(conn, clock, rules, actor, &input)?.id,
             );
         }
         // Positions refer to their chiefs, so create them first without the link.
@@ -125,7 +126,10 @@ pub fn load(conn: &mut DbConn, clock: &Clock) -> Result<DemoSummary, ServiceErro
                 department_id: key(&depts, &p.department)?,
                 reports_to_id: None,
             };
-            positions.insert(p.key.clone(), crud::create::<Position>(conn, clock, actor, &input)?.id);
+            positions.insert(
+                p.key.clone(),
+                crud::create::<Position>(conn, clock, rules, actor, &input)?.id,
+            );
         }
         for p in demo.positions.iter().filter(|p| p.reports_to.is_some()) {
             let input = PositionInput {
@@ -146,7 +150,10 @@ pub fn load(conn: &mut DbConn, clock: &Clock) -> Result<DemoSummary, ServiceErro
                 personnel_number: e.personnel_number.clone(),
                 email: e.email.clone(),
             };
-            employees.insert(e.key.clone(), crud::create::<Employee>(conn, clock, actor, &input)?.id);
+            employees.insert(
+                e.key.clone(),
+                crud::create::<Employee>(conn, clock, rules, actor, &input)?.id,
+            );
         }
         for a in &demo.assignments {
             let input = AssignmentInput {
@@ -155,7 +162,7 @@ pub fn load(conn: &mut DbConn, clock: &Clock) -> Result<DemoSummary, ServiceErro
                 date_from: a.from.clone(),
                 date_to: a.to.clone(),
             };
-            crud::create::<Assignment>(conn, clock, actor, &input)?;
+            crud::create::<Assignment>(conn, clock, rules, actor, &input)?;
         }
         let mut logins = Vec::new();
         for u in &demo.users {
@@ -165,7 +172,7 @@ pub fn load(conn: &mut DbConn, clock: &Clock) -> Result<DemoSummary, ServiceErro
                 roles: u.roles.clone(),
                 employee_id: u.employee.as_deref().map(|e| key(&employees, e)).transpose()?,
             };
-            crud::create::<User>(conn, clock, actor, &input)?;
+            crud::create::<User>(conn, clock, rules, actor, &input)?;
             logins.push((u.login.clone(), u.roles.clone()));
         }
         // Every department agrees with its head, then the lawyer; the director approves.

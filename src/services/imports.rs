@@ -8,6 +8,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::journal::write_tx;
+use super::rules::Rules;
 use super::{crud, documents, new_id, ServiceError};
 use crate::clock::Clock;
 use crate::db::schema::{imports, library_clauses as lc};
@@ -180,6 +181,7 @@ pub enum PositionChoice {
 pub fn create_draft(
     conn: &mut DbConn,
     clock: &Clock,
+    rules: &Rules,
     actor: &str,
     position: &PositionChoice,
     doc: &CandidateDocument,
@@ -188,7 +190,7 @@ pub fn create_draft(
     write_tx(conn, clock, actor, |conn, journal| {
         let position_id = match position {
             PositionChoice::Existing(id) => id.trim().to_string(),
-            PositionChoice::New(input) => crud::create_with::<Position>(conn, journal, input)?.id,
+            PositionChoice::New(input) => crud::create_with::<Position>(conn, journal, rules, input)?.id,
         };
         let mut e = FieldErrors::default();
         documents::check_position(conn, &position_id, &mut e)?;

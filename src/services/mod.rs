@@ -21,6 +21,7 @@ pub mod positions;
 pub mod register;
 pub mod render;
 pub mod routes;
+pub mod rules;
 pub mod seed;
 pub mod sessions;
 pub mod sign_ins;

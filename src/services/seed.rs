@@ -9,6 +9,7 @@ use serde_json::json;
 
 use super::crud::create_with;
 use super::journal::write_tx;
+use super::rules::Rules;
 use super::{new_id, templates, ServiceError};
 use crate::clock::Clock;
 use crate::db::schema::{library_clauses, templates as templates_t};
@@ -89,7 +90,7 @@ fn build_clause(item: &SeedItem, library: &HashMap<String, LibraryClause>) -> Re
 
 /// Loads the shipped library and templates if the database has no library and no templates.
 /// Returns true when it loaded them.
-pub fn ensure_shipped_content(conn: &mut DbConn, clock: &Clock) -> Result<bool, ServiceError> {
+pub fn ensure_shipped_content(conn: &mut DbConn, clock: &Clock, rules: &Rules) -> Result<bool, ServiceError> {
     write_tx(conn, clock, "system", |conn, journal| {
         let has_library: i64 = library_clauses::table.count().get_result(conn)?;
         let has_templates: i64 = templates_t::table.count().get_result(conn)?;
@@ -106,8 +107,8 @@ pub fn ensure_shipped_content(conn: &mut DbConn, clock: &Clock) -> Result<bool, 
                 source: s.source,
                 text: s.text,
             };
-            let created =
-                create_with::<LibraryClause>(conn, journal, &input).map_err(|e| bad(format!("{}: {e:?}", s.key)))?;
+            let created = create_with::<LibraryClause>(conn, journal, rules, &input)
+                .map_err(|e| bad(format!("{}: {e:?}", s.key)))?;
             library.insert(s.key, created);
         }
         let seeds: Vec<SeedTemplate> =

@@ -9,10 +9,10 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::journal::{write_tx, Journal};
+use super::rules::Rules;
 use super::versions::{self, Approval, VersionState};
 use super::{acknowledgements, canonical, documents, new_id, routes, substitutes, users, ServiceError};
 use crate::clock::Clock;
-use crate::config::Settings;
 use crate::db::schema::{change_log, clause_comments, registration_counters as rc, visas};
 use crate::db::DbConn;
 use crate::domain::account::{Role, User, DRAFTERS};
@@ -344,27 +344,6 @@ pub struct ApproveInput {
     pub on_behalf_of: Option<String>,
 }
 
-/// Settings the approval needs.
-#[derive(Debug, Clone)]
-pub struct ApprovalPolicy {
-    /// Registration number format: `{year}` and `{seq}` (three digits).
-    pub registration_format: String,
-    /// Days an employee has to acknowledge.
-    pub acknowledge_days: i64,
-    /// Months until a version in force is due for review.
-    pub review_months: u32,
-}
-
-impl From<&Settings> for ApprovalPolicy {
-    fn from(s: &Settings) -> Self {
-        ApprovalPolicy {
-            registration_format: s.registration_format.clone(),
-            acknowledge_days: s.acknowledge_days,
-            review_months: s.review_months,
-        }
-    }
-}
-
 /// The approver signs the version off: registration number, dates, content hash,
 /// frozen text; the previous approved version is superseded; holders are asked
 /// to acknowledge unless the revision is editorial.
@@ -374,7 +353,7 @@ pub fn approve(
     actor: &User,
     version_id: &str,
     input: &ApproveInput,
-    policy: &ApprovalPolicy,
+    policy: &Rules,
 ) -> Result<VersionState, ServiceError> {
     write_tx(conn, clock, &actor.login, |conn, journal| {
         let today = journal.today();
@@ -423,13 +402,7 @@ pub fn approve(
                      "editorial": s.editorial }),
         )?;
         if !s.editorial {
-            acknowledgements::request_for_version(
-                conn,
-                journal,
-                version_id,
-                &hash,
-                today + chrono::Duration::days(policy.acknowledge_days),
-            )?;
+            acknowledgements::request_for_version(conn, journal, version_id, &hash, policy.acknowledge_by(today))?;
         }
         versions::state(conn, version_id)
     })

@@ -47,9 +47,9 @@ impl AppState {
         self.db(move |conn| f(conn, &clock)).await
     }
 
-    /// Registration format and acknowledgement period.
-    pub fn approval_policy(&self) -> crate::services::workflow::ApprovalPolicy {
-        crate::services::workflow::ApprovalPolicy::from(self.settings.as_ref())
+    /// Registration format, acknowledgement and review periods.
+    pub fn rules(&self) -> crate::services::rules::Rules {
+        crate::services::rules::Rules::from(self.settings.as_ref())
     }
 
     /// How long browser sessions live.

@@ -198,7 +198,8 @@ impl TestApp {
             roles: roles.split_whitespace().map(str::to_string).collect(),
             employee_id: None,
         };
-        crud::create::<User>(&mut self.conn(), &self.clock, "test", &input).expect("create user")
+        crud::create::<User>(&mut self.conn(), &self.clock, &(&self.settings).into(), "test", &input)
+            .expect("create user")
     }
 
     /// A token of a new user with `roles`.

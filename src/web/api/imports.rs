@@ -102,6 +102,7 @@ pub async fn draft(
     body: web::Json<DraftRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (actor, id, req) = (user.0.login.clone(), path.into_inner(), body.into_inner());
+    let rules = state.rules();
     let jd = state
         .with_clock(move |c, clock| {
             let import = imports::get(c, &actor, &id)?;
@@ -117,6 +118,7 @@ pub async fn draft(
             imports::create_draft(
                 c,
                 clock,
+                &rules,
                 &actor,
                 &PositionChoice::Existing(req.position_id.clone()),
                 &doc,

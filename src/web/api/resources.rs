@@ -39,9 +39,9 @@ pub async fn create<R: WebResource>(
     body: web::Json<R::Input>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = user.0.login.clone();
-    let input = body.into_inner();
+    let (input, rules) = (body.into_inner(), state.rules());
     let created = state
-        .with_clock(move |c, clock| crud::create::<R>(c, clock, &actor, &input))
+        .with_clock(move |c, clock| crud::create::<R>(c, clock, &rules, &actor, &input))
         .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/{}/{}", R::PATH, created.id())))

@@ -207,7 +207,7 @@ pub async fn approve(
     path: web::Path<String>,
     body: web::Json<ApproveInput>,
 ) -> Result<web::Json<VersionState>, ApiError> {
-    let (id, input, policy) = (path.into_inner(), body.into_inner(), state.approval_policy());
+    let (id, input, policy) = (path.into_inner(), body.into_inner(), state.rules());
     Ok(web::Json(
         state
             .with_clock(move |c, clock| workflow::approve(c, clock, &user.0, &id, &input, &policy))

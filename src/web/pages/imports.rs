@@ -382,14 +382,14 @@ pub async fn draft(
     let import = state.db(move |c| imports::get(c, &lookup.0, &lookup.1)).await?;
     let original = import.result.documents.get(index).ok_or(AppError::NotFound)?;
     let doc = reviewed(&form, original)?;
-    let source = import.source.clone();
+    let (source, rules) = (import.source.clone(), state.rules());
     let result = state
         .with_clock(move |c, clock| {
             let position = match position_id {
                 Some(p) => PositionChoice::Existing(p),
                 None => PositionChoice::New(new_position),
             };
-            imports::create_draft(c, clock, &actor, &position, &doc, &source)
+            imports::create_draft(c, clock, &rules, &actor, &position, &doc, &source)
         })
         .await;
     let t = strings();

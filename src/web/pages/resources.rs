@@ -170,11 +170,11 @@ async fn save<R: WebResource>(
     let form = Form::parse(&session, &body, R::ARRAY_FIELDS)?;
     let input: R::Input = form.decode()?;
     let actor = user.0.login.clone();
-    let target = id.clone();
+    let (target, rules) = (id.clone(), state.rules());
     let result = state
         .with_clock(move |c, clock| match &target {
             Some(id) => crud::update::<R>(c, clock, &actor, id, &input),
-            None => crud::create::<R>(c, clock, &actor, &input),
+            None => crud::create::<R>(c, clock, &rules, &actor, &input),
         })
         .await;
     match result {

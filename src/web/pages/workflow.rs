@@ -196,7 +196,7 @@ pub async fn approve(
     };
     let id = path.into_inner();
     let v = id.clone();
-    let policy = state.approval_policy();
+    let policy = state.rules();
     transition(&state, &session, &id, move |c, clock| {
         workflow::approve(c, clock, &user.0, &v, &input, &policy).map(|_| ())
     })
