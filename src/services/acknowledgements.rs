@@ -436,7 +436,16 @@ pub struct Unsigned {
 
 /// Coverage of every version in force, by department and position.
 pub fn coverage(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<CoverageRow>, ServiceError> {
-    let in_force: Vec<(String, i32, String, String, String)> = jd_versions::table
+    /// A version in force with where it belongs.
+    #[derive(Queryable)]
+    struct InForce {
+        version_id: String,
+        number: i32,
+        position_id: String,
+        title: String,
+        department: String,
+    }
+    let in_force: Vec<InForce> = jd_versions::table
         .inner_join(jd::table.on(jd::id.eq(jd_versions::job_description_id)))
         .inner_join(positions::table.on(positions::id.eq(jd::position_id)))
         .inner_join(departments::table.on(departments::id.eq(positions::department_id)))
@@ -450,34 +459,42 @@ pub fn coverage(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<CoverageRow>,
             departments::name,
         ))
         .load(conn)?;
-    let ids: Vec<String> = in_force.iter().map(|r| r.0.clone()).collect();
+    let ids: Vec<String> = in_force.iter().map(|r| r.version_id.clone()).collect();
     let acks = of_versions(conn, &ids)?;
     Ok(in_force
         .into_iter()
-        .map(|(version_id, number, position_id, title, department)| {
-            let mine: Vec<&Acknowledgement> = acks.iter().filter(|a| a.version_id == version_id).collect();
-            let unsigned: Vec<Unsigned> = mine
-                .iter()
-                .filter(|a| a.signed_at.is_none())
-                .map(|a| Unsigned {
-                    acknowledgement_id: a.id.clone(),
-                    employee_name: a.employee_name.clone(),
-                    due_date: a.due_date,
-                    overdue: a.due_date < today,
-                })
-                .collect();
-            CoverageRow {
-                department,
-                position_id,
-                position_title: title,
-                version_id,
-                version_number: number,
-                acknowledged: mine.iter().filter(|a| a.signed_at.is_some()).count(),
-                pending: unsigned.iter().filter(|u| !u.overdue).count(),
-                overdue: unsigned.iter().filter(|u| u.overdue).count(),
-                unsigned,
-            }
-        })
+        .map(
+            |InForce {
+                 version_id,
+                 number,
+                 position_id,
+                 title,
+                 department,
+             }| {
+                let mine: Vec<&Acknowledgement> = acks.iter().filter(|a| a.version_id == version_id).collect();
+                let unsigned: Vec<Unsigned> = mine
+                    .iter()
+                    .filter(|a| a.signed_at.is_none())
+                    .map(|a| Unsigned {
+                        acknowledgement_id: a.id.clone(),
+                        employee_name: a.employee_name.clone(),
+                        due_date: a.due_date,
+                        overdue: a.due_date < today,
+                    })
+                    .collect();
+                CoverageRow {
+                    department,
+                    position_id,
+                    position_title: title,
+                    version_id,
+                    version_number: number,
+                    acknowledged: mine.iter().filter(|a| a.signed_at.is_some()).count(),
+                    pending: unsigned.iter().filter(|u| !u.overdue).count(),
+                    overdue: unsigned.iter().filter(|u| u.overdue).count(),
+                    unsigned,
+                }
+            },
+        )
         .collect())
 }
 

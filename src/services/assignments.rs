@@ -55,6 +55,29 @@ fn to_assignments(conn: &mut DbConn, rows: Vec<AssignmentRow>) -> Result<Vec<Ass
         .collect())
 }
 
+/// The stored columns of an assignment, written the same way on create and change.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = assignments, treat_none_as_null = true)]
+struct Changes<'a> {
+    employee_id: &'a str,
+    position_id: &'a str,
+    date_from: NaiveDate,
+    date_to: Option<NaiveDate>,
+    updated_at: NaiveDateTime,
+}
+
+impl<'a> Changes<'a> {
+    fn of(a: &'a ValidAssignment, at: NaiveDateTime) -> Self {
+        Changes {
+            employee_id: &a.employee_id,
+            position_id: &a.position_id,
+            date_from: a.date_from,
+            date_to: a.date_to,
+            updated_at: at,
+        }
+    }
+}
+
 fn check(conn: &mut DbConn, input: &AssignmentInput) -> Result<ValidAssignment, ServiceError> {
     let a = input.clean()?;
     let mut e = FieldErrors::default();
@@ -103,14 +126,7 @@ impl Resource for Assignment {
     fn insert(conn: &mut DbConn, at: NaiveDateTime, id: &str, input: &AssignmentInput) -> Result<(), ServiceError> {
         let a = check(conn, input)?;
         diesel::insert_into(assignments::table)
-            .values((
-                assignments::id.eq(id),
-                assignments::employee_id.eq(&a.employee_id),
-                assignments::position_id.eq(&a.position_id),
-                assignments::date_from.eq(a.date_from),
-                assignments::date_to.eq(a.date_to),
-                assignments::updated_at.eq(at),
-            ))
+            .values((assignments::id.eq(id), Changes::of(&a, at)))
             .execute(conn)?;
         Ok(())
     }
@@ -118,13 +134,7 @@ impl Resource for Assignment {
     fn update(conn: &mut DbConn, at: NaiveDateTime, id: &str, input: &AssignmentInput) -> Result<(), ServiceError> {
         let a = check(conn, input)?;
         diesel::update(assignments::table.find(id))
-            .set((
-                assignments::employee_id.eq(&a.employee_id),
-                assignments::position_id.eq(&a.position_id),
-                assignments::date_from.eq(a.date_from),
-                assignments::date_to.eq(a.date_to),
-                assignments::updated_at.eq(at),
-            ))
+            .set(Changes::of(&a, at))
             .execute(conn)?;
         Ok(())
     }

@@ -50,6 +50,25 @@ pub fn all(conn: &mut DbConn) -> Result<Vec<Department>, ServiceError> {
     with_parent_names(conn, rows)
 }
 
+/// The stored columns of a department, written the same way on create and change.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = departments, treat_none_as_null = true)]
+struct Changes<'a> {
+    name: &'a str,
+    parent_id: Option<&'a str>,
+    updated_at: NaiveDateTime,
+}
+
+impl<'a> Changes<'a> {
+    fn of(d: &'a DepartmentInput, at: NaiveDateTime) -> Self {
+        Changes {
+            name: &d.name,
+            parent_id: d.parent_id.as_deref(),
+            updated_at: at,
+        }
+    }
+}
+
 fn check(conn: &mut DbConn, id: &str, input: &DepartmentInput) -> Result<DepartmentInput, ServiceError> {
     let input = input.clean()?;
     if let Some(parent) = &input.parent_id {
@@ -104,12 +123,7 @@ impl Resource for Department {
     fn insert(conn: &mut DbConn, at: NaiveDateTime, id: &str, input: &DepartmentInput) -> Result<(), ServiceError> {
         let d = check(conn, id, input)?;
         diesel::insert_into(departments::table)
-            .values((
-                departments::id.eq(id),
-                departments::name.eq(&d.name),
-                departments::parent_id.eq(&d.parent_id),
-                departments::updated_at.eq(at),
-            ))
+            .values((departments::id.eq(id), Changes::of(&d, at)))
             .execute(conn)?;
         Ok(())
     }
@@ -117,11 +131,7 @@ impl Resource for Department {
     fn update(conn: &mut DbConn, at: NaiveDateTime, id: &str, input: &DepartmentInput) -> Result<(), ServiceError> {
         let d = check(conn, id, input)?;
         diesel::update(departments::table.find(id))
-            .set((
-                departments::name.eq(&d.name),
-                departments::parent_id.eq(&d.parent_id),
-                departments::updated_at.eq(at),
-            ))
+            .set(Changes::of(&d, at))
             .execute(conn)?;
         Ok(())
     }

@@ -66,6 +66,31 @@ pub fn all(conn: &mut DbConn) -> Result<Vec<Employee>, ServiceError> {
     Ok(rows.into_iter().map(to_employee).collect())
 }
 
+/// The stored columns of an employee, written the same way on create and change.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = employees, treat_none_as_null = true)]
+struct Changes<'a> {
+    surname: &'a str,
+    name: &'a str,
+    patronymic: &'a str,
+    personnel_number: &'a str,
+    email: Option<&'a str>,
+    updated_at: NaiveDateTime,
+}
+
+impl<'a> Changes<'a> {
+    fn of(e: &'a EmployeeInput, at: NaiveDateTime) -> Self {
+        Changes {
+            surname: &e.surname,
+            name: &e.name,
+            patronymic: e.patronymic.as_deref().unwrap_or(""),
+            personnel_number: &e.personnel_number,
+            email: e.email.as_deref(),
+            updated_at: at,
+        }
+    }
+}
+
 impl Resource for Employee {
     type Input = EmployeeInput;
     const ENTITY: &'static str = "employee";
@@ -99,15 +124,7 @@ impl Resource for Employee {
     fn insert(conn: &mut DbConn, at: NaiveDateTime, id: &str, input: &EmployeeInput) -> Result<(), ServiceError> {
         let e = input.clean()?;
         diesel::insert_into(employees::table)
-            .values((
-                employees::id.eq(id),
-                employees::surname.eq(&e.surname),
-                employees::name.eq(&e.name),
-                employees::patronymic.eq(e.patronymic.as_deref().unwrap_or("")),
-                employees::personnel_number.eq(&e.personnel_number),
-                employees::email.eq(&e.email),
-                employees::updated_at.eq(at),
-            ))
+            .values((employees::id.eq(id), Changes::of(&e, at)))
             .execute(conn)
             .map_err(unique_as_field("personnel_number"))?;
         Ok(())
@@ -116,14 +133,7 @@ impl Resource for Employee {
     fn update(conn: &mut DbConn, at: NaiveDateTime, id: &str, input: &EmployeeInput) -> Result<(), ServiceError> {
         let e = input.clean()?;
         diesel::update(employees::table.find(id))
-            .set((
-                employees::surname.eq(&e.surname),
-                employees::name.eq(&e.name),
-                employees::patronymic.eq(e.patronymic.as_deref().unwrap_or("")),
-                employees::personnel_number.eq(&e.personnel_number),
-                employees::email.eq(&e.email),
-                employees::updated_at.eq(at),
-            ))
+            .set(Changes::of(&e, at))
             .execute(conn)
             .map_err(unique_as_field("personnel_number"))?;
         Ok(())

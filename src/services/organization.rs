@@ -13,30 +13,59 @@ use crate::domain::validation::FieldErrors;
 /// The fixed id of the one organisation row.
 const ORG_ID: &str = "organization";
 
+/// The stored organisation row: read whole, written whole.
+#[derive(Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = organization)]
+struct OrgRow {
+    id: String,
+    full_name: String,
+    short_name: String,
+    legal_form: String,
+    city: String,
+    head_position: String,
+    head_name: String,
+    time_zone: String,
+    updated_at: chrono::NaiveDateTime,
+}
+
+impl OrgRow {
+    fn of(o: &Organization, at: chrono::NaiveDateTime) -> OrgRow {
+        OrgRow {
+            id: ORG_ID.to_string(),
+            full_name: o.full_name.clone(),
+            short_name: o.short_name.clone(),
+            legal_form: o.legal_form.clone(),
+            city: o.city.clone(),
+            head_position: o.head_position.clone(),
+            head_name: o.head_name.clone(),
+            time_zone: o.time_zone.clone(),
+            updated_at: at,
+        }
+    }
+}
+
+impl From<OrgRow> for Organization {
+    fn from(r: OrgRow) -> Self {
+        Organization {
+            full_name: r.full_name,
+            short_name: r.short_name,
+            legal_form: r.legal_form,
+            city: r.city,
+            head_position: r.head_position,
+            head_name: r.head_name,
+            time_zone: r.time_zone,
+        }
+    }
+}
+
 /// The organisation, if it was set up.
 pub fn get(conn: &mut DbConn) -> Result<Option<Organization>, ServiceError> {
     let row = organization::table
         .find(ORG_ID)
-        .select((
-            organization::full_name,
-            organization::short_name,
-            organization::legal_form,
-            organization::city,
-            organization::head_position,
-            organization::head_name,
-            organization::time_zone,
-        ))
-        .first::<(String, String, String, String, String, String, String)>(conn)
+        .select(OrgRow::as_select())
+        .first(conn)
         .optional()?;
-    Ok(row.map(|r| Organization {
-        full_name: r.0,
-        short_name: r.1,
-        legal_form: r.2,
-        city: r.3,
-        head_position: r.4,
-        head_name: r.5,
-        time_zone: r.6,
-    }))
+    Ok(row.map(Organization::from))
 }
 
 /// Creates or replaces the organisation's details and logs the change.
@@ -46,25 +75,14 @@ pub fn save(conn: &mut DbConn, clock: &Clock, actor: &str, input: &Organization)
         crate::clock::parse_zone(&org.time_zone).map_err(|_| FieldErrors::single("time_zone", "unknown_time_zone"))?;
     let saved = write_tx(conn, clock, actor, |conn, journal| {
         let before = get(conn)?;
-        let values = (
-            organization::full_name.eq(&org.full_name),
-            organization::short_name.eq(&org.short_name),
-            organization::legal_form.eq(&org.legal_form),
-            organization::city.eq(&org.city),
-            organization::head_position.eq(&org.head_position),
-            organization::head_name.eq(&org.head_name),
-            organization::time_zone.eq(&org.time_zone),
-            organization::updated_at.eq(journal.at()),
-        );
+        let row = OrgRow::of(&org, journal.at());
         let action = if before.is_some() {
             diesel::update(organization::table.find(ORG_ID))
-                .set(values)
+                .set(&row)
                 .execute(conn)?;
             "update"
         } else {
-            diesel::insert_into(organization::table)
-                .values((organization::id.eq(ORG_ID), values))
-                .execute(conn)?;
+            diesel::insert_into(organization::table).values(&row).execute(conn)?;
             "create"
         };
         journal.record(conn, "organization", ORG_ID, action, before.as_ref(), Some(&org))?;

@@ -76,6 +76,31 @@ pub fn all(conn: &mut DbConn) -> Result<Vec<Position>, ServiceError> {
     to_positions(conn, rows)
 }
 
+/// The stored columns of a position, written the same way on create and change.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = positions, treat_none_as_null = true)]
+struct Changes<'a> {
+    title: &'a str,
+    title_genitive: &'a str,
+    category: &'a str,
+    department_id: &'a str,
+    reports_to_id: Option<&'a str>,
+    updated_at: NaiveDateTime,
+}
+
+impl<'a> Changes<'a> {
+    fn of(p: &'a PositionInput, at: NaiveDateTime) -> Self {
+        Changes {
+            title: &p.title,
+            title_genitive: &p.title_genitive,
+            category: &p.category,
+            department_id: &p.department_id,
+            reports_to_id: p.reports_to_id.as_deref(),
+            updated_at: at,
+        }
+    }
+}
+
 fn check(conn: &mut DbConn, id: &str, input: &PositionInput) -> Result<PositionInput, ServiceError> {
     let (input, _) = input.clean()?;
     let mut e = FieldErrors::default();
@@ -133,15 +158,7 @@ impl Resource for Position {
     fn insert(conn: &mut DbConn, at: NaiveDateTime, id: &str, input: &PositionInput) -> Result<(), ServiceError> {
         let p = check(conn, id, input)?;
         diesel::insert_into(positions::table)
-            .values((
-                positions::id.eq(id),
-                positions::title.eq(&p.title),
-                positions::title_genitive.eq(&p.title_genitive),
-                positions::category.eq(&p.category),
-                positions::department_id.eq(&p.department_id),
-                positions::reports_to_id.eq(&p.reports_to_id),
-                positions::updated_at.eq(at),
-            ))
+            .values((positions::id.eq(id), Changes::of(&p, at)))
             .execute(conn)?;
         Ok(())
     }
@@ -149,14 +166,7 @@ impl Resource for Position {
     fn update(conn: &mut DbConn, at: NaiveDateTime, id: &str, input: &PositionInput) -> Result<(), ServiceError> {
         let p = check(conn, id, input)?;
         diesel::update(positions::table.find(id))
-            .set((
-                positions::title.eq(&p.title),
-                positions::title_genitive.eq(&p.title_genitive),
-                positions::category.eq(&p.category),
-                positions::department_id.eq(&p.department_id),
-                positions::reports_to_id.eq(&p.reports_to_id),
-                positions::updated_at.eq(at),
-            ))
+            .set(Changes::of(&p, at))
             .execute(conn)?;
         Ok(())
     }
