@@ -2,6 +2,7 @@
 
 mod conn;
 pub mod file;
+mod ids;
 pub mod schema;
 
 pub use conn::{establish, migrate, pool, schema_current, sqlite_path, Backend, DbConn, Manager, Pool, PooledConn};

@@ -56,10 +56,39 @@ impl Role {
     }
 }
 
+/// A user account's id: the one stored form of "who did it" (logins can change).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(transparent)]
+pub struct UserId(pub String);
+
+impl UserId {
+    /// The id as stored.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// True for the empty id (an unfilled form field).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl From<&str> for UserId {
+    fn from(s: &str) -> Self {
+        UserId(s.to_string())
+    }
+}
+
+impl std::fmt::Display for UserId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// A user account as shown (never with its password hash).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct User {
-    pub id: String,
+    pub id: UserId,
     pub login: String,
     pub roles: Vec<Role>,
     pub employee_id: Option<String>,

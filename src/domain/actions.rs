@@ -1,15 +1,16 @@
 //! Who may act on a version now: the one rule the transitions enforce, the page
 //! buttons show and the API reports.
 
+use super::account::UserId;
 use super::version::Status;
 use super::workflow::{may_approve, one_visa_each, GivenVisa, Route, WorkflowError};
 
 /// The caller as the rules see them.
 #[derive(Debug, Clone)]
 pub struct Caller<'a> {
-    pub id: &'a str,
+    pub id: &'a UserId,
     /// The caller and those who named them substitute for today.
-    pub principals: &'a [String],
+    pub principals: &'a [UserId],
     pub agreer: bool,
     pub approver: bool,
     /// Drafting staff (HR, administrators): they send, route and revise.
@@ -25,7 +26,7 @@ pub struct Situation<'a> {
     /// This round's visas.
     pub given: &'a [GivenVisa],
     /// Ids of who wrote and who sent it: four eyes keeps them from approving.
-    pub authors: &'a [String],
+    pub authors: &'a [UserId],
     /// Version number; editorial marking needs an earlier version.
     pub number: i32,
     /// No later version of the job description exists.
@@ -40,7 +41,7 @@ pub struct Actions {
     pub set_route: bool,
     pub set_editorial: bool,
     /// Agreers (ids) in whose name the caller may give a visa now.
-    pub visa_for: Vec<String>,
+    pub visa_for: Vec<UserId>,
     pub approve: bool,
     /// Return to draft at approval.
     pub reject: bool,
@@ -77,7 +78,7 @@ impl Situation<'_> {
     /// A visa in the name of `principal`: they are waited for now, the caller may act
     /// for them today (holding the agreer role when standing in), and the caller has
     /// not given a visa of this round in anyone's name.
-    pub fn check_visa(&self, caller: &Caller, principal: &str) -> Result<(), WorkflowError> {
+    pub fn check_visa(&self, caller: &Caller, principal: &UserId) -> Result<(), WorkflowError> {
         if self.status != Status::InAgreement {
             return Err(WorkflowError::WrongStatus);
         }
@@ -99,7 +100,7 @@ impl Situation<'_> {
     pub fn check_approve(&self, caller: &Caller) -> Result<(), WorkflowError> {
         self.check_reject(caller)?;
         let route = self.route()?;
-        if route.approver != caller.id && !caller.approver {
+        if &route.approver != caller.id && !caller.approver {
             return Err(WorkflowError::SubstituteLacksRole);
         }
         may_approve(self.given, caller.id, self.authors)
@@ -136,7 +137,7 @@ impl Situation<'_> {
 
     /// Whom the version waits for now: the current stage's agreers who have not
     /// acted, or the approver.
-    pub fn waiting_for(&self) -> Vec<String> {
+    pub fn waiting_for(&self) -> Vec<UserId> {
         match (self.route, self.status) {
             (Some(r), Status::InAgreement) => r.waiting_for(self.given),
             (Some(r), Status::AwaitingApproval) => vec![r.approver.clone()],
@@ -181,9 +182,10 @@ mod tests {
         }
     }
 
-    fn caller<'a>(id: &'a str, principals: &'a [String]) -> Caller<'a> {
+    fn caller<'a>(id: &str, principals: &'a [UserId]) -> Caller<'a> {
         Caller {
-            id,
+            // A test's callers live as long as the test.
+            id: Box::leak(Box::new(UserId::from(id))),
             principals,
             agreer: false,
             approver: false,
@@ -191,7 +193,7 @@ mod tests {
         }
     }
 
-    fn situation<'a>(status: Status, route: &'a Route, given: &'a [GivenVisa], authors: &'a [String]) -> Situation<'a> {
+    fn situation<'a>(status: Status, route: &'a Route, given: &'a [GivenVisa], authors: &'a [UserId]) -> Situation<'a> {
         Situation {
             status,
             route: Some(route),
@@ -205,7 +207,7 @@ mod tests {
     #[test]
     fn the_buttons_offer_exactly_what_the_transitions_allow() {
         let r = route();
-        let hr_p = ["hr".to_string()];
+        let hr_p = [UserId::from("hr")];
         let hr = Caller {
             drafter: true,
             ..caller("hr", &hr_p)
@@ -219,43 +221,43 @@ mod tests {
         );
 
         // The head is waited for; the safety officer's stage has not come yet.
-        let head_p = ["head".to_string()];
+        let head_p = [UserId::from("head")];
         let head = Caller {
             agreer: true,
             ..caller("head", &head_p)
         };
         let agreement = situation(Status::InAgreement, &r, &[], &[]);
-        assert_eq!(agreement.actions(&head).visa_for, vec!["head".to_string()]);
+        assert_eq!(agreement.actions(&head).visa_for, vec![UserId::from("head")]);
         assert!(agreement.actions(&head).comment && !agreement.actions(&head).send);
-        let safety_p = ["safety".to_string()];
+        let safety_p = [UserId::from("safety")];
         assert_eq!(
-            agreement.check_visa(&caller("safety", &safety_p), "safety"),
+            agreement.check_visa(&caller("safety", &safety_p), &UserId::from("safety")),
             Err(WorkflowError::NotCurrentAgreer)
         );
         assert!(agreement.actions(&caller("safety", &safety_p)).visa_for.is_empty());
 
         // A deputy standing in for the head without the agreer role is offered nothing.
-        let deputy_p = ["deputy".to_string(), "head".to_string()];
+        let deputy_p = [UserId::from("deputy"), UserId::from("head")];
         let deputy = caller("deputy", &deputy_p);
         assert_eq!(
-            agreement.check_visa(&deputy, "head"),
+            agreement.check_visa(&deputy, &UserId::from("head")),
             Err(WorkflowError::SubstituteLacksRole)
         );
         assert!(agreement.actions(&deputy).visa_for.is_empty());
 
         // Four eyes at approval: the director wrote the version, so may not approve it,
         // but may still send it back.
-        let director_p = ["director".to_string()];
+        let director_p = [UserId::from("director")];
         let director = Caller {
             approver: true,
             ..caller("director", &director_p)
         };
-        let authors = ["director".to_string()];
+        let authors = [UserId::from("director")];
         let awaiting = situation(Status::AwaitingApproval, &r, &[], &authors);
         let a = awaiting.actions(&director);
         assert!(!a.approve && a.reject);
         assert_eq!(awaiting.check_approve(&director), Err(WorkflowError::FourEyes));
-        assert_eq!(awaiting.waiting_for(), vec!["director".to_string()]);
+        assert_eq!(awaiting.waiting_for(), vec![UserId::from("director")]);
         let clean = situation(Status::AwaitingApproval, &r, &[], &[]);
         assert!(clean.actions(&director).approve);
 

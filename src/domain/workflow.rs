@@ -3,14 +3,15 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::account::UserId;
 use super::version::Status;
 
 /// Ordered stages of agreers (all of a stage must agree before the next is
 /// asked) and one approver. Users are named by id.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Route {
-    pub stages: Vec<Vec<String>>,
-    pub approver: String,
+    pub stages: Vec<Vec<UserId>>,
+    pub approver: UserId,
 }
 
 /// An agreer's decision.
@@ -45,9 +46,9 @@ impl Decision {
 pub struct GivenVisa {
     pub stage: usize,
     /// The agreer in whose name it was given.
-    pub user_id: String,
+    pub user_id: UserId,
     /// Who actually gave it (the agreer or a substitute).
-    pub acted_by: String,
+    pub acted_by: UserId,
     pub decision: Decision,
 }
 
@@ -127,7 +128,7 @@ impl Route {
     }
 
     /// Agreers of the current stage who have not acted yet.
-    pub fn waiting_for(&self, visas: &[GivenVisa]) -> Vec<String> {
+    pub fn waiting_for(&self, visas: &[GivenVisa]) -> Vec<UserId> {
         match self.current_stage(visas) {
             Some(stage) => self.stages[stage]
                 .iter()
@@ -157,14 +158,14 @@ pub fn visa(
     status: Status,
     route: &Route,
     visas: &[GivenVisa],
-    principal: &str,
+    principal: &UserId,
     decision: Decision,
     comment: &str,
 ) -> Result<(usize, Outcome), WorkflowError> {
     if status != Status::InAgreement {
         return Err(WorkflowError::WrongStatus);
     }
-    if visas.iter().any(|v| v.user_id == principal) {
+    if visas.iter().any(|v| &v.user_id == principal) {
         return Err(WorkflowError::AlreadyActed);
     }
     let stage = route.current_stage(visas).ok_or(WorkflowError::WrongStatus)?;
@@ -180,8 +181,8 @@ pub fn visa(
     let mut after = visas.to_vec();
     after.push(GivenVisa {
         stage,
-        user_id: principal.to_string(),
-        acted_by: String::new(),
+        user_id: principal.clone(),
+        acted_by: principal.clone(),
         decision,
     });
     let outcome = match route.current_stage(&after) {
@@ -194,8 +195,8 @@ pub fn visa(
 
 /// Four eyes for visas: in one round a person gives at most one visa, whether in
 /// their own name or as a substitute.
-pub fn one_visa_each(visas: &[GivenVisa], actor: &str) -> Result<(), WorkflowError> {
-    if visas.iter().any(|v| v.acted_by == actor || v.user_id == actor) {
+pub fn one_visa_each(visas: &[GivenVisa], actor: &UserId) -> Result<(), WorkflowError> {
+    if visas.iter().any(|v| &v.acted_by == actor || &v.user_id == actor) {
         Err(WorkflowError::AlreadyActed)
     } else {
         Ok(())
@@ -204,9 +205,8 @@ pub fn one_visa_each(visas: &[GivenVisa], actor: &str) -> Result<(), WorkflowErr
 
 /// Four eyes for approval: nobody who wrote or sent the version, or gave (or was
 /// named in) a visa of this round, approves it, in their own name or as a substitute.
-pub fn may_approve(visas: &[GivenVisa], actor: &str, authors: &[String]) -> Result<(), WorkflowError> {
-    let involved =
-        authors.iter().any(|a| a == actor) || visas.iter().any(|v| v.acted_by == actor || v.user_id == actor);
+pub fn may_approve(visas: &[GivenVisa], actor: &UserId, authors: &[UserId]) -> Result<(), WorkflowError> {
+    let involved = authors.contains(actor) || visas.iter().any(|v| &v.acted_by == actor || &v.user_id == actor);
     if involved {
         Err(WorkflowError::FourEyes)
     } else {
@@ -249,14 +249,29 @@ mod tests {
             acted_by: "deputy".into(),
             ..given(0, "head", Decision::Agree)
         }];
-        assert_eq!(one_visa_each(&v, "deputy"), Err(WorkflowError::AlreadyActed));
-        assert_eq!(one_visa_each(&v, "head"), Err(WorkflowError::AlreadyActed));
-        assert_eq!(one_visa_each(&v, "lawyer"), Ok(()));
-        let authors = ["hr".to_string()];
-        assert_eq!(may_approve(&v, "hr", &authors), Err(WorkflowError::FourEyes));
-        assert_eq!(may_approve(&v, "deputy", &authors), Err(WorkflowError::FourEyes));
-        assert_eq!(may_approve(&v, "head", &authors), Err(WorkflowError::FourEyes));
-        assert_eq!(may_approve(&v, "director", &authors), Ok(()));
+        assert_eq!(
+            one_visa_each(&v, &UserId::from("deputy")),
+            Err(WorkflowError::AlreadyActed)
+        );
+        assert_eq!(
+            one_visa_each(&v, &UserId::from("head")),
+            Err(WorkflowError::AlreadyActed)
+        );
+        assert_eq!(one_visa_each(&v, &UserId::from("lawyer")), Ok(()));
+        let authors = [UserId::from("hr")];
+        assert_eq!(
+            may_approve(&v, &UserId::from("hr"), &authors),
+            Err(WorkflowError::FourEyes)
+        );
+        assert_eq!(
+            may_approve(&v, &UserId::from("deputy"), &authors),
+            Err(WorkflowError::FourEyes)
+        );
+        assert_eq!(
+            may_approve(&v, &UserId::from("head"), &authors),
+            Err(WorkflowError::FourEyes)
+        );
+        assert_eq!(may_approve(&v, &UserId::from("director"), &authors), Ok(()));
     }
 
     #[test]
@@ -278,17 +293,24 @@ mod tests {
     fn stages_are_sequential_and_parallel_inside() {
         let r = route();
         assert_eq!(r.current_stage(&[]), Some(0));
-        assert_eq!(r.waiting_for(&[]), ["head", "lawyer"]);
+        assert_eq!(r.waiting_for(&[]), [UserId::from("head"), UserId::from("lawyer")]);
         // The later stage cannot act before the first is complete.
         assert_eq!(
-            visa(Status::InAgreement, &r, &[], "safety", Decision::Agree, ""),
+            visa(
+                Status::InAgreement,
+                &r,
+                &[],
+                &UserId::from("safety"),
+                Decision::Agree,
+                ""
+            ),
             Err(WorkflowError::NotCurrentAgreer)
         );
         let (stage, o) = visa(
             Status::InAgreement,
             &r,
             &[],
-            "lawyer",
+            &UserId::from("lawyer"),
             Decision::AgreeWithRemarks,
             "см. п. 2.3",
         )
@@ -296,20 +318,41 @@ mod tests {
         assert_eq!((stage, o), (0, Outcome::Recorded { stage: 0 }));
         let v = [given(0, "lawyer", Decision::AgreeWithRemarks)];
         assert_eq!(
-            visa(Status::InAgreement, &r, &v, "lawyer", Decision::Agree, ""),
+            visa(
+                Status::InAgreement,
+                &r,
+                &v,
+                &UserId::from("lawyer"),
+                Decision::Agree,
+                ""
+            ),
             Err(WorkflowError::AlreadyActed)
         );
         assert_eq!(
-            visa(Status::InAgreement, &r, &v, "head", Decision::Agree, ""),
+            visa(Status::InAgreement, &r, &v, &UserId::from("head"), Decision::Agree, ""),
             Ok((0, Outcome::NextStage { stage: 1 }))
         );
         let v = [given(0, "lawyer", Decision::Agree), given(0, "head", Decision::Agree)];
         assert_eq!(
-            visa(Status::InAgreement, &r, &v, "safety", Decision::Agree, ""),
+            visa(
+                Status::InAgreement,
+                &r,
+                &v,
+                &UserId::from("safety"),
+                Decision::Agree,
+                ""
+            ),
             Ok((1, Outcome::AllAgreed))
         );
         assert_eq!(
-            visa(Status::InAgreement, &r, &v, "director", Decision::Agree, ""),
+            visa(
+                Status::InAgreement,
+                &r,
+                &v,
+                &UserId::from("director"),
+                Decision::Agree,
+                ""
+            ),
             Err(WorkflowError::NotCurrentAgreer)
         );
     }
@@ -318,7 +361,14 @@ mod tests {
     fn rejection_needs_a_comment_and_returns_to_draft() {
         let r = route();
         assert_eq!(
-            visa(Status::InAgreement, &r, &[], "head", Decision::Reject, " "),
+            visa(
+                Status::InAgreement,
+                &r,
+                &[],
+                &UserId::from("head"),
+                Decision::Reject,
+                " "
+            ),
             Err(WorkflowError::CommentRequired)
         );
         assert_eq!(
@@ -326,14 +376,14 @@ mod tests {
                 Status::InAgreement,
                 &r,
                 &[],
-                "head",
+                &UserId::from("head"),
                 Decision::Reject,
                 "Уточнить п. 2.1"
             ),
             Ok((0, Outcome::Rejected))
         );
         assert_eq!(
-            visa(Status::Draft, &r, &[], "head", Decision::Agree, ""),
+            visa(Status::Draft, &r, &[], &UserId::from("head"), Decision::Agree, ""),
             Err(WorkflowError::WrongStatus)
         );
     }

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use super::{users, versions, ServiceError};
 use crate::db::schema::{clause_comments, visas};
 use crate::db::DbConn;
+use crate::domain::account::UserId;
 use crate::domain::workflow::Decision;
 
 /// A visa as recorded.
@@ -16,7 +17,7 @@ pub struct VisaRecord {
     /// From 1.
     pub stage: i32,
     /// The agreer in whose name it was given.
-    pub user_id: String,
+    pub user_id: UserId,
     pub login: String,
     /// The substitute who gave it, when not the agreer.
     pub acted_by: Option<String>,
@@ -40,8 +41,8 @@ pub struct CommentRecord {
 struct VisaRow {
     round: i32,
     stage: i32,
-    user_id: String,
-    acted_by: String,
+    user_id: UserId,
+    acted_by: UserId,
     decision: String,
     comment: String,
     at: NaiveDateTime,
@@ -51,7 +52,7 @@ struct VisaRow {
 #[diesel(table_name = clause_comments)]
 struct CommentRow {
     clause_id: String,
-    user_id: String,
+    user_id: UserId,
     text: String,
     at: NaiveDateTime,
 }
@@ -75,10 +76,10 @@ pub fn record(conn: &mut DbConn, version_id: &str) -> Result<Record, ServiceErro
         .order(clause_comments::at.asc())
         .select(CommentRow::as_select())
         .load(conn)?;
-    let mut ids: Vec<&String> = visa_rows.iter().flat_map(|v| [&v.user_id, &v.acted_by]).collect();
+    let mut ids: Vec<&UserId> = visa_rows.iter().flat_map(|v| [&v.user_id, &v.acted_by]).collect();
     ids.extend(comment_rows.iter().map(|c| &c.user_id));
     let names = users::logins(conn, &ids)?;
-    let name = |id: &String| names.get(id).cloned().unwrap_or_else(|| "?".into());
+    let name = |id: &UserId| names.get(id).cloned().unwrap_or_else(|| "?".into());
     let content = versions::get(conn, version_id)?.content;
     let visas = visa_rows
         .iter()

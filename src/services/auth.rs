@@ -120,7 +120,7 @@ pub fn set_password(
         roles: user.roles.iter().map(|r| r.as_str().to_string()).collect(),
         employee_id: user.employee_id.clone(),
     };
-    crud::update::<User>(conn, clock, actor, &user.id, &input)?;
+    crud::update::<User>(conn, clock, actor, user.id.as_str(), &input)?;
     Ok(())
 }
 

@@ -9,7 +9,7 @@ use super::{acknowledgements, routes, workflow, ServiceError};
 use crate::clock::Clock;
 use crate::db::schema::{jd_versions, job_descriptions as jd, positions};
 use crate::db::DbConn;
-use crate::domain::account::User;
+use crate::domain::account::{User, UserId};
 use crate::domain::version::Status;
 
 /// Days an agreer or approver has to act after the version reaches them.
@@ -26,7 +26,7 @@ pub struct Task {
     pub due_date: NaiveDate,
     pub overdue: bool,
     /// The user in whose name the task is done, when acting as substitute.
-    pub on_behalf_of: Option<String>,
+    pub on_behalf_of: Option<UserId>,
 }
 
 /// A version in agreement or awaiting approval.
@@ -65,7 +65,7 @@ pub fn inbox(conn: &mut DbConn, clock: &Clock, user: &User) -> Result<Vec<Task>,
         let Some(route) = &s.route else { continue };
         let due = s.sent_at.map(|t| clock.date_of(t)).unwrap_or(today) + chrono::Duration::days(VISA_DAYS);
         let title = format!("{title}, ред. {number}");
-        let mut push = |kind, principal: &String| {
+        let mut push = |kind, principal: &UserId| {
             out.push(Task {
                 kind,
                 version_id: id.clone(),

@@ -1,7 +1,7 @@
 //! The revision register (лист регистрации изменений) of a job description,
 //! derived from its approved versions.
 
-use super::{versions, ServiceError};
+use super::{users, versions, ServiceError};
 use crate::clock::Clock;
 use crate::db::DbConn;
 use crate::domain::diff::diff;
@@ -22,7 +22,10 @@ pub fn register(conn: &mut DbConn, clock: &Clock, jd_id: &str) -> Result<Vec<Reg
             registration_number: s.registration_number.clone(),
             entered,
             effective: s.effective_date.unwrap_or(entered),
-            author: s.sent_by.clone().unwrap_or_default(),
+            author: match &s.sent_by {
+                Some(id) => users::signatory(conn, id)?.name,
+                None => String::new(),
+            },
             editorial: s.editorial,
             content: summarize(&old.content, &new.content, &d),
         });

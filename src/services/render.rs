@@ -3,50 +3,17 @@
 use diesel::prelude::*;
 use serde::Serialize;
 
+use super::users::{self, Signatory};
 use super::{acknowledgements, documents, journal, organization, register, versions, ServiceError};
 use crate::clock::Clock;
-use crate::db::schema::{assignments, employees, jd_versions, positions, users, visas};
+use crate::db::schema::{jd_versions, visas};
 use crate::db::DbConn;
+use crate::domain::account::UserId;
 use crate::domain::workflow::Decision;
 use crate::pdf::input::{
     AckOut, ClauseOut, DocInfo, ElectronicMark, JournalOut, OrgInfo, PositionInfo, RegisterOut, RenderInput,
     SectionOut, Signature,
 };
-
-/// A user's printed name and position: the linked employee's, else the login.
-fn person(conn: &mut DbConn, user_key: &str) -> Result<(String, String), ServiceError> {
-    let user: Option<(String, Option<String>)> = users::table
-        .filter(users::id.eq(user_key).or(users::login.eq(user_key)))
-        .select((users::login, users::employee_id))
-        .first(conn)
-        .optional()?;
-    let Some((login, employee)) = user else {
-        return Ok((user_key.to_string(), String::new()));
-    };
-    let Some(employee) = employee else {
-        return Ok((login, String::new()));
-    };
-    let name: Option<(String, String, String)> = employees::table
-        .find(&employee)
-        .select((employees::surname, employees::name, employees::patronymic))
-        .first(conn)
-        .optional()?;
-    let title: Option<String> = assignments::table
-        .inner_join(positions::table.on(positions::id.eq(assignments::position_id)))
-        .filter(assignments::employee_id.eq(&employee))
-        .filter(assignments::date_to.is_null())
-        .select(positions::title)
-        .first(conn)
-        .optional()?;
-    let full = name
-        .map(|(s, n, p)| format!("{s} {n} {p}").trim().to_string())
-        .unwrap_or(login);
-    let mut position = title.unwrap_or_default();
-    if let Some(first) = position.chars().next() {
-        position = first.to_uppercase().chain(position.chars().skip(1)).collect();
-    }
-    Ok((full, position))
-}
 
 fn short_code(hash: &str) -> String {
     hash.chars().take(16).collect::<String>().to_uppercase()
@@ -131,7 +98,7 @@ pub fn input_for(
     }
     let org = organization::get(conn)?;
     if let (Some(by), Some(at)) = (&s.approved_by, s.approved_at) {
-        let (name, position) = person(conn, by)?;
+        let Signatory { name, position } = users::signatory(conn, by)?;
         let position = if position.is_empty() {
             org.as_ref().map(|o| o.head_position.clone()).unwrap_or_default()
         } else {
@@ -150,7 +117,7 @@ pub fn input_for(
         });
     }
     if let Some(by) = &s.sent_by {
-        let (name, position) = person(conn, by)?;
+        let Signatory { name, position } = users::signatory(conn, by)?;
         input.author = Some(Signature {
             position,
             name,
@@ -158,7 +125,7 @@ pub fn input_for(
             ..Signature::default()
         });
     }
-    let given: Vec<(String, String, String, chrono::NaiveDateTime)> = visas::table
+    let given: Vec<(UserId, String, String, chrono::NaiveDateTime)> = visas::table
         .filter(visas::version_id.eq(&version_id))
         .filter(visas::round.eq(s.round))
         .order(visas::at.asc())
@@ -168,7 +135,7 @@ pub fn input_for(
         if Decision::parse(&decision) == Some(Decision::Reject) {
             continue;
         }
-        let (name, position) = person(conn, &user)?;
+        let Signatory { name, position } = users::signatory(conn, &user)?;
         input.visas.push(Signature {
             position,
             name: name.clone(),
@@ -220,7 +187,7 @@ pub fn input_for(
             entered: row.entered.to_string(),
             effective: row.effective.to_string(),
             content: row.content.clone(),
-            author: person(conn, &row.author)?.0,
+            author: row.author.clone(),
         });
     }
     input.journal = journal_of(conn, clock, &s.job_description_id)?;

@@ -10,7 +10,7 @@ use super::{users, ServiceError};
 use crate::clock::Clock;
 use crate::db::schema::{department_routes, positions};
 use crate::db::DbConn;
-use crate::domain::account::Role;
+use crate::domain::account::{Role, UserId};
 use crate::domain::validation::FieldErrors;
 use crate::domain::version::Status;
 use crate::domain::workflow::{Route, WorkflowError};
@@ -25,16 +25,16 @@ pub struct RouteInput {
 /// Turns logins into user ids and checks each holds the role the route needs.
 pub fn resolve_route(conn: &mut DbConn, input: &RouteInput) -> Result<Route, ServiceError> {
     let mut e = FieldErrors::default();
-    let mut find = |login: &str, role: Role, field: &str, e: &mut FieldErrors| -> Result<String, ServiceError> {
+    let mut find = |login: &str, role: Role, field: &str, e: &mut FieldErrors| -> Result<UserId, ServiceError> {
         match users::by_login(conn, login)? {
             Some((u, _)) if u.has(role) => Ok(u.id),
             Some(_) => {
                 e.add(field, "wrong_role");
-                Ok(String::new())
+                Ok(UserId::default())
             }
             None => {
                 e.add(field, "unknown_reference");
-                Ok(String::new())
+                Ok(UserId::default())
             }
         }
     };
@@ -50,7 +50,7 @@ pub fn resolve_route(conn: &mut DbConn, input: &RouteInput) -> Result<Route, Ser
     }
     let approver = if input.approver.trim().is_empty() {
         e.add("approver", "required");
-        String::new()
+        UserId::default()
     } else {
         find(input.approver.trim(), Role::Approver, "approver", &mut e)?
     };
@@ -64,14 +64,14 @@ pub fn resolve_route(conn: &mut DbConn, input: &RouteInput) -> Result<Route, Ser
 
 /// The route with logins instead of ids (for forms and display).
 pub fn route_logins(conn: &mut DbConn, route: &Route) -> Result<RouteInput, ServiceError> {
-    let ids: Vec<&String> = route
+    let ids: Vec<&UserId> = route
         .stages
         .iter()
         .flatten()
         .chain(std::iter::once(&route.approver))
         .collect();
     let logins = users::logins(conn, &ids)?;
-    let name = |id: &String| logins.get(id).cloned().unwrap_or_else(|| id.clone());
+    let name = |id: &UserId| logins.get(id).cloned().unwrap_or_else(|| id.to_string());
     Ok(RouteInput {
         stages: route.stages.iter().map(|s| s.iter().map(name).collect()).collect(),
         approver: name(&route.approver),
@@ -79,7 +79,7 @@ pub fn route_logins(conn: &mut DbConn, route: &Route) -> Result<RouteInput, Serv
 }
 
 /// Logins of some users, in the order given.
-pub fn logins_of(conn: &mut DbConn, ids: &[String]) -> Result<Vec<String>, ServiceError> {
+pub fn logins_of(conn: &mut DbConn, ids: &[UserId]) -> Result<Vec<String>, ServiceError> {
     let found = users::logins(conn, &ids.iter().collect::<Vec<_>>())?;
     Ok(ids.iter().filter_map(|id| found.get(id).cloned()).collect())
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::ServiceError;
 use crate::db::schema::{api_tokens, sessions};
 use crate::db::DbConn;
-use crate::domain::account::{random_secret, token_hash, User};
+use crate::domain::account::{random_secret, token_hash, User, UserId};
 
 /// How long sessions live.
 #[derive(Debug, Clone, Copy)]
@@ -102,14 +102,14 @@ pub fn end(conn: &mut DbConn, secret: &str) -> Result<(), ServiceError> {
 }
 
 /// Ends every session and revokes every API token of a user; returns how many ended.
-pub fn end_all(conn: &mut DbConn, user_id: &str) -> Result<usize, ServiceError> {
+pub fn end_all(conn: &mut DbConn, user_id: &UserId) -> Result<usize, ServiceError> {
     let s = diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)?;
     let t = diesel::delete(api_tokens::table.filter(api_tokens::user_id.eq(user_id))).execute(conn)?;
     Ok(s + t)
 }
 
 /// A user's open sessions, newest first.
-pub fn of_user(conn: &mut DbConn, user_id: &str) -> Result<Vec<SessionInfo>, ServiceError> {
+pub fn of_user(conn: &mut DbConn, user_id: &UserId) -> Result<Vec<SessionInfo>, ServiceError> {
     let rows: Vec<(NaiveDateTime, NaiveDateTime, String, String)> = sessions::table
         .filter(sessions::user_id.eq(user_id))
         .order(sessions::last_seen_at.desc())

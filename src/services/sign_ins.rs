@@ -134,7 +134,7 @@ pub fn attempt(
     }
     match auth::authenticate(conn, &login, password) {
         Ok(user) => {
-            record(conn, now, &login, Some(&user.id), client, channel, "ok")?;
+            record(conn, now, &login, Some(user.id.as_str()), client, channel, "ok")?;
             Ok(Ok(user))
         }
         Err(ServiceError::Refused(code)) => {

@@ -10,7 +10,7 @@ use super::{new_id, users, ServiceError};
 use crate::clock::Clock;
 use crate::db::schema::substitutes as sub;
 use crate::db::DbConn;
-use crate::domain::account::{Role, User};
+use crate::domain::account::{Role, User, UserId};
 use crate::domain::validation::FieldErrors;
 
 /// A substitution: `substitute_login` acts for `user_login` from `date_from` to `date_to`.
@@ -39,8 +39,8 @@ pub struct SubstitutionInput {
 #[diesel(table_name = sub)]
 struct SubstitutionRow {
     id: String,
-    user_id: String,
-    substitute_id: String,
+    user_id: UserId,
+    substitute_id: UserId,
     date_from: NaiveDate,
     date_to: NaiveDate,
 }
@@ -52,7 +52,7 @@ pub fn of_user(conn: &mut DbConn, user: &User) -> Result<Vec<Substitution>, Serv
         .order(sub::date_from.desc())
         .select(SubstitutionRow::as_select())
         .load(conn)?;
-    let ids: Vec<&String> = rows.iter().flat_map(|r| [&r.user_id, &r.substitute_id]).collect();
+    let ids: Vec<&UserId> = rows.iter().flat_map(|r| [&r.user_id, &r.substitute_id]).collect();
     let logins = users::logins(conn, &ids)?;
     Ok(rows
         .into_iter()
@@ -146,7 +146,7 @@ pub fn remove(conn: &mut DbConn, clock: &Clock, user: &User, id: &str) -> Result
 }
 
 /// Users `actor` may act for today: themselves and those who named them substitute.
-pub fn principals(conn: &mut DbConn, actor: &User, today: NaiveDate) -> Result<Vec<String>, ServiceError> {
+pub fn principals(conn: &mut DbConn, actor: &User, today: NaiveDate) -> Result<Vec<UserId>, ServiceError> {
     let mut out = vec![actor.id.clone()];
     out.extend(
         sub::table
@@ -154,7 +154,7 @@ pub fn principals(conn: &mut DbConn, actor: &User, today: NaiveDate) -> Result<V
             .filter(sub::date_from.le(today))
             .filter(sub::date_to.ge(today))
             .select(sub::user_id)
-            .load::<String>(conn)?,
+            .load::<UserId>(conn)?,
     );
     Ok(out)
 }

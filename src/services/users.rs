@@ -7,16 +7,16 @@ use diesel::prelude::*;
 
 use super::crud::{unique_as_field, Resource};
 use super::{Page, Paged, ServiceError};
-use crate::db::schema::{employees, users};
+use crate::db::schema::{assignments, employees, positions, users};
 use crate::db::DbConn;
-use crate::domain::account::{hash_password, Role, User, UserInput, ValidUser};
+use crate::domain::account::{hash_password, Role, User, UserId, UserInput, ValidUser};
 use crate::domain::validation::FieldErrors;
 
 /// A row as stored.
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = users)]
 struct UserRow {
-    id: String,
+    id: UserId,
     login: String,
     roles: String,
     employee_id: Option<String>,
@@ -97,9 +97,10 @@ pub fn set_active(
     conn: &mut DbConn,
     clock: &crate::clock::Clock,
     actor: &str,
-    id: &str,
+    id: &UserId,
     active: bool,
 ) -> Result<User, ServiceError> {
+    let id = id.as_str();
     super::journal::write_tx(conn, clock, actor, |conn, journal| {
         let before = User::get(conn, id)?;
         if !active && before.has(Role::Admin) {
@@ -109,7 +110,7 @@ pub fn set_active(
             .set((users::active.eq(active), users::updated_at.eq(journal.at())))
             .execute(conn)?;
         if !active {
-            super::sessions::end_all(conn, id)?;
+            super::sessions::end_all(conn, &UserId::from(id))?;
         }
         let after = User::get(conn, id)?;
         let action = if active { "enable" } else { "disable" };
@@ -128,7 +129,7 @@ impl Resource for User {
     const ENTITY: &'static str = "user";
 
     fn id(&self) -> &str {
-        &self.id
+        self.id.as_str()
     }
 
     fn list(conn: &mut DbConn, page: Page) -> Result<Paged<Self>, ServiceError> {
@@ -180,7 +181,7 @@ impl Resource for User {
         }
         // New rights or a new password: whoever holds an old session or token signs in again.
         if before.roles != u.roles || u.password.is_some() {
-            super::sessions::end_all(conn, id)?;
+            super::sessions::end_all(conn, &UserId::from(id))?;
         }
         diesel::update(users::table.find(id))
             .set((
@@ -227,17 +228,17 @@ impl Resource for User {
 }
 
 /// Logins of users by id, for showing who did what.
-pub fn logins(conn: &mut DbConn, ids: &[&String]) -> Result<HashMap<String, String>, ServiceError> {
+pub fn logins(conn: &mut DbConn, ids: &[&UserId]) -> Result<HashMap<UserId, String>, ServiceError> {
     Ok(users::table
-        .filter(users::id.eq_any(ids))
+        .filter(users::id.eq_any(ids.iter().map(|i| i.as_str())))
         .select((users::id, users::login))
-        .load::<(String, String)>(conn)?
+        .load::<(UserId, String)>(conn)?
         .into_iter()
         .collect())
 }
 
 /// Ids of the users with these logins.
-pub fn ids_of_logins(conn: &mut DbConn, logins: &[String]) -> Result<Vec<String>, ServiceError> {
+pub fn ids_of_logins(conn: &mut DbConn, logins: &[String]) -> Result<Vec<UserId>, ServiceError> {
     Ok(users::table
         .filter(users::login.eq_any(logins))
         .select(users::id)
@@ -251,4 +252,51 @@ pub fn active_user(conn: &mut DbConn, id: &str) -> Result<Option<User>, ServiceE
         Ok(_) | Err(ServiceError::NotFound) => Ok(None),
         Err(e) => Err(e),
     }
+}
+
+/// How a user is printed on a document: the linked employee's name and position.
+pub struct Signatory {
+    pub name: String,
+    pub position: String,
+}
+
+/// A user's printed name and position: the linked employee's, else the login.
+pub fn signatory(conn: &mut DbConn, user_id: &UserId) -> Result<Signatory, ServiceError> {
+    let user: Option<(String, Option<String>)> = users::table
+        .filter(users::id.eq(user_id))
+        .select((users::login, users::employee_id))
+        .first(conn)
+        .optional()?;
+    let Some((login, employee)) = user else {
+        return Ok(Signatory {
+            name: user_id.to_string(),
+            position: String::new(),
+        });
+    };
+    let Some(employee) = employee else {
+        return Ok(Signatory {
+            name: login,
+            position: String::new(),
+        });
+    };
+    let name: Option<(String, String, String)> = employees::table
+        .find(&employee)
+        .select((employees::surname, employees::name, employees::patronymic))
+        .first(conn)
+        .optional()?;
+    let title: Option<String> = assignments::table
+        .inner_join(positions::table.on(positions::id.eq(assignments::position_id)))
+        .filter(assignments::employee_id.eq(&employee))
+        .filter(assignments::date_to.is_null())
+        .select(positions::title)
+        .first(conn)
+        .optional()?;
+    let full = name
+        .map(|(s, n, p)| format!("{s} {n} {p}").trim().to_string())
+        .unwrap_or(login);
+    let mut position = title.unwrap_or_default();
+    if let Some(first) = position.chars().next() {
+        position = first.to_uppercase().chain(position.chars().skip(1)).collect();
+    }
+    Ok(Signatory { name: full, position })
 }

@@ -10,6 +10,7 @@ use super::journal::Journal;
 use super::{new_id, ServiceError};
 use crate::db::schema::{jd_versions, job_descriptions as jd, positions};
 use crate::db::DbConn;
+use crate::domain::account::UserId;
 use crate::domain::document::Content;
 use crate::domain::version::Status;
 use crate::domain::workflow::Route;
@@ -28,11 +29,11 @@ struct VersionRow {
     round: i32,
     route: Option<String>,
     editorial: bool,
-    sent_by: Option<String>,
+    sent_by: Option<UserId>,
     sent_at: Option<NaiveDateTime>,
     registration_number: Option<String>,
     content_hash: Option<String>,
-    approved_by: Option<String>,
+    approved_by: Option<UserId>,
     approved_at: Option<NaiveDateTime>,
     effective_date: Option<NaiveDate>,
     updated_at: NaiveDateTime,
@@ -73,12 +74,12 @@ pub struct VersionState {
     pub round: i32,
     pub route: Option<Route>,
     pub editorial: bool,
-    pub sent_by: Option<String>,
+    pub sent_by: Option<UserId>,
     #[schema(value_type = Option<String>)]
     pub sent_at: Option<NaiveDateTime>,
     pub registration_number: Option<String>,
     pub content_hash: Option<String>,
-    pub approved_by: Option<String>,
+    pub approved_by: Option<UserId>,
     #[schema(value_type = Option<String>)]
     pub approved_at: Option<NaiveDateTime>,
     pub effective_date: Option<NaiveDate>,
@@ -317,7 +318,7 @@ pub fn mark_sent(
     id: &str,
     round: i32,
     route: &Route,
-    sent_by: &str,
+    sent_by: &UserId,
 ) -> Result<bool, ServiceError> {
     let json = serde_json::to_string(route).map_err(|e| ServiceError::Internal(e.to_string()))?;
     let moved = diesel::update(
@@ -342,7 +343,7 @@ pub fn mark_sent(
 pub struct Approval<'a> {
     pub registration_number: &'a str,
     pub content_hash: &'a str,
-    pub approved_by: &'a str,
+    pub approved_by: &'a UserId,
     pub effective_date: NaiveDate,
 }
 

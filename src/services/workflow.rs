@@ -15,7 +15,7 @@ use super::{acknowledgements, canonical, documents, new_id, routes, substitutes,
 use crate::clock::Clock;
 use crate::db::schema::{change_log, clause_comments, registration_counters as rc, visas};
 use crate::db::DbConn;
-use crate::domain::account::{Role, User, DRAFTERS};
+use crate::domain::account::{Role, User, UserId, DRAFTERS};
 use crate::domain::actions::{Actions, Caller, Situation};
 use crate::domain::checks::{check, has_errors};
 use crate::domain::diff::diff;
@@ -35,8 +35,8 @@ impl From<WorkflowError> for ServiceError {
 #[diesel(table_name = visas)]
 struct VisaRow {
     stage: i32,
-    user_id: String,
-    acted_by: String,
+    user_id: UserId,
+    acted_by: UserId,
     decision: String,
 }
 
@@ -61,15 +61,16 @@ pub fn given_visas(conn: &mut DbConn, version_id: &str, round: i32) -> Result<Ve
 }
 
 /// Ids of who wrote the version (created it) and who sent it: they may not approve it.
-fn authors(conn: &mut DbConn, s: &VersionState) -> Result<Vec<String>, ServiceError> {
-    let mut logins: Vec<String> = change_log::table
+fn authors(conn: &mut DbConn, s: &VersionState) -> Result<Vec<UserId>, ServiceError> {
+    let logins: Vec<String> = change_log::table
         .filter(change_log::entity.eq("version"))
         .filter(change_log::entity_id.eq(&s.id))
         .filter(change_log::action.eq("create"))
         .select(change_log::actor)
         .load(conn)?;
-    logins.extend(s.sent_by.clone());
-    users::ids_of_logins(conn, &logins)
+    let mut ids = users::ids_of_logins(conn, &logins)?;
+    ids.extend(s.sent_by.clone());
+    Ok(ids)
 }
 
 /// The facts the rules judge a version by, read once.
@@ -77,7 +78,7 @@ fn authors(conn: &mut DbConn, s: &VersionState) -> Result<Vec<String>, ServiceEr
 pub struct Facts {
     pub state: VersionState,
     given: Vec<GivenVisa>,
-    authors: Vec<String>,
+    authors: Vec<UserId>,
     newest: bool,
 }
 
@@ -123,7 +124,7 @@ impl Facts {
 #[derive(Debug, Clone)]
 pub struct Actor<'a> {
     pub user: &'a User,
-    pub principals: Vec<String>,
+    pub principals: Vec<UserId>,
 }
 
 impl<'a> Actor<'a> {
@@ -181,7 +182,7 @@ pub fn send(conn: &mut DbConn, clock: &Clock, actor: &User, version_id: &str) ->
         let route = routes::effective_route(conn, &s)?.ok_or(ServiceError::Refused("no_route"))?;
         route.validate()?;
         let round = s.round + 1;
-        if !versions::mark_sent(conn, journal.at(), version_id, round, &route, &actor.login)? {
+        if !versions::mark_sent(conn, journal.at(), version_id, round, &route, &actor.id)? {
             return Err(WorkflowError::WrongStatus.into());
         }
         journal.note(
@@ -203,7 +204,7 @@ pub struct VisaInput {
     pub comment: String,
     /// Act as substitute for this user id (default: yourself).
     #[serde(default)]
-    pub on_behalf_of: Option<String>,
+    pub on_behalf_of: Option<UserId>,
 }
 
 /// Records a visa of the current stage; a rejection returns the version to draft,
@@ -341,7 +342,7 @@ pub struct ApproveInput {
     #[schema(value_type = Option<String>)]
     pub effective_date: Option<NaiveDate>,
     #[serde(default)]
-    pub on_behalf_of: Option<String>,
+    pub on_behalf_of: Option<UserId>,
 }
 
 /// The approver signs the version off: registration number, dates, content hash,
@@ -382,7 +383,7 @@ pub fn approve(
         let approval = Approval {
             registration_number: &number,
             content_hash: &hash,
-            approved_by: &actor.login,
+            approved_by: &actor.id,
             effective_date: effective,
         };
         if !versions::mark_approved(conn, journal.at(), version_id, &approval)? {
@@ -416,7 +417,7 @@ fn with_reason(
     to: Status,
     action: &str,
     comment: &str,
-    acted_by: Option<&str>,
+    acted_by: Option<&UserId>,
 ) -> Result<VersionState, ServiceError> {
     if comment.trim().is_empty() {
         return Err(WorkflowError::CommentRequired.into());

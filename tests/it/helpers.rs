@@ -231,6 +231,7 @@ impl TestApp {
             .unwrap_or_else(|| panic!("user {login} exists"))
             .0
             .id
+            .to_string()
     }
 
     /// A fresh API token for an existing account.

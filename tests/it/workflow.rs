@@ -589,6 +589,30 @@ async fn a_new_holder_is_asked(backend: crate::helpers::Backend) {
     let _ = &s.department;
 }
 
+/// Who sent and who approved are stored as user ids: a changed login shows as the new one.
+async fn sender_and_approver_are_stored_by_id(app: TestApp) {
+    let s = story(&app).await;
+    approve_through(&s, &s.version).await;
+    let w =
+        s.hr.get(&format!("/api/v1/versions/{}/workflow", s.version))
+            .await
+            .json();
+    let director = app.user_id("director");
+    assert_eq!(w["state"]["approved_by"], director.as_str(), "{w}");
+    assert_eq!(w["state"]["sent_by"], app.user_id("hr").as_str(), "{w}");
+    let admin = app.api_as_existing("admin");
+    let renamed = admin
+        .put(
+            &format!("/api/v1/users/{director}"),
+            json!({ "login": "gendirector", "roles": ["approver"] }),
+        )
+        .await;
+    assert!(renamed.status.is_success(), "{}", renamed.body);
+    let mut web = app.web_as("hr.viewer", "hr").await;
+    let page = web.get(&format!("/versions/{}", s.version)).await;
+    assert!(page.body.contains("(gendirector)"), "the approver under the new login");
+}
+
 async fn concurrent_requests_record_nothing_twice_and_lose_nothing(app: TestApp) {
     let s = story(&app).await;
     let v = s.version.clone();
@@ -682,6 +706,7 @@ crate::on_both_backends!(
     a_substitute_acts_in_the_name_and_both_are_recorded,
     editorial_revisions_ask_nobody_again,
     concurrent_requests_record_nothing_twice_and_lose_nothing,
+    sender_and_approver_are_stored_by_id,
     a_tampered_acknowledgement_is_detected,
 );
 

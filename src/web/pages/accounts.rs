@@ -5,7 +5,7 @@ use actix_session::Session;
 use actix_web::http::{Method, StatusCode};
 use actix_web::{web, HttpResponse};
 
-use crate::domain::account::{Role, User};
+use crate::domain::account::{Role, User, UserId};
 use crate::i18n::strings;
 use crate::services::{sign_ins, users};
 use crate::web::api::misc;
@@ -97,7 +97,7 @@ pub fn routes(r: &mut Router) {
 }
 
 async fn set_active(state: &AppState, user: &CurrentUser, id: String, active: bool) -> Result<User, AppError> {
-    let actor = user.0.login.clone();
+    let (actor, id) = (user.0.login.clone(), UserId(id));
     state
         .with_clock(move |c, clock| users::set_active(c, clock, &actor, &id, active))
         .await

@@ -8,11 +8,11 @@ use serde_json::{json, Value};
 
 use crate::clock::Clock;
 use crate::db::DbConn;
-use crate::domain::account::User;
+use crate::domain::account::{User, UserId};
 use crate::domain::workflow::Decision;
 use crate::i18n::strings;
 use crate::services::workflow::{self, ApproveInput, Facts, VisaInput};
-use crate::services::{agreement, documents, routes, ServiceError};
+use crate::services::{agreement, documents, routes, users, ServiceError};
 use crate::web::auth::CurrentUser;
 use crate::web::error::{AppError, PageError};
 use crate::web::forms::Form;
@@ -72,6 +72,12 @@ pub fn panel(conn: &mut DbConn, user: &User, version_id: &str, clock: &Clock) ->
         .zip(names)
         .map(|(p, login)| json!({ "id": p, "login": login, "self": p == &user.id }))
         .collect();
+    let signers: Vec<&UserId> = s.sent_by.iter().chain(&s.approved_by).collect();
+    let signer_logins = users::logins(conn, &signers)?;
+    let login_of = |id: &Option<UserId>| {
+        id.as_ref()
+            .map(|i| signer_logins.get(i).cloned().unwrap_or_else(|| i.to_string()))
+    };
     Ok(json!({
         "status": s.status.as_str(),
         "status_label": t.get(&format!("status.{}", s.status.as_str())),
@@ -81,9 +87,9 @@ pub fn panel(conn: &mut DbConn, user: &User, version_id: &str, clock: &Clock) ->
         "route_is_default": s.route.is_none(),
         "history": history,
         "comments": comments,
-        "sent_by": s.sent_by,
+        "sent_by": login_of(&s.sent_by),
         "registration_number": s.registration_number,
-        "approved_by": s.approved_by,
+        "approved_by": login_of(&s.approved_by),
         "approved_at": s.approved_at.map(|d| clock.date_of(d).format("%d.%m.%Y").to_string()),
         "effective_date": s.effective_date.map(|d| d.format("%d.%m.%Y").to_string()),
         "content_hash": s.content_hash,
@@ -145,7 +151,7 @@ pub async fn visa(
     let input = VisaInput {
         decision,
         comment: form.get("comment").unwrap_or_default().to_string(),
-        on_behalf_of: form.get("on_behalf_of").map(str::to_string),
+        on_behalf_of: form.get("on_behalf_of").map(UserId::from),
     };
     let id = path.into_inner();
     let v = id.clone();
