@@ -5,7 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::{acknowledgements, routes, workflow, ServiceError};
+use super::{acknowledgements, facts, routes, ServiceError};
 use crate::clock::Clock;
 use crate::db::schema::{jd_versions, job_descriptions as jd, positions};
 use crate::db::DbConn;
@@ -60,7 +60,7 @@ pub fn inbox(conn: &mut DbConn, clock: &Clock, user: &User) -> Result<Vec<Task>,
     let today = clock.today();
     let mut out = Vec::new();
     for (id, title, number) in versions_in(conn, &[Status::InAgreement, Status::AwaitingApproval])? {
-        let facts = workflow::Facts::load(conn, &id)?;
+        let facts = facts::Facts::load(conn, &id)?;
         let s = &facts.state;
         let Some(route) = &s.route else { continue };
         let due = s.sent_at.map(|t| clock.date_of(t)).unwrap_or(today) + chrono::Duration::days(VISA_DAYS);
@@ -76,7 +76,7 @@ pub fn inbox(conn: &mut DbConn, clock: &Clock, user: &User) -> Result<Vec<Task>,
                 on_behalf_of: (principal != &user.id).then(|| principal.clone()),
             })
         };
-        let may = workflow::actions(conn, user, &facts, today)?;
+        let may = facts::actions(conn, user, &facts, today)?;
         for p in &may.visa_for {
             push("visa", p);
         }
@@ -107,7 +107,7 @@ pub fn in_flight(conn: &mut DbConn, clock: &Clock) -> Result<Vec<InFlight>, Serv
     let today = clock.today();
     let mut out = Vec::new();
     for (id, title, number) in versions_in(conn, &[Status::InAgreement, Status::AwaitingApproval])? {
-        let facts = workflow::Facts::load(conn, &id)?;
+        let facts = facts::Facts::load(conn, &id)?;
         let logins = routes::logins_of(conn, &facts.situation().waiting_for())?;
         let s = facts.state;
         let days = s.sent_at.map(|t| (today - clock.date_of(t)).num_days()).unwrap_or(0);

@@ -8,150 +8,26 @@ use diesel::prelude::*;
 use serde::Deserialize;
 use serde_json::json;
 
+use super::facts::{Actor, Facts};
 use super::journal::{write_tx, Journal};
 use super::rules::Rules;
 use super::versions::{self, Approval, VersionState};
-use super::{acknowledgements, canonical, documents, new_id, routes, substitutes, users, ServiceError};
+use super::{acknowledgements, canonical, documents, new_id, routes, ServiceError};
 use crate::clock::Clock;
-use crate::db::schema::{change_log, clause_comments, registration_counters as rc, visas};
+use crate::db::schema::{clause_comments, registration_counters as rc, visas};
 use crate::db::DbConn;
-use crate::domain::account::{Role, User, UserId, DRAFTERS};
-use crate::domain::actions::{Actions, Caller, Situation};
+use crate::domain::account::{User, UserId};
 use crate::domain::checks::{check, has_errors};
 use crate::domain::diff::diff;
 use crate::domain::register::is_substantive;
 use crate::domain::validation::FieldErrors;
 use crate::domain::version::Status;
-use crate::domain::workflow::{self as rules, Decision, GivenVisa, Outcome, WorkflowError};
+use crate::domain::workflow::{self as rules, Decision, Outcome, WorkflowError};
 
 impl From<WorkflowError> for ServiceError {
     fn from(e: WorkflowError) -> Self {
         ServiceError::Refused(e.code())
     }
-}
-
-/// A visa row as stored.
-#[derive(Debug, Queryable, Selectable)]
-#[diesel(table_name = visas)]
-struct VisaRow {
-    stage: i32,
-    user_id: UserId,
-    acted_by: UserId,
-    decision: String,
-}
-
-/// This round's visas of a version.
-pub fn given_visas(conn: &mut DbConn, version_id: &str, round: i32) -> Result<Vec<GivenVisa>, ServiceError> {
-    let rows: Vec<VisaRow> = visas::table
-        .filter(visas::version_id.eq(version_id))
-        .filter(visas::round.eq(round))
-        .select(VisaRow::as_select())
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| {
-            Decision::parse(&r.decision).map(|decision| GivenVisa {
-                stage: r.stage as usize,
-                user_id: r.user_id,
-                acted_by: r.acted_by,
-                decision,
-            })
-        })
-        .collect())
-}
-
-/// Ids of who wrote the version (created it) and who sent it: they may not approve it.
-fn authors(conn: &mut DbConn, s: &VersionState) -> Result<Vec<UserId>, ServiceError> {
-    let logins: Vec<String> = change_log::table
-        .filter(change_log::entity.eq("version"))
-        .filter(change_log::entity_id.eq(&s.id))
-        .filter(change_log::action.eq("create"))
-        .select(change_log::actor)
-        .load(conn)?;
-    let mut ids = users::ids_of_logins(conn, &logins)?;
-    ids.extend(s.sent_by.clone());
-    Ok(ids)
-}
-
-/// The facts the rules judge a version by, read once.
-#[derive(Debug, Clone)]
-pub struct Facts {
-    pub state: VersionState,
-    given: Vec<GivenVisa>,
-    authors: Vec<UserId>,
-    newest: bool,
-}
-
-impl Facts {
-    /// Reads a version's facts.
-    pub fn load(conn: &mut DbConn, version_id: &str) -> Result<Facts, ServiceError> {
-        let state = versions::state(conn, version_id)?;
-        Facts::of(conn, state)
-    }
-
-    /// The facts of a version whose state is already read.
-    pub fn of(conn: &mut DbConn, state: VersionState) -> Result<Facts, ServiceError> {
-        let given = given_visas(conn, &state.id, state.round)?;
-        let authors = authors(conn, &state)?;
-        let newest = versions::newest_number(conn, &state.job_description_id)? == state.number;
-        Ok(Facts {
-            state,
-            given,
-            authors,
-            newest,
-        })
-    }
-
-    /// This round's visas.
-    pub fn given(&self) -> &[GivenVisa] {
-        &self.given
-    }
-
-    /// The situation as the rules see it.
-    pub fn situation(&self) -> Situation<'_> {
-        Situation {
-            status: self.state.status,
-            route: self.state.route.as_ref(),
-            given: &self.given,
-            authors: &self.authors,
-            number: self.state.number,
-            newest: self.newest,
-        }
-    }
-}
-
-/// A user and whom they may act for today.
-#[derive(Debug, Clone)]
-pub struct Actor<'a> {
-    pub user: &'a User,
-    pub principals: Vec<UserId>,
-}
-
-impl<'a> Actor<'a> {
-    /// Reads whom `user` stands in for today.
-    pub fn load(conn: &mut DbConn, user: &'a User, today: NaiveDate) -> Result<Actor<'a>, ServiceError> {
-        Ok(Actor {
-            user,
-            principals: substitutes::principals(conn, user, today)?,
-        })
-    }
-
-    /// The caller as the rules see them.
-    pub fn caller(&self) -> Caller<'_> {
-        Caller {
-            id: &self.user.id,
-            principals: &self.principals,
-            agreer: self.user.has(Role::Agreer),
-            approver: self.user.has(Role::Approver),
-            drafter: DRAFTERS.iter().any(|r| self.user.has(*r)),
-        }
-    }
-}
-
-/// What `user` may do on a version today.
-pub fn actions(conn: &mut DbConn, user: &User, facts: &Facts, today: NaiveDate) -> Result<Actions, ServiceError> {
-    let actor = Actor::load(conn, user, today)?;
-    Ok(facts.situation().actions(&actor.caller()))
 }
 
 /// Reads the version and the actor inside a transition.

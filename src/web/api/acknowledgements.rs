@@ -5,7 +5,8 @@ use actix_web::http::Method;
 use actix_web::{web, HttpRequest};
 use serde::Deserialize;
 
-use crate::services::acknowledgements::{self, Acknowledgement, CoverageRow, Evidence, PaperInput};
+use crate::services::acknowledgements::{self, Acknowledgement, Evidence, PaperInput};
+use crate::services::coverage::{self, CoverageRow};
 use crate::web::auth::CurrentUser;
 use crate::web::error::{ApiError, AppError};
 use crate::web::resources::DOC_EDIT;
@@ -152,7 +153,5 @@ pub async fn evidence(
 /// Acknowledgement coverage of every version in force.
 pub async fn coverage(state: web::Data<AppState>, _user: CurrentUser) -> Result<web::Json<Vec<CoverageRow>>, ApiError> {
     let today = state.today();
-    Ok(web::Json(
-        state.db(move |c| acknowledgements::coverage(c, today)).await?,
-    ))
+    Ok(web::Json(state.db(move |c| coverage::coverage(c, today)).await?))
 }

@@ -7,10 +7,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::actions::Actions;
 use crate::services::documents;
+use crate::services::facts::{self, Facts};
 use crate::services::inbox::{self, InFlight, ReviewDue, Task};
 use crate::services::routes::{self, RouteInput};
 use crate::services::versions::{Version, VersionState};
-use crate::services::workflow::{self, ApproveInput, Facts, VisaInput};
+use crate::services::workflow::{self, ApproveInput, VisaInput};
 use crate::web::auth::CurrentUser;
 use crate::web::error::ApiError;
 use crate::web::resources::{DOC_EDIT, DOC_VIEW};
@@ -159,7 +160,7 @@ pub async fn get(
                 let route = routes::effective_route(c, &facts.state)?;
                 let logins = route.as_ref().map(|r| routes::route_logins(c, r)).transpose()?;
                 let waiting_for = routes::logins_of(c, &facts.situation().waiting_for())?;
-                let actions = workflow::actions(c, &user.0, &facts, clock.today())?;
+                let actions = facts::actions(c, &user.0, &facts, clock.today())?;
                 Ok(WorkflowView {
                     state: facts.state,
                     route: logins,

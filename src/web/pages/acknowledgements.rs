@@ -185,7 +185,12 @@ pub async fn coverage(
 ) -> Result<HttpResponse, PageError> {
     let today = state.today();
     let (rows, reviews) = state
-        .db(move |c| Ok((acknowledgements::coverage(c, today)?, inbox::reviews_due(c, today)?)))
+        .db(move |c| {
+            Ok((
+                crate::services::coverage::coverage(c, today)?,
+                inbox::reviews_due(c, today)?,
+            ))
+        })
         .await?;
     let mut by_dept: Vec<(String, [usize; 3])> = Vec::new();
     for r in &rows {

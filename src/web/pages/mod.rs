@@ -2,9 +2,11 @@
 
 pub mod accounts;
 pub mod acknowledgements;
+pub mod clause_page;
 pub mod dashboard;
 pub mod documents;
 pub mod editor;
+pub mod edits;
 pub mod evidence;
 pub mod imports;
 pub mod library;

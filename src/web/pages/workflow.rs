@@ -11,7 +11,8 @@ use crate::db::DbConn;
 use crate::domain::account::{User, UserId};
 use crate::domain::workflow::Decision;
 use crate::i18n::strings;
-use crate::services::workflow::{self, ApproveInput, Facts, VisaInput};
+use crate::services::facts::{self, Facts};
+use crate::services::workflow::{self, ApproveInput, VisaInput};
 use crate::services::{agreement, documents, routes, users, ServiceError};
 use crate::web::auth::CurrentUser;
 use crate::web::error::{AppError, PageError};
@@ -39,7 +40,7 @@ pub fn panel(conn: &mut DbConn, user: &User, version_id: &str, clock: &Clock) ->
     let today = clock.today();
     let t = strings();
     let facts = Facts::load(conn, version_id)?;
-    let may = workflow::actions(conn, user, &facts, today)?;
+    let may = facts::actions(conn, user, &facts, today)?;
     let s = &facts.state;
     let route = routes::effective_route(conn, s)?;
     let record = agreement::record(conn, version_id)?;

@@ -1,0 +1,290 @@
+//! The edit actions of the text editor: each form posts one edit with the revision
+//! it was made on, and goes back to the editor with the outcome.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+
+use crate::domain::document::{Move, SectionKind};
+use crate::i18n::strings;
+use crate::services::editing::{self, Edit};
+use crate::services::ServiceError;
+use crate::web::auth::CurrentUser;
+use crate::web::error::{AppError, PageError};
+use crate::web::forms::Form;
+use crate::web::owner::OwnerKind;
+use crate::web::session::flash;
+use crate::web::state::{see_other, AppState};
+
+use super::clause_page::{clause_form, ClausePage};
+fn revision(form: &Form) -> Result<i64, AppError> {
+    form.get("revision")
+        .and_then(|r| r.trim().parse().ok())
+        .ok_or_else(|| AppError::BadRequest("revision missing".into()))
+}
+
+/// Applies an edit from a form; success and refusals go back to the editor with a message.
+async fn run<K: OwnerKind>(
+    state: &AppState,
+    user: &CurrentUser,
+    session: &Session,
+    id: &str,
+    expected: i64,
+    edit: Edit,
+    anchor: Option<String>,
+) -> Result<Result<HttpResponse, AppError>, PageError> {
+    let (owner, editor_url) = (K::owner(id), K::editor_url(id));
+    let actor = user.0.login.clone();
+    let result = state
+        .with_clock(move |c, clock| editing::apply(c, clock, &actor, &owner, expected, &edit))
+        .await;
+    let target = |id: Option<&str>| match id {
+        Some(a) => format!("{editor_url}#c-{a}"),
+        None => editor_url.clone(),
+    };
+    match result {
+        Ok(applied) => Ok(Ok(see_other(&target(
+            applied.created_id.as_deref().or(anchor.as_deref()),
+        )))),
+        Err(e @ AppError::Service(ServiceError::Refused(_) | ServiceError::Stale { .. })) => {
+            flash(session, &e.user_message().unwrap_or_default());
+            Ok(Ok(see_other(&target(anchor.as_deref()))))
+        }
+        Err(e @ AppError::Service(ServiceError::Validation(_))) => Ok(Err(e)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Adds a clause (written, or from the library).
+pub async fn add_clause<K: OwnerKind>(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let form = Form::parse(&session, &body, &[])?;
+    let id = path.into_inner();
+    let section_id = form.get("section_id").unwrap_or_default().to_string();
+    let parent_id = form.get("parent_id").map(str::to_string);
+    let text = form.get("text").map(str::to_string);
+    let edit = Edit::AddClause {
+        section_id: section_id.clone(),
+        parent_id: parent_id.clone(),
+        text: text.clone(),
+        library_id: form.get("library_id").map(str::to_string),
+    };
+    let expected = revision(&form)?;
+    match run::<K>(&state, &user, &session, &id, expected, edit, parent_id.clone()).await? {
+        Ok(r) => Ok(r),
+        Err(e) => {
+            let status = e.status();
+            clause_form::<K>(
+                &state,
+                &user,
+                &session,
+                &id,
+                ClausePage {
+                    section_id: Some(section_id),
+                    parent_id,
+                    text,
+                    error: e.user_message(),
+                    ..ClausePage::default()
+                },
+                status,
+            )
+            .await
+        }
+    }
+}
+
+/// Saves a clause's new text; a stale revision shows the current text.
+pub async fn save_clause<K: OwnerKind>(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let form = Form::parse(&session, &body, &[])?;
+    let (id, cid) = path.into_inner();
+    let text = form.get("text").unwrap_or_default().to_string();
+    let expected = revision(&form)?;
+    let actor = user.0.login.clone();
+    let owner = K::owner(&id);
+    let edit = Edit::SetText {
+        clause_id: cid.clone(),
+        text: text.clone(),
+    };
+    let result = state
+        .with_clock(move |c, clock| editing::apply(c, clock, &actor, &owner, expected, &edit))
+        .await;
+    let t = strings();
+    let again = |error: String, status| {
+        clause_form::<K>(
+            &state,
+            &user,
+            &session,
+            &id,
+            ClausePage {
+                clause_id: Some(cid.clone()),
+                text: Some(text.clone()),
+                error: Some(error),
+                ..ClausePage::default()
+            },
+            status,
+        )
+    };
+    match result {
+        Ok(_) => Ok(see_other(&format!("{}#c-{cid}", K::editor_url(&id)))),
+        Err(AppError::Service(ServiceError::Stale { current, changes })) => {
+            let mut message = t.get("refused.stale").replace("{revision}", &current.to_string());
+            for c in changes {
+                message.push_str(&format!(
+                    " {} {}: {}{}.",
+                    c.actor,
+                    t.get(&format!("log_action.{}", c.action)),
+                    c.number.map(|n| format!("п. {n} ")).unwrap_or_default(),
+                    c.text.map(|x| format!("«{x}»")).unwrap_or_default()
+                ));
+            }
+            again(message, StatusCode::CONFLICT).await
+        }
+        Err(e @ AppError::Service(ServiceError::Refused(_) | ServiceError::Validation(_))) => {
+            let status = e.status();
+            again(e.user_message().unwrap_or_default(), status).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Applies a simple form edit on one clause or section.
+async fn simple<K: OwnerKind>(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    id: String,
+    body: web::Bytes,
+    make: impl FnOnce(&Form) -> Result<(Edit, Option<String>), AppError>,
+) -> Result<HttpResponse, PageError> {
+    let form = Form::parse(&session, &body, &[])?;
+    let expected = revision(&form)?;
+    let (edit, anchor) = make(&form)?;
+    match run::<K>(&state, &user, &session, &id, expected, edit, anchor).await? {
+        Ok(r) => Ok(r),
+        Err(e) => {
+            flash(&session, &e.user_message().unwrap_or_default());
+            Ok(see_other(&K::editor_url(&id)))
+        }
+    }
+}
+
+/// Removes a clause with its sub-clauses.
+pub async fn delete_clause<K: OwnerKind>(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let (id, cid) = path.into_inner();
+    simple::<K>(state, user, session, id, body, |_| {
+        Ok((Edit::RemoveClause { clause_id: cid }, None))
+    })
+    .await
+}
+
+/// Moves a clause up, down, in or out.
+pub async fn move_clause<K: OwnerKind>(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let (id, cid) = path.into_inner();
+    simple::<K>(state, user, session, id, body, |form| {
+        let direction = form
+            .get("direction")
+            .and_then(Move::parse)
+            .ok_or_else(|| AppError::BadRequest("direction must be up, down, indent or outdent".into()))?;
+        Ok((
+            Edit::MoveClause {
+                clause_id: cid.clone(),
+                direction,
+            },
+            Some(cid),
+        ))
+    })
+    .await
+}
+
+/// Takes the library's current text into a clause.
+pub async fn library_update<K: OwnerKind>(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let (id, cid) = path.into_inner();
+    simple::<K>(state, user, session, id, body, |_| {
+        Ok((Edit::UpdateFromLibrary { clause_id: cid.clone() }, Some(cid)))
+    })
+    .await
+}
+
+/// Adds an optional section.
+pub async fn add_section<K: OwnerKind>(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    simple::<K>(state, user, session, path.into_inner(), body, |form| {
+        let kind = form
+            .get("kind")
+            .and_then(SectionKind::parse)
+            .ok_or_else(|| AppError::BadRequest("unknown section kind".into()))?;
+        Ok((Edit::AddSection { kind }, None))
+    })
+    .await
+}
+
+/// Renames a section and sets whether it is numbered.
+pub async fn rename_section<K: OwnerKind>(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let (id, sid) = path.into_inner();
+    simple::<K>(state, user, session, id, body, |form| {
+        Ok((
+            Edit::RenameSection {
+                section_id: sid,
+                heading: form.get("heading").unwrap_or_default().to_string(),
+                numbered: form.get("numbered").is_some(),
+            },
+            None,
+        ))
+    })
+    .await
+}
+
+/// Removes an optional section.
+pub async fn delete_section<K: OwnerKind>(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let (id, sid) = path.into_inner();
+    simple::<K>(state, user, session, id, body, |_| {
+        Ok((Edit::RemoveSection { section_id: sid }, None))
+    })
+    .await
+}
