@@ -120,6 +120,7 @@ impl Application {
             settings: Arc::new(settings.clone()),
             clock,
             db_file,
+            findings: Arc::default(),
         };
         let mut server = HttpServer::new(move || {
             App::new()

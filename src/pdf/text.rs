@@ -3,7 +3,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::OnceLock;
 
-use hyphenation::{Hyphenator, Language, Load, Standard};
+use hypher::Lang;
 
 const REGULAR: &[u8] = include_bytes!("../../static/fonts/LiberationSerif-Regular.ttf");
 const BOLD: &[u8] = include_bytes!("../../static/fonts/LiberationSerif-Bold.ttf");
@@ -123,18 +123,29 @@ pub fn sanitize(face: Face, text: &str, missing: &mut BTreeSet<char>) -> String 
         .collect()
 }
 
-fn russian() -> Option<&'static Standard> {
-    static D: OnceLock<Option<Standard>> = OnceLock::new();
-    D.get_or_init(|| Standard::from_embedded(Language::Russian).ok())
-        .as_ref()
+/// The patterns for a word: English for Latin script, Bulgarian when the word
+/// has letters Russian lacks in that use (ѝ), Russian otherwise.
+fn language(word: &str) -> Lang {
+    if word.chars().any(|c| c.is_ascii_alphabetic()) {
+        Lang::English
+    } else if word.contains(['ѝ', 'Ѝ']) {
+        Lang::Bulgarian
+    } else {
+        Lang::Russian
+    }
 }
 
-/// Byte offsets where `word` may be hyphenated (Russian Knuth–Liang patterns).
+/// Byte offsets where `word` may be hyphenated (Knuth–Liang patterns).
 pub fn hyphen_points(word: &str) -> Vec<usize> {
-    match russian() {
-        Some(d) => d.hyphenate(word).breaks,
-        None => Vec::new(),
+    let mut at = 0;
+    let mut points = Vec::new();
+    for syllable in hypher::hyphenate(word, language(word)) {
+        if at > 0 {
+            points.push(at);
+        }
+        at += syllable.len();
     }
+    points
 }
 
 /// Hyphenation points already found while laying out one file: table rows

@@ -14,6 +14,7 @@ pub mod editing;
 pub mod employees;
 pub mod evidence_pack;
 pub mod facts;
+pub mod findings;
 pub mod imports;
 pub mod inbox;
 pub mod journal;

@@ -19,6 +19,8 @@ pub struct AppState {
     pub clock: Clock,
     /// The SQLite file opened at start (none on PostgreSQL).
     pub db_file: Option<crate::db::file::DbFile>,
+    /// The checks of texts already read, by revision.
+    pub findings: Arc<crate::services::findings::FindingsCache>,
 }
 
 impl AppState {

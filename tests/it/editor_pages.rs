@@ -79,16 +79,16 @@ async fn clauses_through_forms(app: TestApp) {
     let rev = revision(&editor.body);
     let a = web
         .post(
-            &format!("/versions/{v}/clauses/{clause}/move"),
-            &[("direction", "up"), ("revision", &rev)],
+            &format!("/versions/{v}/clause-actions"),
+            &[("do", &format!("up:{clause}")), ("revision", &rev)],
         )
         .await;
     assert_eq!(a.status, StatusCode::SEE_OTHER);
     let before = view(&app, &v).await;
     let a = web
         .post(
-            &format!("/versions/{v}/clauses/{clause}/move"),
-            &[("direction", "down"), ("revision", &stale_rev)],
+            &format!("/versions/{v}/clause-actions"),
+            &[("do", &format!("down:{clause}")), ("revision", &stale_rev)],
         )
         .await;
     assert_eq!(a.status, StatusCode::SEE_OTHER);
@@ -98,6 +98,21 @@ async fn clauses_through_forms(app: TestApp) {
         "the stale move is explained"
     );
     assert_eq!(view(&app, &v).await["content"], before["content"]);
+    for bad in ["sideways:{clause}", "up", ""] {
+        let rev = revision(&web.get(&format!("/versions/{v}")).await.body);
+        let a = web
+            .post(
+                &format!("/versions/{v}/clause-actions"),
+                &[("do", &bad.replace("{clause}", &clause)), ("revision", &rev)],
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{bad}");
+    }
+    assert_eq!(
+        view(&app, &v).await["content"],
+        before["content"],
+        "a bad action changes nothing"
+    );
 
     // Editing with a stale revision shows the current text and keeps what was typed.
     let a = web
@@ -147,7 +162,10 @@ async fn clauses_through_forms(app: TestApp) {
     assert_eq!(a.status, StatusCode::SEE_OTHER);
     let rev = revision(&web.get(&format!("/versions/{v}")).await.body);
     let a = web
-        .post(&format!("/versions/{v}/clauses/{clause}/delete"), &[("revision", &rev)])
+        .post(
+            &format!("/versions/{v}/clause-actions"),
+            &[("do", &format!("delete:{clause}")), ("revision", &rev)],
+        )
         .await;
     assert_eq!(a.status, StatusCode::SEE_OTHER);
     assert!(!web
@@ -192,7 +210,7 @@ async fn documents_are_started_from_the_form(app: TestApp) {
     let page = head.get(&location).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Только просмотр"));
-    assert!(!page.body.contains("/move\""));
+    assert!(!page.body.contains("/clause-actions\""));
     let mut emp = app.web_as("emp1", "employee").await;
     assert_eq!(emp.get(&location).await.status, StatusCode::FORBIDDEN);
     let mut anon = Web::new(&app.base);

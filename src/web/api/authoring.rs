@@ -4,10 +4,11 @@ use actix_web::http::Method;
 use actix_web::web;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::checks::{check, Finding};
+use crate::domain::checks::Finding;
 use crate::domain::document::{Content, Move, SectionKind};
 use crate::domain::version::Status;
 use crate::services::editing::{self, Applied, Edit};
+use crate::services::findings::FindingsCache;
 use crate::services::templates::Template;
 use crate::services::texts;
 use crate::services::{library, ServiceError};
@@ -144,7 +145,11 @@ pub struct TextView {
     pub checks: Vec<Finding>,
 }
 
-fn text_view<K: OwnerKind>(conn: &mut crate::db::DbConn, id: &str) -> Result<TextView, ServiceError> {
+fn text_view<K: OwnerKind>(
+    conn: &mut crate::db::DbConn,
+    findings: &FindingsCache,
+    id: &str,
+) -> Result<TextView, ServiceError> {
     let described = K::describe(conn, id)?;
     let loaded = texts::load(conn, &K::owner(id))?;
     let revisions = library::revisions(conn)?;
@@ -166,7 +171,14 @@ fn text_view<K: OwnerKind>(conn: &mut crate::db::DbConn, id: &str) -> Result<Tex
                 .is_some_and(|k| revisions.get(&k.clause_id).is_some_and(|r| *r > k.revision)),
         })
         .collect();
-    let checks = check(&loaded.content, described.values.as_ref());
+    let checks = findings
+        .of(
+            &K::editor_url(id),
+            loaded.revision,
+            &loaded.content,
+            described.values.as_ref(),
+        )
+        .to_vec();
     Ok(TextView {
         id: id.to_string(),
         revision: loaded.revision,
@@ -184,7 +196,8 @@ pub async fn text_get<K: OwnerKind>(
     path: web::Path<String>,
 ) -> Result<web::Json<TextView>, ApiError> {
     let id = path.into_inner();
-    Ok(web::Json(state.db(move |c| text_view::<K>(c, &id)).await?))
+    let findings = state.findings.clone();
+    Ok(web::Json(state.db(move |c| text_view::<K>(c, &findings, &id)).await?))
 }
 
 /// A new clause: written `text`, or `library_id` to copy (and link) a library clause.

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::db::DbConn;
 use crate::domain::account::User;
-use crate::domain::checks::{check, Finding};
+use crate::domain::checks::Finding;
 use crate::domain::document::{Content, SectionKind};
 use crate::domain::placeholders::KNOWN;
 use crate::domain::version::Status;
@@ -59,21 +59,9 @@ pub fn routes<K: OwnerKind>(r: &mut Router) {
         )
         .page(
             Method::POST,
-            &format!("{base}/{{id}}/clauses/{{cid}}/delete"),
+            &format!("{base}/{{id}}/clause-actions"),
             edit,
-            edits::delete_clause::<K>,
-        )
-        .page(
-            Method::POST,
-            &format!("{base}/{{id}}/clauses/{{cid}}/move"),
-            edit,
-            edits::move_clause::<K>,
-        )
-        .page(
-            Method::POST,
-            &format!("{base}/{{id}}/clauses/{{cid}}/library-update"),
-            edit,
-            edits::library_update::<K>,
+            edits::clause_action::<K>,
         )
         .page(
             Method::POST,
@@ -181,9 +169,11 @@ pub async fn show<K: OwnerKind>(
         })
         .await?;
     let t = strings();
-    let findings = check(&d.content, d.described.values.as_ref());
+    let findings = state
+        .findings
+        .of(&K::editor_url(&id), d.revision, &d.content, d.described.values.as_ref());
     let mut notes: HashMap<&str, Vec<String>> = HashMap::new();
-    for f in &findings {
+    for f in findings.iter() {
         if let Some(cid) = &f.clause_id {
             notes.entry(cid.as_str()).or_default().push(finding_message(t, f));
         }

@@ -179,57 +179,35 @@ async fn simple<K: OwnerKind>(
     }
 }
 
-/// Removes a clause with its sub-clauses.
-pub async fn delete_clause<K: OwnerKind>(
+/// A button of a clause row: `do` is the action (`up`, `down`, `indent`,
+/// `outdent`, `delete` or `library`, taking the library's current text) and the
+/// clause id, as `up:<id>`; all rows share one form and its revision.
+pub async fn clause_action<K: OwnerKind>(
     state: web::Data<AppState>,
     user: CurrentUser,
     session: Session,
-    path: web::Path<(String, String)>,
+    path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let (id, cid) = path.into_inner();
-    simple::<K>(state, user, session, id, body, |_| {
-        Ok((Edit::RemoveClause { clause_id: cid }, None))
-    })
-    .await
-}
-
-/// Moves a clause up, down, in or out.
-pub async fn move_clause<K: OwnerKind>(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    session: Session,
-    path: web::Path<(String, String)>,
-    body: web::Bytes,
-) -> Result<HttpResponse, PageError> {
-    let (id, cid) = path.into_inner();
-    simple::<K>(state, user, session, id, body, |form| {
-        let direction = form
-            .get("direction")
-            .and_then(Move::parse)
-            .ok_or_else(|| AppError::BadRequest("direction must be up, down, indent or outdent".into()))?;
-        Ok((
-            Edit::MoveClause {
-                clause_id: cid.clone(),
-                direction,
+    simple::<K>(state, user, session, path.into_inner(), body, |form| {
+        let unknown = || {
+            AppError::BadRequest(
+                "do must be up, down, indent, outdent, delete or library, a colon and a clause id".into(),
+            )
+        };
+        let (action, cid) = form.get("do").and_then(|v| v.split_once(':')).ok_or_else(unknown)?;
+        let clause_id = cid.trim().to_string();
+        let edit = match action {
+            "delete" => return Ok((Edit::RemoveClause { clause_id }, None)),
+            "library" => Edit::UpdateFromLibrary {
+                clause_id: clause_id.clone(),
             },
-            Some(cid),
-        ))
-    })
-    .await
-}
-
-/// Takes the library's current text into a clause.
-pub async fn library_update<K: OwnerKind>(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    session: Session,
-    path: web::Path<(String, String)>,
-    body: web::Bytes,
-) -> Result<HttpResponse, PageError> {
-    let (id, cid) = path.into_inner();
-    simple::<K>(state, user, session, id, body, |_| {
-        Ok((Edit::UpdateFromLibrary { clause_id: cid.clone() }, Some(cid)))
+            other => Edit::MoveClause {
+                clause_id: clause_id.clone(),
+                direction: Move::parse(other).ok_or_else(unknown)?,
+            },
+        };
+        Ok((edit, Some(clause_id)))
     })
     .await
 }
