@@ -33,6 +33,8 @@ struct Row {
     read: bool,
     /// Clauses of the document served, for the per-clause column.
     clauses: Option<usize>,
+    /// The server's resident memory right after this path's run.
+    rss_kb: u64,
 }
 
 fn get_plan(path: String, headers: Vec<(&'static str, String)>) -> Plan {
@@ -49,7 +51,15 @@ fn form(fields: &[(&str, &str)]) -> Vec<u8> {
     serde_urlencoded::to_string(fields).unwrap_or_default().into_bytes()
 }
 
-fn measure(load: &Load, rows: &mut Vec<Row>, name: &str, plan: Plan, read: bool, clauses: Option<usize>) {
+fn measure(
+    load: &Load,
+    server: &Server,
+    rows: &mut Vec<Row>,
+    name: &str,
+    plan: Plan,
+    read: bool,
+    clauses: Option<usize>,
+) {
     if read {
         // Warm caches and connections; only repeatable reads can be replayed.
         drive::run(
@@ -69,6 +79,7 @@ fn measure(load: &Load, rows: &mut Vec<Row>, name: &str, plan: Plan, read: bool,
         figures,
         read,
         clauses,
+        rss_kb: server.memory().rss_kb,
     });
 }
 
@@ -100,6 +111,7 @@ fn run_backend(label: &str, url: &str, load: &Load, sizes: &Sizes) -> Result<(Ve
 
     measure(
         &load,
+        &server,
         &mut rows,
         "/healthz",
         get_plan("/healthz".into(), vec![]),
@@ -133,7 +145,7 @@ fn run_backend(label: &str, url: &str, load: &Load, sizes: &Sizes) -> Result<(Ve
         ("change log page".into(), "/log".into(), cookie(&hr), None),
     ];
     for (name, path, headers, clauses) in reads {
-        measure(&load, &mut rows, &name, get_plan(path, headers), true, clauses);
+        measure(&load, &server, &mut rows, &name, get_plan(path, headers), true, clauses);
     }
     for (clauses, v) in &fx.long {
         for (what, path, headers) in [
@@ -142,7 +154,15 @@ fn run_backend(label: &str, url: &str, load: &Load, sizes: &Sizes) -> Result<(Ve
             ("version JSON", format!("/api/v1/versions/{v}"), bearer(&fx.hr_token)),
         ] {
             let name = format!("{what} ({clauses} clauses)");
-            measure(&load, &mut rows, &name, get_plan(path, headers), false, Some(*clauses));
+            measure(
+                &load,
+                &server,
+                &mut rows,
+                &name,
+                get_plan(path, headers),
+                false,
+                Some(*clauses),
+            );
         }
     }
 
@@ -164,7 +184,7 @@ fn run_backend(label: &str, url: &str, load: &Load, sizes: &Sizes) -> Result<(Ve
             expect: 303,
         })
     });
-    measure(&load, &mut rows, "clause edit POST", edit, false, None);
+    measure(&load, &server, &mut rows, "clause edit POST", edit, false, None);
     let head_token = fx.head_token.clone();
     let visa = queue(fx.awaiting_visa.clone(), move |v| Req {
         method: Method::POST,
@@ -173,7 +193,7 @@ fn run_backend(label: &str, url: &str, load: &Load, sizes: &Sizes) -> Result<(Ve
         body: Some(("application/json", br#"{"decision":"agree"}"#.to_vec())),
         expect: 200,
     });
-    measure(&load, &mut rows, "visa POST", visa, false, None);
+    measure(&load, &server, &mut rows, "visa POST", visa, false, None);
     let password = serde_json::json!({ "password": setup::SIGNER_PASSWORD }).to_string();
     let sign = queue(fx.to_sign.clone(), move |(a, token)| Req {
         method: Method::POST,
@@ -182,7 +202,15 @@ fn run_backend(label: &str, url: &str, load: &Load, sizes: &Sizes) -> Result<(Ve
         body: Some(("application/json", password.clone().into_bytes())),
         expect: 200,
     });
-    measure(&load, &mut rows, "acknowledgement signing POST", sign, false, None);
+    measure(
+        &load,
+        &server,
+        &mut rows,
+        "acknowledgement signing POST",
+        sign,
+        false,
+        None,
+    );
     let busy = server.memory();
     Ok((
         rows,
@@ -201,12 +229,12 @@ fn print_rows(label: &str, rows: &[Row]) {
     let base = rows.first().map_or(1.0, |r| r.figures.per_second.max(1e-9));
     println!("\n{label}");
     println!(
-        "| {:<36} | {:>7} | {:>8} | {:>7} | {:>7} | {:>7} | {:>8} | {:>6} | {:>11} |",
-        "path", "answers", "req/s", "p50 ms", "p95 ms", "p99 ms", "/healthz", "errors", "µs/clause"
+        "| {:<36} | {:>7} | {:>8} | {:>7} | {:>7} | {:>7} | {:>8} | {:>6} | {:>11} | {:>6} |",
+        "path", "answers", "req/s", "p50 ms", "p95 ms", "p99 ms", "/healthz", "errors", "µs/clause", "RSS MB"
     );
     println!(
-        "|{:-<38}|{:->9}|{:->10}|{:->9}|{:->9}|{:->9}|{:->10}|{:->8}|{:->13}|",
-        "", "", "", "", "", "", "", "", ""
+        "|{:-<38}|{:->9}|{:->10}|{:->9}|{:->9}|{:->9}|{:->10}|{:->8}|{:->13}|{:->8}|",
+        "", "", "", "", "", "", "", "", "", ""
     );
     for r in rows {
         let f = &r.figures;
@@ -215,7 +243,7 @@ fn print_rows(label: &str, rows: &[Row]) {
             .map(|n| format!("{:.1}", 1e6 / (f.per_second.max(1e-9) * n as f64)))
             .unwrap_or_default();
         println!(
-            "| {:<36} | {:>7} | {:>8.0} | {:>7} | {:>7} | {:>7} | {:>7.0} % | {:>6} | {:>11} |",
+            "| {:<36} | {:>7} | {:>8.0} | {:>7} | {:>7} | {:>7} | {:>7.0} % | {:>6} | {:>11} | {:>6} |",
             r.name,
             f.requests,
             f.per_second,
@@ -224,7 +252,8 @@ fn print_rows(label: &str, rows: &[Row]) {
             ms(f.p99),
             100.0 * f.per_second / base,
             f.errors,
-            per_clause
+            per_clause,
+            r.rss_kb / 1024
         );
     }
 }

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use jobdesc::clock::{parse_zone, Clock};
 use jobdesc::config::{self, Layer, Secret, Settings};
-use jobdesc::db::schema::{acknowledgements, departments};
+use jobdesc::db::schema::{acknowledgements, departments, positions};
 use jobdesc::db::DbConn;
 use jobdesc::domain::account::{User, UserInput};
 use jobdesc::domain::document::{Clause, Content, SectionKind};
@@ -74,6 +74,8 @@ struct Maker<'a> {
     clock: Clock,
     rules: Rules,
     department: String,
+    /// The position every new one reports to (its placeholder must resolve).
+    chief: String,
     template: String,
     made: usize,
 }
@@ -88,7 +90,7 @@ impl Maker<'_> {
             title_genitive: format!("инженера-испытателя {n}"),
             category: "specialist".into(),
             department_id: self.department.clone(),
-            reports_to_id: None,
+            reports_to_id: Some(self.chief.clone()),
         };
         let p = crud::create::<Position>(self.conn, &self.clock, &self.rules, "bench", &input)
             .map_err(|e| e.to_string())?;
@@ -145,6 +147,19 @@ fn lengthened(mut content: Content, n: usize) -> Content {
     content
 }
 
+/// Sends a draft for agreement, naming the findings when its checks refuse it.
+fn send(conn: &mut DbConn, clock: &Clock, hr: &User, v: &str) -> Result<(), String> {
+    workflow::send(conn, clock, hr, v).map(|_| ()).map_err(|e| {
+        let text = texts::load(conn, &Owner::Version(v.into())).map(|t| t.content);
+        let values = documents::values(conn, v);
+        let findings = match (text, values) {
+            (Ok(t), Ok(values)) => format!("{:?}", jobdesc::domain::checks::check(&t, Some(&values))),
+            _ => String::new(),
+        };
+        format!("send: {e} {findings}")
+    })
+}
+
 /// Creates the database, loads the demo and everything the plans consume.
 pub fn prepare(settings: &Settings, sizes: &Sizes) -> Result<Fixture, String> {
     let zone = parse_zone(&settings.time_zone).map_err(|e| e.to_string())?;
@@ -185,6 +200,11 @@ pub fn prepare(settings: &Settings, sizes: &Sizes) -> Result<Fixture, String> {
         .order(departments::name)
         .first(conn)
         .map_err(|e| e.to_string())?;
+    let chief: String = positions::table
+        .filter(positions::department_id.eq(&department))
+        .select(positions::id)
+        .first(conn)
+        .map_err(|e| e.to_string())?;
     let template = templates::all(conn)
         .map_err(|e| e.to_string())?
         .into_iter()
@@ -196,6 +216,7 @@ pub fn prepare(settings: &Settings, sizes: &Sizes) -> Result<Fixture, String> {
         clock: clock.clone(),
         rules,
         department,
+        chief,
         template,
         made: 0,
     };
@@ -227,7 +248,7 @@ pub fn prepare(settings: &Settings, sizes: &Sizes) -> Result<Fixture, String> {
     let mut awaiting_visa = Vec::new();
     for _ in 0..sizes.visas {
         let v = make.draft()?;
-        workflow::send(make.conn, &clock, &hr, &v).map_err(|e| format!("send: {e}"))?;
+        send(make.conn, &clock, &hr, &v)?;
         awaiting_visa.push(v);
     }
 
@@ -285,7 +306,7 @@ pub fn prepare(settings: &Settings, sizes: &Sizes) -> Result<Fixture, String> {
         comment: String::new(),
         on_behalf_of: None,
     };
-    workflow::send(make.conn, &clock, &hr, &v).map_err(|e| format!("send: {e}"))?;
+    send(make.conn, &clock, &hr, &v)?;
     workflow::give_visa(make.conn, &clock, &head, &v, &agree).map_err(|e| format!("visa: {e}"))?;
     workflow::give_visa(make.conn, &clock, &lawyer, &v, &agree).map_err(|e| format!("visa: {e}"))?;
     let approve = ApproveInput {

@@ -120,6 +120,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    change_log_checkpoint (id) {
+        id -> Integer,
+        seq -> BigInt,
+        hash -> Text,
+        verified_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     change_log_head (id) {
         id -> Integer,
         seq -> BigInt,
@@ -272,6 +281,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     users,
     api_tokens,
     change_log,
+    change_log_checkpoint,
     change_log_head,
     library_clauses,
     templates,

@@ -81,6 +81,20 @@ impl Verifier {
         Ok(())
     }
 
+    /// Resumes after an entry already known intact (a checkpoint).
+    pub fn resume(seq: i64, hash: &str) -> Verifier {
+        Verifier {
+            last_seq: seq,
+            last_hash: hash.to_string(),
+            checked: 0,
+        }
+    }
+
+    /// The sequence number and hash of the last entry verified (or resumed from).
+    pub fn position(&self) -> (i64, &str) {
+        (self.last_seq, &self.last_hash)
+    }
+
     /// Number of entries verified so far.
     pub fn checked(&self) -> u64 {
         self.checked

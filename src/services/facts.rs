@@ -1,6 +1,8 @@
 //! The facts a version is judged by (its state, this round's visas, who wrote and
 //! sent it) and the actor judging it (their principals today), read once per request.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
@@ -29,17 +31,16 @@ pub fn given_visas(conn: &mut DbConn, version_id: &str, round: i32) -> Result<Ve
         .filter(visas::round.eq(round))
         .select(VisaRow::as_select())
         .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| {
-            Decision::parse(&r.decision).map(|decision| GivenVisa {
-                stage: r.stage as usize,
-                user_id: r.user_id,
-                acted_by: r.acted_by,
-                decision,
-            })
-        })
-        .collect())
+    Ok(rows.into_iter().filter_map(given_visa).collect())
+}
+
+fn given_visa(r: VisaRow) -> Option<GivenVisa> {
+    Decision::parse(&r.decision).map(|decision| GivenVisa {
+        stage: r.stage as usize,
+        user_id: r.user_id,
+        acted_by: r.acted_by,
+        decision,
+    })
 }
 
 /// Ids of who wrote the version (created it) and who sent it: they may not approve it.
@@ -82,6 +83,70 @@ impl Facts {
             authors,
             newest,
         })
+    }
+
+    /// The facts of many versions in a few queries, not a few per version
+    /// (the inbox and the in-flight list judge every version in agreement).
+    pub fn of_many(conn: &mut DbConn, states: Vec<VersionState>) -> Result<Vec<Facts>, ServiceError> {
+        let ids: Vec<&str> = states.iter().map(|s| s.id.as_str()).collect();
+        let mut visas_of: HashMap<String, Vec<(i32, GivenVisa)>> = HashMap::new();
+        let mut creators: HashMap<String, Vec<String>> = HashMap::new();
+        for chunk in ids.chunks(versions::CHUNK) {
+            let rows: Vec<(String, i32, VisaRow)> = visas::table
+                .filter(visas::version_id.eq_any(chunk))
+                .select((visas::version_id, visas::round, VisaRow::as_select()))
+                .load(conn)?;
+            for (version, round, r) in rows {
+                if let Some(v) = given_visa(r) {
+                    visas_of.entry(version).or_default().push((round, v));
+                }
+            }
+            let rows: Vec<(String, String)> = change_log::table
+                .filter(change_log::entity.eq("version"))
+                .filter(change_log::entity_id.eq_any(chunk))
+                .filter(change_log::action.eq("create"))
+                .select((change_log::entity_id, change_log::actor))
+                .load(conn)?;
+            for (version, login) in rows {
+                creators.entry(version).or_default().push(login);
+            }
+        }
+        let logins: Vec<String> = creators
+            .values()
+            .flatten()
+            .cloned()
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        let id_of = users::ids_by_login(conn, &logins)?;
+        let jd_ids: Vec<&str> = states.iter().map(|s| s.job_description_id.as_str()).collect();
+        let newest = versions::newest_numbers(conn, &jd_ids)?;
+        Ok(states
+            .into_iter()
+            .map(|state| {
+                let given = visas_of
+                    .remove(&state.id)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|(round, _)| *round == state.round)
+                    .map(|(_, v)| v)
+                    .collect();
+                let mut authors: Vec<UserId> = creators
+                    .get(&state.id)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|l| id_of.get(l).cloned())
+                    .collect();
+                authors.extend(state.sent_by.clone());
+                let newest = newest.get(&state.job_description_id) == Some(&state.number);
+                Facts {
+                    state,
+                    given,
+                    authors,
+                    newest,
+                }
+            })
+            .collect())
     }
 
     /// This round's visas.

@@ -5,7 +5,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::{acknowledgements, facts, routes, ServiceError};
+use std::collections::{HashMap, HashSet};
+
+use super::{acknowledgements, facts, users, versions, ServiceError};
 use crate::clock::Clock;
 use crate::db::schema::{jd_versions, job_descriptions as jd, positions};
 use crate::db::DbConn;
@@ -44,31 +46,42 @@ pub struct InFlight {
     pub stuck: bool,
 }
 
-fn versions_in(conn: &mut DbConn, statuses: &[Status]) -> Result<Vec<(String, String, i32)>, ServiceError> {
-    let codes: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
-    Ok(jd_versions::table
+/// The versions waiting for someone, judged together, with their titles ("Title, ред. N"),
+/// in title order.
+fn waiting(conn: &mut DbConn) -> Result<Vec<(facts::Facts, String)>, ServiceError> {
+    let statuses = [Status::InAgreement.as_str(), Status::AwaitingApproval.as_str()];
+    let titles: Vec<(String, String, i32)> = jd_versions::table
         .inner_join(jd::table.on(jd::id.eq(jd_versions::job_description_id)))
         .inner_join(positions::table.on(positions::id.eq(jd::position_id)))
-        .filter(jd_versions::status.eq_any(codes))
-        .order(positions::title.asc())
+        .filter(jd_versions::status.eq_any(statuses))
+        .order((positions::title.asc(), jd_versions::number.asc()))
         .select((jd_versions::id, positions::title, jd_versions::number))
-        .load(conn)?)
+        .load(conn)?;
+    let states = versions::states_in(conn, &[Status::InAgreement, Status::AwaitingApproval])?;
+    let mut by_id: HashMap<String, facts::Facts> = facts::Facts::of_many(conn, states)?
+        .into_iter()
+        .map(|f| (f.state.id.clone(), f))
+        .collect();
+    Ok(titles
+        .into_iter()
+        .filter_map(|(id, title, number)| by_id.remove(&id).map(|f| (f, format!("{title}, ред. {number}"))))
+        .collect())
 }
 
 /// Everything waiting for `user` today.
 pub fn inbox(conn: &mut DbConn, clock: &Clock, user: &User) -> Result<Vec<Task>, ServiceError> {
     let today = clock.today();
+    let actor = facts::Actor::load(conn, user, today)?;
+    let caller = actor.caller();
     let mut out = Vec::new();
-    for (id, title, number) in versions_in(conn, &[Status::InAgreement, Status::AwaitingApproval])? {
-        let facts = facts::Facts::load(conn, &id)?;
+    for (facts, title) in waiting(conn)? {
         let s = &facts.state;
         let Some(route) = &s.route else { continue };
         let due = s.sent_at.map(|t| clock.date_of(t)).unwrap_or(today) + chrono::Duration::days(VISA_DAYS);
-        let title = format!("{title}, ред. {number}");
         let mut push = |kind, principal: &UserId| {
             out.push(Task {
                 kind,
-                version_id: id.clone(),
+                version_id: s.id.clone(),
                 acknowledgement_id: None,
                 title: title.clone(),
                 due_date: due,
@@ -76,7 +89,7 @@ pub fn inbox(conn: &mut DbConn, clock: &Clock, user: &User) -> Result<Vec<Task>,
                 on_behalf_of: (principal != &user.id).then(|| principal.clone()),
             })
         };
-        let may = facts::actions(conn, user, &facts, today)?;
+        let may = facts.situation().actions(&caller);
         for p in &may.visa_for {
             push("visa", p);
         }
@@ -105,23 +118,27 @@ pub fn inbox(conn: &mut DbConn, clock: &Clock, user: &User) -> Result<Vec<Task>,
 /// Every version in agreement or awaiting approval, and whom it waits for.
 pub fn in_flight(conn: &mut DbConn, clock: &Clock) -> Result<Vec<InFlight>, ServiceError> {
     let today = clock.today();
-    let mut out = Vec::new();
-    for (id, title, number) in versions_in(conn, &[Status::InAgreement, Status::AwaitingApproval])? {
-        let facts = facts::Facts::load(conn, &id)?;
-        let logins = routes::logins_of(conn, &facts.situation().waiting_for())?;
-        let s = facts.state;
-        let days = s.sent_at.map(|t| (today - clock.date_of(t)).num_days()).unwrap_or(0);
-        out.push(InFlight {
-            version_id: id,
-            title: format!("{title}, ред. {number}"),
-            status: s.status,
-            waiting_for: logins,
-            sent_at: s.sent_at,
-            days,
-            stuck: days > VISA_DAYS,
-        });
-    }
-    Ok(out)
+    let waiting = waiting(conn)?;
+    let waited: Vec<Vec<UserId>> = waiting.iter().map(|(f, _)| f.situation().waiting_for()).collect();
+    let everyone: Vec<&UserId> = waited.iter().flatten().collect::<HashSet<_>>().into_iter().collect();
+    let logins = users::logins(conn, &everyone)?;
+    Ok(waiting
+        .into_iter()
+        .zip(waited)
+        .map(|((facts, title), ids)| {
+            let s = facts.state;
+            let days = s.sent_at.map(|t| (today - clock.date_of(t)).num_days()).unwrap_or(0);
+            InFlight {
+                version_id: s.id,
+                title,
+                status: s.status,
+                waiting_for: ids.iter().filter_map(|id| logins.get(id).cloned()).collect(),
+                sent_at: s.sent_at,
+                days,
+                stuck: days > VISA_DAYS,
+            }
+        })
+        .collect())
 }
 
 /// A job description whose review date has passed.

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::ServiceError;
 use crate::clock::Clock;
-use crate::db::schema::{change_log, change_log_head};
+use crate::db::schema::{change_log, change_log_checkpoint, change_log_head};
 use crate::db::DbConn;
 use crate::domain::change_log::{entry_hash, Broken, Entry, Verifier};
 
@@ -178,10 +178,9 @@ fn entries_after(conn: &mut DbConn, after: i64, batch: i64) -> Result<Vec<Entry>
     Ok(rows.into_iter().map(to_entry).collect())
 }
 
-/// Recomputes the whole chain; `Ok(n)` when all `n` entries are intact.
-pub fn verify(conn: &mut DbConn) -> Result<Result<u64, Broken>, ServiceError> {
-    let mut verifier = Verifier::default();
-    let mut after = 0;
+/// Feeds every entry after the verifier's position to it, then checks the stored head.
+fn verify_on(conn: &mut DbConn, mut verifier: Verifier) -> Result<Result<Verifier, Broken>, ServiceError> {
+    let mut after = verifier.position().0;
     loop {
         let batch = entries_after(conn, after, 1000)?;
         let Some(last) = batch.last() else { break };
@@ -195,7 +194,87 @@ pub fn verify(conn: &mut DbConn) -> Result<Result<u64, Broken>, ServiceError> {
     let (seq, hash) = change_log_head::table
         .select((change_log_head::seq, change_log_head::hash))
         .first::<(i64, String)>(conn)?;
-    Ok(verifier.check_head(seq, &hash).map(|()| verifier.checked()))
+    Ok(verifier.check_head(seq, &hash).map(|()| verifier))
+}
+
+/// Recomputes the whole chain; `Ok(n)` when all `n` entries are intact.
+pub fn verify(conn: &mut DbConn) -> Result<Result<u64, Broken>, ServiceError> {
+    Ok(verify_on(conn, Verifier::default())?.map(|v| v.checked()))
+}
+
+/// The outcome of a check from the checkpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Verified {
+    /// Entries recomputed by this check.
+    pub checked: u64,
+    /// The chain is intact up to this entry (the head).
+    pub through: i64,
+    /// Where this check started: the checkpoint, or `None` for the whole chain.
+    pub from: Option<i64>,
+}
+
+/// Verifies the chain and moves the checkpoint to the head. `full` recomputes
+/// every entry; otherwise only the entries added since the stored checkpoint
+/// (the whole chain when there is none, or when the checkpoint's entry no
+/// longer has the hash it had): what lies before it was verified when it was set.
+pub fn verify_and_checkpoint(
+    conn: &mut DbConn,
+    clock: &Clock,
+    full: bool,
+) -> Result<Result<Verified, Broken>, ServiceError> {
+    let stored: Option<(i64, String)> = if full {
+        None
+    } else {
+        change_log_checkpoint::table
+            .select((change_log_checkpoint::seq, change_log_checkpoint::hash))
+            .first(conn)
+            .optional()?
+    };
+    // The checkpoint's own entry must still be the one verified, content and all.
+    let start = match stored {
+        Some((seq, hash)) => {
+            let intact = range(conn, seq, seq)?
+                .first()
+                .is_some_and(|e| e.hash == hash && entry_hash(e) == e.hash);
+            intact.then_some((seq, hash))
+        }
+        None => None,
+    };
+    let verifier = match &start {
+        Some((seq, hash)) => Verifier::resume(*seq, hash),
+        None => Verifier::default(),
+    };
+    let verifier = match verify_on(conn, verifier)? {
+        Ok(v) => v,
+        Err(b) => return Ok(Err(b)),
+    };
+    let (through, hash) = verifier.position();
+    if start.as_ref().map(|s| s.0) != Some(through) {
+        let values = (
+            change_log_checkpoint::seq.eq(through),
+            change_log_checkpoint::hash.eq(hash),
+            change_log_checkpoint::verified_at.eq(clock.now()),
+        );
+        let moved = diesel::update(change_log_checkpoint::table.find(1))
+            .set(values)
+            .execute(conn)?;
+        if moved == 0 {
+            use diesel::result::{DatabaseErrorKind, Error};
+            // Another check may have set the first checkpoint meanwhile: either is right.
+            match diesel::insert_into(change_log_checkpoint::table)
+                .values((change_log_checkpoint::id.eq(1), values))
+                .execute(conn)
+            {
+                Ok(_) | Err(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {}
+                Err(e) => Err(e)?,
+            }
+        }
+    }
+    Ok(Ok(Verified {
+        checked: verifier.checked(),
+        through,
+        from: start.map(|s| s.0),
+    }))
 }
 
 /// The entries from `from` to `to` (sequence numbers, both included), in order.

@@ -237,6 +237,19 @@ pub fn logins(conn: &mut DbConn, ids: &[&UserId]) -> Result<HashMap<UserId, Stri
         .collect())
 }
 
+/// The ids of the users with these logins, by login.
+pub fn ids_by_login(conn: &mut DbConn, logins: &[String]) -> Result<HashMap<String, UserId>, ServiceError> {
+    let mut out = HashMap::new();
+    for chunk in logins.chunks(super::versions::CHUNK) {
+        let rows: Vec<(String, UserId)> = users::table
+            .filter(users::login.eq_any(chunk))
+            .select((users::login, users::id))
+            .load(conn)?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
 /// Ids of the users with these logins.
 pub fn ids_of_logins(conn: &mut DbConn, logins: &[String]) -> Result<Vec<UserId>, ServiceError> {
     Ok(users::table

@@ -171,6 +171,36 @@ pub fn state(conn: &mut DbConn, id: &str) -> Result<VersionState, ServiceError> 
     row(conn, id)?.state()
 }
 
+/// The workflow facts of every version in one of `statuses`, in one query.
+pub fn states_in(conn: &mut DbConn, statuses: &[Status]) -> Result<Vec<VersionState>, ServiceError> {
+    let codes: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
+    let rows: Vec<VersionRow> = jd_versions::table
+        .filter(jd_versions::status.eq_any(codes))
+        .select(VersionRow::as_select())
+        .load(conn)?;
+    rows.iter().map(VersionRow::state).collect()
+}
+
+/// The newest version number of each of these job descriptions.
+pub fn newest_numbers(
+    conn: &mut DbConn,
+    jd_ids: &[&str],
+) -> Result<std::collections::HashMap<String, i32>, ServiceError> {
+    let mut out = std::collections::HashMap::new();
+    for chunk in jd_ids.chunks(CHUNK) {
+        let rows: Vec<(String, Option<i32>)> = jd_versions::table
+            .filter(jd_versions::job_description_id.eq_any(chunk))
+            .group_by(jd_versions::job_description_id)
+            .select((jd_versions::job_description_id, diesel::dsl::max(jd_versions::number)))
+            .load(conn)?;
+        out.extend(rows.into_iter().filter_map(|(id, n)| n.map(|n| (id, n))));
+    }
+    Ok(out)
+}
+
+/// How many ids one `IN (...)` list carries (well under either backend's bind limit).
+pub const CHUNK: usize = 1000;
+
 /// A version's workflow facts and its text, from one read of the row.
 pub fn state_and_text(conn: &mut DbConn, id: &str) -> Result<(VersionState, Version), ServiceError> {
     let r = row(conn, id)?;

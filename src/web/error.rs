@@ -101,6 +101,7 @@ impl AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Service(ServiceError::Db(DbError::Pool(_))) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Service(ServiceError::Db(_) | ServiceError::Internal(_)) | AppError::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -179,6 +180,16 @@ impl AppError {
                 Some("throttled".into()),
                 vec![],
             ),
+            // Every connection stayed busy for the pool's timeout: overload, not a fault.
+            AppError::Service(ServiceError::Db(DbError::Pool(_))) => {
+                tracing::warn!(error = %self, "no database connection free");
+                (
+                    "problem.unavailable",
+                    Some(t.get("problem.busy")),
+                    Some("busy".into()),
+                    vec![],
+                )
+            }
             AppError::Service(ServiceError::Db(_) | ServiceError::Internal(_)) | AppError::Internal(_) => {
                 tracing::error!(error = %self, "request failed");
                 ("problem.internal", Some(t.get("problem.internal")), None, vec![])
@@ -225,6 +236,9 @@ impl ResponseError for ApiError {
         }
         if let AppError::Throttled(seconds) = self.0 {
             res.insert_header((header::RETRY_AFTER, seconds.to_string()));
+        }
+        if self.0.status() == StatusCode::SERVICE_UNAVAILABLE {
+            res.insert_header((header::RETRY_AFTER, "5"));
         }
         if let AppError::MethodNotAllowed(allowed) = &self.0 {
             res.insert_header((header::ALLOW, allowed.clone()));

@@ -287,6 +287,13 @@ async fn hr_builds_a_job_description_from_a_template_and_the_library() {
     d.click(".library-hits button").await;
     let page = d.wait_for("Версия текста 2").await;
     assert!(page.contains("инструктаж"), "the library clause is in the document");
+    // Select the first clause, move it down with the toolbar (the one shared form).
+    let editor = d.url().await.split('#').next().unwrap_or_default().to_string();
+    d.goto(&editor).await;
+    d.click("input[name=c]").await;
+    d.screenshot(&screenshot_path("editor.png")).await;
+    d.click("#acts button[value=down]").await;
+    d.wait_for("Версия текста 3").await;
 
     d.click("#preview").await;
     let page = d.wait_for("ДОЛЖНОСТНАЯ ИНСТРУКЦИЯ").await;

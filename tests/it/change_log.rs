@@ -196,6 +196,64 @@ async fn tampering_is_detected(app: TestApp) {
     assert_eq!(verdict["broken_seq"], target);
 }
 
+/// A check from the checkpoint recomputes only what was added since, still finds
+/// tampering after it, and falls back to the whole chain when the checkpoint's
+/// own entry was altered.
+async fn verification_resumes_from_the_checkpoint(app: TestApp) {
+    let api = app.api_as("hr1", "hr");
+    let add = |name: &str| api.post("/api/v1/departments", json!({ "name": name }));
+    assert_eq!(add("Первый").await.status, StatusCode::CREATED);
+    let verify = |full| journal::verify_and_checkpoint(&mut app.conn(), &app.clock, full).expect("verify");
+    let first = verify(false).expect("intact");
+    assert_eq!(
+        (first.from, first.checked as i64, first.through),
+        (None, app.log_len(), app.log_len())
+    );
+    let again = verify(false).expect("intact");
+    assert_eq!(
+        (again.from, again.checked),
+        (Some(first.through), 0),
+        "nothing new to check"
+    );
+    for name in ["Второй", "Третий"] {
+        assert_eq!(add(name).await.status, StatusCode::CREATED);
+    }
+    let next = verify(false).expect("intact");
+    assert_eq!(next.from, Some(first.through));
+    assert_eq!(
+        next.checked as i64,
+        app.log_len() - first.through,
+        "only the new entries"
+    );
+    let mut web = app.web_as("auditor1", "hr").await;
+    let page = web.get("/log").await;
+    assert!(
+        page.body.contains(&format!("проверена до № {}", app.log_len())),
+        "the page checks from the checkpoint too: {}",
+        page.body
+    );
+
+    match app.backend {
+        Backend::Sqlite => app.sql("DROP TRIGGER change_log_no_update"),
+        Backend::Postgres => app.sql("ALTER TABLE change_log DISABLE TRIGGER change_log_no_change"),
+    }
+    // Altered after the checkpoint: found by the incremental check.
+    assert_eq!(add("Четвёртый").await.status, StatusCode::CREATED);
+    let last = app.log_len();
+    app.sql(&format!("UPDATE change_log SET actor = 'intruder' WHERE seq = {last}"));
+    assert_eq!(verify(false).expect_err("found").seq, last);
+    app.sql(&format!("UPDATE change_log SET actor = 'hr1' WHERE seq = {last}"));
+    assert_eq!(
+        verify(false).expect("restored").through,
+        last,
+        "the checkpoint is now the last entry"
+    );
+    // Altered at the checkpoint itself: the check starts over and finds it.
+    app.sql(&format!("UPDATE change_log SET actor = 'intruder' WHERE seq = {last}"));
+    assert_eq!(verify(false).expect_err("found").seq, last);
+    assert_eq!(verify(true).expect_err("found").seq, last);
+}
+
 /// Concurrent writers queue on the chain head: nothing lost, chain intact.
 async fn concurrent_writes_keep_the_chain_linear(app: TestApp) {
     let api = app.api_as("hr1", "hr");
@@ -212,5 +270,6 @@ crate::on_both_backends!(
     every_mutation_writes_one_entry,
     no_record_without_change_and_no_change_without_record,
     tampering_is_detected,
+    verification_resumes_from_the_checkpoint,
     concurrent_writes_keep_the_chain_linear,
 );

@@ -80,7 +80,7 @@ async fn clauses_through_forms(app: TestApp) {
     let a = web
         .post(
             &format!("/versions/{v}/clause-actions"),
-            &[("do", &format!("up:{clause}")), ("revision", &rev)],
+            &[("c", &clause), ("do", "up"), ("revision", &rev)],
         )
         .await;
     assert_eq!(a.status, StatusCode::SEE_OTHER);
@@ -98,16 +98,54 @@ async fn clauses_through_forms(app: TestApp) {
         "the stale move is explained"
     );
     assert_eq!(view(&app, &v).await["content"], before["content"]);
-    for bad in ["sideways:{clause}", "up", ""] {
+    for bad in [
+        vec![("do", format!("sideways:{clause}"))],
+        vec![("do", "sideways".into()), ("c", clause.clone())],
+    ] {
         let rev = revision(&web.get(&format!("/versions/{v}")).await.body);
-        let a = web
-            .post(
-                &format!("/versions/{v}/clause-actions"),
-                &[("do", &bad.replace("{clause}", &clause)), ("revision", &rev)],
-            )
-            .await;
-        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{bad}");
+        let mut fields: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        fields.push(("revision", &rev));
+        let a = web.post(&format!("/versions/{v}/clause-actions"), &fields).await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{bad:?}");
     }
+    // A toolbar button with no clause selected says what to do.
+    let rev = revision(&web.get(&format!("/versions/{v}")).await.body);
+    let a = web
+        .post(
+            &format!("/versions/{v}/clause-actions"),
+            &[("do", "up"), ("revision", &rev)],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    assert!(web
+        .get(&format!("/versions/{v}"))
+        .await
+        .body
+        .contains("Сначала выберите пункт"));
+    // Edit and add-sub go to their pages.
+    let a = web
+        .post(
+            &format!("/versions/{v}/clause-actions"),
+            &[("do", "edit"), ("c", &clause), ("revision", &rev)],
+        )
+        .await;
+    assert_eq!(
+        a.header("location").unwrap_or_default(),
+        format!("/versions/{v}/clauses/{clause}")
+    );
+    let a = web
+        .post(
+            &format!("/versions/{v}/clause-actions"),
+            &[("do", "sub"), ("c", &clause), ("revision", &rev)],
+        )
+        .await;
+    let location = a.header("location").unwrap_or_default();
+    assert!(
+        location.starts_with(&format!("/versions/{v}/clauses/new?section_id="))
+            && location.ends_with(&format!("parent_id={clause}")),
+        "{location}"
+    );
+    assert_eq!(web.get(&location).await.status, StatusCode::OK);
     assert_eq!(
         view(&app, &v).await["content"],
         before["content"],

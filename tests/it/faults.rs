@@ -165,5 +165,22 @@ async fn two_instances_race_without_duplicates(backend: Backend) {
     verify_log(&app);
 }
 
+/// With every database connection busy for the pool's timeout, a request is
+/// told to come back (503, Retry-After, a problem body), not given a 500.
+async fn an_exhausted_pool_answers_503(backend: Backend) {
+    let adjust = |l: &mut jobdesc::config::Layer| l.pool_timeout_seconds = Some(1);
+    let Some(app) = TestApp::spawn_with(backend, crate::helpers::start_instant(), adjust).await else {
+        return;
+    };
+    let api = app.api_as("hr1", "hr");
+    let held: Vec<_> = (0..app.settings.pool_size).map(|_| app.conn()).collect();
+    let a = api.get("/api/v1/departments").await;
+    assert_eq!(a.status, StatusCode::SERVICE_UNAVAILABLE, "{}", a.body);
+    assert_eq!(a.header("retry-after").as_deref(), Some("5"));
+    assert_eq!(a.json()["code"], "busy");
+    drop(held);
+    assert_eq!(api.get("/api/v1/departments").await.status, StatusCode::OK);
+}
+
 crate::on_both_backends!(kill_9_under_write_load_loses_nothing_acknowledged);
-crate::per_backend!(two_instances_race_without_duplicates);
+crate::per_backend!(two_instances_race_without_duplicates, an_exhausted_pool_answers_503);

@@ -78,6 +78,9 @@ fn summary(conn: &mut crate::db::DbConn, clock: &Clock, user: &User) -> Result<S
     })
 }
 
+/// How many tasks and versions in flight the dashboard lists.
+const SHOWN: usize = 20;
+
 /// The dashboard.
 pub async fn show(state: web::Data<AppState>, user: CurrentUser, session: Session) -> Result<HttpResponse, PageError> {
     let u = user.0.clone();
@@ -86,7 +89,15 @@ pub async fn show(state: web::Data<AppState>, user: CurrentUser, session: Sessio
     ctx.insert("organization", &s.organization);
     ctx.insert("positions", &s.positions);
     ctx.insert("counts", &s.counts);
-    ctx.insert("tasks", &s.tasks);
-    ctx.insert("in_flight", &s.in_flight);
+    // The most urgent first; a long list belongs to the API (`/api/v1/inbox`), not to this page.
+    let (mut tasks, mut in_flight) = (s.tasks, s.in_flight);
+    tasks.sort_by_key(|t| t.due_date);
+    in_flight.sort_by_key(|f| std::cmp::Reverse(f.days));
+    ctx.insert("more_tasks", &tasks.len().saturating_sub(SHOWN));
+    ctx.insert("more_in_flight", &in_flight.len().saturating_sub(SHOWN));
+    tasks.truncate(SHOWN);
+    in_flight.truncate(SHOWN);
+    ctx.insert("tasks", &tasks);
+    ctx.insert("in_flight", &in_flight);
     Ok(render(StatusCode::OK, "dashboard.html", &ctx)?)
 }

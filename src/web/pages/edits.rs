@@ -179,9 +179,10 @@ async fn simple<K: OwnerKind>(
     }
 }
 
-/// A button of a clause row: `do` is the action (`up`, `down`, `indent`,
-/// `outdent`, `delete` or `library`, taking the library's current text) and the
-/// clause id, as `up:<id>`; all rows share one form and its revision.
+/// The clause toolbar: `do` is the action (`up`, `down`, `indent`, `outdent`,
+/// `delete`, `edit`, `sub`, or `library` to take the library's current text)
+/// and `c` the selected clause; a row's own button names its clause in `do`
+/// (`library:<id>`). Every row shares the one form and its revision.
 pub async fn clause_action<K: OwnerKind>(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -189,27 +190,73 @@ pub async fn clause_action<K: OwnerKind>(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    simple::<K>(state, user, session, path.into_inner(), body, |form| {
-        let unknown = || {
-            AppError::BadRequest(
-                "do must be up, down, indent, outdent, delete or library, a colon and a clause id".into(),
-            )
-        };
-        let (action, cid) = form.get("do").and_then(|v| v.split_once(':')).ok_or_else(unknown)?;
-        let clause_id = cid.trim().to_string();
-        let edit = match action {
-            "delete" => return Ok((Edit::RemoveClause { clause_id }, None)),
-            "library" => Edit::UpdateFromLibrary {
-                clause_id: clause_id.clone(),
-            },
-            other => Edit::MoveClause {
-                clause_id: clause_id.clone(),
-                direction: Move::parse(other).ok_or_else(unknown)?,
-            },
-        };
-        Ok((edit, Some(clause_id)))
-    })
-    .await
+    let form = Form::parse(&session, &body, &[])?;
+    let id = path.into_inner();
+    let (action, own) = match form.get("do").unwrap_or_default().split_once(':') {
+        Some((a, c)) => (a.to_string(), Some(c.trim().to_string())),
+        None => (form.get("do").unwrap_or_default().to_string(), None),
+    };
+    let Some(clause_id) = own
+        .or_else(|| form.get("c").map(|c| c.trim().to_string()))
+        .filter(|c| !c.is_empty())
+    else {
+        flash(&session, &strings().get("editor.select_clause"));
+        return Ok(see_other(&K::editor_url(&id)));
+    };
+    let base = format!("{}/{id}", K::BASE);
+    match action.as_str() {
+        "edit" => return Ok(see_other(&format!("{base}/clauses/{clause_id}"))),
+        "sub" => {
+            let owner = K::owner(&id);
+            let cid = clause_id.clone();
+            let section = state
+                .db(move |c| {
+                    let text = crate::services::texts::load(c, &owner)?;
+                    Ok(text
+                        .content
+                        .clauses()
+                        .iter()
+                        .find(|l| l.clause.id == cid)
+                        .map(|l| (l.section.id.clone(), l.depth)))
+                })
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let section = match section {
+                (_, depth) if depth >= 2 => {
+                    flash(&session, &strings().get("refused.too_deep"));
+                    return Ok(see_other(&format!("{}#c-{clause_id}", K::editor_url(&id))));
+                }
+                (section, _) => section,
+            };
+            let query = serde_urlencoded::to_string([("section_id", &section), ("parent_id", &clause_id)])
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            return Ok(see_other(&format!("{base}/clauses/new?{query}")));
+        }
+        _ => {}
+    }
+    let edit = match action.as_str() {
+        "delete" => Edit::RemoveClause {
+            clause_id: clause_id.clone(),
+        },
+        "library" => Edit::UpdateFromLibrary {
+            clause_id: clause_id.clone(),
+        },
+        other => Edit::MoveClause {
+            clause_id: clause_id.clone(),
+            direction: Move::parse(other).ok_or_else(|| {
+                AppError::BadRequest("do must be up, down, indent, outdent, delete, edit, sub or library".into())
+            })?,
+        },
+    };
+    let anchor = (action != "delete").then_some(clause_id);
+    let expected = revision(&form)?;
+    match run::<K>(&state, &user, &session, &id, expected, edit, anchor).await? {
+        Ok(r) => Ok(r),
+        Err(e) => {
+            flash(&session, &e.user_message().unwrap_or_default());
+            Ok(see_other(&K::editor_url(&id)))
+        }
+    }
 }
 
 /// Adds an optional section.

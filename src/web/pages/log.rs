@@ -23,11 +23,16 @@ const SHOWN: i64 = 200;
 /// The log page.
 pub async fn show(state: web::Data<AppState>, user: CurrentUser, session: Session) -> Result<HttpResponse, PageError> {
     let (verdict, entries) = state
-        .db(|c| Ok((journal::verify(c)?, journal::recent(c, None, SHOWN)?)))
+        .with_clock(|c, clock| {
+            Ok((
+                journal::verify_and_checkpoint(c, clock, false)?,
+                journal::recent(c, None, SHOWN)?,
+            ))
+        })
         .await?;
     let mut ctx = base_context(Some(&user.0), &session)?;
     match verdict {
-        Ok(n) => ctx.insert("verified", &n),
+        Ok(v) => ctx.insert("verified", &v.through),
         Err(b) => {
             ctx.insert("broken_seq", &b.seq);
             ctx.insert("broken_reason", b.reason);
