@@ -141,6 +141,11 @@ impl Server {
         })
     }
 
+    /// The process id (for a profiler to attach to).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// The process's resident and peak memory (Linux `/proc`).
     pub fn memory(&self) -> Memory {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();

@@ -169,13 +169,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    jd_version_texts (version_id) {
+        version_id -> Text,
+        content -> Text,
+    }
+}
+
+diesel::table! {
     jd_versions (id) {
         id -> Text,
         job_description_id -> Text,
         number -> Integer,
         status -> Text,
         based_on_id -> Nullable<Text>,
-        content -> Text,
         revision -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
@@ -287,6 +293,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     templates,
     job_descriptions,
     jd_versions,
+    jd_version_texts,
     department_routes,
     visas,
     clause_comments,

@@ -222,16 +222,39 @@ pub fn password_rule(password: &str, user_inputs: &[&str]) -> Result<(), &'stati
     Ok(())
 }
 
+/// Runs one password hash while at most one per core runs: each takes Argon2's
+/// 19 MiB and a core, so more at once add memory (32 sign-ins at once held
+/// 600 MB) without adding speed.
+fn with_hash_slot<T>(f: impl FnOnce() -> T) -> T {
+    use std::sync::{Condvar, Mutex, OnceLock};
+    static SLOTS: OnceLock<(Mutex<usize>, Condvar, usize)> = OnceLock::new();
+    let (busy, freed, cores) = SLOTS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        (Mutex::new(0), Condvar::new(), cores)
+    });
+    // The guarded value is a plain counter: a poisoned lock still holds a valid count.
+    let mut n = busy.lock().unwrap_or_else(|p| p.into_inner());
+    while *n >= *cores {
+        n = freed.wait(n).unwrap_or_else(|p| p.into_inner());
+    }
+    *n += 1;
+    drop(n);
+    let out = f();
+    *busy.lock().unwrap_or_else(|p| p.into_inner()) -= 1;
+    freed.notify_one();
+    out
+}
+
 /// Argon2id hash in PHC format with a fresh salt.
 pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
     let salt = SaltString::generate(&mut OsRng);
-    Ok(Argon2::default().hash_password(password.as_bytes(), &salt)?.to_string())
+    with_hash_slot(|| Ok(Argon2::default().hash_password(password.as_bytes(), &salt)?.to_string()))
 }
 
 /// True when `password` matches the stored PHC hash; a malformed hash never matches.
 pub fn verify_password(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| with_hash_slot(|| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()))
         .unwrap_or(false)
 }
 

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::ServiceError;
-use crate::db::schema::{jd_versions, templates};
+use crate::db::schema::{jd_version_texts, jd_versions, templates};
 use crate::db::DbConn;
 use crate::domain::document::Content;
 use crate::domain::version::Status;
@@ -53,8 +53,9 @@ pub fn load(conn: &mut DbConn, owner: &Owner) -> Result<Loaded, ServiceError> {
     match owner {
         Owner::Version(id) => {
             let (content, revision, status): (String, i64, String) = jd_versions::table
-                .find(id)
-                .select((jd_versions::content, jd_versions::revision, jd_versions::status))
+                .inner_join(jd_version_texts::table.on(jd_version_texts::version_id.eq(jd_versions::id)))
+                .filter(jd_versions::id.eq(id))
+                .select((jd_version_texts::content, jd_versions::revision, jd_versions::status))
                 .first(conn)?;
             Ok(Loaded {
                 content: parse_content(owner, &content)?,
@@ -90,13 +91,20 @@ pub fn save(
     let json = serde_json::to_string(content).map_err(|e| ServiceError::Internal(e.to_string()))?;
     let next = expected + 1;
     let updated = match owner {
-        Owner::Version(id) => diesel::update(jd_versions::table.find(id).filter(jd_versions::revision.eq(expected)))
-            .set((
-                jd_versions::content.eq(&json),
-                jd_versions::revision.eq(next),
-                jd_versions::updated_at.eq(at),
-            ))
-            .execute(conn)?,
+        Owner::Version(id) => {
+            // The revision guards the text: it moves first, and only then the text, together.
+            conn.transaction(|conn| {
+                let moved = diesel::update(jd_versions::table.find(id).filter(jd_versions::revision.eq(expected)))
+                    .set((jd_versions::revision.eq(next), jd_versions::updated_at.eq(at)))
+                    .execute(conn)?;
+                if moved > 0 {
+                    diesel::update(jd_version_texts::table.find(id))
+                        .set(jd_version_texts::content.eq(&json))
+                        .execute(conn)?;
+                }
+                Ok::<_, diesel::result::Error>(moved)
+            })?
+        }
         Owner::Template(id) => diesel::update(templates::table.find(id).filter(templates::revision.eq(expected)))
             .set((
                 templates::content.eq(&json),

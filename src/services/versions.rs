@@ -8,23 +8,23 @@ use serde_json::json;
 
 use super::journal::Journal;
 use super::{new_id, ServiceError};
-use crate::db::schema::{jd_versions, job_descriptions as jd, positions};
+use crate::db::schema::{jd_version_texts, jd_versions, job_descriptions as jd, positions};
 use crate::db::DbConn;
 use crate::domain::account::UserId;
 use crate::domain::document::Content;
 use crate::domain::version::Status;
 use crate::domain::workflow::Route;
 
-/// A version row as stored.
+/// A version row without its text: what states and lists need (the text is
+/// the bulk of the row, and a list of a thousand versions must not read it).
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = jd_versions)]
-struct VersionRow {
+struct StateRow {
     id: String,
     job_description_id: String,
     number: i32,
     status: String,
     based_on_id: Option<String>,
-    content: String,
     revision: i64,
     round: i32,
     route: Option<String>,
@@ -37,6 +37,20 @@ struct VersionRow {
     approved_at: Option<NaiveDateTime>,
     effective_date: Option<NaiveDate>,
     updated_at: NaiveDateTime,
+}
+
+/// A version row with its text (stored apart, in `jd_version_texts`).
+#[derive(Debug, Clone, Queryable)]
+struct VersionRow {
+    row: StateRow,
+    content: String,
+}
+
+/// Versions joined with their texts.
+macro_rules! with_texts {
+    () => {
+        jd_versions::table.inner_join(jd_version_texts::table.on(jd_version_texts::version_id.eq(jd_versions::id)))
+    };
 }
 
 /// A version as listed.
@@ -95,7 +109,7 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(what: &str, json: &str) -> Res
     serde_json::from_str(json).map_err(|e| ServiceError::Internal(format!("{what}: stored JSON: {e}")))
 }
 
-impl VersionRow {
+impl StateRow {
     fn state(&self) -> Result<VersionState, ServiceError> {
         Ok(VersionState {
             id: self.id.clone(),
@@ -119,19 +133,6 @@ impl VersionRow {
         })
     }
 
-    fn version(self, position_title: String) -> Result<Version, ServiceError> {
-        Ok(Version {
-            content: parse_json(&format!("version {}", self.id), &self.content)?,
-            status: status(&self.status)?,
-            id: self.id,
-            job_description_id: self.job_description_id,
-            position_title,
-            number: self.number,
-            revision: self.revision,
-            based_on_id: self.based_on_id,
-        })
-    }
-
     fn summary(&self) -> Result<VersionSummary, ServiceError> {
         Ok(VersionSummary {
             id: self.id.clone(),
@@ -144,10 +145,26 @@ impl VersionRow {
     }
 }
 
+impl VersionRow {
+    fn version(self, position_title: String) -> Result<Version, ServiceError> {
+        let r = self.row;
+        Ok(Version {
+            content: parse_json(&format!("version {}", r.id), &self.content)?,
+            status: status(&r.status)?,
+            id: r.id,
+            job_description_id: r.job_description_id,
+            position_title,
+            number: r.number,
+            revision: r.revision,
+            based_on_id: r.based_on_id,
+        })
+    }
+}
+
 fn row(conn: &mut DbConn, id: &str) -> Result<VersionRow, ServiceError> {
-    Ok(jd_versions::table
-        .find(id)
-        .select(VersionRow::as_select())
+    Ok(with_texts!()
+        .filter(jd_versions::id.eq(id))
+        .select((StateRow::as_select(), jd_version_texts::content))
         .first(conn)?)
 }
 
@@ -162,23 +179,27 @@ fn position_title(conn: &mut DbConn, jd_id: &str) -> Result<String, ServiceError
 /// One version with its text.
 pub fn get(conn: &mut DbConn, id: &str) -> Result<Version, ServiceError> {
     let r = row(conn, id)?;
-    let title = position_title(conn, &r.job_description_id)?;
+    let title = position_title(conn, &r.row.job_description_id)?;
     r.version(title)
 }
 
 /// A version's workflow facts.
 pub fn state(conn: &mut DbConn, id: &str) -> Result<VersionState, ServiceError> {
-    row(conn, id)?.state()
+    jd_versions::table
+        .find(id)
+        .select(StateRow::as_select())
+        .first::<StateRow>(conn)?
+        .state()
 }
 
 /// The workflow facts of every version in one of `statuses`, in one query.
 pub fn states_in(conn: &mut DbConn, statuses: &[Status]) -> Result<Vec<VersionState>, ServiceError> {
     let codes: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
-    let rows: Vec<VersionRow> = jd_versions::table
+    let rows: Vec<StateRow> = jd_versions::table
         .filter(jd_versions::status.eq_any(codes))
-        .select(VersionRow::as_select())
+        .select(StateRow::as_select())
         .load(conn)?;
-    rows.iter().map(VersionRow::state).collect()
+    rows.iter().map(StateRow::state).collect()
 }
 
 /// The newest version number of each of these job descriptions.
@@ -204,20 +225,20 @@ pub const CHUNK: usize = 1000;
 /// A version's workflow facts and its text, from one read of the row.
 pub fn state_and_text(conn: &mut DbConn, id: &str) -> Result<(VersionState, Version), ServiceError> {
     let r = row(conn, id)?;
-    let state = r.state()?;
-    let title = position_title(conn, &r.job_description_id)?;
+    let state = r.row.state()?;
+    let title = position_title(conn, &r.row.job_description_id)?;
     Ok((state, r.version(title)?))
 }
 
 /// Versions that still matter: every one not superseded or withdrawn.
 pub fn current(conn: &mut DbConn) -> Result<Vec<Version>, ServiceError> {
-    let rows: Vec<VersionRow> = jd_versions::table
+    let rows: Vec<VersionRow> = with_texts!()
         .filter(jd_versions::status.ne_all([Status::Superseded.as_str(), Status::Withdrawn.as_str()]))
-        .select(VersionRow::as_select())
+        .select((StateRow::as_select(), jd_version_texts::content))
         .load(conn)?;
     rows.into_iter()
         .map(|r| {
-            let title = position_title(conn, &r.job_description_id)?;
+            let title = position_title(conn, &r.row.job_description_id)?;
             r.version(title)
         })
         .collect()
@@ -228,10 +249,10 @@ pub fn summaries(
     conn: &mut DbConn,
     jd_ids: &[&String],
 ) -> Result<std::collections::HashMap<String, Vec<VersionSummary>>, ServiceError> {
-    let rows: Vec<VersionRow> = jd_versions::table
+    let rows: Vec<StateRow> = jd_versions::table
         .filter(jd_versions::job_description_id.eq_any(jd_ids))
         .order(jd_versions::number.desc())
-        .select(VersionRow::as_select())
+        .select(StateRow::as_select())
         .load(conn)?;
     let mut out: std::collections::HashMap<String, Vec<VersionSummary>> = std::collections::HashMap::new();
     for r in rows {
@@ -245,8 +266,8 @@ pub fn newest(conn: &mut DbConn, jd_id: &str) -> Result<Option<VersionState>, Se
     jd_versions::table
         .filter(jd_versions::job_description_id.eq(jd_id))
         .order(jd_versions::number.desc())
-        .select(VersionRow::as_select())
-        .first(conn)
+        .select(StateRow::as_select())
+        .first::<StateRow>(conn)
         .optional()?
         .map(|r| r.state())
         .transpose()
@@ -299,10 +320,15 @@ pub fn insert_draft(
             jd_versions::number.eq(number),
             jd_versions::status.eq(Status::Draft.as_str()),
             jd_versions::based_on_id.eq(based_on),
-            jd_versions::content.eq(&text),
             jd_versions::revision.eq(1),
             jd_versions::created_at.eq(at),
             jd_versions::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    diesel::insert_into(jd_version_texts::table)
+        .values((
+            jd_version_texts::version_id.eq(&id),
+            jd_version_texts::content.eq(&text),
         ))
         .execute(conn)?;
     journal.note(

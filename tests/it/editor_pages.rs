@@ -335,7 +335,9 @@ async fn long_documents_stay_usable(app: TestApp) {
         });
     }
     let json = serde_json::to_string(&content).expect("json").replace('\'', "''");
-    app.sql(&format!("UPDATE jd_versions SET content = '{json}' WHERE id = '{v}'"));
+    app.sql(&format!(
+        "UPDATE jd_version_texts SET content = '{json}' WHERE version_id = '{v}'"
+    ));
     let mut web = app.web_as("hr1", "hr").await;
     let editor = web.get(&format!("/versions/{v}")).await;
     assert_eq!(editor.status, StatusCode::OK);

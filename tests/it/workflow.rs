@@ -526,7 +526,7 @@ async fn editorial_revisions_ask_nobody_again(app: TestApp) {
     );
     // Start over with a change of general provisions only.
     app.sql(&format!(
-        "UPDATE jd_versions SET content = (SELECT content FROM jd_versions WHERE id = '{}') WHERE id = '{v2}'",
+        "UPDATE jd_version_texts SET content = (SELECT content FROM jd_version_texts WHERE version_id = '{}') WHERE version_id = '{v2}'",
         s.version
     ));
     let view = s.hr.get(&format!("/api/v1/versions/{v2}")).await.json();

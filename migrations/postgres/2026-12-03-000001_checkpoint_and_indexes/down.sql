@@ -1,2 +1,0 @@
-DROP INDEX jd_versions_status;
-DROP TABLE change_log_checkpoint;
