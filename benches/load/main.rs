@@ -61,10 +61,11 @@ fn measure(
     clauses: Option<usize>,
 ) {
     // `JOBDESC_BENCH_ONLY=words` runs only the paths whose name contains them (and /healthz).
-    if let Ok(only) = std::env::var("JOBDESC_BENCH_ONLY") {
-        if name != "/healthz" && !name.contains(only.as_str()) {
-            return;
-        }
+    if let Ok(only) = std::env::var("JOBDESC_BENCH_ONLY")
+        && name != "/healthz"
+        && !name.contains(only.as_str())
+    {
+        return;
     }
     if read {
         // Warm caches and connections; only repeatable reads can be replayed.

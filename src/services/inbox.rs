@@ -70,11 +70,34 @@ fn waiting(conn: &mut DbConn) -> Result<Vec<(facts::Facts, String)>, ServiceErro
 
 /// Everything waiting for `user` today.
 pub fn inbox(conn: &mut DbConn, clock: &Clock, user: &User) -> Result<Vec<Task>, ServiceError> {
+    let waiting = waiting(conn)?;
+    tasks_of(conn, clock, user, &waiting)
+}
+
+/// The dashboard's two lists from one reading of the versions in agreement.
+pub fn inbox_and_in_flight(
+    conn: &mut DbConn,
+    clock: &Clock,
+    user: &User,
+) -> Result<(Vec<Task>, Vec<InFlight>), ServiceError> {
+    let waiting = waiting(conn)?;
+    Ok((
+        tasks_of(conn, clock, user, &waiting)?,
+        flights_of(conn, clock, waiting)?,
+    ))
+}
+
+fn tasks_of(
+    conn: &mut DbConn,
+    clock: &Clock,
+    user: &User,
+    waiting: &[(facts::Facts, String)],
+) -> Result<Vec<Task>, ServiceError> {
     let today = clock.today();
     let actor = facts::Actor::load(conn, user, today)?;
     let caller = actor.caller();
     let mut out = Vec::new();
-    for (facts, title) in waiting(conn)? {
+    for (facts, title) in waiting {
         let s = &facts.state;
         let Some(route) = &s.route else { continue };
         let due = s.sent_at.map(|t| clock.date_of(t)).unwrap_or(today) + chrono::Duration::days(VISA_DAYS);
@@ -117,8 +140,16 @@ pub fn inbox(conn: &mut DbConn, clock: &Clock, user: &User) -> Result<Vec<Task>,
 
 /// Every version in agreement or awaiting approval, and whom it waits for.
 pub fn in_flight(conn: &mut DbConn, clock: &Clock) -> Result<Vec<InFlight>, ServiceError> {
-    let today = clock.today();
     let waiting = waiting(conn)?;
+    flights_of(conn, clock, waiting)
+}
+
+fn flights_of(
+    conn: &mut DbConn,
+    clock: &Clock,
+    waiting: Vec<(facts::Facts, String)>,
+) -> Result<Vec<InFlight>, ServiceError> {
+    let today = clock.today();
     let waited: Vec<Vec<UserId>> = waiting.iter().map(|(f, _)| f.situation().waiting_for()).collect();
     let everyone: Vec<&UserId> = waited.iter().flatten().collect::<HashSet<_>>().into_iter().collect();
     let logins = users::logins(conn, &everyone)?;

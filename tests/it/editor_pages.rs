@@ -242,6 +242,19 @@ async fn documents_are_started_from_the_form(app: TestApp) {
     assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
     assert!(a.header("location").unwrap_or_default().starts_with("/versions/"));
 
+    // The editor's weight (issue 13): under 40 KB for 40 clauses, one form for all rows.
+    let location = a.header("location").unwrap_or_default();
+    let editor = web.get(&location).await;
+    let clauses = editor.body.matches("class=\"clause ").count();
+    assert!(clauses > 20, "a template's text: {clauses} clauses");
+    let per_40 = editor.body.len() * 40 / clauses;
+    assert!(per_40 < 40_000, "{} bytes for {clauses} clauses", editor.body.len());
+    assert_eq!(
+        editor.body.matches("id=\"acts\"").count(),
+        1,
+        "one form for the clause actions"
+    );
+
     // Agreers read documents but get no editing tools; employees see none of it.
     let mut head = app.web_as("head1", "agreer").await;
     let location = a.header("location").unwrap_or_default();

@@ -63,11 +63,10 @@ fn summary(conn: &mut crate::db::DbConn, clock: &Clock, user: &User) -> Result<S
     } else {
         Vec::new()
     };
-    let tasks = crate::services::inbox::inbox(conn, clock, user)?;
-    let in_flight = if Access::Roles(crate::web::resources::DOC_EDIT).allows(Some(user)) {
-        crate::services::inbox::in_flight(conn, clock)?
+    let (tasks, in_flight) = if Access::Roles(crate::web::resources::DOC_EDIT).allows(Some(user)) {
+        crate::services::inbox::inbox_and_in_flight(conn, clock, user)?
     } else {
-        Vec::new()
+        (crate::services::inbox::inbox(conn, clock, user)?, Vec::new())
     };
     Ok(Summary {
         organization,
