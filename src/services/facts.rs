@@ -24,16 +24,6 @@ struct VisaRow {
     decision: String,
 }
 
-/// This round's visas of a version.
-pub fn given_visas(conn: &mut DbConn, version_id: &str, round: i32) -> Result<Vec<GivenVisa>, ServiceError> {
-    let rows: Vec<VisaRow> = visas::table
-        .filter(visas::version_id.eq(version_id))
-        .filter(visas::round.eq(round))
-        .select(VisaRow::as_select())
-        .load(conn)?;
-    Ok(rows.into_iter().filter_map(given_visa).collect())
-}
-
 fn given_visa(r: VisaRow) -> Option<GivenVisa> {
     Decision::parse(&r.decision).map(|decision| GivenVisa {
         stage: r.stage as usize,
@@ -41,19 +31,6 @@ fn given_visa(r: VisaRow) -> Option<GivenVisa> {
         acted_by: r.acted_by,
         decision,
     })
-}
-
-/// Ids of who wrote the version (created it) and who sent it: they may not approve it.
-fn authors(conn: &mut DbConn, s: &VersionState) -> Result<Vec<UserId>, ServiceError> {
-    let logins: Vec<String> = change_log::table
-        .filter(change_log::entity.eq("version"))
-        .filter(change_log::entity_id.eq(&s.id))
-        .filter(change_log::action.eq("create"))
-        .select(change_log::actor)
-        .load(conn)?;
-    let mut ids = users::ids_of_logins(conn, &logins)?;
-    ids.extend(s.sent_by.clone());
-    Ok(ids)
 }
 
 /// The facts the rules judge a version by, read once.
@@ -74,19 +51,13 @@ impl Facts {
 
     /// The facts of a version whose state is already read.
     pub fn of(conn: &mut DbConn, state: VersionState) -> Result<Facts, ServiceError> {
-        let given = given_visas(conn, &state.id, state.round)?;
-        let authors = authors(conn, &state)?;
-        let newest = versions::newest_number(conn, &state.job_description_id)? == state.number;
-        Ok(Facts {
-            state,
-            given,
-            authors,
-            newest,
-        })
+        Facts::of_many(conn, vec![state])?.pop().ok_or(ServiceError::NotFound)
     }
 
-    /// The facts of many versions in a few queries, not a few per version
-    /// (the inbox and the in-flight list judge every version in agreement).
+    /// The facts of many versions in a few queries, not a few per version (the
+    /// inbox and the in-flight list judge every version in agreement): this
+    /// round's visas, and its authors (who created it and who sent it: they may
+    /// not approve it).
     pub fn of_many(conn: &mut DbConn, states: Vec<VersionState>) -> Result<Vec<Facts>, ServiceError> {
         let ids: Vec<&str> = states.iter().map(|s| s.id.as_str()).collect();
         let mut visas_of: HashMap<String, Vec<(i32, GivenVisa)>> = HashMap::new();
