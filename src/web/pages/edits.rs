@@ -168,13 +168,26 @@ async fn simple<K: OwnerKind>(
     make: impl FnOnce(&Form) -> Result<(Edit, Option<String>), AppError>,
 ) -> Result<HttpResponse, PageError> {
     let form = Form::parse(&session, &body, &[])?;
-    let expected = revision(&form)?;
     let (edit, anchor) = make(&form)?;
-    match run::<K>(&state, &user, &session, &id, expected, edit, anchor).await? {
+    apply::<K>(&state, &user, &session, &id, &form, edit, anchor).await
+}
+
+/// Applies an edit made on the form's revision; any refusal goes back to the editor as a message.
+async fn apply<K: OwnerKind>(
+    state: &AppState,
+    user: &CurrentUser,
+    session: &Session,
+    id: &str,
+    form: &Form,
+    edit: Edit,
+    anchor: Option<String>,
+) -> Result<HttpResponse, PageError> {
+    let expected = revision(form)?;
+    match run::<K>(state, user, session, id, expected, edit, anchor).await? {
         Ok(r) => Ok(r),
         Err(e) => {
-            flash(&session, &e.user_message().unwrap_or_default());
-            Ok(see_other(&K::editor_url(&id)))
+            flash(session, &e.user_message().unwrap_or_default());
+            Ok(see_other(&K::editor_url(id)))
         }
     }
 }
@@ -249,14 +262,7 @@ pub async fn clause_action<K: OwnerKind>(
         },
     };
     let anchor = (action != "delete").then_some(clause_id);
-    let expected = revision(&form)?;
-    match run::<K>(&state, &user, &session, &id, expected, edit, anchor).await? {
-        Ok(r) => Ok(r),
-        Err(e) => {
-            flash(&session, &e.user_message().unwrap_or_default());
-            Ok(see_other(&K::editor_url(&id)))
-        }
-    }
+    apply::<K>(&state, &user, &session, &id, &form, edit, anchor).await
 }
 
 /// Adds an optional section.
