@@ -80,6 +80,7 @@ pub fn open_database(settings: &Settings, clock: &Clock) -> Result<Pool, Startup
     if applied > 0 {
         tracing::info!(applied, "database migrations applied");
     }
+    db::refresh_statistics(&mut conn)?;
     if let Some(org) = crate::services::organization::get(&mut conn).map_err(|e| StartupError::Seed(e.to_string()))? {
         clock.set_zone(parse_zone(&org.time_zone)?);
     }

@@ -15,7 +15,7 @@ use crate::db::{DbError, Pool};
 use crate::domain::account::{generate_password, User, UserInput};
 use crate::i18n::strings;
 use crate::services::rules::Rules;
-use crate::services::{auth, crud, demo, journal, users, ServiceError};
+use crate::services::{auth, crud, demo, journal, scale, users, ServiceError};
 use crate::startup::{open_database, system_clock, Application};
 
 /// jobdesc: job descriptions drafted from templates, agreed, approved and acknowledged.
@@ -63,7 +63,15 @@ pub enum Command {
         action: UserCommand,
     },
     /// Load the demo organisation into an empty database and exit.
-    Demo,
+    Demo {
+        /// Also generate a large organisation beside it (10,000 employees, 20,000 job
+        /// descriptions, 100,000 versions, 200,000 acknowledgements, 1,000,000 log entries)
+        /// for measuring; `--scale-divisor N` makes it N times smaller.
+        #[arg(long)]
+        scale: bool,
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+        scale_divisor: u32,
+    },
     /// Recompute the change log's hash chain; exit 1 and name the first broken entry if tampered.
     VerifyLog {
         /// Only the entries added since the last verified checkpoint.
@@ -89,8 +97,6 @@ pub enum Command {
         /// The PDF file.
         file: PathBuf,
     },
-    /// Import job descriptions from .docx, .odt, .txt, .md, .html (.doc, .rtf and PDF
-    /// through LibreOffice and poppler when installed): as drafts, or as JSON with --json.
     /// Check an evidence pack (from the acknowledgement's or version's page) without the database.
     VerifyPack {
         file: PathBuf,
@@ -104,6 +110,8 @@ pub enum Command {
     /// Put a backup made by `backup` in place of the database. For SQLite the server must
     /// be stopped; an existing database file is kept as `<name>.before-restore`.
     Restore { file: PathBuf },
+    /// Import job descriptions from .docx, .odt, .txt, .md, .html (.doc, .rtf and PDF
+    /// through LibreOffice and poppler when installed): as drafts, or as JSON with --json.
     Import {
         /// The files.
         #[arg(required = true)]
@@ -309,9 +317,38 @@ pub fn run_offline(settings: Settings, command: Command) -> Result<(), CliError>
             println!("Database is up to date.");
             Ok(())
         }
-        Command::Demo => {
+        Command::Demo { scale: false, .. } => {
             let summary = demo::load(&mut c, &clock, &(&settings).into())?;
             print_demo(&summary, &format!("http://{}/", settings.bind));
+            Ok(())
+        }
+        Command::Demo {
+            scale: true,
+            scale_divisor,
+        } => {
+            let size = scale::Scale::large().divided(scale_divisor as usize);
+            // The seals are made with the key the server will check them with.
+            let mut settings = settings;
+            settings.ensure_secret_key()?;
+            let key = settings.secret_key.expose().as_bytes().to_vec();
+            let s = scale::load(&mut c, &clock, &(&settings).into(), &key, &size)?;
+            println!(
+                "Large organisation generated in {:.1} s: {} departments, {} positions, {} employees, \
+                 {} assignments, {} job descriptions, {} versions ({} in agreement), {} acknowledgements, \
+                 {} change-log entries; the whole change log verified in {:.2} s.",
+                s.seconds,
+                s.departments,
+                s.positions,
+                s.employees,
+                s.assignments,
+                s.documents,
+                s.versions + s.in_agreement,
+                s.in_agreement,
+                s.acknowledgements,
+                s.log_entries,
+                s.verify_seconds
+            );
+            print_demo(&s.demo, &format!("http://{}/", settings.bind));
             Ok(())
         }
         Command::VerifyLog { incremental } => {

@@ -1,11 +1,14 @@
 //! Coverage: how far the holders of each position have acknowledged its version in force.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::Serialize;
 
 use super::acknowledgements::{of_versions, Acknowledgement};
-use super::ServiceError;
+use super::versions::CHUNK;
+use super::{Page, Paged, ServiceError};
 use crate::db::schema::{departments, jd_versions, job_descriptions as jd, positions};
 use crate::db::DbConn;
 use crate::domain::version::Status;
@@ -34,23 +37,30 @@ pub struct Unsigned {
     pub overdue: bool,
 }
 
-/// Coverage of every version in force, by department and position.
+/// A version in force with where it belongs.
+#[derive(Queryable)]
+struct InForce {
+    version_id: String,
+    number: i32,
+    position_id: String,
+    title: String,
+    department: String,
+}
+
+macro_rules! in_force {
+    () => {
+        jd_versions::table
+            .inner_join(jd::table.on(jd::id.eq(jd_versions::job_description_id)))
+            .inner_join(positions::table.on(positions::id.eq(jd::position_id)))
+            .inner_join(departments::table.on(departments::id.eq(positions::department_id)))
+            .filter(jd_versions::status.eq(Status::Approved.as_str()))
+    };
+}
+
+/// Coverage of every version in force, by position title (the API).
 pub fn coverage(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<CoverageRow>, ServiceError> {
-    /// A version in force with where it belongs.
-    #[derive(Queryable)]
-    struct InForce {
-        version_id: String,
-        number: i32,
-        position_id: String,
-        title: String,
-        department: String,
-    }
-    let in_force: Vec<InForce> = jd_versions::table
-        .inner_join(jd::table.on(jd::id.eq(jd_versions::job_description_id)))
-        .inner_join(positions::table.on(positions::id.eq(jd::position_id)))
-        .inner_join(departments::table.on(departments::id.eq(positions::department_id)))
-        .filter(jd_versions::status.eq(Status::Approved.as_str()))
-        .order((departments::name.asc(), positions::title.asc()))
+    let in_force: Vec<InForce> = in_force!()
+        .order((positions::title.asc(), positions::id.asc()))
         .select((
             jd_versions::id,
             jd_versions::number,
@@ -59,8 +69,87 @@ pub fn coverage(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<CoverageRow>,
             departments::name,
         ))
         .load(conn)?;
-    let ids: Vec<String> = in_force.iter().map(|r| r.version_id.clone()).collect();
-    let acks = of_versions(conn, &ids)?;
+    rows(conn, today, in_force)
+}
+
+/// One line of the coverage page: a job description, with the figures of its
+/// version in force when it has one (a position whose instruction is not yet
+/// approved shows as such, which is worth seeing on this page too).
+#[derive(Debug, Clone, Serialize)]
+pub struct CoverageLine {
+    pub job_description_id: String,
+    pub position_title: String,
+    pub department: String,
+    pub figures: Option<CoverageRow>,
+}
+
+/// One page of coverage: job descriptions by position title (the coverage page).
+///
+/// The page's job descriptions are chosen first from indexes alone (position
+/// title, then the document of the position), so a page deep in the list
+/// costs little more than the first; the figures are read for those only.
+pub fn page(conn: &mut DbConn, today: NaiveDate, page: Page) -> Result<Paged<CoverageLine>, ServiceError> {
+    let total = jd::table.count().get_result(conn)?;
+    let ids: Vec<String> = jd::table
+        .inner_join(positions::table.on(positions::id.eq(jd::position_id)))
+        .order((positions::title.asc(), positions::id.asc()))
+        .limit(page.per_page)
+        .offset(page.offset())
+        .select(jd::id)
+        .load(conn)?;
+    let mut named: HashMap<String, (String, String)> = jd::table
+        .inner_join(positions::table.on(positions::id.eq(jd::position_id)))
+        .inner_join(departments::table.on(departments::id.eq(positions::department_id)))
+        .filter(jd::id.eq_any(&ids))
+        .select((jd::id, positions::title, departments::name))
+        .load::<(String, String, String)>(conn)?
+        .into_iter()
+        .map(|(id, title, department)| (id, (title, department)))
+        .collect();
+    let in_force: Vec<(String, InForce)> = in_force!()
+        .filter(jd::id.eq_any(&ids))
+        .select((
+            jd::id,
+            (
+                jd_versions::id,
+                jd_versions::number,
+                positions::id,
+                positions::title,
+                departments::name,
+            ),
+        ))
+        .load(conn)?;
+    let (docs, in_force): (Vec<String>, Vec<InForce>) = in_force.into_iter().unzip();
+    let mut figures: HashMap<String, CoverageRow> = docs.into_iter().zip(rows(conn, today, in_force)?).collect();
+    let items = ids
+        .into_iter()
+        .map(|id| {
+            let (position_title, department) = named.remove(&id).unwrap_or_default();
+            CoverageLine {
+                figures: figures.remove(&id),
+                job_description_id: id,
+                position_title,
+                department,
+            }
+        })
+        .collect();
+    Ok(Paged {
+        items,
+        total,
+        page: page.page,
+        per_page: page.per_page,
+    })
+}
+
+/// The figures of the given versions in force, from one read of their acknowledgements.
+fn rows(conn: &mut DbConn, today: NaiveDate, in_force: Vec<InForce>) -> Result<Vec<CoverageRow>, ServiceError> {
+    let mut by_version: HashMap<String, Vec<Acknowledgement>> = HashMap::new();
+    for chunk in in_force.chunks(CHUNK) {
+        let ids: Vec<String> = chunk.iter().map(|r| r.version_id.clone()).collect();
+        for a in of_versions(conn, &ids)? {
+            by_version.entry(a.version_id.clone()).or_default().push(a);
+        }
+    }
     Ok(in_force
         .into_iter()
         .map(
@@ -71,7 +160,7 @@ pub fn coverage(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<CoverageRow>,
                  title,
                  department,
              }| {
-                let mine: Vec<&Acknowledgement> = acks.iter().filter(|a| a.version_id == version_id).collect();
+                let mine = by_version.remove(&version_id).unwrap_or_default();
                 let unsigned: Vec<Unsigned> = mine
                     .iter()
                     .filter(|a| a.signed_at.is_none())

@@ -180,15 +180,22 @@ pub struct ReviewDue {
     pub review_date: NaiveDate,
 }
 
-/// Job descriptions due for review on or before `today`.
+/// Job descriptions due for review on or before `today`, longest overdue first.
 pub fn reviews_due(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<ReviewDue>, ServiceError> {
+    Ok(reviews_due_first(conn, today, i64::MAX)?.0)
+}
+
+/// The first `n` job descriptions due for review, and how many are due in all.
+pub fn reviews_due_first(conn: &mut DbConn, today: NaiveDate, n: i64) -> Result<(Vec<ReviewDue>, i64), ServiceError> {
+    let total = jd::table.filter(jd::review_date.le(today)).count().get_result(conn)?;
     let rows: Vec<(String, String, Option<NaiveDate>)> = jd::table
         .inner_join(positions::table.on(positions::id.eq(jd::position_id)))
         .filter(jd::review_date.le(today))
-        .order(jd::review_date.asc())
+        .order((jd::review_date.asc(), jd::id.asc()))
+        .limit(n)
         .select((jd::id, positions::title, jd::review_date))
         .load(conn)?;
-    Ok(rows
+    let due = rows
         .into_iter()
         .filter_map(|(id, title, date)| {
             date.map(|review_date| ReviewDue {
@@ -197,5 +204,6 @@ pub fn reviews_due(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<ReviewDue>
                 review_date,
             })
         })
-        .collect())
+        .collect();
+    Ok((due, total))
 }

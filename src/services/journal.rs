@@ -24,6 +24,11 @@ impl Journal {
         self.at
     }
 
+    /// The sequence number of the last entry written so far.
+    pub fn seq(&self) -> i64 {
+        self.seq
+    }
+
     /// The organisation's date at the start of this transaction.
     pub fn today(&self) -> chrono::NaiveDate {
         self.today
@@ -98,6 +103,68 @@ impl Journal {
     }
 }
 
+/// One entry of a bulk append: an event with no "before".
+pub struct Note {
+    pub entity: &'static str,
+    pub entity_id: String,
+    pub action: &'static str,
+    pub after_json: String,
+}
+
+/// A change-log row as inserted in bulk.
+#[derive(Insertable)]
+#[diesel(table_name = change_log, treat_none_as_default_value = false)]
+struct NewEntry {
+    seq: i64,
+    at: chrono::NaiveDateTime,
+    actor: String,
+    entity: String,
+    entity_id: String,
+    action: String,
+    before_json: Option<String>,
+    after_json: Option<String>,
+    prev_hash: String,
+    hash: String,
+}
+
+impl Journal {
+    /// Appends many entries after the tip, hashed in order and inserted in
+    /// multi-row batches (bulk loads: `jobdesc demo --scale`).
+    pub fn note_many(&mut self, conn: &mut DbConn, notes: Vec<Note>) -> Result<usize, ServiceError> {
+        let mut rows = Vec::with_capacity(notes.len());
+        for n in notes {
+            let mut e = Entry {
+                seq: self.seq + 1,
+                at: self.at,
+                actor: self.actor.clone(),
+                entity: n.entity.to_string(),
+                entity_id: n.entity_id,
+                action: n.action.to_string(),
+                before_json: None,
+                after_json: Some(n.after_json),
+                prev_hash: std::mem::take(&mut self.hash),
+                hash: String::new(),
+            };
+            e.hash = entry_hash(&e);
+            self.seq = e.seq;
+            self.hash = e.hash.clone();
+            rows.push(NewEntry {
+                seq: e.seq,
+                at: e.at,
+                actor: e.actor,
+                entity: e.entity,
+                entity_id: e.entity_id,
+                action: e.action,
+                before_json: e.before_json,
+                after_json: e.after_json,
+                prev_hash: e.prev_hash,
+                hash: e.hash,
+            });
+        }
+        Ok(crate::insert_batches!(conn, change_log::table, rows))
+    }
+}
+
 /// Runs `f` in a write transaction with an open journal; the change and its
 /// log entries commit together or not at all.
 pub fn write_tx<T>(
@@ -134,6 +201,14 @@ pub fn write_tx<T>(
             .execute(conn)?;
         Ok(out)
     })
+}
+
+/// The stored tip of the chain: the last entry's sequence number and hash.
+pub fn head(conn: &mut DbConn) -> Result<(i64, String), ServiceError> {
+    Ok(change_log_head::table
+        .filter(change_log_head::id.eq(1))
+        .select((change_log_head::seq, change_log_head::hash))
+        .first::<(i64, String)>(conn)?)
 }
 
 /// A row as stored.
@@ -298,6 +373,18 @@ pub fn last_seq_of(conn: &mut DbConn, entity_id: &str, action: &str) -> Result<O
 }
 
 /// The newest entries, newest first, optionally for one entity.
+/// A page of the log, newest first: `limit` entries before sequence number `before`
+/// (from the tip when `None`).
+pub fn before(conn: &mut DbConn, before: Option<i64>, limit: i64) -> Result<Vec<Entry>, ServiceError> {
+    let rows = change_log::table
+        .filter(change_log::seq.lt(before.unwrap_or(i64::MAX)))
+        .order(change_log::seq.desc())
+        .limit(limit)
+        .select(EntryRow::as_select())
+        .load::<EntryRow>(conn)?;
+    Ok(rows.into_iter().map(to_entry).collect())
+}
+
 pub fn recent(conn: &mut DbConn, entity_id: Option<&str>, limit: i64) -> Result<Vec<Entry>, ServiceError> {
     let mut q = change_log::table.into_boxed();
     if let Some(id) = entity_id {

@@ -25,6 +25,7 @@ pub mod register;
 pub mod render;
 pub mod routes;
 pub mod rules;
+pub mod scale;
 pub mod seed;
 pub mod sessions;
 pub mod sign_ins;

@@ -17,6 +17,12 @@ pub struct PageQuery {
     pub per_page: Option<i64>,
 }
 
+/// `?before=N` of the change log page: the entries older than sequence number N.
+#[derive(Debug, Deserialize)]
+pub struct LogQuery {
+    pub before: Option<i64>,
+}
+
 /// `?q=&section=&category=&page=` of the library page.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 pub struct LibraryQuery {

@@ -27,6 +27,25 @@ fn text(o: &Output) -> String {
     )
 }
 
+/// `--help` describes every command by its own line (the import command once
+/// had none, its text shown under verify-pack).
+#[test]
+fn help_describes_each_command_in_its_own_words() {
+    let out = run(&["--help"]);
+    assert!(out.status.success());
+    let help = text(&out);
+    let line = |name: &str| {
+        help.lines()
+            .find(|l| l.trim_start().starts_with(&format!("{name} ")))
+            .unwrap_or_else(|| panic!("{name} listed: {help}"))
+            .to_string()
+    };
+    assert!(line("import").contains("Import job descriptions"), "{help}");
+    let pack = line("verify-pack");
+    assert!(pack.contains("evidence pack") && !pack.contains("Import"), "{pack}");
+    assert!(line("demo").contains("demo organisation"), "{help}");
+}
+
 /// Starts `serve`, returns the process, what it printed up to "listening", and its URL.
 #[allow(
     clippy::zombie_processes,
@@ -205,9 +224,36 @@ async fn users_are_disabled_and_enabled_from_the_command_line(app: TestApp) {
         .is_success());
 }
 
+/// `demo --scale` generates the large organisation (here a thousandth of it),
+/// says what it made and how long verifying the log took, and refuses a database
+/// that holds data; `verify-log --incremental` then resumes from its checkpoint.
+async fn the_scale_demo_is_generated_from_the_command_line(app: TestApp) {
+    let url = app.settings.database_url.expose().to_string();
+    let with = |rest: &[&str]| run(&[&["--database-url", url.as_str()][..], rest].concat());
+    let o = with(&["demo", "--scale", "--scale-divisor", "1000"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("20 job descriptions"), "{}", text(&o));
+    assert!(text(&o).contains("the whole change log verified in"), "{}", text(&o));
+    assert!(
+        text(&o).contains("maple-harbor-demo"),
+        "the demo logins are printed: {}",
+        text(&o)
+    );
+    let o = with(&["verify-log", "--incremental"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("0 entries after the checkpoint"), "{}", text(&o));
+    let before = app.log_len();
+    let o = with(&["demo", "--scale", "--scale-divisor", "1000"]);
+    assert!(!o.status.success(), "a second load is refused");
+    assert_eq!(app.log_len(), before, "and changes nothing");
+    let o = with(&["demo", "--scale", "--scale-divisor", "0"]);
+    assert!(!o.status.success(), "a divisor of 0 is refused: {}", text(&o));
+}
+
 crate::on_both_backends!(
     demo_user_and_verify_log_commands,
-    users_are_disabled_and_enabled_from_the_command_line
+    users_are_disabled_and_enabled_from_the_command_line,
+    the_scale_demo_is_generated_from_the_command_line,
 );
 
 #[test]

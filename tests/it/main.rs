@@ -20,6 +20,7 @@ mod pages;
 mod pdf;
 mod permissions;
 mod resources_api;
+mod scale;
 mod sessions;
 mod workflow;
 mod workflow_pages;

@@ -12,10 +12,11 @@ use crate::domain::preview::preview_sections;
 use crate::domain::version::Status;
 use crate::i18n::strings;
 use crate::services::acknowledgements::{self, PaperInput};
-use crate::services::{documents, inbox, versions};
+use crate::services::{documents, inbox, versions, Page};
 use crate::web::auth::CurrentUser;
 use crate::web::error::{AppError, PageError};
 use crate::web::forms::Form;
+use crate::web::queries::PageQuery;
 use crate::web::resources::DOC_EDIT;
 use crate::web::routes::{Access, Router};
 use crate::web::session::flash;
@@ -177,23 +178,30 @@ struct Bar {
     w_overdue: f64,
 }
 
-/// Acknowledgement coverage by department and position, with a bar chart and who to remind.
+/// Reviews listed on the coverage page (the API gives all).
+const REVIEWS_SHOWN: i64 = 50;
+
+/// Acknowledgement coverage by position, a page at a time, with a bar chart of
+/// the page's departments and who to remind.
 pub async fn coverage(
     state: web::Data<AppState>,
     user: CurrentUser,
     session: Session,
+    query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, PageError> {
     let today = state.today();
-    let (rows, reviews) = state
+    let page = Page::new(query.page, query.per_page);
+    let (paged, (reviews, due)) = state
         .db(move |c| {
             Ok((
-                crate::services::coverage::coverage(c, today)?,
-                inbox::reviews_due(c, today)?,
+                crate::services::coverage::page(c, today, page)?,
+                inbox::reviews_due_first(c, today, REVIEWS_SHOWN)?,
             ))
         })
         .await?;
+    let rows = paged.items;
     let mut by_dept: Vec<(String, [usize; 3])> = Vec::new();
-    for r in &rows {
+    for r in rows.iter().filter_map(|l| l.figures.as_ref()) {
         match by_dept.iter_mut().find(|(d, _)| d == &r.department) {
             Some((_, n)) => {
                 n[0] += r.acknowledged;
@@ -220,6 +228,10 @@ pub async fn coverage(
     ctx.insert("bars", &bars);
     ctx.insert("chart_height", &(bars.len() * 28 + 10));
     ctx.insert("rows", &rows);
+    ctx.insert("total", &paged.total);
+    ctx.insert("page", &paged.page);
+    ctx.insert("pages", &((paged.total + paged.per_page - 1) / paged.per_page).max(1));
+    ctx.insert("reviews_more", &(due - reviews.len() as i64).max(0));
     ctx.insert("reviews", &reviews);
     Ok(render(StatusCode::OK, "coverage.html", &ctx)?)
 }

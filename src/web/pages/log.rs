@@ -7,6 +7,7 @@ use actix_web::{web, HttpResponse};
 use crate::services::journal;
 use crate::web::auth::CurrentUser;
 use crate::web::error::PageError;
+use crate::web::queries::LogQuery;
 use crate::web::resources::LOG_READERS;
 use crate::web::routes::{Access, Router};
 use crate::web::state::AppState;
@@ -21,12 +22,18 @@ pub fn routes(r: &mut Router) {
 const SHOWN: i64 = 200;
 
 /// The log page.
-pub async fn show(state: web::Data<AppState>, user: CurrentUser, session: Session) -> Result<HttpResponse, PageError> {
+pub async fn show(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    query: web::Query<LogQuery>,
+) -> Result<HttpResponse, PageError> {
+    let before = query.before;
     let (verdict, entries) = state
-        .with_clock(|c, clock| {
+        .with_clock(move |c, clock| {
             Ok((
                 journal::verify_and_checkpoint(c, clock, false)?,
-                journal::recent(c, None, SHOWN)?,
+                journal::before(c, before, SHOWN)?,
             ))
         })
         .await?;
@@ -47,6 +54,13 @@ pub async fn show(state: web::Data<AppState>, user: CurrentUser, session: Sessio
             v
         })
         .collect();
+    // Older entries follow from the last one shown (a sequence number, so a page
+    // stays the same while new entries arrive).
+    let oldest = entries.last().map(|e| e["seq"].clone());
+    if entries.len() as i64 == SHOWN && oldest.as_ref().and_then(|s| s.as_i64()).is_some_and(|s| s > 1) {
+        ctx.insert("older", &oldest);
+    }
+    ctx.insert("paged", &before.is_some());
     ctx.insert("entries", &entries);
     Ok(render(StatusCode::OK, "log.html", &ctx)?)
 }

@@ -1,0 +1,159 @@
+//! The generated large organisation (`jobdesc demo --scale`) and the list pages
+//! that page through it: here at a two-hundredth of the size, the shape unchanged.
+
+use awc::http::StatusCode;
+use diesel::prelude::*;
+use jobdesc::db::schema::{acknowledgements, jd_versions};
+use jobdesc::services::scale::{self, Scale};
+use jobdesc::services::{acknowledgements as acks, coverage, demo, journal, Page};
+
+use crate::helpers::{TestApp, Web};
+
+fn generate(app: &TestApp) -> (Scale, scale::ScaleSummary) {
+    let size = Scale::large().divided(200);
+    let key = app.settings.secret_key.expose().as_bytes().to_vec();
+    let summary = scale::load(&mut app.conn(), &app.clock, &(&app.settings).into(), &key, &size).expect("generated");
+    (size, summary)
+}
+
+/// Every part is as large as asked, every generated row is in the change log,
+/// the chain verifies, and what the server reads of it is consistent.
+async fn the_generated_organisation_is_whole_and_its_chain_verifies(app: TestApp) {
+    let (size, s) = generate(&app);
+    assert_eq!(s.positions, size.positions);
+    assert_eq!(s.documents, size.positions);
+    assert_eq!(s.employees, size.employees);
+    assert_eq!(s.versions, size.positions * size.versions_per_document);
+    let holders = size.employees.min(size.positions / 2);
+    assert_eq!(
+        s.acknowledgements,
+        holders * (1 + size.past_positions) * size.versions_per_document
+    );
+    assert_eq!(s.in_agreement, size.in_agreement);
+    // The log holds what was asked for (or more, when the rows' own entries exceed it).
+    assert!(s.log_entries >= size.log_entries, "{} entries", s.log_entries);
+    assert_eq!(app.log_len() as usize, s.log_entries);
+    let verdict = journal::verify(&mut app.conn()).expect("verify");
+    assert_eq!(verdict, Ok(s.log_entries as u64));
+
+    // Generated seals are made with the server's key: the evidence page accepts them.
+    let key = app.settings.secret_key.expose().as_bytes().to_vec();
+    let signed: String = acknowledgements::table
+        .filter(acknowledgements::signed_at.is_not_null())
+        .select(acknowledgements::id)
+        .first(&mut *app.conn())
+        .expect("a signed acknowledgement");
+    let e = acks::evidence(&mut app.conn(), &key, &signed).expect("evidence");
+    assert!(e.seal_valid, "generated seal verifies");
+
+    // Coverage, a page at a time, lists every job description once, in title
+    // order, with the figures of the whole list where a version is in force.
+    let today = app.today();
+    let in_force: i64 = jd_versions::table
+        .filter(jd_versions::status.eq("approved"))
+        .count()
+        .get_result(&mut *app.conn())
+        .expect("count");
+    let all = coverage::coverage(&mut app.conn(), today).expect("coverage");
+    assert_eq!(all.len() as i64, in_force);
+    let mut lines = Vec::new();
+    for n in 1.. {
+        let p = coverage::page(&mut app.conn(), today, Page::new(Some(n), Some(30))).expect("page");
+        assert_eq!(p.total as usize, s.documents + demo_documents(&app));
+        if p.items.is_empty() {
+            break;
+        }
+        lines.extend(p.items);
+    }
+    assert_eq!(lines.len(), s.documents + demo_documents(&app), "each document once");
+    let paged: Vec<String> = lines
+        .iter()
+        .filter_map(|l| l.figures.as_ref())
+        .map(|r| r.version_id.clone())
+        .collect();
+    let whole: Vec<String> = all.iter().map(|r| r.version_id.clone()).collect();
+    assert_eq!(paged, whole, "the pages hold the whole list's figures, in order");
+    assert!(
+        lines.iter().any(|l| l.figures.is_none()),
+        "the demo's drafts show as not in force"
+    );
+    let unsigned: usize = all.iter().map(|r| r.pending + r.overdue).sum();
+    let expected: i64 = acknowledgements::table
+        .inner_join(jd_versions::table.on(jd_versions::id.eq(acknowledgements::version_id)))
+        .filter(jd_versions::status.eq("approved"))
+        .filter(acknowledgements::signed_at.is_null())
+        .count()
+        .get_result(&mut *app.conn())
+        .expect("count");
+    assert_eq!(unsigned as i64, expected);
+    assert!(unsigned > 0, "some current holders have not signed yet");
+}
+
+async fn hr(app: &TestApp) -> Web {
+    let mut web = Web::new(&app.base);
+    let (status, _) = web.login("hr", demo::DEMO_PASSWORD).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    web
+}
+
+/// The list pages show a page of the large organisation and link onwards.
+async fn list_pages_page_through_the_large_organisation(app: TestApp) {
+    let (size, s) = generate(&app);
+    let mut web = hr(&app).await;
+
+    let page = web.get("/coverage").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("?page=2"), "coverage links to its next page");
+    assert_eq!(page.body.matches("<tr><td>").count(), 50, "one page of positions");
+    let last = (s.documents + demo_documents(&app)).div_ceil(50);
+    let end = web.get(&format!("/coverage?page={last}")).await;
+    assert_eq!(end.status, StatusCode::OK);
+    assert!(
+        !end.body.contains(&format!("?page={}", last + 1)),
+        "the last page links no further"
+    );
+
+    let log = web.get("/log").await;
+    assert_eq!(log.status, StatusCode::OK);
+    let n = app.log_len() as usize;
+    let older = format!("/log?before={}", n - 199);
+    assert!(log.body.contains(&older), "the newest page links to older entries");
+    let page = web.get(&older).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(&format!("<tr><td>{}</td>", n - 200)));
+    assert!(
+        !page.body.contains(&format!("<tr><td>{}</td>", n - 199)),
+        "no entry twice"
+    );
+    assert!(page.body.contains("href=\"/log\""), "a way back to the newest");
+    let first = web.get("/log?before=2").await;
+    assert!(
+        first.body.contains("<tr><td>1</td>") && !first.body.contains("?before="),
+        "the oldest page ends the list"
+    );
+
+    for path in ["/documents?page=2", "/employees?page=2", "/positions?page=3", "/"] {
+        assert_eq!(web.get(path).await.status, StatusCode::OK, "{path}");
+    }
+    let docs = web.get("/documents").await;
+    assert!(
+        docs.body
+            .contains(&format!(": {}.", size.positions + demo_documents(&app))),
+        "the total is shown"
+    );
+}
+
+fn demo_documents(app: &TestApp) -> usize {
+    use jobdesc::db::schema::job_descriptions;
+    let all: i64 = job_descriptions::table
+        .count()
+        .get_result(&mut *app.conn())
+        .expect("count");
+    // Everything but the generated ones.
+    all as usize - Scale::large().divided(200).positions
+}
+
+crate::on_both_backends!(
+    the_generated_organisation_is_whole_and_its_chain_verifies,
+    list_pages_page_through_the_large_organisation,
+);
