@@ -122,6 +122,7 @@ impl Application {
             clock,
             db_file,
             findings: Arc::default(),
+            waiting: Arc::default(),
         };
         let mut server = HttpServer::new(move || {
             App::new()

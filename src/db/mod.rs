@@ -31,7 +31,6 @@ pub const INSERT_BATCH: usize = 1000;
 /// multi-row `INSERT` per batch on either backend. A macro because the
 /// connection enum dispatches per backend, where a multi-row insert is typed
 /// per backend too.
-#[macro_export]
 macro_rules! insert_batches {
     ($conn:expr, $table:expr, $rows:expr) => {{
         let mut inserted = 0usize;
@@ -45,3 +44,4 @@ macro_rules! insert_batches {
         inserted
     }};
 }
+pub(crate) use insert_batches;

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 use super::{acknowledgements, facts, users, versions, ServiceError};
 use crate::clock::Clock;
@@ -68,9 +69,43 @@ fn waiting(conn: &mut DbConn) -> Result<Vec<(facts::Facts, String)>, ServiceErro
         .collect())
 }
 
+/// The versions waiting for someone with their facts, judged together.
+type Waiting = Arc<Vec<(facts::Facts, String)>>;
+
+/// The versions waiting for someone, as last read, under the change log's head
+/// at that moment. Every change writes a change-log entry in its transaction,
+/// so while the head is where it was, so are the facts: the inbox and the
+/// in-flight list read the head (one row) instead of judging every version in
+/// agreement on each request. The head is read before the facts, so an entry
+/// is never older than its key; each server instance keeps its own.
+#[derive(Debug, Default)]
+pub struct WaitingCache {
+    last: Mutex<Option<(i64, Waiting)>>,
+}
+
+impl WaitingCache {
+    /// The versions waiting now: from the cache while nothing has changed.
+    pub fn get(&self, conn: &mut DbConn) -> Result<Waiting, ServiceError> {
+        let head = super::journal::head(conn)?.0;
+        if let Some((seq, w)) = self.lock().as_ref()
+            && *seq == head
+        {
+            return Ok(w.clone());
+        }
+        let w: Waiting = Arc::new(waiting(conn)?);
+        *self.lock() = Some((head, w.clone()));
+        Ok(w)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<(i64, Waiting)>> {
+        // Only whole values are stored, so a poisoned lock holds a whole value.
+        self.last.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
 /// Everything waiting for `user` today.
-pub fn inbox(conn: &mut DbConn, clock: &Clock, user: &User) -> Result<Vec<Task>, ServiceError> {
-    let waiting = waiting(conn)?;
+pub fn inbox(conn: &mut DbConn, clock: &Clock, cache: &WaitingCache, user: &User) -> Result<Vec<Task>, ServiceError> {
+    let waiting = cache.get(conn)?;
     tasks_of(conn, clock, user, &waiting)
 }
 
@@ -78,12 +113,13 @@ pub fn inbox(conn: &mut DbConn, clock: &Clock, user: &User) -> Result<Vec<Task>,
 pub fn inbox_and_in_flight(
     conn: &mut DbConn,
     clock: &Clock,
+    cache: &WaitingCache,
     user: &User,
 ) -> Result<(Vec<Task>, Vec<InFlight>), ServiceError> {
-    let waiting = waiting(conn)?;
+    let waiting = cache.get(conn)?;
     Ok((
         tasks_of(conn, clock, user, &waiting)?,
-        flights_of(conn, clock, waiting)?,
+        flights_of(conn, clock, &waiting)?,
     ))
 }
 
@@ -139,29 +175,29 @@ fn tasks_of(
 }
 
 /// Every version in agreement or awaiting approval, and whom it waits for.
-pub fn in_flight(conn: &mut DbConn, clock: &Clock) -> Result<Vec<InFlight>, ServiceError> {
-    let waiting = waiting(conn)?;
-    flights_of(conn, clock, waiting)
+pub fn in_flight(conn: &mut DbConn, clock: &Clock, cache: &WaitingCache) -> Result<Vec<InFlight>, ServiceError> {
+    let waiting = cache.get(conn)?;
+    flights_of(conn, clock, &waiting)
 }
 
 fn flights_of(
     conn: &mut DbConn,
     clock: &Clock,
-    waiting: Vec<(facts::Facts, String)>,
+    waiting: &[(facts::Facts, String)],
 ) -> Result<Vec<InFlight>, ServiceError> {
     let today = clock.today();
     let waited: Vec<Vec<UserId>> = waiting.iter().map(|(f, _)| f.situation().waiting_for()).collect();
     let everyone: Vec<&UserId> = waited.iter().flatten().collect::<HashSet<_>>().into_iter().collect();
     let logins = users::logins(conn, &everyone)?;
     Ok(waiting
-        .into_iter()
+        .iter()
         .zip(waited)
         .map(|((facts, title), ids)| {
-            let s = facts.state;
+            let s = &facts.state;
             let days = s.sent_at.map(|t| (today - clock.date_of(t)).num_days()).unwrap_or(0);
             InFlight {
-                version_id: s.id,
-                title,
+                version_id: s.id.clone(),
+                title: title.clone(),
                 status: s.status,
                 waiting_for: ids.iter().filter_map(|id| logins.get(id).cloned()).collect(),
                 sent_at: s.sent_at,

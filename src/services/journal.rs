@@ -161,7 +161,7 @@ impl Journal {
                 hash: e.hash,
             });
         }
-        Ok(crate::insert_batches!(conn, change_log::table, rows))
+        Ok(crate::db::insert_batches!(conn, change_log::table, rows))
     }
 }
 

@@ -19,6 +19,7 @@ use super::rules::Rules;
 use super::texts::{self, Owner};
 use super::{demo, documents, new_id, templates, users, workflow, ServiceError};
 use crate::clock::Clock;
+use crate::db::insert_batches;
 use crate::db::schema::{
     acknowledgements, assignments, departments, employees, jd_version_texts, jd_versions, job_descriptions, positions,
     registration_counters,
@@ -26,7 +27,6 @@ use crate::db::schema::{
 use crate::db::DbConn;
 use crate::domain::document::Content;
 use crate::domain::version::Status;
-use crate::insert_batches;
 
 /// How large the generated organisation is.
 #[derive(Debug, Clone)]
@@ -667,7 +667,13 @@ pub fn load(
     }
     summary.verify_seconds = verifying.elapsed().as_secs_f64();
     // Fresh statistics, so the query planners see the new sizes (SQLite plans
-    // from none otherwise and picks the status index for the coverage page).
-    diesel::sql_query("ANALYZE").execute(conn)?;
+    // from none otherwise and picks the status index for the coverage page);
+    // PostgreSQL's VACUUM also marks the new pages all-visible, which lets a
+    // deep page be counted off from the index alone, as autovacuum would later.
+    let refresh = match conn {
+        DbConn::Pg(_) => "VACUUM ANALYZE",
+        DbConn::Sqlite(_) => "ANALYZE",
+    };
+    diesel::sql_query(refresh).execute(conn)?;
     Ok(summary)
 }

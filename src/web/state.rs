@@ -21,6 +21,8 @@ pub struct AppState {
     pub db_file: Option<crate::db::file::DbFile>,
     /// The checks of texts already read, by revision.
     pub findings: Arc<crate::services::findings::FindingsCache>,
+    /// The versions waiting for someone, as of the change log's head.
+    pub waiting: Arc<crate::services::inbox::WaitingCache>,
 }
 
 impl AppState {

@@ -143,6 +143,48 @@ async fn list_pages_page_through_the_large_organisation(app: TestApp) {
     );
 }
 
+/// The inbox's reading of the versions in agreement is kept while the change log's
+/// head stays put and read again after any change (here, a visa).
+async fn the_waiting_versions_are_read_again_only_after_a_change(app: TestApp) {
+    use jobdesc::domain::workflow::Decision;
+    use jobdesc::services::inbox::{self, WaitingCache};
+    use jobdesc::services::{users, workflow};
+    let (_, s) = generate(&app);
+    let cache = WaitingCache::default();
+    let mut conn = app.conn();
+    let first = cache.get(&mut conn).expect("waiting");
+    assert_eq!(first.len(), s.in_agreement);
+    let again = cache.get(&mut conn).expect("waiting");
+    assert!(
+        std::sync::Arc::ptr_eq(&first, &again),
+        "nothing changed: no new reading"
+    );
+    let head = users::by_login(&mut conn, "head")
+        .expect("read")
+        .expect("the demo's head")
+        .0;
+    let tasks = inbox::inbox(&mut conn, &app.clock, &cache, &head).expect("inbox");
+    let visa = tasks
+        .iter()
+        .find(|t| t.kind == "visa")
+        .expect("a visa waits for the head");
+    let agree = workflow::VisaInput {
+        decision: Decision::Agree,
+        comment: String::new(),
+        on_behalf_of: None,
+    };
+    workflow::give_visa(&mut conn, &app.clock, &head, &visa.version_id, &agree).expect("visa given");
+    let after = cache.get(&mut conn).expect("waiting");
+    assert!(!std::sync::Arc::ptr_eq(&first, &after), "the change is seen");
+    let tasks = inbox::inbox(&mut conn, &app.clock, &cache, &head).expect("inbox");
+    assert!(
+        !tasks
+            .iter()
+            .any(|t| t.kind == "visa" && t.version_id == visa.version_id),
+        "the visa given is no longer a task"
+    );
+}
+
 fn demo_documents(app: &TestApp) -> usize {
     use jobdesc::db::schema::job_descriptions;
     let all: i64 = job_descriptions::table
@@ -156,4 +198,5 @@ fn demo_documents(app: &TestApp) -> usize {
 crate::on_both_backends!(
     the_generated_organisation_is_whole_and_its_chain_verifies,
     list_pages_page_through_the_large_organisation,
+    the_waiting_versions_are_read_again_only_after_a_change,
 );

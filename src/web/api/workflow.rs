@@ -310,16 +310,22 @@ pub async fn new_revision(
 
 /// What waits for the caller.
 pub async fn my_inbox(state: web::Data<AppState>, user: CurrentUser) -> Result<web::Json<Vec<Task>>, ApiError> {
+    let cache = state.waiting.clone();
     Ok(web::Json(
         state
-            .with_clock(move |c, clock| inbox::inbox(c, clock, &user.0))
+            .with_clock(move |c, clock| inbox::inbox(c, clock, &cache, &user.0))
             .await?,
     ))
 }
 
 /// Everything in agreement or awaiting approval.
 pub async fn in_flight(state: web::Data<AppState>, _user: CurrentUser) -> Result<web::Json<Vec<InFlight>>, ApiError> {
-    Ok(web::Json(state.with_clock(inbox::in_flight).await?))
+    let cache = state.waiting.clone();
+    Ok(web::Json(
+        state
+            .with_clock(move |c, clock| inbox::in_flight(c, clock, &cache))
+            .await?,
+    ))
 }
 
 /// Job descriptions due for review.

@@ -10,6 +10,7 @@ use crate::domain::account::User;
 use crate::domain::staff::{Assignment, Employee};
 use crate::domain::structure::{Department, Position};
 use crate::i18n::strings;
+use crate::services::inbox::WaitingCache;
 use crate::services::{assignments, organization, Page, ServiceError};
 use crate::web::auth::CurrentUser;
 use crate::web::error::PageError;
@@ -46,7 +47,12 @@ struct Summary {
     in_flight: Vec<crate::services::inbox::InFlight>,
 }
 
-fn summary(conn: &mut crate::db::DbConn, clock: &Clock, user: &User) -> Result<Summary, ServiceError> {
+fn summary(
+    conn: &mut crate::db::DbConn,
+    clock: &Clock,
+    waiting: &WaitingCache,
+    user: &User,
+) -> Result<Summary, ServiceError> {
     let today = clock.today();
     let organization = organization::get(conn)?.map(|o| o.short_name);
     let positions = match &user.employee_id {
@@ -64,9 +70,9 @@ fn summary(conn: &mut crate::db::DbConn, clock: &Clock, user: &User) -> Result<S
         Vec::new()
     };
     let (tasks, in_flight) = if Access::Roles(crate::web::resources::DOC_EDIT).allows(Some(user)) {
-        crate::services::inbox::inbox_and_in_flight(conn, clock, user)?
+        crate::services::inbox::inbox_and_in_flight(conn, clock, waiting, user)?
     } else {
-        (crate::services::inbox::inbox(conn, clock, user)?, Vec::new())
+        (crate::services::inbox::inbox(conn, clock, waiting, user)?, Vec::new())
     };
     Ok(Summary {
         organization,
@@ -82,8 +88,10 @@ const SHOWN: usize = 20;
 
 /// The dashboard.
 pub async fn show(state: web::Data<AppState>, user: CurrentUser, session: Session) -> Result<HttpResponse, PageError> {
-    let u = user.0.clone();
-    let s = state.with_clock(move |c, clock| summary(c, clock, &u)).await?;
+    let (u, waiting) = (user.0.clone(), state.waiting.clone());
+    let s = state
+        .with_clock(move |c, clock| summary(c, clock, &waiting, &u))
+        .await?;
     let mut ctx = base_context(Some(&user.0), &session)?;
     ctx.insert("organization", &s.organization);
     ctx.insert("positions", &s.positions);
