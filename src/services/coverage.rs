@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::acknowledgements::{of_versions, Acknowledgement};
 use super::versions::CHUNK;
-use super::{Page, Paged, ServiceError};
+use super::{Cursor, Page, Paged, ServiceError};
 use crate::db::schema::{departments, jd_versions, job_descriptions as jd, positions};
 use crate::db::DbConn;
 use crate::domain::version::Status;
@@ -78,6 +78,7 @@ pub fn coverage(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<CoverageRow>,
 #[derive(Debug, Clone, Serialize)]
 pub struct CoverageLine {
     pub job_description_id: String,
+    pub position_id: String,
     pub position_title: String,
     pub department: String,
     pub figures: Option<CoverageRow>,
@@ -88,23 +89,30 @@ pub struct CoverageLine {
 /// The page's job descriptions are chosen first from indexes alone (position
 /// title, then the document of the position), so a page deep in the list
 /// costs little more than the first; the figures are read for those only.
-pub fn page(conn: &mut DbConn, today: NaiveDate, page: Page) -> Result<Paged<CoverageLine>, ServiceError> {
+pub fn page(
+    conn: &mut DbConn,
+    today: NaiveDate,
+    page: Page,
+    cursor: Option<&Cursor>,
+) -> Result<Paged<CoverageLine>, ServiceError> {
     let total = jd::table.count().get_result(conn)?;
-    let ids: Vec<String> = jd::table
+    let bound = super::positions::title_bound(conn, cursor)?;
+    let q = jd::table
         .inner_join(positions::table.on(positions::id.eq(jd::position_id)))
-        .order((positions::title.asc(), positions::id.asc()))
-        .limit(page.per_page)
-        .offset(page.offset())
         .select(jd::id)
-        .load(conn)?;
-    let mut named: HashMap<String, (String, String)> = jd::table
+        .into_boxed();
+    let mut ids: Vec<String> = super::positions::in_title_order!(q, page, &bound).load(conn)?;
+    if super::positions::backwards(&bound) {
+        ids.reverse();
+    }
+    let mut named: HashMap<String, (String, String, String)> = jd::table
         .inner_join(positions::table.on(positions::id.eq(jd::position_id)))
         .inner_join(departments::table.on(departments::id.eq(positions::department_id)))
         .filter(jd::id.eq_any(&ids))
-        .select((jd::id, positions::title, departments::name))
-        .load::<(String, String, String)>(conn)?
+        .select((jd::id, positions::id, positions::title, departments::name))
+        .load::<(String, String, String, String)>(conn)?
         .into_iter()
-        .map(|(id, title, department)| (id, (title, department)))
+        .map(|(id, position, title, department)| (id, (position, title, department)))
         .collect();
     let in_force: Vec<(String, InForce)> = in_force!()
         .filter(jd::id.eq_any(&ids))
@@ -124,10 +132,11 @@ pub fn page(conn: &mut DbConn, today: NaiveDate, page: Page) -> Result<Paged<Cov
     let items = ids
         .into_iter()
         .map(|id| {
-            let (position_title, department) = named.remove(&id).unwrap_or_default();
+            let (position_id, position_title, department) = named.remove(&id).unwrap_or_default();
             CoverageLine {
                 figures: figures.remove(&id),
                 job_description_id: id,
+                position_id,
                 position_title,
                 department,
             }

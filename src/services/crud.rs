@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::journal::{write_tx, Journal};
 use super::rules::Rules;
-use super::{new_id, Page, Paged, ServiceError};
+use super::{new_id, Cursor, Page, Paged, ServiceError};
 use crate::clock::Clock;
 use crate::db::DbConn;
 
@@ -23,6 +23,11 @@ pub trait Resource: Serialize + Clone + Send + 'static {
     /// The record's identifier.
     fn id(&self) -> &str;
     fn list(conn: &mut DbConn, page: Page) -> Result<Paged<Self>, ServiceError>;
+    /// A page reached from a neighbour's link; lists without a cursor order go by page number.
+    fn list_from(conn: &mut DbConn, page: Page, cursor: Option<&Cursor>) -> Result<Paged<Self>, ServiceError> {
+        let _ = cursor;
+        Self::list(conn, page)
+    }
     fn get(conn: &mut DbConn, id: &str) -> Result<Self, ServiceError>;
     fn insert(conn: &mut DbConn, at: NaiveDateTime, id: &str, input: &Self::Input) -> Result<(), ServiceError>;
     fn update(conn: &mut DbConn, at: NaiveDateTime, id: &str, input: &Self::Input) -> Result<(), ServiceError>;

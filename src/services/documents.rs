@@ -11,7 +11,7 @@ use super::crud::Resource;
 use super::journal::{write_tx, Journal};
 use super::texts::{load, Owner};
 use super::versions::{self, Version, VersionSummary};
-use super::{new_id, organization, Page, Paged, ServiceError};
+use super::{new_id, organization, Cursor, Page, Paged, ServiceError};
 use crate::clock::Clock;
 use crate::db::schema::{departments, job_descriptions as jd, positions};
 use crate::db::DbConn;
@@ -96,18 +96,28 @@ fn assemble(conn: &mut DbConn, rows: Vec<JdRow>) -> Result<Vec<JobDescription>, 
         .collect())
 }
 
-/// Job descriptions, by position title.
+/// Job descriptions, by position title (a position has one, so (title,
+/// position) orders them totally, straight from the title index).
 pub fn list(conn: &mut DbConn, page: Page) -> Result<Paged<JobDescription>, ServiceError> {
+    list_from(conn, page, None)
+}
+
+/// A page of job descriptions reached from a neighbour's link (see [`Cursor`]).
+pub fn list_from(
+    conn: &mut DbConn,
+    page: Page,
+    cursor: Option<&Cursor>,
+) -> Result<Paged<JobDescription>, ServiceError> {
     let total = jd::table.count().get_result(conn)?;
-    let rows = jd::table
+    let bound = super::positions::title_bound(conn, cursor)?;
+    let q = jd::table
         .inner_join(positions::table.on(positions::id.eq(jd::position_id)))
-        // A position has one document, so (title, position) is a total order the
-        // title index serves without a sort.
-        .order((positions::title.asc(), positions::id.asc()))
-        .limit(page.per_page)
-        .offset(page.offset())
         .select(JdRow::as_select())
-        .load(conn)?;
+        .into_boxed();
+    let mut rows: Vec<JdRow> = super::positions::in_title_order!(q, page, &bound).load(conn)?;
+    if super::positions::backwards(&bound) {
+        rows.reverse();
+    }
     Ok(Paged {
         items: assemble(conn, rows)?,
         total,

@@ -121,6 +121,16 @@ impl Default for Page {
     }
 }
 
+/// Where a page of a list in position-title order starts when reached from a
+/// neighbour's link: right after or right before a position. A page reached
+/// this way costs its own rows however deep in the list it is; a page number
+/// alone (a jump) costs the rows before it too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cursor {
+    After(String),
+    Before(String),
+}
+
 /// One page of a list and the total count.
 #[derive(Debug, Clone, Serialize)]
 pub struct Paged<T> {

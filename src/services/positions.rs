@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::crud::Resource;
-use super::{Page, Paged, ServiceError};
+use super::{Cursor, Page, Paged, ServiceError};
 use crate::db::schema::{assignments, departments, positions};
 use crate::db::DbConn;
 use crate::domain::hierarchy::creates_cycle;
@@ -65,6 +65,77 @@ fn to_positions(conn: &mut DbConn, rows: Vec<PositionRow>) -> Result<Vec<Positio
             },
         )
         .collect()
+}
+
+/// A page boundary in position-title order.
+#[derive(Debug, Clone)]
+pub struct TitleBound {
+    /// The page comes after the boundary (else before it).
+    pub after: bool,
+    pub title: String,
+    pub id: String,
+}
+
+/// Where a cursor's position stands in title order; `None` without a cursor or
+/// when its position is gone (then the page number decides).
+pub fn title_bound(conn: &mut DbConn, cursor: Option<&Cursor>) -> Result<Option<TitleBound>, ServiceError> {
+    let Some(c) = cursor else { return Ok(None) };
+    let (after, id) = match c {
+        Cursor::After(id) => (true, id),
+        Cursor::Before(id) => (false, id),
+    };
+    let title: Option<String> = positions::table
+        .find(id)
+        .select(positions::title)
+        .first(conn)
+        .optional()?;
+    Ok(title.map(|title| TitleBound {
+        after,
+        title,
+        id: id.clone(),
+    }))
+}
+
+/// `(positions.title, positions.id)` beyond a [`TitleBound`]: a row-value
+/// comparison, which both backends answer from the title index (diesel has no
+/// operator for it).
+macro_rules! beyond {
+    ($b:expr) => {
+        diesel::dsl::sql::<diesel::sql_types::Bool>(if $b.after {
+            "(positions.title, positions.id) > ("
+        } else {
+            "(positions.title, positions.id) < ("
+        })
+        .bind::<diesel::sql_types::Text, _>($b.title.clone())
+        .sql(", ")
+        .bind::<diesel::sql_types::Text, _>($b.id.clone())
+        .sql(")")
+    };
+}
+
+/// Orders a boxed query joined to `positions` by title and takes one page of
+/// it: after or before a bound (read backwards, so reverse the rows: see
+/// [`backwards`]), or by page number.
+macro_rules! in_title_order {
+    ($q:expr, $page:expr, $bound:expr) => {{
+        use $crate::db::schema::positions as p;
+        let q = $q.limit($page.per_page);
+        match $bound {
+            Some(b) if b.after => q
+                .filter($crate::services::positions::beyond!(b))
+                .order((p::title.asc(), p::id.asc())),
+            Some(b) => q
+                .filter($crate::services::positions::beyond!(b))
+                .order((p::title.desc(), p::id.desc())),
+            None => q.order((p::title.asc(), p::id.asc())).offset($page.offset()),
+        }
+    }};
+}
+pub(crate) use {beyond, in_title_order};
+
+/// True when a page was read backwards from its bound (its rows come reversed).
+pub fn backwards(bound: &Option<TitleBound>) -> bool {
+    bound.as_ref().is_some_and(|b| !b.after)
 }
 
 /// Every position, by title (for pickers).
@@ -135,13 +206,17 @@ impl Resource for Position {
     }
 
     fn list(conn: &mut DbConn, page: Page) -> Result<Paged<Self>, ServiceError> {
+        Self::list_from(conn, page, None)
+    }
+
+    fn list_from(conn: &mut DbConn, page: Page, cursor: Option<&Cursor>) -> Result<Paged<Self>, ServiceError> {
         let total = positions::table.count().get_result(conn)?;
-        let rows = positions::table
-            .order((positions::title.asc(), positions::id.asc()))
-            .limit(page.per_page)
-            .offset(page.offset())
-            .select(PositionRow::as_select())
-            .load(conn)?;
+        let bound = title_bound(conn, cursor)?;
+        let q = positions::table.select(PositionRow::as_select()).into_boxed();
+        let mut rows: Vec<PositionRow> = in_title_order!(q, page, &bound).load(conn)?;
+        if backwards(&bound) {
+            rows.reverse();
+        }
         Ok(Paged {
             items: to_positions(conn, rows)?,
             total,

@@ -4,7 +4,7 @@ use serde::Deserialize;
 
 use crate::domain::document::SectionKind;
 use crate::domain::structure::Category;
-use crate::services::library;
+use crate::services::{library, Cursor, Page};
 
 /// `?page=N&per_page=M`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -15,6 +15,27 @@ pub struct PageQuery {
     /// Items per page (at most 500).
     #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<i64>,
+    /// Pages in position-title order: the page right after this position
+    /// (the next link), read from the index instead of counted off.
+    pub after: Option<String>,
+    /// The page right before this position (the previous link).
+    pub before: Option<String>,
+}
+
+impl PageQuery {
+    /// The page's number and size.
+    pub fn page(&self) -> Page {
+        Page::new(self.page, self.per_page)
+    }
+
+    /// The neighbour the page was reached from, if any.
+    pub fn cursor(&self) -> Option<Cursor> {
+        match (&self.after, &self.before) {
+            (Some(a), _) => Some(Cursor::After(a.clone())),
+            (None, Some(b)) => Some(Cursor::Before(b.clone())),
+            (None, None) => None,
+        }
+    }
 }
 
 /// `?before=N` of the change log page: the entries older than sequence number N.

@@ -14,7 +14,7 @@ use crate::domain::account::User;
 use crate::i18n::strings;
 use crate::web::error::{AppError, Problem};
 
-const TEMPLATES: [(&str, &str); 26] = [
+const TEMPLATES: [(&str, &str); 27] = [
     ("import_new.html", include_str!("../../templates/import_new.html")),
     ("import_list.html", include_str!("../../templates/import_list.html")),
     ("import_review.html", include_str!("../../templates/import_review.html")),
@@ -41,6 +41,7 @@ const TEMPLATES: [(&str, &str); 26] = [
     ("sign_ins.html", include_str!("../../templates/sign_ins.html")),
     ("dashboard.html", include_str!("../../templates/dashboard.html")),
     ("list.html", include_str!("../../templates/list.html")),
+    ("pager.html", include_str!("../../templates/pager.html")),
     ("form.html", include_str!("../../templates/form.html")),
     ("log.html", include_str!("../../templates/log.html")),
     ("error.html", include_str!("../../templates/error.html")),

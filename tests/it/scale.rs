@@ -5,7 +5,7 @@ use awc::http::StatusCode;
 use diesel::prelude::*;
 use jobdesc::db::schema::{acknowledgements, jd_versions};
 use jobdesc::services::scale::{self, Scale};
-use jobdesc::services::{acknowledgements as acks, coverage, demo, journal, Page};
+use jobdesc::services::{acknowledgements as acks, coverage, demo, journal, Cursor, Page};
 
 use crate::helpers::{TestApp, Web};
 
@@ -56,15 +56,27 @@ async fn the_generated_organisation_is_whole_and_its_chain_verifies(app: TestApp
         .expect("count");
     let all = coverage::coverage(&mut app.conn(), today).expect("coverage");
     assert_eq!(all.len() as i64, in_force);
+    // Walked by page number and by cursor from each page's last line: the same lines.
     let mut lines = Vec::new();
+    let mut walked = Vec::new();
+    let mut after: Option<Cursor> = None;
     for n in 1.. {
-        let p = coverage::page(&mut app.conn(), today, Page::new(Some(n), Some(30))).expect("page");
+        let p = coverage::page(&mut app.conn(), today, Page::new(Some(n), Some(30)), None).expect("page");
         assert_eq!(p.total as usize, s.documents + demo_documents(&app));
+        let c = coverage::page(&mut app.conn(), today, Page::new(Some(n), Some(30)), after.as_ref()).expect("page");
+        after = c.items.last().map(|l| Cursor::After(l.position_id.clone()));
+        walked.extend(c.items.into_iter().map(|l| l.job_description_id));
         if p.items.is_empty() {
             break;
         }
         lines.extend(p.items);
     }
+    let numbered: Vec<&String> = lines.iter().map(|l| &l.job_description_id).collect();
+    assert_eq!(
+        walked.iter().collect::<Vec<_>>(),
+        numbered,
+        "cursor and page number agree"
+    );
     assert_eq!(lines.len(), s.documents + demo_documents(&app), "each document once");
     let paged: Vec<String> = lines
         .iter()
@@ -132,6 +144,31 @@ async fn list_pages_page_through_the_large_organisation(app: TestApp) {
         "the oldest page ends the list"
     );
 
+    // A neighbour's link reads the page from the edge row on: the same rows as
+    // the page by number, both ways.
+    for list in ["/documents", "/coverage", "/positions", "/employees"] {
+        let first = web.get(list).await;
+        let next = link(&first.body, "next");
+        assert!(list == "/employees" || next.contains("&after="), "{list}: {next}");
+        let by_link = web.get(&format!("{list}{next}")).await;
+        let by_number = web.get(&format!("{list}?page=2")).await;
+        assert_eq!(rows(&by_link.body), rows(&by_number.body), "{list} page 2");
+        let back = link(&by_link.body, "prev");
+        assert_eq!(
+            rows(&web.get(&format!("{list}{back}")).await.body),
+            rows(&first.body),
+            "{list} back to 1"
+        );
+    }
+    let gone = web
+        .get("/documents?page=2&after=00000000-0000-4000-8000-000000000000")
+        .await;
+    assert_eq!(
+        rows(&gone.body),
+        rows(&web.get("/documents?page=2").await.body),
+        "an unknown edge: the number decides"
+    );
+
     for path in ["/documents?page=2", "/employees?page=2", "/positions?page=3", "/"] {
         assert_eq!(web.get(path).await.status, StatusCode::OK, "{path}");
     }
@@ -183,6 +220,22 @@ async fn the_waiting_versions_are_read_again_only_after_a_change(app: TestApp) {
             .any(|t| t.kind == "visa" && t.version_id == visa.version_id),
         "the visa given is no longer a task"
     );
+}
+
+/// The href of the pager link with this `rel`, unescaped.
+fn link(body: &str, rel: &str) -> String {
+    let end = body
+        .find(&format!("\" rel=\"{rel}\""))
+        .unwrap_or_else(|| panic!("a {rel} link"));
+    let start = body[..end].rfind("href=\"").expect("href") + 6;
+    body[start..end].replace("&amp;", "&")
+}
+
+/// The table rows of a list page.
+fn rows(body: &str) -> &str {
+    let start = body.find("<tbody>").expect("a table");
+    let end = body[start..].find("</tbody>").expect("its end") + start;
+    &body[start..end]
 }
 
 fn demo_documents(app: &TestApp) -> usize {

@@ -10,7 +10,7 @@ use crate::domain::preview::{preview_sections, PreviewSection};
 use crate::domain::register::RegisterRow;
 use crate::services::documents::{self, JobDescription, NewDocument};
 use crate::services::register;
-use crate::services::{versions, Page, Paged};
+use crate::services::{versions, Paged};
 use crate::web::auth::CurrentUser;
 use crate::web::error::{ApiError, AppError};
 use crate::web::pdf::{make_pdf, PartsQuery};
@@ -121,8 +121,12 @@ pub async fn documents_list(
     _user: CurrentUser,
     query: web::Query<PageQuery>,
 ) -> Result<web::Json<Paged<JobDescription>>, ApiError> {
-    let page = Page::new(query.page, query.per_page);
-    Ok(web::Json(state.db(move |c| documents::list(c, page)).await?))
+    let (page, cursor) = (query.page(), query.cursor());
+    Ok(web::Json(
+        state
+            .db(move |c| documents::list_from(c, page, cursor.as_ref()))
+            .await?,
+    ))
 }
 
 /// Starts a job description (version 1, draft) from a template or a copy.

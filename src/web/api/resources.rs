@@ -3,7 +3,7 @@
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 
-use crate::services::{crud, Page, Paged};
+use crate::services::{crud, Paged};
 use crate::web::auth::CurrentUser;
 use crate::web::error::ApiError;
 use crate::web::queries::PageQuery;
@@ -18,8 +18,10 @@ pub async fn list<R: WebResource>(
     _user: CurrentUser,
     query: web::Query<PageQuery>,
 ) -> Result<web::Json<Paged<R>>, ApiError> {
-    let page = Page::new(query.page, query.per_page);
-    Ok(web::Json(state.db(move |c| R::list(c, page)).await?))
+    let (page, cursor) = (query.page(), query.cursor());
+    Ok(web::Json(
+        state.db(move |c| R::list_from(c, page, cursor.as_ref())).await?,
+    ))
 }
 
 /// One record.

@@ -12,7 +12,7 @@ use crate::domain::preview::preview_sections;
 use crate::domain::version::Status;
 use crate::i18n::strings;
 use crate::services::acknowledgements::{self, PaperInput};
-use crate::services::{documents, inbox, versions, Page};
+use crate::services::{documents, inbox, versions};
 use crate::web::auth::CurrentUser;
 use crate::web::error::{AppError, PageError};
 use crate::web::forms::Form;
@@ -190,11 +190,11 @@ pub async fn coverage(
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, PageError> {
     let today = state.today();
-    let page = Page::new(query.page, query.per_page);
+    let (page, cursor) = (query.page(), query.cursor());
     let (paged, (reviews, due)) = state
         .db(move |c| {
             Ok((
-                crate::services::coverage::page(c, today, page)?,
+                crate::services::coverage::page(c, today, page, cursor.as_ref())?,
                 inbox::reviews_due_first(c, today, REVIEWS_SHOWN)?,
             ))
         })
@@ -227,6 +227,8 @@ pub async fn coverage(
     let mut ctx = base_context(Some(&user.0), &session)?;
     ctx.insert("bars", &bars);
     ctx.insert("chart_height", &(bars.len() * 28 + 10));
+    ctx.insert("first_key", &rows.first().map(|l| l.position_id.clone()));
+    ctx.insert("last_key", &rows.last().map(|l| l.position_id.clone()));
     ctx.insert("rows", &rows);
     ctx.insert("total", &paged.total);
     ctx.insert("page", &paged.page);

@@ -43,8 +43,10 @@ pub async fn list(
     session: Session,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let page = Page::new(query.page, query.per_page);
-    let paged = state.db(move |c| documents::list(c, page)).await?;
+    let (page, cursor) = (query.page(), query.cursor());
+    let paged = state
+        .db(move |c| documents::list_from(c, page, cursor.as_ref()))
+        .await?;
     let t = strings();
     let mut ctx = base_context(Some(&user.0), &session)?;
     let rows: Vec<Value> = paged
@@ -62,6 +64,8 @@ pub async fn list(
             })
         })
         .collect();
+    ctx.insert("first_key", &paged.items.first().map(|d| d.position_id.clone()));
+    ctx.insert("last_key", &paged.items.last().map(|d| d.position_id.clone()));
     ctx.insert("rows", &rows);
     ctx.insert("total", &paged.total);
     ctx.insert("page", &paged.page);

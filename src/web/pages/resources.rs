@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::domain::validation::FieldErrors;
 use crate::i18n::strings;
-use crate::services::{crud, Page, ServiceError};
+use crate::services::{crud, ServiceError};
 use crate::web::auth::CurrentUser;
 use crate::web::error::{AppError, PageError};
 use crate::web::forms::Form;
@@ -38,8 +38,8 @@ pub async fn list<R: WebResource>(
     session: Session,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let page = Page::new(query.page, query.per_page);
-    let paged = state.db(move |c| R::list(c, page)).await?;
+    let (page, cursor) = (query.page(), query.cursor());
+    let paged = state.db(move |c| R::list_from(c, page, cursor.as_ref())).await?;
     let t = strings();
     let rows: Vec<Row> = paged
         .items
@@ -54,6 +54,8 @@ pub async fn list<R: WebResource>(
     ctx.insert("title", &t.get(&format!("title.{}", R::PATH)));
     ctx.insert("base", &base::<R>());
     ctx.insert("columns", &R::columns().iter().map(|c| t.get(c)).collect::<Vec<_>>());
+    ctx.insert("first_key", &rows.first().map(|r| r.id.clone()));
+    ctx.insert("last_key", &rows.last().map(|r| r.id.clone()));
     ctx.insert("rows", &rows);
     ctx.insert("can_edit", &Access::Roles(R::EDIT).allows(Some(&user.0)));
     ctx.insert("total", &paged.total);
