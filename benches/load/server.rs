@@ -141,6 +141,16 @@ impl Server {
         })
     }
 
+    /// The body of a page read with a session's cookie.
+    #[allow(dead_code, reason = "used by the scale benchmark, which shares this file")]
+    pub fn get(&self, path: &str, cookie: &str) -> Result<String, String> {
+        let a = request(&self.base, awc::http::Method::GET, path, cookie, None)?;
+        match a.status {
+            200 => Ok(a.body),
+            s => Err(format!("GET {path} answered {s}")),
+        }
+    }
+
     /// The process id (for a profiler to attach to).
     pub fn pid(&self) -> u32 {
         self.child.id()

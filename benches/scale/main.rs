@@ -60,6 +60,18 @@ fn jobdesc(url: &str, dir: &std::path::Path, args: &[&str]) -> Result<(String, f
     Ok((text, took))
 }
 
+/// The "next" link of a page, as a browser would follow it.
+fn next_link(server: &Server, session: &server::Session, path: &str) -> Result<String, String> {
+    let page = server.get(path, &session.cookie)?;
+    let end = page
+        .find("\" rel=\"next\"")
+        .ok_or_else(|| format!("{path} has no next link"))?;
+    let start = page[..end].rfind("href=\"").ok_or("no href")? + 6;
+    let query = page[start..end].replace("&amp;", "&");
+    let base = path.split('?').next().unwrap_or(path);
+    Ok(format!("{base}{query}"))
+}
+
 /// A deep page of a list: the middle of `total` rows at 50 a page.
 fn middle(total: usize) -> usize {
     (total / 50 / 2).max(1)
@@ -124,6 +136,13 @@ fn run_backend(label: &str, url: &str, load: &Load, divisor: u64) -> Result<Vec<
         ("dashboard (HR: in flight)".into(), "/".into(), &hr),
         ("dashboard (head: inbox)".into(), "/".into(), &head),
     ];
+    // The same deep pages reached the way people page: by the previous page's link.
+    let mut pages = pages;
+    for (list, total) in [("/documents", docs), ("/positions", docs), ("/coverage", docs)] {
+        let n = middle(total);
+        let path = next_link(&server, &hr, &format!("{list}?page={}", n - 1))?;
+        pages.push((format!("{list}, page {n} by its link"), path, &hr));
+    }
     let mut rows = Vec::new();
     for (name, path, session) in pages {
         let headers = vec![("cookie", session.cookie.clone())];
