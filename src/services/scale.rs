@@ -63,14 +63,16 @@ impl Scale {
         }
     }
 
-    /// The same shape, `by` times smaller (tests).
+    /// The same shape, `by` times smaller (tests); still enough departments
+    /// for each title's positions to be in different ones.
     pub fn divided(&self, by: usize) -> Scale {
         let d = |n: usize| (n / by.max(1)).max(1);
+        let (positions, titles) = (d(self.positions), d(self.titles));
         Scale {
             employees: d(self.employees),
-            positions: d(self.positions),
-            titles: d(self.titles),
-            departments: d(self.departments),
+            positions,
+            titles,
+            departments: d(self.departments).max(positions.div_ceil(titles)),
             versions_per_document: self.versions_per_document,
             past_positions: self.past_positions,
             log_entries: d(self.log_entries),
@@ -421,10 +423,12 @@ pub fn load(
                     title: format!("{}{} по направлению {field}", GRADES[grade].0, ROLES[role].0),
                     title_genitive: format!("{}{} по направлению {field}", GRADES[grade].1, ROLES[role].1),
                     category: "specialist".into(),
+                    // The n-th position of a title goes to the next department
+                    // over, so no department has one title twice.
                     department_id: if home {
                         home_department.clone()
                     } else {
-                        depts[i % depts.len()].id.clone()
+                        depts[(i + i / scale.titles.max(1)) % depts.len()].id.clone()
                     },
                     reports_to_id: Some(chief.clone()),
                     updated_at: now,

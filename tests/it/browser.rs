@@ -179,6 +179,31 @@ impl Driver {
         self.wait_for("Вы вошли как").await;
     }
 
+    /// Resizes the window (a phone is 390 CSS pixels wide).
+    async fn resize(&self, width: u32, height: u32) {
+        self.call(
+            "POST",
+            "/window/rect",
+            Some(json!({ "width": width, "height": height })),
+        )
+        .await;
+    }
+
+    /// How much wider the page is than the window (0 when nothing overflows).
+    async fn overflow(&self) -> i64 {
+        self.call(
+            "POST",
+            "/execute/sync",
+            Some(json!({
+                "script": "return document.documentElement.scrollWidth - window.innerWidth;",
+                "args": []
+            })),
+        )
+        .await
+        .as_i64()
+        .unwrap_or(i64::MAX)
+    }
+
     async fn quit(mut self) {
         let _ = self
             .client
@@ -365,5 +390,36 @@ async fn hr_reads_the_sealed_evidence_of_a_signature() {
         "the method in words, not only its code"
     );
     d.screenshot(&screenshot_path("evidence.png")).await;
+    d.quit().await;
+}
+
+/// The list pages fit a phone: wide tables scroll inside their frame, the page
+/// itself does not scroll sideways.
+#[actix_web::test]
+async fn list_pages_fit_a_phone_screen() {
+    let Some((chromedriver, chromium)) = browser() else {
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite app");
+    jobdesc::services::scale::load(
+        &mut app.conn(),
+        &app.clock,
+        &(&app.settings).into(),
+        app.settings.secret_key.expose().as_bytes(),
+        &jobdesc::services::scale::Scale::large().divided(1000),
+    )
+    .expect("a small large company");
+    app.user("kadry", "hr admin");
+    let d = Driver::start(&chromedriver, &chromium).await;
+    d.goto(&format!("{}/login", app.base)).await;
+    d.sign_in("kadry").await;
+    d.resize(390, 844).await;
+    for page in ["/log", "/documents", "/coverage", "/positions", "/employees"] {
+        d.goto(&format!("{}{page}", app.base)).await;
+        d.find("table").await;
+        let name = format!("phone{}.png", page.replace('/', "-"));
+        d.screenshot(&screenshot_path(&name)).await;
+        assert!(d.overflow().await <= 0, "{page} scrolls sideways on a phone");
+    }
     d.quit().await;
 }

@@ -30,6 +30,17 @@ async fn the_generated_organisation_is_whole_and_its_chain_verifies(app: TestApp
         holders * (1 + size.past_positions) * size.versions_per_document
     );
     assert_eq!(s.in_agreement, size.in_agreement);
+    // A title is a position in several departments, never twice in one.
+    let placed: Vec<(String, String)> = jobdesc::db::schema::positions::table
+        .select((
+            jobdesc::db::schema::positions::department_id,
+            jobdesc::db::schema::positions::title,
+        ))
+        .load(&mut *app.conn())
+        .expect("positions");
+    let distinct: std::collections::HashSet<&(String, String)> = placed.iter().collect();
+    assert_eq!(distinct.len(), placed.len(), "no title twice in a department");
+
     // The log holds what was asked for (or more, when the rows' own entries exceed it).
     assert!(s.log_entries >= size.log_entries, "{} entries", s.log_entries);
     assert_eq!(app.log_len() as usize, s.log_entries);
