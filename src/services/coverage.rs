@@ -47,6 +47,23 @@ struct InForce {
     department: String,
 }
 
+/// The columns of an [`InForce`].
+fn in_force_columns() -> (
+    jd_versions::id,
+    jd_versions::number,
+    positions::id,
+    positions::title,
+    departments::name,
+) {
+    (
+        jd_versions::id,
+        jd_versions::number,
+        positions::id,
+        positions::title,
+        departments::name,
+    )
+}
+
 macro_rules! in_force {
     () => {
         jd_versions::table
@@ -61,13 +78,7 @@ macro_rules! in_force {
 pub fn coverage(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<CoverageRow>, ServiceError> {
     let in_force: Vec<InForce> = in_force!()
         .order((positions::title.asc(), positions::id.asc()))
-        .select((
-            jd_versions::id,
-            jd_versions::number,
-            positions::id,
-            positions::title,
-            departments::name,
-        ))
+        .select(in_force_columns())
         .load(conn)?;
     rows(conn, today, in_force)
 }
@@ -116,16 +127,7 @@ pub fn page(
         .collect();
     let in_force: Vec<(String, InForce)> = in_force!()
         .filter(jd::id.eq_any(&ids))
-        .select((
-            jd::id,
-            (
-                jd_versions::id,
-                jd_versions::number,
-                positions::id,
-                positions::title,
-                departments::name,
-            ),
-        ))
+        .select((jd::id, in_force_columns()))
         .load(conn)?;
     let (docs, in_force): (Vec<String>, Vec<InForce>) = in_force.into_iter().unzip();
     let mut figures: HashMap<String, CoverageRow> = docs.into_iter().zip(rows(conn, today, in_force)?).collect();

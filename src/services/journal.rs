@@ -111,22 +111,6 @@ pub struct Note {
     pub after_json: String,
 }
 
-/// A change-log row as inserted in bulk.
-#[derive(Insertable)]
-#[diesel(table_name = change_log, treat_none_as_default_value = false)]
-struct NewEntry {
-    seq: i64,
-    at: chrono::NaiveDateTime,
-    actor: String,
-    entity: String,
-    entity_id: String,
-    action: String,
-    before_json: Option<String>,
-    after_json: Option<String>,
-    prev_hash: String,
-    hash: String,
-}
-
 impl Journal {
     /// Appends many entries after the tip, hashed in order and inserted in
     /// multi-row batches (bulk loads: `jobdesc demo --scale`).
@@ -148,7 +132,7 @@ impl Journal {
             e.hash = entry_hash(&e);
             self.seq = e.seq;
             self.hash = e.hash.clone();
-            rows.push(NewEntry {
+            rows.push(EntryRow {
                 seq: e.seq,
                 at: e.at,
                 actor: e.actor,
@@ -211,9 +195,9 @@ pub fn head(conn: &mut DbConn) -> Result<(i64, String), ServiceError> {
         .first::<(i64, String)>(conn)?)
 }
 
-/// A row as stored.
-#[derive(Debug, Queryable, Selectable)]
-#[diesel(table_name = change_log)]
+/// A row as stored (and as inserted in bulk).
+#[derive(Debug, Queryable, Selectable, Insertable)]
+#[diesel(table_name = change_log, treat_none_as_default_value = false)]
 struct EntryRow {
     seq: i64,
     at: chrono::NaiveDateTime,

@@ -184,7 +184,14 @@ fn no_circle_between_the_use_cases() {
     let services = modules(&dir);
     let mut graph = std::collections::BTreeMap::new();
     for name in &services {
-        let text = std::fs::read_to_string(dir.join(format!("{name}.rs"))).expect("read service");
+        // A service is `name.rs` or, split in parts, `name/mod.rs` (whose `super::` is the services).
+        let file = dir.join(format!("{name}.rs"));
+        let file = if file.exists() {
+            file
+        } else {
+            dir.join(name).join("mod.rs")
+        };
+        let text = std::fs::read_to_string(file).expect("read service");
         let mut uses = siblings_named(&text, "super::", &services);
         uses.extend(siblings_named(&text, "crate::services::", &services));
         uses.remove(name);
