@@ -123,6 +123,7 @@ impl Application {
             db_file,
             findings: Arc::default(),
             waiting: Arc::default(),
+            views: Arc::default(),
         };
         let mut server = HttpServer::new(move || {
             App::new()

@@ -6,8 +6,9 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
+use super::views::HeadCache;
 use super::{acknowledgements, facts, users, versions, ServiceError};
 use crate::clock::Clock;
 use crate::db::schema::{jd_versions, job_descriptions as jd, positions};
@@ -73,33 +74,18 @@ fn waiting(conn: &mut DbConn) -> Result<Vec<(facts::Facts, String)>, ServiceErro
 type Waiting = Arc<Vec<(facts::Facts, String)>>;
 
 /// The versions waiting for someone, as last read, under the change log's head
-/// at that moment. Every change writes a change-log entry in its transaction,
-/// so while the head is where it was, so are the facts: the inbox and the
-/// in-flight list read the head (one row) instead of judging every version in
-/// agreement on each request. The head is read before the facts, so an entry
-/// is never older than its key; each server instance keeps its own.
+/// at that moment (see `services::views`): the inbox and the in-flight list read
+/// the head (one row) instead of judging every version in agreement on each request.
 #[derive(Debug, Default)]
 pub struct WaitingCache {
-    last: Mutex<Option<(i64, Waiting)>>,
+    views: HeadCache<Waiting>,
 }
 
 impl WaitingCache {
     /// The versions waiting now: from the cache while nothing has changed.
     pub fn get(&self, conn: &mut DbConn) -> Result<Waiting, ServiceError> {
         let head = super::journal::head(conn)?.0;
-        if let Some((seq, w)) = self.lock().as_ref()
-            && *seq == head
-        {
-            return Ok(w.clone());
-        }
-        let w: Waiting = Arc::new(waiting(conn)?);
-        *self.lock() = Some((head, w.clone()));
-        Ok(w)
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<(i64, Waiting)>> {
-        // Only whole values are stored, so a poisoned lock holds a whole value.
-        self.last.lock().unwrap_or_else(|p| p.into_inner())
+        self.views.get_or_build(head, "", || Ok(Arc::new(waiting(conn)?)))
     }
 }
 

@@ -34,6 +34,7 @@ pub mod templates;
 pub mod texts;
 pub mod users;
 pub mod versions;
+pub mod views;
 pub mod workflow;
 
 use serde::Serialize;

@@ -12,7 +12,7 @@ use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use super::routes::{Access, Kind};
 use super::{input, session};
 use crate::domain::account::User;
-use crate::services::auth;
+use crate::services::{auth, journal};
 use crate::web::error::{ApiError, AppError, PageError};
 use crate::web::state::AppState;
 
@@ -34,6 +34,25 @@ impl FromRequest for CurrentUser {
     }
 }
 
+/// The change log's head as read when the request was admitted, before anything the
+/// handler reads: the key under which read views are kept (`services::views`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadAt(pub i64);
+
+impl FromRequest for ReadAt {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(
+            req.extensions()
+                .get::<ReadAt>()
+                .copied()
+                .ok_or_else(|| ApiError(AppError::Internal("change-log head not read".into()))),
+        )
+    }
+}
+
 /// The bearer token of an API request.
 pub fn bearer(req: &HttpRequest) -> Option<String> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
@@ -48,17 +67,32 @@ fn refuse(kind: Kind, e: AppError) -> actix_web::Error {
     }
 }
 
-async fn identify(state: &AppState, kind: Kind, req: &ServiceRequest) -> Result<Option<User>, AppError> {
+/// The caller and the change log's head, read in one trip to the database.
+async fn identify(state: &AppState, kind: Kind, req: &ServiceRequest) -> Result<Option<(User, ReadAt)>, AppError> {
+    let with_head = |c: &mut crate::db::DbConn, user: Option<User>| match user {
+        Some(u) => Ok(Some((u, ReadAt(journal::head(c)?.0)))),
+        None => Ok(None),
+    };
     match kind {
         Kind::Api => match bearer(req.request()) {
-            Some(token) => state.db(move |c| auth::user_by_token(c, &token)).await,
+            Some(token) => {
+                state
+                    .db(move |c| {
+                        let user = auth::user_by_token(c, &token)?;
+                        with_head(c, user)
+                    })
+                    .await
+            }
             None => Ok(None),
         },
         Kind::Page => match session::secret(&req.get_session()) {
             Some(secret) => {
                 let lifetime = state.session_lifetime();
                 state
-                    .with_clock(move |c, clock| auth::user_by_session(c, clock.now(), &secret, lifetime))
+                    .with_clock(move |c, clock| {
+                        let user = auth::user_by_session(c, clock.now(), &secret, lifetime)?;
+                        with_head(c, user)
+                    })
                     .await
             }
             None => Ok(None),
@@ -115,12 +149,14 @@ async fn admit(access: Access, kind: Kind, req: &mut ServiceRequest) -> Result<(
         .ok_or_else(|| AppError::Internal("application state missing".into()))?;
     match identify(&state, kind, req).await? {
         None => Err(AppError::Unauthorized),
-        Some(u) if !access.allows(Some(&u)) => {
+        Some((u, _)) if !access.allows(Some(&u)) => {
             tracing::info!(user = %u.login, path = %req.path(), "access refused");
             Err(AppError::Forbidden)
         }
-        Some(u) => {
-            req.extensions_mut().insert(CurrentUser(u));
+        Some((u, head)) => {
+            let mut ext = req.extensions_mut();
+            ext.insert(CurrentUser(u));
+            ext.insert(head);
             Ok(())
         }
     }

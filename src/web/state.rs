@@ -8,6 +8,7 @@ use actix_web::{web, HttpResponse};
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::{DbConn, DbError, Pool};
+use crate::services::views::HeadCache;
 use crate::services::ServiceError;
 use crate::web::error::AppError;
 
@@ -23,6 +24,19 @@ pub struct AppState {
     pub findings: Arc<crate::services::findings::FindingsCache>,
     /// The versions waiting for someone, as of the change log's head.
     pub waiting: Arc<crate::services::inbox::WaitingCache>,
+    /// Read views kept while the change log's head stays where it was.
+    pub views: Arc<Views>,
+}
+
+/// The read views kept by change-log head (see `services::views`).
+#[derive(Debug, Default)]
+pub struct Views {
+    /// The printed paper of a version's preview page, by version id.
+    pub preview: HeadCache<Arc<crate::web::pages::documents::Paper>>,
+    /// The editor below the menu, by text, user and day.
+    pub editor: HeadCache<Arc<crate::web::pages::editor::EditorBody>>,
+    /// A text's JSON (`GET /api/v1/versions/{id}` and the template text), by path.
+    pub text: HeadCache<web::Bytes>,
 }
 
 impl AppState {

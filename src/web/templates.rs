@@ -1,5 +1,6 @@
 //! Tera templates, embedded in the binary and autoescaped, and the context every page shares.
 
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::OnceLock;
 
 use actix_session::Session;
@@ -14,7 +15,7 @@ use crate::domain::account::User;
 use crate::i18n::strings;
 use crate::web::error::{AppError, Problem};
 
-const TEMPLATES: [(&str, &str); 27] = [
+const TEMPLATES: [(&str, &str); 29] = [
     ("import_new.html", include_str!("../../templates/import_new.html")),
     ("import_list.html", include_str!("../../templates/import_list.html")),
     ("import_review.html", include_str!("../../templates/import_review.html")),
@@ -29,11 +30,13 @@ const TEMPLATES: [(&str, &str); 27] = [
     ("coverage.html", include_str!("../../templates/coverage.html")),
     ("substitutes.html", include_str!("../../templates/substitutes.html")),
     ("editor.html", include_str!("../../templates/editor.html")),
+    ("editor_body.html", include_str!("../../templates/editor_body.html")),
     ("clause_form.html", include_str!("../../templates/clause_form.html")),
     ("documents.html", include_str!("../../templates/documents.html")),
     ("document.html", include_str!("../../templates/document.html")),
     ("compare.html", include_str!("../../templates/compare.html")),
     ("preview.html", include_str!("../../templates/preview.html")),
+    ("paper.html", include_str!("../../templates/paper.html")),
     ("library.html", include_str!("../../templates/library.html")),
     ("library_usage.html", include_str!("../../templates/library_usage.html")),
     ("base.html", include_str!("../../templates/base.html")),
@@ -80,7 +83,6 @@ struct UserView<'a> {
 pub fn base_context(user: Option<&User>, session: &Session) -> Result<Context, AppError> {
     let t = strings();
     let mut ctx = Context::new();
-    ctx.insert("t", &t.tree);
     ctx.insert("csrf_token", &session::csrf_token(session)?);
     ctx.insert("flash", &session::take_flash(session));
     if let Some(u) = user {
@@ -108,22 +110,86 @@ pub fn base_context(user: Option<&User>, session: &Session) -> Result<Context, A
 }
 
 /// Renders a template into an HTML answer.
-pub fn render(status: StatusCode, name: &str, ctx: &Context) -> Result<HttpResponse, AppError> {
-    let html = tera()?
-        .render(name, ctx)
-        .map_err(|e| AppError::Internal(format!("rendering {name}: {e:?}")))?;
+pub fn render(status: StatusCode, name: &str, ctx: Context) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
-        .body(html))
+        .body(render_part(name, ctx)?))
+}
+
+/// A template rendered to a string: a part of a page kept for later (escaped as
+/// every template is, so the page includes it as it stands). The template is given
+/// the strings (`t`) it refers to.
+pub fn render_part(name: &str, mut ctx: Context) -> Result<String, AppError> {
+    let tera = tera()?;
+    ctx.insert("t", strings_for(name));
+    tera.render(name, &ctx)
+        .map_err(|e| AppError::Internal(format!("rendering {name}: {e:?}")))
+}
+
+/// The string groups of the catalogue a template refers to as `t.<group>`, with the
+/// templates it extends and includes: a page copies these into its context instead of
+/// the whole catalogue, which was most of a cached page's cost.
+fn strings_for(name: &str) -> &'static serde_json::Value {
+    static BY_TEMPLATE: OnceLock<HashMap<&'static str, serde_json::Value>> = OnceLock::new();
+    static NONE: serde_json::Value = serde_json::Value::Null;
+    let by_template = BY_TEMPLATE.get_or_init(|| {
+        let sources: HashMap<&str, &str> = TEMPLATES.iter().copied().collect();
+        let tree = &strings().tree;
+        TEMPLATES
+            .iter()
+            .map(|(name, _)| {
+                let groups = string_groups(name, &sources);
+                let subset: serde_json::Map<String, serde_json::Value> = groups
+                    .into_iter()
+                    .filter_map(|g| tree.get(&g).map(|v| (g, v.clone())))
+                    .collect();
+                (*name, serde_json::Value::Object(subset))
+            })
+            .collect()
+    });
+    by_template.get(name).unwrap_or(&NONE)
+}
+
+/// The `t.<group>` names used by template `name` and those it extends or includes.
+fn string_groups(name: &str, sources: &HashMap<&str, &str>) -> BTreeSet<String> {
+    let mut groups = BTreeSet::new();
+    let mut todo = vec![name.to_string()];
+    let mut seen = HashSet::new();
+    while let Some(n) = todo.pop() {
+        let Some(src) = sources.get(n.as_str()) else { continue };
+        if !seen.insert(n) {
+            continue;
+        }
+        for tag in ["extends", "include"] {
+            let mut rest = *src;
+            while let Some(i) = rest.find(tag) {
+                rest = &rest[i + tag.len()..];
+                let quoted = rest.trim_start().strip_prefix('"').and_then(|r| r.split_once('"'));
+                if let Some((other, _)) = quoted {
+                    todo.push(other.to_string());
+                }
+            }
+        }
+        let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+        for (i, _) in src.match_indices("t.") {
+            if src[..i].chars().next_back().is_some_and(|c| ident(c) || c == '.') {
+                continue;
+            }
+            let group: String = src[i + 2..].chars().take_while(|c| ident(*c)).collect();
+            if !group.is_empty() {
+                groups.insert(group);
+            }
+        }
+    }
+    groups
 }
 
 /// An error page; falls back to plain text if the templates themselves fail.
 pub fn error_page(status: StatusCode, problem: &Problem) -> HttpResponse {
     let mut ctx = Context::new();
-    ctx.insert("t", &strings().tree);
     ctx.insert("problem", problem);
     ctx.insert("nav", &Vec::<NavItem>::new());
-    render(status, "error.html", &ctx).unwrap_or_else(|_| {
+    render(status, "error.html", ctx).unwrap_or_else(|_| {
         HttpResponse::build(status)
             .content_type("text/plain; charset=utf-8")
             .body(problem.title.clone())
@@ -132,6 +198,32 @@ pub fn error_page(status: StatusCode, problem: &Problem) -> HttpResponse {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
+    #[test]
+    fn a_template_gets_the_strings_of_what_it_extends_and_includes() {
+        let sources: HashMap<&str, &str> = super::TEMPLATES.iter().copied().collect();
+        let groups = super::string_groups("coverage.html", &sources);
+        assert!(groups.contains("coverage"), "its own: {groups:?}");
+        assert!(
+            groups.contains("nav") && groups.contains("app_name"),
+            "base.html's: {groups:?}"
+        );
+        assert!(groups.contains("msg"), "pager.html's: {groups:?}");
+        assert!(!groups.contains("import"), "not another page's: {groups:?}");
+    }
+
+    #[test]
+    fn every_string_group_a_template_names_is_in_the_catalogue() {
+        let sources: HashMap<&str, &str> = super::TEMPLATES.iter().copied().collect();
+        let tree = &crate::i18n::strings().tree;
+        for (name, _) in super::TEMPLATES {
+            for g in super::string_groups(name, &sources) {
+                assert!(tree.get(&g).is_some(), "{name} names t.{g}, which the catalogue lacks");
+            }
+            assert!(super::strings_for(name).is_object(), "{name}");
+        }
+    }
     #[test]
     fn every_template_file_is_embedded() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");

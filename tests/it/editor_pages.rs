@@ -359,7 +359,50 @@ async fn long_documents_stay_usable(app: TestApp) {
     assert!(preview.body.contains("4.200. Обязанность номер 199"));
 }
 
+/// The preview and the version JSON are kept between reads (`services::views`): every
+/// change through the server, and one written beside it (as another instance would),
+/// shows on the next read.
+async fn read_views_follow_every_change(app: TestApp) {
+    let api = app.api_as("hr0", "hr");
+    set_organization(&api).await;
+    let (_, v) = document(&api).await;
+    let mut web = app.web_as("hr1", "hr").await;
+    let text = |body: &str| serde_json::from_str::<Value>(body).expect("json");
+    assert!(web.get(&format!("/versions/{v}/preview")).await.body.contains("Самара"));
+    let before = text(&api.get(&format!("/api/v1/versions/{v}")).await.body);
+    let rev = before["revision"].as_i64().expect("revision");
+    let clause = before["content"]["sections"][0]["clauses"][0]["id"]
+        .as_str()
+        .expect("a clause")
+        .to_string();
+
+    let a = api
+        .put(
+            &format!("/api/v1/versions/{v}/clauses/{clause}"),
+            serde_json::json!({ "text": "Читает свежий текст.", "expected_revision": rev }),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    assert!(web
+        .get(&format!("/versions/{v}/preview"))
+        .await
+        .body
+        .contains("Читает свежий текст."));
+    let after = text(&api.get(&format!("/api/v1/versions/{v}")).await.body);
+    assert_eq!(after["revision"].as_i64(), Some(rev + 1));
+    assert!(after.to_string().contains("Читает свежий текст."));
+
+    let mut org = jobdesc::services::organization::get(&mut app.conn())
+        .expect("read")
+        .expect("set");
+    org.city = "Тольятти".into();
+    jobdesc::services::organization::save(&mut app.conn(), &app.clock, "beside", &org).expect("saved");
+    let preview = web.get(&format!("/versions/{v}/preview")).await.body;
+    assert!(preview.contains("Тольятти") && !preview.contains("Самара"), "{preview}");
+}
+
 crate::on_both_backends!(
+    read_views_follow_every_change,
     clauses_through_forms,
     documents_are_started_from_the_form,
     templates_and_library_pages,

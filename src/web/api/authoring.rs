@@ -1,7 +1,8 @@
 //! The text API: a version's or template's text, numbered and checked, and its edits.
 
+use actix_web::http::header::ContentType;
 use actix_web::http::Method;
-use actix_web::web;
+use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::checks::Finding;
@@ -13,8 +14,8 @@ use crate::services::templates::Template;
 use crate::services::texts;
 use crate::services::{library, ServiceError};
 use crate::web::api::resources;
-use crate::web::auth::CurrentUser;
-use crate::web::error::ApiError;
+use crate::web::auth::{CurrentUser, ReadAt};
+use crate::web::error::{ApiError, AppError};
 use crate::web::owner::{OwnerKind, TemplateKind, VersionKind};
 use crate::web::resources::{DOC_EDIT, DOC_VIEW};
 use crate::web::routes::{doc, query_params, Access, ApiDoc, Router};
@@ -193,11 +194,23 @@ fn text_view<K: OwnerKind>(
 pub async fn text_get<K: OwnerKind>(
     state: web::Data<AppState>,
     _user: CurrentUser,
+    read_at: ReadAt,
     path: web::Path<String>,
-) -> Result<web::Json<TextView>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    let findings = state.findings.clone();
-    Ok(web::Json(state.db(move |c| text_view::<K>(c, &findings, &id)).await?))
+    let key = format!("{}/{id}", K::BASE);
+    let body = match state.views.text.get(read_at.0, &key) {
+        Some(b) => b,
+        None => {
+            let findings = state.findings.clone();
+            let view = state.db(move |c| text_view::<K>(c, &findings, &id)).await?;
+            let b =
+                web::Bytes::from(serde_json::to_vec(&view).map_err(|e| AppError::Internal(format!("text view: {e}")))?);
+            state.views.text.put(read_at.0, &key, b.clone());
+            b
+        }
+    };
+    Ok(HttpResponse::Ok().content_type(ContentType::json()).body(body))
 }
 
 /// A new clause: written `text`, or `library_id` to copy (and link) a library clause.

@@ -192,5 +192,5 @@ pub async fn sign_in_log_page(
         .collect();
     let mut ctx = base_context(Some(&user.0), &session)?;
     ctx.insert("rows", &rows);
-    Ok(render(StatusCode::OK, "sign_ins.html", &ctx)?)
+    Ok(render(StatusCode::OK, "sign_ins.html", ctx)?)
 }

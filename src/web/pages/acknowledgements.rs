@@ -74,7 +74,7 @@ pub async fn acknowledgement(
     ctx.insert("ack", &a);
     ctx.insert("sections", &sections);
     ctx.insert("today", &state.today().to_string());
-    Ok(render(StatusCode::OK, "acknowledgement.html", &ctx)?)
+    Ok(render(StatusCode::OK, "acknowledgement.html", ctx)?)
 }
 
 /// Signs with the password.
@@ -163,7 +163,7 @@ pub async fn evidence(
         "signed_utc",
         &signed.map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string()),
     );
-    Ok(render(StatusCode::OK, "evidence.html", &ctx)?)
+    Ok(render(StatusCode::OK, "evidence.html", ctx)?)
 }
 
 #[derive(Serialize)]
@@ -235,5 +235,5 @@ pub async fn coverage(
     ctx.insert("pages", &((paged.total + paged.per_page - 1) / paged.per_page).max(1));
     ctx.insert("reviews_more", &(due - reviews.len() as i64).max(0));
     ctx.insert("reviews", &reviews);
-    Ok(render(StatusCode::OK, "coverage.html", &ctx)?)
+    Ok(render(StatusCode::OK, "coverage.html", ctx)?)
 }

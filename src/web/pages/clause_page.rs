@@ -138,7 +138,7 @@ pub(super) async fn clause_form<K: OwnerKind>(
         "placeholders",
         &KNOWN.iter().map(|(k, v)| (format!("{{{k}}}"), *v)).collect::<Vec<_>>(),
     );
-    Ok(render(status, "clause_form.html", &ctx)?)
+    Ok(render(status, "clause_form.html", ctx)?)
 }
 
 /// The page to write a new clause or take one from the library.

@@ -106,5 +106,5 @@ pub async fn show(state: web::Data<AppState>, user: CurrentUser, session: Sessio
     in_flight.truncate(SHOWN);
     ctx.insert("tasks", &tasks);
     ctx.insert("in_flight", &in_flight);
-    Ok(render(StatusCode::OK, "dashboard.html", &ctx)?)
+    Ok(render(StatusCode::OK, "dashboard.html", ctx)?)
 }

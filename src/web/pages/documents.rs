@@ -5,6 +5,7 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use std::sync::Arc;
 
 use crate::domain::diff::{diff, ChangeKind};
 use crate::domain::preview::preview_sections;
@@ -14,7 +15,7 @@ use crate::i18n::strings;
 use crate::services::documents::{self, NewDocument};
 use crate::services::register;
 use crate::services::{organization, templates, versions, Page, ServiceError};
-use crate::web::auth::CurrentUser;
+use crate::web::auth::{CurrentUser, ReadAt};
 use crate::web::error::{AppError, PageError};
 use crate::web::forms::Form;
 use crate::web::queries::PageQuery;
@@ -22,7 +23,7 @@ use crate::web::resources::{fill, FormField, Opt, DOC_EDIT, DOC_VIEW};
 use crate::web::routes::{Access, Router};
 use crate::web::session::flash;
 use crate::web::state::{see_other, AppState};
-use crate::web::templates::{base_context, render};
+use crate::web::templates::{base_context, render, render_part};
 
 /// Registers the job description pages.
 pub fn routes(r: &mut Router) {
@@ -71,7 +72,7 @@ pub async fn list(
     ctx.insert("page", &paged.page);
     ctx.insert("pages", &((paged.total + paged.per_page - 1) / paged.per_page).max(1));
     ctx.insert("can_edit", &Access::Roles(DOC_EDIT).allows(Some(&user.0)));
-    Ok(render(StatusCode::OK, "documents.html", &ctx)?)
+    Ok(render(StatusCode::OK, "documents.html", ctx)?)
 }
 
 async fn new_form(
@@ -136,7 +137,7 @@ async fn new_form(
     } else {
         StatusCode::OK
     };
-    Ok(render(status, "form.html", &ctx)?)
+    Ok(render(status, "form.html", ctx)?)
 }
 
 /// The form to start a job description.
@@ -194,7 +195,7 @@ pub async fn show(
     let mut ctx = base_context(Some(&user.0), &session)?;
     ctx.insert("doc", &d);
     ctx.insert("versions", &versions);
-    Ok(render(StatusCode::OK, "document.html", &ctx)?)
+    Ok(render(StatusCode::OK, "document.html", ctx)?)
 }
 
 /// `?a=&b=` of the comparison page.
@@ -279,31 +280,49 @@ pub async fn compare(
     ctx.insert("rows", &rows);
     ctx.insert("sections", &sections);
     ctx.insert("identical", &d.is_empty());
-    Ok(render(StatusCode::OK, "compare.html", &ctx)?)
+    Ok(render(StatusCode::OK, "compare.html", ctx)?)
 }
 
-/// The print preview of a version.
+/// The print preview of a version: the paper is rendered once per change-log head.
 pub async fn preview(
     state: web::Data<AppState>,
     user: CurrentUser,
+    read_at: ReadAt,
     session: Session,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
-    let (v, values, org, title_genitive) = state
-        .db(move |c| {
-            let v = versions::get(c, &id)?;
-            let values = documents::values(c, &id)?;
-            let org = organization::get(c)?;
-            let genitive = values.0.get("position.title_genitive").cloned().unwrap_or_default();
-            Ok((v, values, org, genitive))
-        })
-        .await?;
-    let t = strings();
+    let paper = match state.views.preview.get(read_at.0, &id) {
+        Some(p) => p,
+        None => {
+            let key = id.clone();
+            let p = Arc::new(state.db(move |c| paper(c, &key)).await??);
+            state.views.preview.put(read_at.0, &id, p.clone());
+            p
+        }
+    };
     let mut ctx = base_context(Some(&user.0), &session)?;
-    ctx.insert("version", &v.number);
-    ctx.insert("version_id", &v.id);
-    ctx.insert("status", &t.get(&format!("status.{}", v.status.as_str())));
+    ctx.insert("version_id", &id);
+    ctx.insert("status", &strings().get(&format!("status.{}", paper.status.as_str())));
+    ctx.insert("title_genitive", &paper.title_genitive);
+    ctx.insert("paper", &paper.html);
+    Ok(render(StatusCode::OK, "preview.html", ctx)?)
+}
+
+/// A version as printed on the preview page.
+#[derive(Debug)]
+pub struct Paper {
+    status: crate::domain::version::Status,
+    title_genitive: String,
+    html: String,
+}
+
+fn paper(c: &mut crate::db::DbConn, id: &str) -> Result<Result<Paper, AppError>, ServiceError> {
+    let v = versions::get(c, id)?;
+    let values = documents::values(c, id)?;
+    let org = organization::get(c)?;
+    let title_genitive = values.0.get("position.title_genitive").cloned().unwrap_or_default();
+    let mut ctx = tera::Context::new();
     ctx.insert("draft", &(v.status != crate::domain::version::Status::Approved));
     ctx.insert("org_name", &org.as_ref().map(|o| o.full_name.clone()));
     ctx.insert("city", &org.as_ref().map(|o| o.city.clone()));
@@ -311,7 +330,11 @@ pub async fn preview(
     ctx.insert("head_initials", &org.as_ref().map(|o| initials(&o.head_name)));
     ctx.insert("title_genitive", &title_genitive);
     ctx.insert("sections", &preview_sections(&v.content, &values));
-    Ok(render(StatusCode::OK, "preview.html", &ctx)?)
+    Ok(render_part("paper.html", ctx).map(|html| Paper {
+        status: v.status,
+        title_genitive,
+        html,
+    }))
 }
 
 /// The revision register of a job description.
@@ -328,5 +351,5 @@ pub async fn register(
     let mut ctx = base_context(Some(&user.0), &session)?;
     ctx.insert("doc", &doc);
     ctx.insert("rows", &rows);
-    Ok(render(StatusCode::OK, "register.html", &ctx)?)
+    Ok(render(StatusCode::OK, "register.html", ctx)?)
 }

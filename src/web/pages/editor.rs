@@ -2,6 +2,7 @@
 //! moves, the library picker. Plain forms; every form carries the revision it edits.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use actix_session::Session;
 use actix_web::http::{Method, StatusCode};
@@ -17,14 +18,15 @@ use crate::domain::version::Status;
 use crate::i18n::{strings, Strings};
 use crate::services::texts::{self};
 use crate::services::{library, ServiceError};
-use crate::web::auth::CurrentUser;
+use crate::web::auth::{CurrentUser, ReadAt};
 use crate::web::error::PageError;
 use crate::web::owner::Described;
 use crate::web::owner::OwnerKind;
 use crate::web::resources::DOC_EDIT;
 use crate::web::routes::{Access, Router};
+use crate::web::session;
 use crate::web::state::AppState;
-use crate::web::templates::{base_context, render};
+use crate::web::templates::{base_context, render, render_part};
 
 use super::{clause_page, edits};
 
@@ -148,16 +150,46 @@ fn can_edit(user: &User, status: Option<Status>) -> bool {
     Access::Roles(DOC_EDIT).allows(Some(user)) && status.is_none_or(Status::is_editable)
 }
 
-/// The editor (or, for those who may not edit, the read-only view).
+/// Stands for the CSRF token in a kept editor body; the template prints it unescaped,
+/// so no escaped text of a clause can look like it.
+const CSRF_MARK: &str = "<csrf>";
+
+/// The editor below the menu, as kept between requests.
+#[derive(Debug)]
+pub struct EditorBody {
+    title: String,
+    html: String,
+}
+
+/// The editor (or, for those who may not edit, the read-only view). The body is
+/// built once per user, day and change-log head: what the user may do depends on
+/// who they are and, for due dates, on the day.
 pub async fn show<K: OwnerKind>(
     state: web::Data<AppState>,
     user: CurrentUser,
+    read_at: ReadAt,
     session: Session,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
+    let key = format!("{}|{}|{}", K::editor_url(&id), user.0.id, state.clock.today());
+    let body = match state.views.editor.get(read_at.0, &key) {
+        Some(b) => b,
+        None => {
+            let b = Arc::new(editor_body::<K>(&state, &user.0, id).await?);
+            state.views.editor.put(read_at.0, &key, b.clone());
+            b
+        }
+    };
+    let mut ctx = base_context(Some(&user.0), &session)?;
+    ctx.insert("title", &body.title);
+    ctx.insert("body", &body.html.replace(CSRF_MARK, &session::csrf_token(&session)?));
+    Ok(render(StatusCode::OK, "editor.html", ctx)?)
+}
+
+async fn editor_body<K: OwnerKind>(state: &AppState, user: &User, id: String) -> Result<EditorBody, PageError> {
     let lookup = id.clone();
-    let me = user.0.clone();
+    let me = user.clone();
     let (d, panel) = state
         .with_clock(move |c, clock| {
             Ok((
@@ -226,7 +258,8 @@ pub async fn show<K: OwnerKind>(
             clause_id: f.clause_id.clone(),
         })
         .collect();
-    let mut ctx = base_context(Some(&user.0), &session)?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("csrf_token", CSRF_MARK);
     ctx.insert("title", &d.described.title);
     ctx.insert("back", &d.described.back);
     ctx.insert(
@@ -237,7 +270,7 @@ pub async fn show<K: OwnerKind>(
     ctx.insert("base", &format!("{}/{id}", K::BASE));
     ctx.insert("editor_url", &K::editor_url(&id));
     ctx.insert("revision", &d.revision);
-    ctx.insert("can_edit", &can_edit(&user.0, d.described.status));
+    ctx.insert("can_edit", &can_edit(user, d.described.status));
     ctx.insert("sections", &sections);
     ctx.insert("missing_sections", &missing);
     ctx.insert("findings", &findings);
@@ -249,5 +282,8 @@ pub async fn show<K: OwnerKind>(
     ctx.insert("workflow", &panel);
     ctx.insert("workflow_id", &id);
     ctx.insert("has_errors", &findings.iter().any(|f| f.error));
-    Ok(render(StatusCode::OK, "editor.html", &ctx)?)
+    Ok(EditorBody {
+        html: render_part("editor_body.html", ctx)?,
+        title: d.described.title,
+    })
 }

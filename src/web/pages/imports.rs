@@ -58,7 +58,7 @@ fn form(
 ) -> Result<HttpResponse, PageError> {
     let mut ctx = base_context(Some(&user.0), session)?;
     ctx.insert("errors", errors);
-    Ok(render(status, "import_new.html", &ctx)?)
+    Ok(render(status, "import_new.html", ctx)?)
 }
 
 /// Reads the uploaded files and the pasted text; one file opens its review, several list theirs.
@@ -144,7 +144,7 @@ pub async fn upload(
                 .collect();
             ctx.insert("imports", &list);
             ctx.insert("errors", &errors);
-            Ok(render(StatusCode::OK, "import_list.html", &ctx)?)
+            Ok(render(StatusCode::OK, "import_list.html", ctx)?)
         }
     }
 }
@@ -166,7 +166,7 @@ pub async fn review(
 ) -> Result<HttpResponse, PageError> {
     let mut ctx = base_context(Some(&user.0), &session)?;
     review_context(&state, &user, &path.into_inner(), &mut ctx).await?;
-    Ok(render(StatusCode::OK, "import_review.html", &ctx)?)
+    Ok(render(StatusCode::OK, "import_review.html", ctx)?)
 }
 
 /// Fills the review page's context: the import, the free positions, the departments.
@@ -405,7 +405,7 @@ pub async fn draft(
             let messages: Vec<String> = e.0.iter().map(|f| t.labelled_field_error(f)).collect();
             ctx.insert("errors", &messages);
             ctx.insert("failed_document", &index);
-            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, "import_review.html", &ctx)?)
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, "import_review.html", ctx)?)
         }
         Err(e) => Err(e.into()),
     }

@@ -99,7 +99,7 @@ pub async fn list(
     ctx.insert("total", &paged.total);
     ctx.insert("page", &paged.page);
     ctx.insert("pages", &((paged.total + paged.per_page - 1) / paged.per_page).max(1));
-    Ok(render(StatusCode::OK, "library.html", &ctx)?)
+    Ok(render(StatusCode::OK, "library.html", ctx)?)
 }
 
 /// Where one library clause is used, and which texts are behind it.
@@ -141,7 +141,7 @@ pub async fn usage(
             .iter()
             .any(|u| !u.outdated_clause_ids.is_empty() && u.status.is_none_or(|s| s.is_editable())),
     );
-    Ok(render(StatusCode::OK, "library_usage.html", &ctx)?)
+    Ok(render(StatusCode::OK, "library_usage.html", ctx)?)
 }
 
 /// Updates every template and draft that copied an older text of this clause.

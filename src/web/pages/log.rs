@@ -62,5 +62,5 @@ pub async fn show(
     }
     ctx.insert("paged", &before.is_some());
     ctx.insert("entries", &entries);
-    Ok(render(StatusCode::OK, "log.html", &ctx)?)
+    Ok(render(StatusCode::OK, "log.html", ctx)?)
 }

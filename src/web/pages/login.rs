@@ -58,7 +58,7 @@ fn login_page(
     ctx.insert("next", next);
     ctx.insert("error", &error);
     ctx.insert("nav", &Vec::<()>::new());
-    Ok(render(status, "login.html", &ctx)?)
+    Ok(render(status, "login.html", ctx)?)
 }
 
 /// The login form.

@@ -54,7 +54,7 @@ fn page(
     } else {
         StatusCode::OK
     };
-    Ok(render(status, "form.html", &ctx)?)
+    Ok(render(status, "form.html", ctx)?)
 }
 
 /// Shows the form filled with the stored details (or the configured time zone).

@@ -39,7 +39,6 @@ pub async fn verify(state: web::Data<AppState>, path: web::Path<String>) -> Resu
         None
     };
     let mut ctx = tera::Context::new();
-    ctx.insert("t", &crate::i18n::strings().tree);
     ctx.insert("nav", &Vec::<()>::new());
     ctx.insert("hash", &hash);
     ctx.insert("found", &found);
@@ -48,5 +47,5 @@ pub async fn verify(state: web::Data<AppState>, path: web::Path<String>) -> Resu
     } else {
         StatusCode::NOT_FOUND
     };
-    Ok(render_page(status, "verify.html", &ctx)?)
+    Ok(render_page(status, "verify.html", ctx)?)
 }

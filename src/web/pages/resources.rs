@@ -61,7 +61,7 @@ pub async fn list<R: WebResource>(
     ctx.insert("total", &paged.total);
     ctx.insert("page", &paged.page);
     ctx.insert("pages", &((paged.total + paged.per_page - 1) / paged.per_page).max(1));
-    Ok(render(StatusCode::OK, "list.html", &ctx)?)
+    Ok(render(StatusCode::OK, "list.html", ctx)?)
 }
 
 async fn form_page<R: WebResource>(
@@ -110,7 +110,7 @@ async fn form_page<R: WebResource>(
             &e.0.iter().map(|f| t.field_error(f)).collect::<Vec<_>>().join(" "),
         );
     }
-    Ok(render(status, "form.html", &ctx)?)
+    Ok(render(status, "form.html", ctx)?)
 }
 
 fn as_map<T: Serialize>(input: &T) -> Map<String, Value> {

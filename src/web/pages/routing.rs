@@ -72,7 +72,7 @@ async fn route_page(
         StatusCode::OK
     };
     ctx.insert("error", &error);
-    Ok(render(status, "route.html", &ctx)?)
+    Ok(render(status, "route.html", ctx)?)
 }
 
 /// The route form of a version (its own route or, until set, the department's).

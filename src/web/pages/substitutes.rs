@@ -32,7 +32,7 @@ pub async fn substitutes_page(
     let list = state.db(move |c| substitutes::of_user(c, &u)).await?;
     let mut ctx = base_context(Some(&user.0), &session)?;
     ctx.insert("list", &list);
-    Ok(render(StatusCode::OK, "substitutes.html", &ctx)?)
+    Ok(render(StatusCode::OK, "substitutes.html", ctx)?)
 }
 
 /// Names a substitute.
