@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::crud;
 use super::journal::write_tx;
 use super::rules::Rules;
+use super::views::HeadCache;
 use super::{new_id, sessions, users, ServiceError};
 use crate::clock::Clock;
 use crate::db::schema::api_tokens;
@@ -37,17 +38,32 @@ pub fn authenticate(conn: &mut DbConn, login: &str, password: &str) -> Result<Us
     }
 }
 
-/// The active user of a live browser session (see [`sessions::resume`]).
-pub fn user_by_session(
+/// What a request proves it is: a browser session's secret or an API token.
+pub enum Credential {
+    Session {
+        secret: String,
+        now: NaiveDateTime,
+        lifetime: sessions::Lifetime,
+    },
+    Token(String),
+}
+
+/// The active user a credential belongs to, and the change log's head read before
+/// them (the key of every read view, `services::views`). Users are kept by head too:
+/// a change of roles, activity or name moves the head.
+pub fn caller(
     conn: &mut DbConn,
-    now: NaiveDateTime,
-    secret: &str,
-    lifetime: sessions::Lifetime,
-) -> Result<Option<User>, ServiceError> {
-    match sessions::resume(conn, now, secret, lifetime)? {
-        Some(id) => users::active_user(conn, &id),
-        None => Ok(None),
-    }
+    users: &HeadCache<Option<User>>,
+    credential: &Credential,
+) -> Result<Option<(User, i64)>, ServiceError> {
+    let head = super::journal::head(conn)?.0;
+    let holder = match credential {
+        Credential::Session { secret, now, lifetime } => sessions::resume(conn, *now, secret, *lifetime)?,
+        Credential::Token(token) => token_holder(conn, token)?,
+    };
+    let Some(id) = holder else { return Ok(None) };
+    let user = users.get_or_build(head, &id, || users::active_user(conn, &id))?;
+    Ok(user.map(|u| (u, head)))
 }
 
 /// Issues a new API token for `user`; the token is returned once and stored hashed.
@@ -75,17 +91,13 @@ pub fn issue_token(conn: &mut DbConn, clock: &Clock, user: &User, name: &str) ->
     Ok(token)
 }
 
-/// The user a bearer token belongs to.
-pub fn user_by_token(conn: &mut DbConn, token: &str) -> Result<Option<User>, ServiceError> {
-    let user_id: Option<String> = api_tokens::table
+/// Whose a bearer token is.
+fn token_holder(conn: &mut DbConn, token: &str) -> Result<Option<String>, ServiceError> {
+    Ok(api_tokens::table
         .filter(api_tokens::token_hash.eq(token_hash(token)))
         .select(api_tokens::user_id)
         .first(conn)
-        .optional()?;
-    match user_id {
-        Some(id) => users::active_user(conn, &id),
-        None => Ok(None),
-    }
+        .optional()?)
 }
 
 /// On an empty database, creates the `admin` account with a generated

@@ -12,7 +12,7 @@ use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use super::routes::{Access, Kind};
 use super::{input, session};
 use crate::domain::account::User;
-use crate::services::{auth, journal};
+use crate::services::auth;
 use crate::web::error::{ApiError, AppError, PageError};
 use crate::web::state::AppState;
 
@@ -69,35 +69,18 @@ fn refuse(kind: Kind, e: AppError) -> actix_web::Error {
 
 /// The caller and the change log's head, read in one trip to the database.
 async fn identify(state: &AppState, kind: Kind, req: &ServiceRequest) -> Result<Option<(User, ReadAt)>, AppError> {
-    let with_head = |c: &mut crate::db::DbConn, user: Option<User>| match user {
-        Some(u) => Ok(Some((u, ReadAt(journal::head(c)?.0)))),
-        None => Ok(None),
+    let credential = match kind {
+        Kind::Api => bearer(req.request()).map(auth::Credential::Token),
+        Kind::Page => session::secret(&req.get_session()).map(|secret| auth::Credential::Session {
+            secret,
+            now: state.clock.now(),
+            lifetime: state.session_lifetime(),
+        }),
     };
-    match kind {
-        Kind::Api => match bearer(req.request()) {
-            Some(token) => {
-                state
-                    .db(move |c| {
-                        let user = auth::user_by_token(c, &token)?;
-                        with_head(c, user)
-                    })
-                    .await
-            }
-            None => Ok(None),
-        },
-        Kind::Page => match session::secret(&req.get_session()) {
-            Some(secret) => {
-                let lifetime = state.session_lifetime();
-                state
-                    .with_clock(move |c, clock| {
-                        let user = auth::user_by_session(c, clock.now(), &secret, lifetime)?;
-                        with_head(c, user)
-                    })
-                    .await
-            }
-            None => Ok(None),
-        },
-    }
+    let Some(credential) = credential else { return Ok(None) };
+    let views = state.views.clone();
+    let found = state.db(move |c| auth::caller(c, &views.users, &credential)).await?;
+    Ok(found.map(|(u, head)| (u, ReadAt(head))))
 }
 
 /// Refuses what no handler may see: forbidden characters in the path, query or an

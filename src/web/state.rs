@@ -31,6 +31,8 @@ pub struct AppState {
 /// The read views kept by change-log head (see `services::views`).
 #[derive(Debug, Default)]
 pub struct Views {
+    /// Signed-in users, by id.
+    pub users: HeadCache<Option<crate::domain::account::User>>,
     /// The printed paper of a version's preview page, by version id.
     pub preview: HeadCache<Arc<crate::web::pages::documents::Paper>>,
     /// The editor below the menu, by text, user and day.

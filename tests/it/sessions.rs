@@ -105,7 +105,53 @@ async fn forms_without_a_valid_csrf_token_are_refused_and_change_nothing(app: Te
     );
 }
 
+/// The caller is kept between requests (`services::views`): a change to their account
+/// or to the employee linked to it that leaves the session open shows at once.
+async fn the_caller_is_read_fresh_after_a_change(app: TestApp) {
+    let admin = app.api_as("admin", "admin");
+    app.user("petrova", "hr");
+    let petrova = Api::new(&app.base, Some(app.token_for("petrova")));
+    assert_eq!(
+        petrova.get("/api/v1/me").await.json()["employee_name"],
+        serde_json::Value::Null
+    );
+    let a = admin
+        .post(
+            "/api/v1/employees",
+            json!({ "surname": "Петрова", "name": "Анна", "personnel_number": "77" }),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    let employee = a.json()["id"].as_str().expect("id").to_string();
+    let id = app.user_id("petrova");
+    let a = admin
+        .put(
+            &format!("/api/v1/users/{id}"),
+            json!({ "login": "petrova", "roles": ["hr"], "employee_id": employee }),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let me = petrova.get("/api/v1/me").await.json();
+    assert!(
+        me["employee_name"].as_str().is_some_and(|n| n.contains("Петрова")),
+        "{me}"
+    );
+    let a = admin
+        .put(
+            &format!("/api/v1/employees/{employee}"),
+            json!({ "surname": "Смирнова", "name": "Анна", "personnel_number": "77" }),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let me = petrova.get("/api/v1/me").await.json();
+    assert!(
+        me["employee_name"].as_str().is_some_and(|n| n.contains("Смирнова")),
+        "{me}"
+    );
+}
+
 crate::on_both_backends!(
+    the_caller_is_read_fresh_after_a_change,
     wrong_password_is_refused,
     session_cookie_is_httponly_samesite_and_logout_ends_it,
     next_parameter_stays_on_site,
