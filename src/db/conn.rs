@@ -75,7 +75,11 @@ impl ManageConnection for Manager {
     }
 
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), DbError> {
-        conn.batch_execute("SELECT 1").map_err(DbError::from)
+        match conn {
+            // A server connection can drop between requests; an open file cannot.
+            DbConn::Pg(_) => conn.batch_execute("SELECT 1").map_err(DbError::from),
+            DbConn::Sqlite(_) => Ok(()),
+        }
     }
 
     fn has_broken(&self, _conn: &mut DbConn) -> bool {
@@ -139,4 +143,25 @@ pub fn migrate(conn: &mut DbConn) -> Result<usize, DbError> {
     }
     .map_err(|e| DbError::Migration(e.to_string()))?;
     Ok(applied.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::prelude::*;
+    use diesel::sql_types::Bool;
+
+    /// Without the planner stability guarantee every statement with a bound LIMIT is
+    /// parsed again on each run (see .cargo/config.toml).
+    #[test]
+    fn sqlite_is_built_with_the_planner_stability_guarantee() {
+        let Ok(super::DbConn::Sqlite(mut c)) = super::establish(":memory:") else {
+            panic!("an in-memory SQLite database opens");
+        };
+        let on: bool = diesel::select(diesel::dsl::sql::<Bool>(
+            "EXISTS (SELECT 1 FROM pragma_compile_options WHERE compile_options = 'ENABLE_QPSG')",
+        ))
+        .get_result(&mut c)
+        .expect("compile options");
+        assert!(on, "SQLite compiled without SQLITE_ENABLE_QPSG");
+    }
 }

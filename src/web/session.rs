@@ -62,7 +62,11 @@ pub fn flash(session: &Session, message: &str) {
     let _ = session.insert(FLASH, message);
 }
 
-/// Takes the pending message, if any.
+/// Takes the pending message, if any. Only a message taken changes the session: any
+/// removal would, and a changed session is encrypted and sent as a new cookie.
 pub fn take_flash(session: &Session) -> Option<String> {
+    if !session.contains_key(FLASH) {
+        return None;
+    }
     session.remove_as::<String>(FLASH).and_then(Result::ok)
 }

@@ -150,7 +150,26 @@ async fn the_caller_is_read_fresh_after_a_change(app: TestApp) {
     );
 }
 
+/// A page that changes nothing in the session sends no new cookie (each one is
+/// encrypted anew); a page that shows a message, which is then gone, does.
+async fn reading_a_page_leaves_the_session_cookie_alone(app: TestApp) {
+    let mut web = app.web_as("petrova", "hr").await;
+    web.get("/").await;
+    let a = web.get("/documents").await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(a.header("set-cookie"), None, "an unchanged session is not sent again");
+    let a = web.post("/departments", &[("name", "Склад"), ("parent_id", "")]).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    let a = web.get("/departments").await;
+    assert!(a.body.contains("Сохранено."));
+    assert!(
+        a.header("set-cookie").is_some(),
+        "the message taken changes the session"
+    );
+}
+
 crate::on_both_backends!(
+    reading_a_page_leaves_the_session_cookie_alone,
     the_caller_is_read_fresh_after_a_change,
     wrong_password_is_refused,
     session_cookie_is_httponly_samesite_and_logout_ends_it,

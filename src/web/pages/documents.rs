@@ -23,7 +23,7 @@ use crate::web::resources::{fill, FormField, Opt, DOC_EDIT, DOC_VIEW};
 use crate::web::routes::{Access, Router};
 use crate::web::session::flash;
 use crate::web::state::{see_other, AppState};
-use crate::web::templates::{base_context, render, render_part};
+use crate::web::templates::{base_context, render, render_around, render_part};
 
 /// Registers the job description pages.
 pub fn routes(r: &mut Router) {
@@ -305,8 +305,7 @@ pub async fn preview(
     ctx.insert("version_id", &id);
     ctx.insert("status", &strings().get(&format!("status.{}", paper.status.as_str())));
     ctx.insert("title_genitive", &paper.title_genitive);
-    ctx.insert("paper", &paper.html);
-    Ok(render(StatusCode::OK, "preview.html", ctx)?)
+    Ok(render_around(StatusCode::OK, "preview.html", ctx, &paper.html)?)
 }
 
 /// A version as printed on the preview page.

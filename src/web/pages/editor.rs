@@ -26,7 +26,7 @@ use crate::web::resources::DOC_EDIT;
 use crate::web::routes::{Access, Router};
 use crate::web::session;
 use crate::web::state::AppState;
-use crate::web::templates::{base_context, render, render_part};
+use crate::web::templates::{base_context, render_around, render_part};
 
 use super::{clause_page, edits};
 
@@ -183,8 +183,8 @@ pub async fn show<K: OwnerKind>(
     };
     let mut ctx = base_context(Some(&user.0), &session)?;
     ctx.insert("title", &body.title);
-    ctx.insert("body", &body.html.replace(CSRF_MARK, &session::csrf_token(&session)?));
-    Ok(render(StatusCode::OK, "editor.html", ctx)?)
+    let part = body.html.replace(CSRF_MARK, &session::csrf_token(&session)?);
+    Ok(render_around(StatusCode::OK, "editor.html", ctx, &part)?)
 }
 
 async fn editor_body<K: OwnerKind>(state: &AppState, user: &User, id: String) -> Result<EditorBody, PageError> {
