@@ -369,6 +369,16 @@ pub fn before(conn: &mut DbConn, before: Option<i64>, limit: i64) -> Result<Vec<
     Ok(rows.into_iter().map(to_entry).collect())
 }
 
+/// One entry by its sequence number.
+pub fn entry(conn: &mut DbConn, seq: i64) -> Result<Entry, ServiceError> {
+    let row = change_log::table
+        .filter(change_log::seq.eq(seq))
+        .select(EntryRow::as_select())
+        .get_result::<EntryRow>(conn)
+        .optional()?;
+    row.map(to_entry).ok_or(ServiceError::NotFound)
+}
+
 pub fn recent(conn: &mut DbConn, entity_id: Option<&str>, limit: i64) -> Result<Vec<Entry>, ServiceError> {
     let mut q = change_log::table.into_boxed();
     if let Some(id) = entity_id {

@@ -15,7 +15,7 @@ use crate::domain::account::User;
 use crate::i18n::strings;
 use crate::web::error::{AppError, Problem};
 
-const TEMPLATES: [(&str, &str); 29] = [
+const TEMPLATES: [(&str, &str); 30] = [
     ("import_new.html", include_str!("../../templates/import_new.html")),
     ("import_list.html", include_str!("../../templates/import_list.html")),
     ("import_review.html", include_str!("../../templates/import_review.html")),
@@ -47,6 +47,7 @@ const TEMPLATES: [(&str, &str); 29] = [
     ("pager.html", include_str!("../../templates/pager.html")),
     ("form.html", include_str!("../../templates/form.html")),
     ("log.html", include_str!("../../templates/log.html")),
+    ("log_entry.html", include_str!("../../templates/log_entry.html")),
     ("error.html", include_str!("../../templates/error.html")),
 ];
 

@@ -266,7 +266,33 @@ async fn concurrent_writes_keep_the_chain_linear(app: TestApp) {
     assert_eq!(verdict, Ok(before as u64 + 16));
 }
 
+/// The log page lists entries without what they recorded; each entry's page shows it,
+/// and a sequence number that is not one, or not there, is simply not found.
+async fn each_entry_has_its_own_page(app: TestApp) {
+    let api = app.api_as("hr1", "hr");
+    let a = api.post("/api/v1/departments", json!({ "name": "Цех <№ 1>" })).await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    let seq = app.log_len();
+    let mut web = app.web_as("auditor1", "hr").await;
+    let list = web.get("/log").await;
+    assert!(list.body.contains(&format!("href=\"/log/{seq}\"")), "{}", list.body);
+    assert!(!list.body.contains("Цех"), "the list does not carry the recorded texts");
+    let page = web.get(&format!("/log/{seq}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Цех &lt;№ 1&gt;"),
+        "recorded text, escaped: {}",
+        page.body
+    );
+    assert!(page.body.contains("department") && page.body.contains("hr1"));
+    for bad in ["abc", "99999999", "-1"] {
+        let a = web.get(&format!("/log/{bad}")).await;
+        assert_eq!(a.status, StatusCode::NOT_FOUND, "/log/{bad}");
+    }
+}
+
 crate::on_both_backends!(
+    each_entry_has_its_own_page,
     every_mutation_writes_one_entry,
     no_record_without_change_and_no_change_without_record,
     tampering_is_detected,

@@ -38,6 +38,7 @@ fn expected() -> Vec<(String, String, String)> {
         ("GET", "/organization", "admin hr"),
         ("POST", "/organization", "admin hr"),
         ("GET", "/log", "admin hr"),
+        ("GET", "/log/{seq}", "admin hr"),
         ("POST", "/api/v1/auth/token", "public"),
         ("DELETE", "/api/v1/auth/token", "*"),
         ("GET", "/api/v1/me", "*"),
