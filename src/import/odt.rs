@@ -10,7 +10,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::archive::{Archive, Limits, ReadError};
 use super::model::Paragraph;
-use super::odt_styles::{OdtStyles, LEVELS};
+use super::odt_styles::{OdtStyles, LEVELS, OUTLINE};
 use super::xml::{attr, bad_xml, parse_num, reader, resolve_ref};
 
 /// Content that is not running text: notes, comments, tracked deletions,
@@ -26,6 +26,8 @@ fn skipped(name: &str) -> bool {
 #[derive(Debug)]
 struct List {
     style: Option<String>,
+    /// `xml:id` of a top-level list, which a later `text:continue-list` may name.
+    id: Option<String>,
     /// A `text:list-item` is open whose first paragraph has not been seen.
     pending: bool,
     /// `text:start-value` of the open item.
@@ -37,6 +39,8 @@ struct List {
 struct Open {
     index: usize,
     style_bold: bool,
+    /// Inside `text:number`: the label a producer wrote out, kept apart from the text.
+    label: Option<String>,
     /// Whitespace seen in character data and not yet written (ODF collapses runs of it).
     space: bool,
 }
@@ -81,6 +85,9 @@ fn body(xml: &str, styles: &OdtStyles) -> Result<Vec<Paragraph>, ReadError> {
     // for `text:continue-numbering`.
     let mut counters = [0u32; LEVELS];
     let mut last: HashMap<String, [u32; LEVELS]> = HashMap::new();
+    let mut by_id: HashMap<String, [u32; LEVELS]> = HashMap::new();
+    // Counters of the headings' outline numbering, which runs through the whole text.
+    let mut outline = [0u32; LEVELS];
     let mut open: Vec<Open> = Vec::new();
     // Bold of spans, innermost last; Some(false)/Some(true) when a span style says.
     let mut spans: Vec<Option<bool>> = Vec::new();
@@ -111,16 +118,21 @@ fn body(xml: &str, styles: &OdtStyles) -> Result<Vec<Paragraph>, ReadError> {
                 match name {
                     "text:list" if is_start => {
                         let style = attr(e, "text:style-name").or_else(|| lists.last().and_then(|l| l.style.clone()));
+                        let id = attr(e, "xml:id");
                         if lists.is_empty() {
-                            let cont = attr(e, "text:continue-numbering").is_some_and(|v| v == "true")
-                                || attr(e, "text:continue-list").is_some();
-                            counters = match (&style, cont) {
-                                (Some(s), true) => last.get(s).copied().unwrap_or([0; LEVELS]),
+                            // `continue-list` names the list to go on with; `continue-numbering`
+                            // goes on with the last list of the same style.
+                            let named = attr(e, "text:continue-list").and_then(|id| by_id.get(&id).copied());
+                            let cont = attr(e, "text:continue-numbering").is_some_and(|v| v == "true");
+                            counters = match (named, &style, cont) {
+                                (Some(c), _, _) => c,
+                                (None, Some(s), true) => last.get(s).copied().unwrap_or([0; LEVELS]),
                                 _ => [0; LEVELS],
                             };
                         }
                         lists.push(List {
                             style,
+                            id,
                             pending: false,
                             item_start: None,
                         });
@@ -137,10 +149,16 @@ fn body(xml: &str, styles: &OdtStyles) -> Result<Vec<Paragraph>, ReadError> {
                             line: seen,
                             ..Paragraph::default()
                         };
-                        if name == "text:h" {
-                            p.heading_level = Some(parse_num(attr(e, "text:outline-level")).unwrap_or(1u8).max(1));
-                        }
                         let pstyle = attr(e, "text:style-name");
+                        if name == "text:h" {
+                            let level: u8 = parse_num(attr(e, "text:outline-level")).unwrap_or(1u8).max(1);
+                            p.heading_level = Some(level);
+                            if lists.is_empty() && attr(e, "text:is-list-header").is_none_or(|v| v != "true") {
+                                let restart = attr(e, "text:restart-numbering").is_some_and(|v| v == "true");
+                                let start = restart.then(|| parse_num(attr(e, "text:start-value"))).flatten();
+                                number_heading(&mut p, usize::from(level) - 1, &mut outline, styles, start);
+                            }
+                        }
                         number(&mut p, &mut lists, &mut counters, styles, pstyle.as_deref());
                         let style_bold = pstyle.as_deref().and_then(|s| styles.bold(s)).unwrap_or(false);
                         out.push(p);
@@ -148,11 +166,17 @@ fn body(xml: &str, styles: &OdtStyles) -> Result<Vec<Paragraph>, ReadError> {
                             open.push(Open {
                                 index: out.len() - 1,
                                 style_bold,
+                                label: None,
                                 space: false,
                             });
                         }
                     }
                     "text:span" if is_start => spans.push(attr(e, "text:style-name").and_then(|s| styles.bold(&s))),
+                    "text:number" if is_start => {
+                        if let Some(o) = open.last_mut() {
+                            o.label = Some(String::new());
+                        }
+                    }
                     _ => {
                         if let Some(o) = open.last_mut() {
                             leaf(e, &mut out[o.index].text, o);
@@ -164,9 +188,24 @@ fn body(xml: &str, styles: &OdtStyles) -> Result<Vec<Paragraph>, ReadError> {
                 "text:list" => {
                     if let Some(l) = lists.pop()
                         && lists.is_empty()
-                        && let Some(s) = l.style
                     {
-                        last.insert(s, counters);
+                        if let Some(id) = l.id {
+                            by_id.insert(id, counters);
+                        }
+                        if let Some(s) = l.style {
+                            last.insert(s, counters);
+                        }
+                    }
+                }
+                "text:number" => {
+                    if let Some(o) = open.last_mut()
+                        && let Some(label) = o.label.take()
+                    {
+                        let p = &mut out[o.index];
+                        let label = label.trim();
+                        if p.list_number.is_none() && !label.is_empty() {
+                            p.list_number = Some(label.to_string());
+                        }
                     }
                 }
                 "text:p" | "text:h" => {
@@ -183,6 +222,10 @@ fn body(xml: &str, styles: &OdtStyles) -> Result<Vec<Paragraph>, ReadError> {
             Event::Text(ref t) => {
                 if let Some(o) = open.last_mut() {
                     let s = t.xml10_content();
+                    if let Some(label) = &mut o.label {
+                        label.push_str(&s);
+                        continue;
+                    }
                     push_collapsed(&mut out[o.index].text, o, &s);
                     if !s.trim().is_empty() {
                         let bold = spans.iter().rev().find_map(|b| *b).unwrap_or(o.style_bold);
@@ -193,7 +236,10 @@ fn body(xml: &str, styles: &OdtStyles) -> Result<Vec<Paragraph>, ReadError> {
             }
             Event::GeneralRef(ref g) => {
                 if let (Some(o), Some(c)) = (open.last_mut(), resolve_ref(g)) {
-                    push_collapsed(&mut out[o.index].text, o, c.encode_utf8(&mut [0; 4]));
+                    match &mut o.label {
+                        Some(label) => label.push(c),
+                        None => push_collapsed(&mut out[o.index].text, o, c.encode_utf8(&mut [0; 4])),
+                    }
                 }
             }
             Event::Eof => break,
@@ -239,6 +285,38 @@ fn number(
         }
     }
     p.list_number = style.and_then(|s| styles.render(&s, level, counters));
+}
+
+/// Gives a heading outside any list its label from the outline style
+/// (chapter numbering), which counts all headings of the text in one sequence.
+fn number_heading(
+    p: &mut Paragraph,
+    level: usize,
+    outline: &mut [u32; LEVELS],
+    styles: &OdtStyles,
+    restart: Option<u32>,
+) {
+    let level = level.min(LEVELS - 1);
+    if styles.level(OUTLINE, level).is_none() {
+        return;
+    }
+    outline[level] = match restart {
+        Some(start) => start,
+        None if outline[level] == 0 => styles.start(Some(OUTLINE), level),
+        None => outline[level] + 1,
+    };
+    for c in outline.iter_mut().skip(level + 1) {
+        *c = 0;
+    }
+    for (l, c) in outline.iter_mut().enumerate().take(level) {
+        if *c == 0 {
+            *c = styles.start(Some(OUTLINE), l);
+        }
+    }
+    p.list_number = styles.render(OUTLINE, level, outline);
+    if p.list_number.is_some() {
+        p.list_level = Some(level as u8);
+    }
 }
 
 /// Inline elements that stand for characters.

@@ -12,6 +12,10 @@ use super::xml::{attr, bad_xml, parse_num, reader};
 /// ODF allows ten list levels.
 pub const LEVELS: usize = 10;
 
+/// The name under which the outline style (numbering of headings) is kept
+/// beside the list styles; no `style:name` can hold a control character.
+pub const OUTLINE: &str = "\u{1}outline";
+
 /// How one level of a list style marks its items.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LevelStyle {
@@ -56,7 +60,7 @@ impl OdtStyles {
                 Event::Empty(e) => (e, false),
                 Event::End(e) => {
                     match e.name().as_ref() {
-                        "text:list-style" => list = None,
+                        "text:list-style" | "text:outline-style" => list = None,
                         "style:style" => style = None,
                         // The body holds no styles: stop reading there.
                         "office:automatic-styles" if part == "content.xml" => break,
@@ -68,12 +72,16 @@ impl OdtStyles {
                 _ => continue,
             };
             match e.name().as_ref() {
-                "text:list-style" => {
-                    let name = attr(e, "style:name").unwrap_or_default();
+                "text:list-style" | "text:outline-style" => {
+                    let name = if e.name().as_ref() == "text:outline-style" {
+                        OUTLINE.to_string()
+                    } else {
+                        attr(e, "style:name").unwrap_or_default()
+                    };
                     self.lists.insert(name.clone(), vec![None; LEVELS]);
                     list = is_start.then_some(name);
                 }
-                "text:list-level-style-number" | "text:list-level-style-bullet" => {
+                "text:list-level-style-number" | "text:list-level-style-bullet" | "text:outline-level-style" => {
                     let Some(levels) = list.as_ref().and_then(|l| self.lists.get_mut(l)) else {
                         continue;
                     };

@@ -209,3 +209,64 @@ fn a_pdf_with_text_is_read_back() {
         assert!(kinds.iter().any(|x| x == k), "{k} in {kinds:?}");
     }
 }
+
+/// A page set in two columns, left column first, as lopdf writes it: each line
+/// placed with its own text position, as word processors do.
+fn two_column_pdf() -> Vec<u8> {
+    use lopdf::{dictionary, Document, Object, Stream};
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let font_id = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+    });
+    let mut ops = String::from("BT /F1 10 Tf 12 TL\n");
+    // Lines of the two columns interleaved in the stream, as a layout program
+    // may write them: the reader must still give each column whole.
+    for i in 1..=24 {
+        let y = 760 - 14 * i;
+        ops.push_str(&format!("1 0 0 1 50 {y} Tm (Left column line {i:02} goes here) Tj\n"));
+        ops.push_str(&format!(
+            "1 0 0 1 320 {y} Tm (Right column line {i:02} follows it) Tj\n"
+        ));
+    }
+    ops.push_str("ET\n");
+    let content_id = doc.add_object(Stream::new(dictionary! {}, ops.into_bytes()));
+    let page_id = doc.add_object(dictionary! {
+        "Type" => "Page",
+        "Parent" => pages_id,
+        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        "Contents" => content_id,
+        "Resources" => dictionary! { "Font" => dictionary! { "F1" => font_id } },
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1,
+        }),
+    );
+    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog_id);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).expect("pdf");
+    out
+}
+
+/// A two-column PDF is read column by column, not across the gutter.
+#[test]
+fn a_two_column_pdf_is_read_column_by_column() {
+    if !crate::pdf::have("pdftotext") {
+        return;
+    }
+    let paras = jobdesc::import::read("columns.pdf", &two_column_pdf()).expect("read");
+    let lines: Vec<String> = paras
+        .iter()
+        .flat_map(|p| p.text.lines().map(str::trim).map(str::to_string).collect::<Vec<_>>())
+        .filter(|l| !l.is_empty())
+        .collect();
+    let left: Vec<usize> = (0..lines.len()).filter(|&i| lines[i].starts_with("Left")).collect();
+    let right: Vec<usize> = (0..lines.len()).filter(|&i| lines[i].starts_with("Right")).collect();
+    assert_eq!((left.len(), right.len()), (24, 24), "{lines:?}");
+    assert!(left.iter().max() < right.iter().min(), "columns mixed: {lines:?}");
+    assert_eq!(lines[left[0]], "Left column line 01 goes here");
+    assert_eq!(lines[right[23]], "Right column line 24 follows it");
+}

@@ -82,10 +82,10 @@ fn typed_text() -> String {
 }
 
 /// A section as (kind, [(number, text)]).
-type Tree = Vec<(String, Vec<(Option<String>, String)>)>;
+pub(super) type Tree = Vec<(String, Vec<(Option<String>, String)>)>;
 
 /// Sections of the first candidate, for comparing two imports.
-fn tree(r: &jobdesc::import::ImportResult) -> Tree {
+pub(super) fn tree(r: &jobdesc::import::ImportResult) -> Tree {
     r.documents[0]
         .sections
         .iter()
