@@ -6,6 +6,9 @@ use clap::Parser;
 use jobdesc::cli::{self, Cli, Command};
 use jobdesc::telemetry;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args = Cli::parse();
     let (settings, warnings) = match args.settings() {

@@ -115,6 +115,9 @@ impl Application {
         let key = cookie_key(settings.secret_key.expose());
         let secure = settings.cookie_secure;
         let workers = settings.workers;
+        // Blocking work is database work (and PDF rendering): more threads than
+        // connections only wait for one, and each thread keeps memory it once used.
+        let blocking = settings.pool_size as usize + 2;
         let db_file = db::sqlite_path(settings.database_url.expose()).and_then(|p| DbFile::open(&p));
         let state = AppState {
             pool,
@@ -147,6 +150,7 @@ impl Application {
                 .configure(|cfg| register(&mut Router::new(Some(cfg))))
                 .default_service(web::to(not_found))
         })
+        .worker_max_blocking_threads(blocking)
         .listen(listener)
         .map_err(bind_err)?
         .shutdown_timeout(10);

@@ -9,7 +9,7 @@ use super::rules::Rules;
 use super::views::HeadCache;
 use super::{new_id, sessions, users, ServiceError};
 use crate::clock::Clock;
-use crate::db::schema::api_tokens;
+use crate::db::schema::{api_tokens, change_log_head};
 use crate::db::DbConn;
 use crate::domain::account::{generate_password, random_secret, token_hash, verify_password, Role, User, UserInput};
 
@@ -56,8 +56,7 @@ pub fn caller(
     users: &HeadCache<Option<User>>,
     credential: &Credential,
 ) -> Result<Option<(User, i64)>, ServiceError> {
-    let head = super::journal::head(conn)?.0;
-    let holder = match credential {
+    let (head, holder) = match credential {
         Credential::Session { secret, now, lifetime } => sessions::resume(conn, *now, secret, *lifetime)?,
         Credential::Token(token) => token_holder(conn, token)?,
     };
@@ -91,13 +90,13 @@ pub fn issue_token(conn: &mut DbConn, clock: &Clock, user: &User, name: &str) ->
     Ok(token)
 }
 
-/// Whose a bearer token is.
-fn token_holder(conn: &mut DbConn, token: &str) -> Result<Option<String>, ServiceError> {
-    Ok(api_tokens::table
-        .filter(api_tokens::token_hash.eq(token_hash(token)))
-        .select(api_tokens::user_id)
-        .first(conn)
-        .optional()?)
+/// The change log's head and whose a bearer token is, read in one query.
+fn token_holder(conn: &mut DbConn, token: &str) -> Result<(i64, Option<String>), ServiceError> {
+    Ok(change_log_head::table
+        .left_join(api_tokens::table.on(api_tokens::token_hash.eq(token_hash(token))))
+        .filter(change_log_head::id.eq(1))
+        .select((change_log_head::seq, api_tokens::user_id.nullable()))
+        .first(conn)?)
 }
 
 /// On an empty database, creates the `admin` account with a generated

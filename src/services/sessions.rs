@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::ServiceError;
-use crate::db::schema::{api_tokens, sessions};
+use crate::db::schema::{api_tokens, change_log_head, sessions};
 use crate::db::DbConn;
 use crate::domain::account::{random_secret, token_hash, User, UserId};
 
@@ -67,32 +67,40 @@ pub fn start(conn: &mut DbConn, now: NaiveDateTime, user: &User, client: &Client
     Ok(secret)
 }
 
-/// The user id of a live session, refreshing its idle timer; an expired session is deleted.
+/// The change log's head and the user id of a live session, read in one query (every
+/// request reads both: the head keys the read views); refreshes the session's idle
+/// timer, and deletes an expired session.
 pub fn resume(
     conn: &mut DbConn,
     now: NaiveDateTime,
     secret: &str,
     lifetime: Lifetime,
-) -> Result<Option<String>, ServiceError> {
+) -> Result<(i64, Option<String>), ServiceError> {
     let id = token_hash(secret);
-    let row: Option<(String, NaiveDateTime, NaiveDateTime)> = sessions::table
-        .find(&id)
-        .select((sessions::user_id, sessions::created_at, sessions::last_seen_at))
-        .first(conn)
-        .optional()?;
-    let Some((user_id, created, seen)) = row else {
-        return Ok(None);
+    let (head, user_id, created, seen): (i64, Option<String>, Option<NaiveDateTime>, Option<NaiveDateTime>) =
+        change_log_head::table
+            .left_join(sessions::table.on(sessions::id.eq(&id)))
+            .filter(change_log_head::id.eq(1))
+            .select((
+                change_log_head::seq,
+                sessions::user_id.nullable(),
+                sessions::created_at.nullable(),
+                sessions::last_seen_at.nullable(),
+            ))
+            .first(conn)?;
+    let (Some(user_id), Some(created), Some(seen)) = (user_id, created, seen) else {
+        return Ok((head, None));
     };
     if now - seen > lifetime.idle || now - created > lifetime.absolute {
         diesel::delete(sessions::table.find(&id)).execute(conn)?;
-        return Ok(None);
+        return Ok((head, None));
     }
     if (now - seen).num_seconds() >= TOUCH_EVERY {
         diesel::update(sessions::table.find(&id))
             .set(sessions::last_seen_at.eq(now))
             .execute(conn)?;
     }
-    Ok(Some(user_id))
+    Ok((head, Some(user_id)))
 }
 
 /// Ends one session.

@@ -7,6 +7,7 @@ pub mod error;
 pub mod forms;
 pub mod headers;
 pub mod input;
+pub mod kept;
 pub mod owner;
 pub mod pages;
 pub mod pdf;

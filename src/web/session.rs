@@ -62,6 +62,11 @@ pub fn flash(session: &Session, message: &str) {
     let _ = session.insert(FLASH, message);
 }
 
+/// True when a message waits to be shown.
+pub fn has_flash(session: &Session) -> bool {
+    session.contains_key(FLASH)
+}
+
 /// Takes the pending message, if any. Only a message taken changes the session: any
 /// removal would, and a changed session is encrypted and sent as a new cookie.
 pub fn take_flash(session: &Session) -> Option<String> {

@@ -31,12 +31,12 @@ pub struct AppState {
 /// The read views kept by change-log head (see `services::views`).
 #[derive(Debug, Default)]
 pub struct Views {
+    /// Whole pages (`web::kept`), by page and what they show.
+    pub pages: HeadCache<Arc<str>>,
     /// Signed-in users, by id.
     pub users: HeadCache<Option<crate::domain::account::User>>,
     /// The printed paper of a version's preview page, by version id.
     pub preview: HeadCache<Arc<crate::web::pages::documents::Paper>>,
-    /// The editor below the menu, by text, user and day.
-    pub editor: HeadCache<Arc<crate::web::pages::editor::EditorBody>>,
     /// A text's JSON (`GET /api/v1/versions/{id}` and the template text), by path.
     pub text: HeadCache<web::Bytes>,
 }

@@ -84,7 +84,8 @@ struct UserView<'a> {
 pub fn base_context(user: Option<&User>, session: &Session) -> Result<Context, AppError> {
     let t = strings();
     let mut ctx = Context::new();
-    ctx.insert("csrf_token", &session::csrf_token(session)?);
+    // Printed unescaped (so that `web::kept` can mark its place); a token is hex.
+    ctx.insert("csrf_token", &tera::escape_html(&session::csrf_token(session)?));
     ctx.insert("flash", &session::take_flash(session));
     if let Some(u) = user {
         let nav: Vec<NavItem> = routes::table()
@@ -115,28 +116,6 @@ pub fn render(status: StatusCode, name: &str, ctx: Context) -> Result<HttpRespon
     Ok(HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .body(render_part(name, ctx)?))
-}
-
-/// Where a page's kept part goes; printed unescaped by the template, so no escaped
-/// text can look like it.
-const PART_MARK: &str = "<kept-part>";
-
-/// Renders a page around a part kept from an earlier render (`render_part`): the
-/// template prints `{{ part | safe }}` where it goes, and the part is spliced in there
-/// rather than copied through the template engine on every request.
-pub fn render_around(status: StatusCode, name: &str, mut ctx: Context, part: &str) -> Result<HttpResponse, AppError> {
-    ctx.insert("part", PART_MARK);
-    let page = render_part(name, ctx)?;
-    let (before, after) = page
-        .split_once(PART_MARK)
-        .ok_or_else(|| AppError::Internal(format!("{name} has no place for its part")))?;
-    let mut html = String::with_capacity(page.len() + part.len());
-    html.push_str(before);
-    html.push_str(part);
-    html.push_str(after);
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(html))
 }
 
 /// A template rendered to a string: a part of a page kept for later (escaped as

@@ -401,7 +401,58 @@ async fn read_views_follow_every_change(app: TestApp) {
     assert!(preview.contains("Тольятти") && !preview.contains("Самара"), "{preview}");
 }
 
+/// The CSRF tokens a page carries: the meta tag's and every form's.
+fn tokens(body: &str) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    for marker in ["name=\"csrf-token\" content=\"", "name=\"csrf_token\" value=\""] {
+        for (i, _) in body.match_indices(marker) {
+            let rest = &body[i + marker.len()..];
+            out.insert(rest[..rest.find('"').unwrap_or(0)].to_string());
+        }
+    }
+    out
+}
+
+/// Whole pages kept between reads (`web::kept`) are the caller's own: another user
+/// sees their own name, each session only its own CSRF token, and a message waiting
+/// for the caller is shown instead of the kept page, once.
+async fn kept_pages_belong_to_their_caller(app: TestApp) {
+    let api = app.api_as("hr0", "hr");
+    set_organization(&api).await;
+    let (_, v) = document(&api).await;
+    let mut a = app.web_as("hr1", "hr").await;
+    let mut b = app.web_as("hr2", "hr").await;
+    for path in [
+        "/".to_string(),
+        "/documents".to_string(),
+        "/coverage".to_string(),
+        format!("/versions/{v}"),
+        format!("/versions/{v}/preview"),
+    ] {
+        let first = a.get(&path).await;
+        assert_eq!(first.status, StatusCode::OK, "{path}");
+        let kept = a.get(&path).await;
+        assert_eq!(kept.body, first.body, "{path}: the same page again");
+        let theirs = b.get(&path).await;
+        assert!(theirs.body.contains("<span class=\"who\">hr2</span>"), "{path}");
+        assert!(!theirs.body.contains("hr1"), "{path}: nothing of the other user");
+        let (mine, other) = (tokens(&first.body), tokens(&theirs.body));
+        assert_eq!(mine.len(), 1, "{path}: one token on the page {mine:?}");
+        assert_eq!(other.len(), 1, "{path}: one token on the page {other:?}");
+        assert_ne!(mine, other, "{path}: each session its own token");
+        assert!(!first.body.contains("<csrf>") && !theirs.body.contains("<csrf>"), "{path}: mark filled in");
+    }
+    // A refused action leaves a message and changes nothing: the kept editor is not
+    // served over it, and it is shown once.
+    let refused = a.post(&format!("/versions/{v}/clause-actions"), &[("do", "up")]).await;
+    assert_eq!(refused.status, StatusCode::SEE_OTHER, "{}", refused.body);
+    let message = "Сначала выберите пункт";
+    assert!(a.get(&format!("/versions/{v}")).await.body.contains(message));
+    assert!(!a.get(&format!("/versions/{v}")).await.body.contains(message));
+}
+
 crate::on_both_backends!(
+    kept_pages_belong_to_their_caller,
     read_views_follow_every_change,
     clauses_through_forms,
     documents_are_started_from_the_form,

@@ -13,9 +13,10 @@ use crate::domain::version::Status;
 use crate::i18n::strings;
 use crate::services::acknowledgements::{self, PaperInput};
 use crate::services::{documents, inbox, versions};
-use crate::web::auth::CurrentUser;
+use crate::web::auth::{CurrentUser, ReadAt};
 use crate::web::error::{AppError, PageError};
 use crate::web::forms::Form;
+use crate::web::kept;
 use crate::web::queries::PageQuery;
 use crate::web::resources::DOC_EDIT;
 use crate::web::routes::{Access, Router};
@@ -186,10 +187,16 @@ const REVIEWS_SHOWN: i64 = 50;
 pub async fn coverage(
     state: web::Data<AppState>,
     user: CurrentUser,
+    read_at: ReadAt,
     session: Session,
     query: web::Query<PageQuery>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
     let today = state.today();
+    let key = kept::key(&req, &user.0, today);
+    if let Some(page) = kept::get(&state.views.pages, read_at, &key, &session)? {
+        return Ok(page);
+    }
     let (page, cursor) = (query.page(), query.cursor());
     let (paged, (reviews, due)) = state
         .db(move |c| {
@@ -224,7 +231,7 @@ pub async fn coverage(
         }
     };
     let bars: Vec<Bar> = by_dept.into_iter().map(|(d, n)| bar(d, n)).collect();
-    let mut ctx = base_context(Some(&user.0), &session)?;
+    let mut ctx = kept::context(&user.0, &session)?;
     ctx.insert("bars", &bars);
     ctx.insert("chart_height", &(bars.len() * 28 + 10));
     ctx.insert("first_key", &rows.first().map(|l| l.position_id.clone()));
@@ -235,5 +242,5 @@ pub async fn coverage(
     ctx.insert("pages", &((paged.total + paged.per_page - 1) / paged.per_page).max(1));
     ctx.insert("reviews_more", &(due - reviews.len() as i64).max(0));
     ctx.insert("reviews", &reviews);
-    Ok(render(StatusCode::OK, "coverage.html", ctx)?)
+    Ok(kept::keep(&state.views.pages, read_at, &key, "coverage.html", ctx, &session)?)
 }

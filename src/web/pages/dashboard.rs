@@ -1,8 +1,7 @@
 //! The first page after signing in: what there is and what waits, by role.
 
 use actix_session::Session;
-use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
 use crate::clock::Clock;
@@ -12,12 +11,12 @@ use crate::domain::structure::{Department, Position};
 use crate::i18n::strings;
 use crate::services::inbox::WaitingCache;
 use crate::services::{assignments, organization, Page, ServiceError};
-use crate::web::auth::CurrentUser;
+use crate::web::auth::{CurrentUser, ReadAt};
 use crate::web::error::PageError;
 use crate::web::resources::{WebResource, STRUCTURE_VIEW};
 use crate::web::routes::{Access, Router};
 use crate::web::state::AppState;
-use crate::web::templates::{base_context, render};
+use crate::web::kept;
 
 /// Registers the dashboard.
 pub fn routes(r: &mut Router) {
@@ -87,12 +86,22 @@ fn summary(
 const SHOWN: usize = 20;
 
 /// The dashboard.
-pub async fn show(state: web::Data<AppState>, user: CurrentUser, session: Session) -> Result<HttpResponse, PageError> {
+pub async fn show(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    read_at: ReadAt,
+    session: Session,
+    req: HttpRequest,
+) -> Result<HttpResponse, PageError> {
+    let key = kept::key(&req, &user.0, state.today());
+    if let Some(page) = kept::get(&state.views.pages, read_at, &key, &session)? {
+        return Ok(page);
+    }
     let (u, waiting) = (user.0.clone(), state.waiting.clone());
     let s = state
         .with_clock(move |c, clock| summary(c, clock, &waiting, &u))
         .await?;
-    let mut ctx = base_context(Some(&user.0), &session)?;
+    let mut ctx = kept::context(&user.0, &session)?;
     ctx.insert("organization", &s.organization);
     ctx.insert("positions", &s.positions);
     ctx.insert("counts", &s.counts);
@@ -106,5 +115,5 @@ pub async fn show(state: web::Data<AppState>, user: CurrentUser, session: Sessio
     in_flight.truncate(SHOWN);
     ctx.insert("tasks", &tasks);
     ctx.insert("in_flight", &in_flight);
-    Ok(render(StatusCode::OK, "dashboard.html", ctx)?)
+    Ok(kept::keep(&state.views.pages, read_at, &key, "dashboard.html", ctx, &session)?)
 }

@@ -2,7 +2,7 @@
 
 use actix_session::Session;
 use actix_web::http::{Method, StatusCode};
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::sync::Arc;
@@ -18,12 +18,13 @@ use crate::services::{organization, templates, versions, Page, ServiceError};
 use crate::web::auth::{CurrentUser, ReadAt};
 use crate::web::error::{AppError, PageError};
 use crate::web::forms::Form;
+use crate::web::kept;
 use crate::web::queries::PageQuery;
 use crate::web::resources::{fill, FormField, Opt, DOC_EDIT, DOC_VIEW};
 use crate::web::routes::{Access, Router};
 use crate::web::session::flash;
 use crate::web::state::{see_other, AppState};
-use crate::web::templates::{base_context, render, render_around, render_part};
+use crate::web::templates::{base_context, render, render_part};
 
 /// Registers the job description pages.
 pub fn routes(r: &mut Router) {
@@ -41,15 +42,21 @@ pub fn routes(r: &mut Router) {
 pub async fn list(
     state: web::Data<AppState>,
     user: CurrentUser,
+    read_at: ReadAt,
     session: Session,
     query: web::Query<PageQuery>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
+    let key = kept::key(&req, &user.0, state.today());
+    if let Some(page) = kept::get(&state.views.pages, read_at, &key, &session)? {
+        return Ok(page);
+    }
     let (page, cursor) = (query.page(), query.cursor());
     let paged = state
         .db(move |c| documents::list_from(c, page, cursor.as_ref()))
         .await?;
     let t = strings();
-    let mut ctx = base_context(Some(&user.0), &session)?;
+    let mut ctx = kept::context(&user.0, &session)?;
     let rows: Vec<Value> = paged
         .items
         .iter()
@@ -72,7 +79,7 @@ pub async fn list(
     ctx.insert("page", &paged.page);
     ctx.insert("pages", &((paged.total + paged.per_page - 1) / paged.per_page).max(1));
     ctx.insert("can_edit", &Access::Roles(DOC_EDIT).allows(Some(&user.0)));
-    Ok(render(StatusCode::OK, "documents.html", ctx)?)
+    Ok(kept::keep(&state.views.pages, read_at, &key, "documents.html", ctx, &session)?)
 }
 
 async fn new_form(
@@ -290,7 +297,12 @@ pub async fn preview(
     read_at: ReadAt,
     session: Session,
     path: web::Path<String>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
+    let key = kept::key(&req, &user.0, state.today());
+    if let Some(page) = kept::get(&state.views.pages, read_at, &key, &session)? {
+        return Ok(page);
+    }
     let id = path.into_inner();
     let paper = match state.views.preview.get(read_at.0, &id) {
         Some(p) => p,
@@ -301,11 +313,12 @@ pub async fn preview(
             p
         }
     };
-    let mut ctx = base_context(Some(&user.0), &session)?;
+    let mut ctx = kept::context(&user.0, &session)?;
     ctx.insert("version_id", &id);
     ctx.insert("status", &strings().get(&format!("status.{}", paper.status.as_str())));
     ctx.insert("title_genitive", &paper.title_genitive);
-    Ok(render_around(StatusCode::OK, "preview.html", ctx, &paper.html)?)
+    ctx.insert("part", &paper.html);
+    Ok(kept::keep(&state.views.pages, read_at, &key, "preview.html", ctx, &session)?)
 }
 
 /// A version as printed on the preview page.

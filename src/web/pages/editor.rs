@@ -2,11 +2,10 @@
 //! moves, the library picker. Plain forms; every form carries the revision it edits.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use actix_session::Session;
-use actix_web::http::{Method, StatusCode};
-use actix_web::{web, HttpResponse};
+use actix_web::http::Method;
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
 use crate::db::DbConn;
@@ -24,9 +23,9 @@ use crate::web::owner::Described;
 use crate::web::owner::OwnerKind;
 use crate::web::resources::DOC_EDIT;
 use crate::web::routes::{Access, Router};
-use crate::web::session;
 use crate::web::state::AppState;
-use crate::web::templates::{base_context, render_around, render_part};
+use crate::web::kept;
+use crate::web::templates::render_part;
 
 use super::{clause_page, edits};
 
@@ -150,41 +149,32 @@ fn can_edit(user: &User, status: Option<Status>) -> bool {
     Access::Roles(DOC_EDIT).allows(Some(user)) && status.is_none_or(Status::is_editable)
 }
 
-/// Stands for the CSRF token in a kept editor body; the template prints it unescaped,
-/// so no escaped text of a clause can look like it.
-const CSRF_MARK: &str = "<csrf>";
-
-/// The editor below the menu, as kept between requests.
-#[derive(Debug)]
-pub struct EditorBody {
+/// The editor below the menu.
+struct EditorBody {
     title: String,
     html: String,
 }
 
-/// The editor (or, for those who may not edit, the read-only view). The body is
-/// built once per user, day and change-log head: what the user may do depends on
-/// who they are and, for due dates, on the day.
+/// The editor (or, for those who may not edit, the read-only view), kept per user,
+/// day and change-log head (`web::kept`): what the user may do depends on who they
+/// are and, for due dates, on the day.
 pub async fn show<K: OwnerKind>(
     state: web::Data<AppState>,
     user: CurrentUser,
     read_at: ReadAt,
     session: Session,
     path: web::Path<String>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
-    let id = path.into_inner();
-    let key = format!("{}|{}|{}", K::editor_url(&id), user.0.id, state.clock.today());
-    let body = match state.views.editor.get(read_at.0, &key) {
-        Some(b) => b,
-        None => {
-            let b = Arc::new(editor_body::<K>(&state, &user.0, id).await?);
-            state.views.editor.put(read_at.0, &key, b.clone());
-            b
-        }
-    };
-    let mut ctx = base_context(Some(&user.0), &session)?;
+    let key = kept::key(&req, &user.0, state.today());
+    if let Some(page) = kept::get(&state.views.pages, read_at, &key, &session)? {
+        return Ok(page);
+    }
+    let body = editor_body::<K>(&state, &user.0, path.into_inner()).await?;
+    let mut ctx = kept::context(&user.0, &session)?;
     ctx.insert("title", &body.title);
-    let part = body.html.replace(CSRF_MARK, &session::csrf_token(&session)?);
-    Ok(render_around(StatusCode::OK, "editor.html", ctx, &part)?)
+    ctx.insert("part", &body.html);
+    Ok(kept::keep(&state.views.pages, read_at, &key, "editor.html", ctx, &session)?)
 }
 
 async fn editor_body<K: OwnerKind>(state: &AppState, user: &User, id: String) -> Result<EditorBody, PageError> {
@@ -259,7 +249,7 @@ async fn editor_body<K: OwnerKind>(state: &AppState, user: &User, id: String) ->
         })
         .collect();
     let mut ctx = tera::Context::new();
-    ctx.insert("csrf_token", CSRF_MARK);
+    ctx.insert("csrf_token", kept::CSRF_MARK);
     ctx.insert("title", &d.described.title);
     ctx.insert("back", &d.described.back);
     ctx.insert(
