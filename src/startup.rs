@@ -147,7 +147,11 @@ impl Application {
                     crate::web::headers::security_headers(secure, req, next)
                 }))
                 .wrap(TracingLogger::default())
-                .configure(|cfg| register(&mut Router::new(Some(cfg))))
+                .configure(|cfg| {
+                    let mut router = Router::new(Some(cfg));
+                    register(&mut router);
+                    router.finish();
+                })
                 .default_service(web::to(not_found))
         })
         .worker_max_blocking_threads(blocking)

@@ -87,10 +87,32 @@ pub struct RouteInfo {
     pub doc: Option<ApiDoc>,
 }
 
+/// Registers one resource, at the given path, into a config.
+type Registration = Box<dyn FnOnce(&mut web::ServiceConfig, String)>;
+
 /// Collects the route table and, when given a service config, registers the handlers.
 pub struct Router<'a> {
     cfg: Option<&'a mut web::ServiceConfig>,
     routes: Vec<RouteInfo>,
+    /// Resources to register, with their paths, in order.
+    pending: Vec<(String, Registration)>,
+}
+
+/// The scope a route is registered in: its first segment, or its first three under
+/// `/api/v1/`. Paths are matched scope by scope on their static prefix, then by
+/// pattern within the scope only: one list of every route would try each route's
+/// pattern (a regular expression) in turn until one matched. Scopes never overlap,
+/// since every path of a prefix is in that prefix's scope.
+fn scope_of(path: &str) -> &str {
+    let depth = if path.starts_with("/api/v1/") { 3 } else { 1 };
+    let mut end = path.len();
+    for (seen, (i, _)) in path.match_indices('/').enumerate() {
+        if seen == depth {
+            end = i;
+            break;
+        }
+    }
+    &path[..end]
 }
 
 impl<'a> Router<'a> {
@@ -99,6 +121,41 @@ impl<'a> Router<'a> {
         Router {
             cfg,
             routes: Vec::new(),
+            pending: Vec::new(),
+        }
+    }
+
+    /// Registers the collected routes: those of a prefix with deeper paths in one
+    /// scope (the prefix's own path as the scope's root), the others as they are.
+    pub fn finish(self) {
+        let Some(cfg) = self.cfg else { return };
+        let scoped: Vec<String> = self
+            .pending
+            .iter()
+            .map(|(path, _)| scope_of(path))
+            .filter(|prefix| prefix.len() > 1)
+            .filter(|prefix| self.pending.iter().any(|(p, _)| p.len() > prefix.len() && p.starts_with(prefix)))
+            .map(str::to_string)
+            .collect();
+        let mut scopes: Vec<(String, Vec<(String, Registration)>)> = Vec::new();
+        for (path, register) in self.pending {
+            let prefix = scope_of(&path);
+            if !scoped.iter().any(|s| s == prefix) {
+                register(cfg, path);
+                continue;
+            }
+            let rest = path[prefix.len()..].to_string();
+            match scopes.iter_mut().find(|(p, _)| p == prefix) {
+                Some((_, list)) => list.push((rest, register)),
+                None => scopes.push((prefix.to_string(), vec![(rest, register)])),
+            }
+        }
+        for (prefix, resources) in scopes {
+            cfg.service(web::scope(&prefix).configure(|scope| {
+                for (rest, register) in resources {
+                    register(scope, rest);
+                }
+            }));
         }
     }
 
@@ -114,14 +171,17 @@ impl<'a> Router<'a> {
         Args: FromRequest + 'static,
         F::Output: Responder + 'static,
     {
-        if let Some(cfg) = self.cfg.as_deref_mut() {
-            let (access, kind) = (info.access, info.kind);
-            cfg.service(
-                web::resource(info.path.as_str())
-                    .guard(guard::Method(info.method.clone()))
-                    .wrap(from_fn(move |req, next| super::auth::guard(access, kind, req, next)))
-                    .route(web::route().to(handler)),
-            );
+        if self.cfg.is_some() {
+            let (access, kind, method) = (info.access, info.kind, info.method.clone());
+            let register: Registration = Box::new(move |cfg: &mut web::ServiceConfig, path: String| {
+                cfg.service(
+                    web::resource(path)
+                        .guard(guard::Method(method))
+                        .wrap(from_fn(move |req, next| super::auth::guard(access, kind, req, next)))
+                        .route(web::route().to(handler)),
+                );
+            });
+            self.pending.push((info.path.clone(), register));
         }
         self.routes.push(info);
         self
@@ -208,4 +268,19 @@ pub fn methods_of(path: &str) -> Vec<String> {
     methods.sort();
     methods.dedup();
     methods
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scope_of;
+
+    #[test]
+    fn routes_are_scoped_by_first_segment_or_api_resource() {
+        assert_eq!(scope_of("/versions/{id}/preview"), "/versions");
+        assert_eq!(scope_of("/documents"), "/documents");
+        assert_eq!(scope_of("/"), "/");
+        assert_eq!(scope_of("/api/v1/versions/{id}"), "/api/v1/versions");
+        assert_eq!(scope_of("/api/v1/documents"), "/api/v1/documents");
+        assert_eq!(scope_of("/api/v1"), "/api");
+    }
 }
