@@ -23,6 +23,19 @@ pub enum DbError {
     Pool(#[from] diesel::r2d2::PoolError),
 }
 
+impl DbError {
+    /// The database cannot serve this request now, though nothing is wrong with it:
+    /// every connection stayed busy, or the connection was lost (a restart). The
+    /// request may be repeated.
+    pub fn is_unavailable(&self) -> bool {
+        use diesel::result::{DatabaseErrorKind as Kind, Error as E};
+        matches!(
+            self,
+            DbError::Pool(_) | DbError::Query(E::DatabaseError(Kind::ClosedConnection | Kind::UnableToSendCommand, _))
+        )
+    }
+}
+
 /// Rows per multi-row `INSERT` in bulk loads: under SQLite's 32,766 and
 /// PostgreSQL's 65,535 bound parameters for the widest table (18 columns).
 pub const INSERT_BATCH: usize = 1000;

@@ -86,7 +86,7 @@ pub fn coverage(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<CoverageRow>,
 /// One line of the coverage page: a job description, with the figures of its
 /// version in force when it has one (a position whose instruction is not yet
 /// approved shows as such, which is worth seeing on this page too).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CoverageLine {
     pub job_description_id: String,
     pub position_id: String,

@@ -101,7 +101,7 @@ impl AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::Service(ServiceError::Db(DbError::Pool(_))) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Service(ServiceError::Db(e)) if e.is_unavailable() => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Service(ServiceError::Db(_) | ServiceError::Internal(_)) | AppError::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -180,8 +180,9 @@ impl AppError {
                 Some("throttled".into()),
                 vec![],
             ),
-            // Every connection stayed busy for the pool's timeout: overload, not a fault.
-            AppError::Service(ServiceError::Db(DbError::Pool(_))) => {
+            // Every connection stayed busy for the pool's timeout, or the one in use was
+            // lost (a database restart): come back shortly, not a fault of the request.
+            AppError::Service(ServiceError::Db(e)) if e.is_unavailable() => {
                 tracing::warn!(error = %self, "no database connection free");
                 (
                     "problem.unavailable",

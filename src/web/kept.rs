@@ -23,7 +23,12 @@ use crate::services::views::HeadCache;
 pub const CSRF_MARK: &str = "<csrf>";
 
 /// The page kept under `key` at the request's head, answered with the caller's token.
-pub fn get(cache: &HeadCache<Arc<str>>, at: ReadAt, key: &str, session: &Session) -> Result<Option<HttpResponse>, AppError> {
+pub fn get(
+    cache: &HeadCache<Arc<str>>,
+    at: ReadAt,
+    key: &str,
+    session: &Session,
+) -> Result<Option<HttpResponse>, AppError> {
     if session::has_flash(session) {
         return Ok(None);
     }

@@ -134,7 +134,11 @@ impl<'a> Router<'a> {
             .iter()
             .map(|(path, _)| scope_of(path))
             .filter(|prefix| prefix.len() > 1)
-            .filter(|prefix| self.pending.iter().any(|(p, _)| p.len() > prefix.len() && p.starts_with(prefix)))
+            .filter(|prefix| {
+                self.pending
+                    .iter()
+                    .any(|(p, _)| p.len() > prefix.len() && p.starts_with(prefix))
+            })
             .map(str::to_string)
             .collect();
         let mut scopes: Vec<(String, Vec<(String, Registration)>)> = Vec::new();

@@ -51,7 +51,9 @@ impl AppState {
         let pool = self.pool.clone();
         let result = web::block(move || {
             let mut conn = pool.get().map_err(DbError::Pool)?;
-            f(&mut conn)
+            let result = f(&mut conn);
+            conn.used(&result);
+            result
         })
         .await?;
         Ok(result?)

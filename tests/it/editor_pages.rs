@@ -440,7 +440,10 @@ async fn kept_pages_belong_to_their_caller(app: TestApp) {
         assert_eq!(mine.len(), 1, "{path}: one token on the page {mine:?}");
         assert_eq!(other.len(), 1, "{path}: one token on the page {other:?}");
         assert_ne!(mine, other, "{path}: each session its own token");
-        assert!(!first.body.contains("<csrf>") && !theirs.body.contains("<csrf>"), "{path}: mark filled in");
+        assert!(
+            !first.body.contains("<csrf>") && !theirs.body.contains("<csrf>"),
+            "{path}: mark filled in"
+        );
     }
     // A refused action leaves a message and changes nothing: the kept editor is not
     // served over it, and it is shown once.

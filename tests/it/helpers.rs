@@ -264,7 +264,7 @@ impl TestApp {
     pub fn log_len(&self) -> i64 {
         use diesel::prelude::*;
         use jobdesc::db::schema::change_log::dsl::*;
-        change_log.count().get_result(&mut *self.conn()).expect("count")
+        change_log.count().get_result(&mut **self.conn()).expect("count")
     }
 
     /// Runs raw SQL (for tampering tests).

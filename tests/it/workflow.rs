@@ -279,8 +279,13 @@ async fn the_demo_story_end_to_end(app: TestApp) {
         (json!(true), json!(true))
     );
     let cov = s.hr.get("/api/v1/coverage").await.json();
+    let line = &cov["items"][0];
+    assert_eq!(cov["total"], json!(1));
     assert_eq!(
-        (cov[0]["acknowledged"].clone(), cov[0]["pending"].clone()),
+        (
+            line["figures"]["acknowledged"].clone(),
+            line["figures"]["pending"].clone()
+        ),
         (json!(2), json!(0))
     );
 

@@ -6,9 +6,11 @@ use actix_web::{web, HttpRequest};
 use serde::Deserialize;
 
 use crate::services::acknowledgements::{self, Acknowledgement, Evidence, PaperInput};
-use crate::services::coverage::{self, CoverageRow};
+use crate::services::coverage::{self, CoverageLine};
+use crate::services::Paged;
 use crate::web::auth::CurrentUser;
 use crate::web::error::{ApiError, AppError};
+use crate::web::queries::PageQuery;
 use crate::web::resources::DOC_EDIT;
 use crate::web::routes::{doc, Access, ApiDoc, Router};
 use crate::web::state::AppState;
@@ -70,9 +72,12 @@ pub fn routes(r: &mut Router) {
         "/api/v1/coverage",
         edit,
         ApiDoc {
-            response: Some("CoverageRow"),
-            array: true,
-            ..doc("Acknowledgement coverage by position (array)", "acknowledgements")
+            response: Some("CoverageLine"),
+            paged: true,
+            ..doc(
+                "Acknowledgement coverage by position title, a page at a time",
+                "acknowledgements",
+            )
         },
         coverage,
     );
@@ -150,8 +155,18 @@ pub async fn evidence(
     Ok(web::Json(e))
 }
 
-/// Acknowledgement coverage of every version in force.
-pub async fn coverage(state: web::Data<AppState>, _user: CurrentUser) -> Result<web::Json<Vec<CoverageRow>>, ApiError> {
+/// Acknowledgement coverage, a page of job descriptions in position-title order (at a
+/// large company's size the whole list is tens of thousands of rows).
+pub async fn coverage(
+    state: web::Data<AppState>,
+    _user: CurrentUser,
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<Paged<CoverageLine>>, ApiError> {
+    let (page, cursor) = (query.page(), query.cursor());
     let today = state.today();
-    Ok(web::Json(state.db(move |c| coverage::coverage(c, today)).await?))
+    Ok(web::Json(
+        state
+            .db(move |c| coverage::page(c, today, page, cursor.as_ref()))
+            .await?,
+    ))
 }

@@ -190,6 +190,7 @@ pub fn document() -> OpenApi {
     components = with::<crate::services::acknowledgements::PaperInput>(components);
     components = with::<crate::services::acknowledgements::Evidence>(components);
     components = with::<crate::services::coverage::CoverageRow>(components);
+    components = with::<crate::services::coverage::CoverageLine>(components);
     components = with::<crate::services::sign_ins::SignIn>(components);
     components = with::<crate::services::sessions::SessionInfo>(components);
     components = with::<crate::services::substitutes::Substitution>(components);

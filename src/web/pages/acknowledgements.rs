@@ -242,5 +242,12 @@ pub async fn coverage(
     ctx.insert("pages", &((paged.total + paged.per_page - 1) / paged.per_page).max(1));
     ctx.insert("reviews_more", &(due - reviews.len() as i64).max(0));
     ctx.insert("reviews", &reviews);
-    Ok(kept::keep(&state.views.pages, read_at, &key, "coverage.html", ctx, &session)?)
+    Ok(kept::keep(
+        &state.views.pages,
+        read_at,
+        &key,
+        "coverage.html",
+        ctx,
+        &session,
+    )?)
 }

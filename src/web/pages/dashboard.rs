@@ -13,10 +13,10 @@ use crate::services::inbox::WaitingCache;
 use crate::services::{assignments, organization, Page, ServiceError};
 use crate::web::auth::{CurrentUser, ReadAt};
 use crate::web::error::PageError;
+use crate::web::kept;
 use crate::web::resources::{WebResource, STRUCTURE_VIEW};
 use crate::web::routes::{Access, Router};
 use crate::web::state::AppState;
-use crate::web::kept;
 
 /// Registers the dashboard.
 pub fn routes(r: &mut Router) {
@@ -115,5 +115,12 @@ pub async fn show(
     in_flight.truncate(SHOWN);
     ctx.insert("tasks", &tasks);
     ctx.insert("in_flight", &in_flight);
-    Ok(kept::keep(&state.views.pages, read_at, &key, "dashboard.html", ctx, &session)?)
+    Ok(kept::keep(
+        &state.views.pages,
+        read_at,
+        &key,
+        "dashboard.html",
+        ctx,
+        &session,
+    )?)
 }

@@ -79,7 +79,14 @@ pub async fn list(
     ctx.insert("page", &paged.page);
     ctx.insert("pages", &((paged.total + paged.per_page - 1) / paged.per_page).max(1));
     ctx.insert("can_edit", &Access::Roles(DOC_EDIT).allows(Some(&user.0)));
-    Ok(kept::keep(&state.views.pages, read_at, &key, "documents.html", ctx, &session)?)
+    Ok(kept::keep(
+        &state.views.pages,
+        read_at,
+        &key,
+        "documents.html",
+        ctx,
+        &session,
+    )?)
 }
 
 async fn new_form(
@@ -318,7 +325,14 @@ pub async fn preview(
     ctx.insert("status", &strings().get(&format!("status.{}", paper.status.as_str())));
     ctx.insert("title_genitive", &paper.title_genitive);
     ctx.insert("part", &paper.html);
-    Ok(kept::keep(&state.views.pages, read_at, &key, "preview.html", ctx, &session)?)
+    Ok(kept::keep(
+        &state.views.pages,
+        read_at,
+        &key,
+        "preview.html",
+        ctx,
+        &session,
+    )?)
 }
 
 /// A version as printed on the preview page.

@@ -19,12 +19,12 @@ use crate::services::texts::{self};
 use crate::services::{library, ServiceError};
 use crate::web::auth::{CurrentUser, ReadAt};
 use crate::web::error::PageError;
+use crate::web::kept;
 use crate::web::owner::Described;
 use crate::web::owner::OwnerKind;
 use crate::web::resources::DOC_EDIT;
 use crate::web::routes::{Access, Router};
 use crate::web::state::AppState;
-use crate::web::kept;
 use crate::web::templates::render_part;
 
 use super::{clause_page, edits};
@@ -174,7 +174,14 @@ pub async fn show<K: OwnerKind>(
     let mut ctx = kept::context(&user.0, &session)?;
     ctx.insert("title", &body.title);
     ctx.insert("part", &body.html);
-    Ok(kept::keep(&state.views.pages, read_at, &key, "editor.html", ctx, &session)?)
+    Ok(kept::keep(
+        &state.views.pages,
+        read_at,
+        &key,
+        "editor.html",
+        ctx,
+        &session,
+    )?)
 }
 
 async fn editor_body<K: OwnerKind>(state: &AppState, user: &User, id: String) -> Result<EditorBody, PageError> {
