@@ -84,13 +84,14 @@ impl Pooled {
         }
     }
 
-    /// Records how a use of the connection went.
-    pub fn used<T>(&mut self, result: &Result<T, crate::services::ServiceError>) {
-        match result {
-            Ok(_) => self.last_ok = std::time::Instant::now(),
-            Err(crate::services::ServiceError::Db(e)) if e.is_unavailable() => self.lost = true,
-            Err(_) => {}
-        }
+    /// A use of the connection succeeded: it answered just now.
+    pub fn answered(&mut self) {
+        self.last_ok = std::time::Instant::now();
+    }
+
+    /// A use found the connection lost ([`DbError::is_unavailable`]).
+    pub fn lost(&mut self) {
+        self.lost = true;
     }
 }
 

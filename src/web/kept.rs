@@ -2,11 +2,17 @@
 //! (`services::views`): rendered once with a mark where the caller's CSRF token goes,
 //! which each request fills in. A page carrying a message for the caller is never kept,
 //! and none is served from the cache while a message waits.
+//!
+//! A kept page is stored as the pieces between the marks and answered as those pieces,
+//! shared by every request, in slices: no request copies the page, and the server
+//! buffers a slice per connection rather than a whole long document.
 
 use std::sync::Arc;
 
 use actix_session::Session;
+use actix_web::body::SizedStream;
 use actix_web::http::StatusCode;
+use actix_web::web::Bytes;
 use actix_web::HttpResponse;
 use tera::Context;
 
@@ -22,9 +28,52 @@ use crate::services::views::HeadCache;
 /// escaped, can never contain the mark.
 pub const CSRF_MARK: &str = "<csrf>";
 
+/// A page as kept: the pieces of its HTML between the token's places.
+#[derive(Debug)]
+pub struct Page {
+    pieces: Vec<Bytes>,
+}
+
+impl Page {
+    fn of(html: &str) -> Page {
+        Page {
+            pieces: html
+                .split(CSRF_MARK)
+                .map(|p| Bytes::copy_from_slice(p.as_bytes()))
+                .collect(),
+        }
+    }
+}
+
+/// The largest slice of a body handed to the server at once: it copies each slice into
+/// a connection's write buffer, so whole bodies would make buffers as large as pages.
+const SLICE: usize = 16 * 1024;
+
+/// An answer streaming `pieces` joined by `between`, in slices, with its length known.
+pub fn sliced(content_type: &str, pieces: &[Bytes], between: &Bytes) -> HttpResponse {
+    let joins = pieces.len().saturating_sub(1);
+    let length = pieces.iter().map(Bytes::len).sum::<usize>() + joins * between.len();
+    let mut slices: Vec<Bytes> = Vec::with_capacity(pieces.len() * 2);
+    for (i, piece) in pieces.iter().enumerate() {
+        if i > 0 && !between.is_empty() {
+            slices.push(between.clone());
+        }
+        let mut at = 0;
+        while at < piece.len() {
+            let end = (at + SLICE).min(piece.len());
+            slices.push(piece.slice(at..end));
+            at = end;
+        }
+    }
+    let stream = futures_util::stream::iter(slices.into_iter().map(Ok::<_, std::convert::Infallible>));
+    HttpResponse::build(StatusCode::OK)
+        .content_type(content_type)
+        .body(SizedStream::new(length as u64, stream))
+}
+
 /// The page kept under `key` at the request's head, answered with the caller's token.
 pub fn get(
-    cache: &HeadCache<Arc<str>>,
+    cache: &HeadCache<Arc<Page>>,
     at: ReadAt,
     key: &str,
     session: &Session,
@@ -32,7 +81,7 @@ pub fn get(
     if session::has_flash(session) {
         return Ok(None);
     }
-    cache.get(at.0, key).map(|html| answer(&html, session)).transpose()
+    cache.get(at.0, key).map(|page| answer(&page, session)).transpose()
 }
 
 /// The context of a page to be kept: `base_context` with the mark for the token.
@@ -44,7 +93,7 @@ pub fn context(user: &User, session: &Session) -> Result<Context, AppError> {
 
 /// Renders template `name`, keeps it under `key` (unless it carries a message) and answers it.
 pub fn keep(
-    cache: &HeadCache<Arc<str>>,
+    cache: &HeadCache<Arc<Page>>,
     at: ReadAt,
     key: &str,
     name: &str,
@@ -52,18 +101,16 @@ pub fn keep(
     session: &Session,
 ) -> Result<HttpResponse, AppError> {
     let has_message = ctx.get("flash").is_some_and(|f| !f.is_null());
-    let html = render_part(name, ctx)?;
+    let page = Arc::new(Page::of(&render_part(name, ctx)?));
     if !has_message {
-        cache.put(at.0, key, Arc::from(html.as_str()));
+        cache.put(at.0, key, page.clone());
     }
-    answer(&html, session)
+    answer(&page, session)
 }
 
-fn answer(html: &str, session: &Session) -> Result<HttpResponse, AppError> {
-    let token = session::csrf_token(session)?;
-    Ok(HttpResponse::build(StatusCode::OK)
-        .content_type("text/html; charset=utf-8")
-        .body(html.replace(CSRF_MARK, &tera::escape_html(&token))))
+fn answer(page: &Page, session: &Session) -> Result<HttpResponse, AppError> {
+    let token = Bytes::from(tera::escape_html(&session::csrf_token(session)?));
+    Ok(sliced("text/html; charset=utf-8", &page.pieces, &token))
 }
 
 /// The key of a page as shown to `user` on `day`: its path and query, since the menu

@@ -32,7 +32,7 @@ pub struct AppState {
 #[derive(Debug, Default)]
 pub struct Views {
     /// Whole pages (`web::kept`), by page and what they show.
-    pub pages: HeadCache<Arc<str>>,
+    pub pages: HeadCache<Arc<crate::web::kept::Page>>,
     /// Signed-in users, by id.
     pub users: HeadCache<Option<crate::domain::account::User>>,
     /// The printed paper of a version's preview page, by version id.
@@ -52,7 +52,11 @@ impl AppState {
         let result = web::block(move || {
             let mut conn = pool.get().map_err(DbError::Pool)?;
             let result = f(&mut conn);
-            conn.used(&result);
+            match &result {
+                Ok(_) => conn.answered(),
+                Err(ServiceError::Db(e)) if e.is_unavailable() => conn.lost(),
+                Err(_) => {}
+            }
             result
         })
         .await?;

@@ -94,7 +94,6 @@ async fn openapi_document_describes_every_api_route(app: TestApp) {
         "/api/v1/reviews",
         "/api/v1/substitutes",
         "/api/v1/acknowledgements",
-        "/api/v1/coverage",
         "/api/v1/in-flight",
         "/api/v1/documents/{id}/register",
         "/api/v1/library/{id}/usages",
@@ -113,6 +112,14 @@ async fn openapi_document_describes_every_api_route(app: TestApp) {
             })
             .unwrap_or_default()
     };
+    // Coverage is a page, read from the title index like the documents list.
+    let coverage =
+        &doc["paths"]["/api/v1/coverage"]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+    assert_eq!(
+        coverage["properties"]["items"]["items"]["$ref"], "#/components/schemas/CoverageLine",
+        "{coverage}"
+    );
+    assert!(names("/api/v1/coverage", "get").contains(&"after".to_string()));
     assert!(names("/api/v1/diff", "get").contains(&"a".to_string()));
     assert!(names("/api/v1/library", "get").contains(&"q".to_string()));
     assert!(names("/api/v1/log", "get").contains(&"entity_id".to_string()));

@@ -210,7 +210,11 @@ pub async fn text_get<K: OwnerKind>(
             b
         }
     };
-    Ok(HttpResponse::Ok().content_type(ContentType::json()).body(body))
+    Ok(crate::web::kept::sliced(
+        ContentType::json().essence_str(),
+        std::slice::from_ref(&body),
+        &web::Bytes::new(),
+    ))
 }
 
 /// A new clause: written `text`, or `library_id` to copy (and link) a library clause.
