@@ -155,6 +155,13 @@ impl Application {
                 .default_service(web::to(not_found))
         })
         .worker_max_blocking_threads(blocking)
+        // Answers are written in slices (`web::kept`): without TCP_NODELAY the last small
+        // segment of a long answer waits for the client's delayed ACK (40 ms).
+        .on_connect(|conn, _| {
+            if let Some(tcp) = conn.downcast_ref::<actix_web::rt::net::TcpStream>() {
+                let _ = tcp.set_nodelay(true);
+            }
+        })
         .listen(listener)
         .map_err(bind_err)?
         .shutdown_timeout(10);
