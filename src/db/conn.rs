@@ -135,7 +135,9 @@ impl ManageConnection for Manager {
     }
 
     fn has_broken(&self, conn: &mut Pooled) -> bool {
-        conn.lost
+        // Also a transaction that could not be rolled back: such a connection fails
+        // every use, and within the window it would not be tested before the next.
+        conn.lost || diesel::r2d2::R2D2Connection::is_broken(&mut conn.conn)
     }
 }
 
