@@ -118,3 +118,21 @@ fn answer(page: &Page, session: &Session) -> Result<HttpResponse, AppError> {
 pub fn key(req: &actix_web::HttpRequest, user: &User, day: chrono::NaiveDate) -> String {
     format!("{}?{}#{}@{day}", req.path(), req.query_string(), user.id.as_str())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[actix_rt::test]
+    async fn a_kept_page_is_answered_whole_with_the_token_in_each_place() {
+        let long = "ж".repeat(20_000);
+        let page = Page::of(&format!("<p>{CSRF_MARK}</p>{long}<i>{CSRF_MARK}</i>"));
+        assert_eq!(page.pieces.len(), 3);
+        let answer = sliced("text/html", &page.pieces, &Bytes::from_static(b"T0K"));
+        let expected = format!("<p>T0K</p>{long}<i>T0K</i>");
+        let size = actix_web::body::MessageBody::size(answer.body());
+        assert_eq!(size, actix_web::body::BodySize::Sized(expected.len() as u64));
+        let body = actix_web::body::to_bytes(answer.into_body()).await.expect("body");
+        assert_eq!(body, expected.as_bytes());
+    }
+}
