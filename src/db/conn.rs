@@ -50,10 +50,14 @@ pub fn establish(url: &str) -> Result<DbConn, DbError> {
             let path = url.strip_prefix("sqlite://").unwrap_or(url);
             let mut conn = SqliteConnection::establish(path).map_err(|e| DbError::Connect(e.to_string()))?;
             // The busy timeout goes first: switching to WAL needs a lock that
-            // other pool connections opening at the same moment may hold.
+            // other pool connections opening at the same moment may hold. Each pooled
+            // connection keeps its own page cache of the same file, which the system
+            // caches as well: 512 KiB each rather than SQLite's 2 MiB keeps a full pool
+            // from holding 20 MB of copies (docs/performance.md, memory).
             conn.batch_execute(
                 "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
-                 PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                 PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
+                 PRAGMA cache_size = -512;",
             )?;
             Ok(DbConn::Sqlite(conn))
         }

@@ -9,6 +9,23 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+/// The right to build one view while others asking for the same one wait: without it,
+/// the many callers that arrive after a change would each build the same long view at
+/// once, multiplying the memory and time of one build by their number.
+pub type Turn = tokio::sync::MutexGuard<'static, ()>;
+
+/// Builds of views whose keys hash alike take turns; 64 lanes keep unrelated views apart.
+/// A request takes at most one turn, so lanes shared by two keys cannot deadlock.
+static LANES: [tokio::sync::Mutex<()>; 64] = [const { tokio::sync::Mutex::const_new(()) }; 64];
+
+/// Waits for the turn to build the view of `key`; a caller looks in the cache again
+/// once it has the turn, since the build it waited for has usually kept the view.
+pub async fn turn(key: &str) -> Turn {
+    use std::hash::BuildHasher;
+    let hash = std::hash::BuildHasherDefault::<std::hash::DefaultHasher>::default().hash_one(key);
+    LANES[(hash % LANES.len() as u64) as usize].lock().await
+}
+
 /// Views kept before the cache starts over.
 const CAPACITY: usize = 1024;
 
@@ -118,6 +135,18 @@ mod tests {
         let c: HeadCache<i64> = HeadCache::default();
         assert_eq!(c.get_or_build(1, "k", || Err("no")), Err("no"));
         assert!(c.is_empty());
+    }
+
+    #[test]
+    fn builds_of_the_same_view_take_turns() {
+        use futures_util::FutureExt;
+        let first = turn("page").now_or_never().expect("free at first");
+        assert!(turn("page").now_or_never().is_none(), "the second caller waits");
+        drop(first);
+        assert!(
+            turn("page").now_or_never().is_some(),
+            "and goes on once the first is done"
+        );
     }
 
     #[test]

@@ -21,7 +21,7 @@ use super::error::AppError;
 use super::session;
 use super::templates::{base_context, render_part};
 use crate::domain::account::User;
-use crate::services::views::HeadCache;
+use crate::services::views::{self, HeadCache};
 
 /// Stands for the CSRF token in a kept page. Templates print the token unescaped (it is
 /// hex, escaped once more in `base_context`), so text on the page, which is always
@@ -71,17 +71,34 @@ pub fn sliced(content_type: &str, pieces: &[Bytes], between: &Bytes) -> HttpResp
         .body(SizedStream::new(length as u64, stream))
 }
 
-/// The page kept under `key` at the request's head, answered with the caller's token.
-pub fn get(
-    cache: &HeadCache<Arc<Page>>,
-    at: ReadAt,
-    key: &str,
-    session: &Session,
-) -> Result<Option<HttpResponse>, AppError> {
+/// What a look in the cache found: the page, or the caller's turn to build it.
+pub enum Lookup {
+    /// The kept page, answered with the caller's token.
+    Kept(HttpResponse),
+    /// Not kept: build it and pass the turn to `keep`.
+    Build(Turn),
+}
+
+/// The right to build a page while others asking for it wait (`views::turn`);
+/// none is taken for a page carrying a message, which is never kept.
+pub struct Turn {
+    _turn: Option<views::Turn>,
+}
+
+/// The page kept under `key` at the request's head, or the turn to build it, taken
+/// after any build of the same page under way has finished (and kept it).
+pub async fn get(cache: &HeadCache<Arc<Page>>, at: ReadAt, key: &str, session: &Session) -> Result<Lookup, AppError> {
     if session::has_flash(session) {
-        return Ok(None);
+        return Ok(Lookup::Build(Turn { _turn: None }));
     }
-    cache.get(at.0, key).map(|page| answer(&page, session)).transpose()
+    if let Some(page) = cache.get(at.0, key) {
+        return Ok(Lookup::Kept(answer(&page, session)?));
+    }
+    let turn = views::turn(key).await;
+    match cache.get(at.0, key) {
+        Some(page) => Ok(Lookup::Kept(answer(&page, session)?)),
+        None => Ok(Lookup::Build(Turn { _turn: Some(turn) })),
+    }
 }
 
 /// The context of a page to be kept: `base_context` with the mark for the token.
@@ -93,6 +110,7 @@ pub fn context(user: &User, session: &Session) -> Result<Context, AppError> {
 
 /// Renders template `name`, keeps it under `key` (unless it carries a message) and answers it.
 pub fn keep(
+    _turn: Turn,
     cache: &HeadCache<Arc<Page>>,
     at: ReadAt,
     key: &str,

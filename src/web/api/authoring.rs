@@ -199,7 +199,16 @@ pub async fn text_get<K: OwnerKind>(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let key = format!("{}/{id}", K::BASE);
-    let body = match state.views.text.get(read_at.0, &key) {
+    let mut kept = state.views.text.get(read_at.0, &key);
+    let _turn = match kept {
+        Some(_) => None,
+        None => {
+            let turn = crate::services::views::turn(&key).await;
+            kept = state.views.text.get(read_at.0, &key);
+            Some(turn)
+        }
+    };
+    let body = match kept {
         Some(b) => b,
         None => {
             let findings = state.findings.clone();

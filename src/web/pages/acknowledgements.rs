@@ -194,9 +194,10 @@ pub async fn coverage(
 ) -> Result<HttpResponse, PageError> {
     let today = state.today();
     let key = kept::key(&req, &user.0, today);
-    if let Some(page) = kept::get(&state.views.pages, read_at, &key, &session)? {
-        return Ok(page);
-    }
+    let turn = match kept::get(&state.views.pages, read_at, &key, &session).await? {
+        kept::Lookup::Kept(page) => return Ok(page),
+        kept::Lookup::Build(turn) => turn,
+    };
     let (page, cursor) = (query.page(), query.cursor());
     let (paged, (reviews, due)) = state
         .db(move |c| {
@@ -243,6 +244,7 @@ pub async fn coverage(
     ctx.insert("reviews_more", &(due - reviews.len() as i64).max(0));
     ctx.insert("reviews", &reviews);
     Ok(kept::keep(
+        turn,
         &state.views.pages,
         read_at,
         &key,

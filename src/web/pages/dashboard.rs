@@ -94,9 +94,10 @@ pub async fn show(
     req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
     let key = kept::key(&req, &user.0, state.today());
-    if let Some(page) = kept::get(&state.views.pages, read_at, &key, &session)? {
-        return Ok(page);
-    }
+    let turn = match kept::get(&state.views.pages, read_at, &key, &session).await? {
+        kept::Lookup::Kept(page) => return Ok(page),
+        kept::Lookup::Build(turn) => turn,
+    };
     let (u, waiting) = (user.0.clone(), state.waiting.clone());
     let s = state
         .with_clock(move |c, clock| summary(c, clock, &waiting, &u))
@@ -116,6 +117,7 @@ pub async fn show(
     ctx.insert("tasks", &tasks);
     ctx.insert("in_flight", &in_flight);
     Ok(kept::keep(
+        turn,
         &state.views.pages,
         read_at,
         &key,

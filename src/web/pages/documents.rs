@@ -48,9 +48,10 @@ pub async fn list(
     req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
     let key = kept::key(&req, &user.0, state.today());
-    if let Some(page) = kept::get(&state.views.pages, read_at, &key, &session)? {
-        return Ok(page);
-    }
+    let turn = match kept::get(&state.views.pages, read_at, &key, &session).await? {
+        kept::Lookup::Kept(page) => return Ok(page),
+        kept::Lookup::Build(turn) => turn,
+    };
     let (page, cursor) = (query.page(), query.cursor());
     let paged = state
         .db(move |c| documents::list_from(c, page, cursor.as_ref()))
@@ -80,6 +81,7 @@ pub async fn list(
     ctx.insert("pages", &((paged.total + paged.per_page - 1) / paged.per_page).max(1));
     ctx.insert("can_edit", &Access::Roles(DOC_EDIT).allows(Some(&user.0)));
     Ok(kept::keep(
+        turn,
         &state.views.pages,
         read_at,
         &key,
@@ -307,9 +309,10 @@ pub async fn preview(
     req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
     let key = kept::key(&req, &user.0, state.today());
-    if let Some(page) = kept::get(&state.views.pages, read_at, &key, &session)? {
-        return Ok(page);
-    }
+    let turn = match kept::get(&state.views.pages, read_at, &key, &session).await? {
+        kept::Lookup::Kept(page) => return Ok(page),
+        kept::Lookup::Build(turn) => turn,
+    };
     let id = path.into_inner();
     let paper = match state.views.preview.get(read_at.0, &id) {
         Some(p) => p,
@@ -326,6 +329,7 @@ pub async fn preview(
     ctx.insert("title_genitive", &paper.title_genitive);
     ctx.insert("part", &paper.html);
     Ok(kept::keep(
+        turn,
         &state.views.pages,
         read_at,
         &key,

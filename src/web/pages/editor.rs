@@ -167,14 +167,16 @@ pub async fn show<K: OwnerKind>(
     req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
     let key = kept::key(&req, &user.0, state.today());
-    if let Some(page) = kept::get(&state.views.pages, read_at, &key, &session)? {
-        return Ok(page);
-    }
+    let turn = match kept::get(&state.views.pages, read_at, &key, &session).await? {
+        kept::Lookup::Kept(page) => return Ok(page),
+        kept::Lookup::Build(turn) => turn,
+    };
     let body = editor_body::<K>(&state, &user.0, path.into_inner()).await?;
     let mut ctx = kept::context(&user.0, &session)?;
     ctx.insert("title", &body.title);
     ctx.insert("part", &body.html);
     Ok(kept::keep(
+        turn,
         &state.views.pages,
         read_at,
         &key,
