@@ -134,6 +134,8 @@ async fn admit(access: Access, kind: Kind, req: &mut ServiceRequest) -> Result<(
         None => Err(AppError::Unauthorized),
         Some((u, _)) if !access.allows(Some(&u)) => {
             tracing::info!(user = %u.login, path = %req.path(), "access refused");
+            // Known, though not admitted: the refusal page shows their menu.
+            req.extensions_mut().insert(CurrentUser(u));
             Err(AppError::Forbidden)
         }
         Some((u, head)) => {
@@ -155,10 +157,31 @@ pub async fn guard<B: MessageBody>(
     next: Next<B>,
 ) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
     match admit(access, kind, &mut req).await {
-        Ok(()) => next.call(req).await.map(ServiceResponse::map_into_left_body),
+        Ok(()) => next.call(req).await.map(with_menu),
         Err(e) => {
             let res = refuse(kind, e).error_response();
-            Ok(req.into_response(res).map_into_right_body())
+            Ok(with_menu(req.into_response(res))
+                .map_into_boxed_body()
+                .map_into_right_body())
         }
     }
+}
+
+/// An error page answered to a signed-in caller, rendered again with their menu; any
+/// other answer as it is.
+fn with_menu<B>(res: ServiceResponse<B>) -> ServiceResponse<EitherBody<B>> {
+    let problem = res.response().extensions().get::<crate::web::error::Problem>().cloned();
+    let user = res.request().extensions().get::<CurrentUser>().cloned();
+    let (Some(problem), Some(user)) = (problem, user) else {
+        return res.map_into_left_body();
+    };
+    let session = res.request().get_session();
+    let mut page = crate::web::templates::error_page_for(res.status(), &problem, &user.0, &session);
+    // Headers such as Retry-After stay; the body's own are the new page's.
+    for (name, value) in res.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            page.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    res.into_response(page).map_into_right_body()
 }

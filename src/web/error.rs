@@ -270,7 +270,11 @@ impl ResponseError for PageError {
                 .insert_header((header::LOCATION, "/login"))
                 .finish();
         }
-        crate::web::templates::error_page(self.0.status(), &self.0.problem())
+        let problem = self.0.problem();
+        let mut res = crate::web::templates::error_page(self.0.status(), &problem);
+        // The guard, which knows the caller, renders it again with the menu.
+        res.extensions_mut().insert(problem);
+        res
     }
 }
 

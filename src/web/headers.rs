@@ -27,8 +27,18 @@ pub async fn security_headers(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let shared = req.path().starts_with("/static/");
     let mut res = next.call(req).await?.map_into_boxed_body();
     let headers = res.headers_mut();
+    // Pages and answers show a moment's state of private records: the Back button must
+    // ask again rather than show a stale page, and no cache may keep them. Static files
+    // (validated by their ETag) and answers that set their own rule are left alone.
+    if !shared && !headers.contains_key(actix_web::http::header::CACHE_CONTROL) {
+        headers.insert(
+            actix_web::http::header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        );
+    }
     for (name, value) in HEADERS {
         headers.insert(HeaderName::from_static(name), HeaderValue::from_static(value));
     }

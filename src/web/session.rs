@@ -56,10 +56,45 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Leaves a message for the next page shown.
-pub fn flash(session: &Session, message: &str) {
-    // A lost flash message is harmless; the action itself already succeeded.
-    let _ = session.insert(FLASH, message);
+/// What a message tells, which decides how it looks: green, amber or red.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// The action was done.
+    Done,
+    /// Done, but something needs the reader's attention.
+    Warning,
+    /// Refused: nothing was changed.
+    Refused,
+}
+
+/// A message left for the next page shown.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Flash {
+    pub kind: Kind,
+    pub text: String,
+}
+
+/// Leaves a message of `kind` for the next page shown.
+pub fn flash(session: &Session, kind: Kind, text: &str) {
+    // A lost message is harmless: whatever it reports has already happened.
+    let _ = session.insert(
+        FLASH,
+        Flash {
+            kind,
+            text: text.to_string(),
+        },
+    );
+}
+
+/// Reports an action done.
+pub fn done(session: &Session, text: &str) {
+    flash(session, Kind::Done, text);
+}
+
+/// Reports why an action was refused.
+pub fn refused(session: &Session, text: &str) {
+    flash(session, Kind::Refused, text);
 }
 
 /// True when a message waits to be shown.
@@ -69,9 +104,9 @@ pub fn has_flash(session: &Session) -> bool {
 
 /// Takes the pending message, if any. Only a message taken changes the session: any
 /// removal would, and a changed session is encrypted and sent as a new cookie.
-pub fn take_flash(session: &Session) -> Option<String> {
+pub fn take_flash(session: &Session) -> Option<Flash> {
     if !session.contains_key(FLASH) {
         return None;
     }
-    session.remove_as::<String>(FLASH).and_then(Result::ok)
+    session.remove_as::<Flash>(FLASH).and_then(Result::ok)
 }

@@ -186,11 +186,24 @@ fn string_groups(name: &str, sources: &HashMap<&str, &str>) -> BTreeSet<String> 
     groups
 }
 
-/// An error page; falls back to plain text if the templates themselves fail.
+/// An error page for a caller not known (yet); falls back to plain text if the
+/// templates themselves fail.
 pub fn error_page(status: StatusCode, problem: &Problem) -> HttpResponse {
     let mut ctx = Context::new();
-    ctx.insert("problem", problem);
     ctx.insert("nav", &Vec::<NavItem>::new());
+    error_page_in(status, problem, ctx)
+}
+
+/// An error page with the signed-in caller's menu, so they can go on from it.
+pub fn error_page_for(status: StatusCode, problem: &Problem, user: &User, session: &Session) -> HttpResponse {
+    match base_context(Some(user), session) {
+        Ok(ctx) => error_page_in(status, problem, ctx),
+        Err(_) => error_page(status, problem),
+    }
+}
+
+fn error_page_in(status: StatusCode, problem: &Problem, mut ctx: Context) -> HttpResponse {
+    ctx.insert("problem", problem);
     render(status, "error.html", ctx).unwrap_or_else(|_| {
         HttpResponse::build(status)
             .content_type("text/plain; charset=utf-8")

@@ -13,6 +13,7 @@ mod clock;
 mod editor_pages;
 mod evidence;
 mod faults;
+mod feedback;
 mod hardening;
 mod import;
 mod organization;

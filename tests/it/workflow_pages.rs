@@ -28,7 +28,7 @@ async fn the_story_through_the_forms(app: TestApp) {
         "the visa waits on the dashboard"
     );
     let page = head.get(&format!("/versions/{v}")).await;
-    assert!(page.body.contains("Поставить визу"));
+    assert!(page.body.contains("id=\"visa\"") && page.body.contains("Ваша виза"));
     let a = head
         .post(
             &format!("/versions/{v}/visa"),

@@ -14,7 +14,7 @@ use crate::web::error::{ApiError, AppError, PageError};
 use crate::web::forms::Form;
 use crate::web::routes::doc;
 use crate::web::routes::{Access, ApiDoc, Router};
-use crate::web::session::flash;
+use crate::web::session::{done, refused};
 use crate::web::state::{see_other, AppState};
 use crate::web::templates::{base_context, render};
 
@@ -115,7 +115,7 @@ async fn set_active_page(
     let id = path.into_inner();
     let t = strings();
     match set_active(&state, &user, id.clone(), active).await {
-        Ok(_) => flash(
+        Ok(_) => done(
             &session,
             &t.get(if active {
                 "msg.user_enabled"
@@ -123,7 +123,7 @@ async fn set_active_page(
                 "msg.user_disabled"
             }),
         ),
-        Err(e) => flash(&session, &e.user_message().ok_or(e)?),
+        Err(e) => refused(&session, &e.user_message().ok_or(e)?),
     }
     Ok(see_other(&format!("/users/{id}")))
 }

@@ -20,7 +20,7 @@ use crate::web::kept;
 use crate::web::queries::PageQuery;
 use crate::web::resources::DOC_EDIT;
 use crate::web::routes::{Access, Router};
-use crate::web::session::flash;
+use crate::web::session::{done, refused};
 use crate::web::state::{see_other, AppState};
 use crate::web::templates::{base_context, render};
 
@@ -99,8 +99,8 @@ pub async fn sign(
         .with_clock(move |c, clock| acknowledgements::sign(c, clock, &key, &user.0, &a, &password, &o))
         .await
     {
-        Ok(_) => flash(&session, &strings().get("ack.signed")),
-        Err(e) => flash(&session, &e.user_message().ok_or(e)?),
+        Ok(_) => done(&session, &strings().get("ack.signed")),
+        Err(e) => refused(&session, &e.user_message().ok_or(e)?),
     }
     Ok(see_other(&format!("/acknowledgements/{id}")))
 }
@@ -114,20 +114,22 @@ pub async fn paper(
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let form = Form::parse(&session, &body, &[])?;
-    let date = NaiveDate::parse_from_str(form.get("date").unwrap_or_default().trim(), "%Y-%m-%d")
-        .map_err(|_| AppError::BadRequest("date: YYYY-MM-DD".into()))?;
+    let id = path.into_inner();
+    let Ok(date) = NaiveDate::parse_from_str(form.get("date").unwrap_or_default().trim(), "%Y-%m-%d") else {
+        refused(&session, &strings().get("ack.paper_date_missing"));
+        return Ok(see_other(&format!("/acknowledgements/{id}#message")));
+    };
     let input = PaperInput {
         date,
         note: form.get("note").unwrap_or_default().to_string(),
     };
-    let id = path.into_inner();
     let (a, key) = (id.clone(), state.settings.secret_key.expose().as_bytes().to_vec());
     match state
         .with_clock(move |c, clock| acknowledgements::record_paper(c, clock, &key, &user.0, &a, &input))
         .await
     {
-        Ok(_) => flash(&session, &strings().get("ack.signed")),
-        Err(e) => flash(&session, &e.user_message().ok_or(e)?),
+        Ok(_) => done(&session, &strings().get("ack.paper_recorded")),
+        Err(e) => refused(&session, &e.user_message().ok_or(e)?),
     }
     Ok(see_other(&format!("/acknowledgements/{id}")))
 }

@@ -22,7 +22,7 @@ use crate::web::kept;
 use crate::web::queries::PageQuery;
 use crate::web::resources::{fill, FormField, Opt, DOC_EDIT, DOC_VIEW};
 use crate::web::routes::{Access, Router};
-use crate::web::session::flash;
+use crate::web::session::done;
 use crate::web::state::{see_other, AppState};
 use crate::web::templates::{base_context, render, render_part};
 
@@ -176,7 +176,7 @@ pub async fn create(
         .await
     {
         Ok(d) => {
-            flash(&session, &strings().get("msg.saved"));
+            done(&session, &strings().get("msg.saved"));
             let v = d
                 .versions
                 .first()

@@ -13,7 +13,7 @@ use crate::web::auth::CurrentUser;
 use crate::web::error::{AppError, PageError};
 use crate::web::forms::Form;
 use crate::web::owner::OwnerKind;
-use crate::web::session::flash;
+use crate::web::session::refused;
 use crate::web::state::{see_other, AppState};
 
 use super::clause_page::{clause_form, ClausePage};
@@ -47,7 +47,7 @@ async fn run<K: OwnerKind>(
             applied.created_id.as_deref().or(anchor.as_deref()),
         )))),
         Err(e @ AppError::Service(ServiceError::Refused(_) | ServiceError::Stale { .. })) => {
-            flash(session, &e.user_message().unwrap_or_default());
+            refused(session, &e.user_message().unwrap_or_default());
             Ok(Ok(see_other(&target(anchor.as_deref()))))
         }
         Err(e @ AppError::Service(ServiceError::Validation(_))) => Ok(Err(e)),
@@ -186,7 +186,7 @@ async fn apply<K: OwnerKind>(
     match run::<K>(state, user, session, id, expected, edit, anchor).await? {
         Ok(r) => Ok(r),
         Err(e) => {
-            flash(session, &e.user_message().unwrap_or_default());
+            refused(session, &e.user_message().unwrap_or_default());
             Ok(see_other(&K::editor_url(id)))
         }
     }
@@ -213,7 +213,7 @@ pub async fn clause_action<K: OwnerKind>(
         .or_else(|| form.get("c").map(|c| c.trim().to_string()))
         .filter(|c| !c.is_empty())
     else {
-        flash(&session, &strings().get("editor.select_clause"));
+        refused(&session, &strings().get("editor.select_clause"));
         return Ok(see_other(&K::editor_url(&id)));
     };
     let base = format!("{}/{id}", K::BASE);
@@ -236,7 +236,7 @@ pub async fn clause_action<K: OwnerKind>(
                 .ok_or(AppError::NotFound)?;
             let section = match section {
                 (_, depth) if depth >= 2 => {
-                    flash(&session, &strings().get("refused.too_deep"));
+                    refused(&session, &strings().get("refused.too_deep"));
                     return Ok(see_other(&format!("{}#c-{clause_id}", K::editor_url(&id))));
                 }
                 (section, _) => section,

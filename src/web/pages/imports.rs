@@ -23,7 +23,7 @@ use crate::web::error::{AppError, PageError};
 use crate::web::forms::Form;
 use crate::web::resources::DOC_EDIT;
 use crate::web::routes::{Access, Router};
-use crate::web::session::{check_csrf, flash};
+use crate::web::session::{check_csrf, done};
 use crate::web::state::{see_other, AppState};
 use crate::web::templates::{base_context, render};
 use crate::web::upload;
@@ -395,7 +395,7 @@ pub async fn draft(
     let t = strings();
     match result {
         Ok(jd) => {
-            flash(&session, &t.get("import.created"));
+            done(&session, &t.get("import.created"));
             let version = jd.versions.first().map(|v| v.id.clone()).unwrap_or_default();
             Ok(see_other(&format!("/versions/{version}")))
         }

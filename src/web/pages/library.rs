@@ -17,7 +17,7 @@ use crate::web::forms::Form;
 use crate::web::queries::LibraryQuery;
 use crate::web::resources::DOC_EDIT;
 use crate::web::routes::{Access, Router};
-use crate::web::session::flash;
+use crate::web::session::done;
 use crate::web::state::{see_other, AppState};
 use crate::web::templates::{base_context, render};
 use actix_web::http::Method;
@@ -159,6 +159,6 @@ pub async fn propagate(
     let n = state
         .with_clock(move |c, clock| editing::propagate(c, clock, &actor, &lib))
         .await?;
-    flash(&session, &format!("{} {n}", strings().get("library.propagated")));
+    done(&session, &format!("{} {n}", strings().get("library.propagated")));
     Ok(see_other(&format!("/library/{id}/usage")))
 }

@@ -14,7 +14,7 @@ use crate::web::error::{AppError, PageError};
 use crate::web::forms::Form;
 use crate::web::resources::{fill, FormField, STRUCTURE_EDIT};
 use crate::web::routes::{Access, Router};
-use crate::web::session::flash;
+use crate::web::session::done;
 use crate::web::state::{see_other, AppState};
 use crate::web::templates::{base_context, render};
 use actix_web::http::Method;
@@ -94,7 +94,7 @@ pub async fn save(
         .await
     {
         Ok(_) => {
-            flash(&session, &strings().get("msg.saved"));
+            done(&session, &strings().get("msg.saved"));
             Ok(see_other("/organization"))
         }
         Err(AppError::Service(ServiceError::Validation(e))) => page(&user, &session, &form.0, Some(&e)),

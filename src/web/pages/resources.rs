@@ -15,7 +15,7 @@ use crate::web::forms::Form;
 use crate::web::queries::PageQuery;
 use crate::web::resources::{fill, WebResource};
 use crate::web::routes::{Access, Router};
-use crate::web::session::flash;
+use crate::web::session::{done, refused};
 use crate::web::state::{see_other, AppState};
 use crate::web::templates::{base_context, render};
 use actix_web::http::Method;
@@ -181,7 +181,7 @@ async fn save<R: WebResource>(
         .await;
     match result {
         Ok(_) => {
-            flash(&session, &strings().get("msg.saved"));
+            done(&session, &strings().get("msg.saved"));
             Ok(see_other(&base::<R>()))
         }
         Err(AppError::Service(ServiceError::Validation(errors))) => {
@@ -189,7 +189,7 @@ async fn save<R: WebResource>(
         }
         // A refusal of the state (the last administrator, say): the form again, with why.
         Err(e @ AppError::Service(ServiceError::Refused(_))) => {
-            flash(&session, &e.user_message().unwrap_or_default());
+            refused(&session, &e.user_message().unwrap_or_default());
             let back = id
                 .map(|id| format!("{}/{id}", base::<R>()))
                 .unwrap_or_else(|| format!("{}/new", base::<R>()));
@@ -235,8 +235,8 @@ pub async fn delete<R: WebResource>(
         .with_clock(move |c, clock| crud::delete::<R>(c, clock, &actor, &id))
         .await
     {
-        Ok(()) => flash(&session, &strings().get("msg.deleted")),
-        Err(e) => flash(&session, &e.user_message().ok_or(e)?),
+        Ok(()) => done(&session, &strings().get("msg.deleted")),
+        Err(e) => refused(&session, &e.user_message().ok_or(e)?),
     }
     Ok(see_other(&base::<R>()))
 }

@@ -17,7 +17,7 @@ use crate::web::error::PageError;
 use crate::web::forms::Form;
 use crate::web::resources::DOC_EDIT;
 use crate::web::routes::{Access, Router};
-use crate::web::session::flash;
+use crate::web::session::done;
 use crate::web::state::{see_other, AppState};
 use crate::web::templates::{base_context, render};
 
@@ -128,7 +128,7 @@ where
     let i = input.clone();
     match state.with_clock(move |c, clock| save(c, clock, &i)).await {
         Ok(_) => {
-            flash(session, &strings().get("msg.saved"));
+            done(session, &strings().get("msg.saved"));
             Ok(see_other(&form_at.done))
         }
         Err(e) => match e.user_message() {

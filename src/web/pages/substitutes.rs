@@ -10,7 +10,7 @@ use crate::web::auth::CurrentUser;
 use crate::web::error::PageError;
 use crate::web::forms::Form;
 use crate::web::routes::{Access, Router};
-use crate::web::session::flash;
+use crate::web::session::{done, refused};
 use crate::web::state::{see_other, AppState};
 use crate::web::templates::{base_context, render};
 
@@ -49,8 +49,8 @@ pub async fn add_substitute(
         .with_clock(move |c, clock| substitutes::add(c, clock, &u, &input))
         .await
     {
-        Ok(_) => flash(&session, &strings().get("msg.saved")),
-        Err(e) => flash(&session, &e.user_message().ok_or(e)?),
+        Ok(_) => done(&session, &strings().get("msg.saved")),
+        Err(e) => refused(&session, &e.user_message().ok_or(e)?),
     }
     Ok(see_other("/substitutes"))
 }
@@ -69,6 +69,6 @@ pub async fn remove_substitute(
     state
         .with_clock(move |c, clock| substitutes::remove(c, clock, &u, &id))
         .await?;
-    flash(&session, &strings().get("msg.deleted"));
+    done(&session, &strings().get("msg.deleted"));
     Ok(see_other("/substitutes"))
 }

@@ -15,11 +15,11 @@ use crate::services::facts::{self, Facts};
 use crate::services::workflow::{self, ApproveInput, VisaInput};
 use crate::services::{agreement, documents, routes, users, ServiceError};
 use crate::web::auth::CurrentUser;
-use crate::web::error::{AppError, PageError};
+use crate::web::error::PageError;
 use crate::web::forms::Form;
 use crate::web::resources::DOC_EDIT;
 use crate::web::routes::{Access, Router};
-use crate::web::session::flash;
+use crate::web::session::{done, refused};
 use crate::web::state::{see_other, AppState};
 
 /// Registers the transitions of a version.
@@ -107,16 +107,31 @@ pub fn panel(conn: &mut DbConn, user: &User, version_id: &str, clock: &Clock) ->
     }))
 }
 
-/// Runs a transition from a form and goes back to the version with a message.
-async fn transition<F>(state: &AppState, session: &Session, version_id: &str, f: F) -> Result<HttpResponse, PageError>
+/// Runs a transition from a form and goes back to the version saying what happened
+/// (`msg.<done>`) or why nothing did.
+async fn transition<F>(
+    state: &AppState,
+    session: &Session,
+    version_id: &str,
+    done_key: &str,
+    f: F,
+) -> Result<HttpResponse, PageError>
 where
     F: FnOnce(&mut DbConn, &Clock) -> Result<(), ServiceError> + Send + 'static,
 {
     match state.with_clock(f).await {
-        Ok(()) => flash(session, &strings().get("msg.saved")),
-        Err(e) => flash(session, &e.user_message().ok_or(e)?),
+        Ok(()) => {
+            done(session, &strings().get(&format!("msg.{done_key}")));
+            Ok(see_other(&format!("/versions/{version_id}#workflow")))
+        }
+        Err(e) => refuse(session, version_id, &e.user_message().ok_or(e)?),
     }
-    Ok(see_other(&format!("/versions/{version_id}#workflow")))
+}
+
+/// Goes back to the version with the reason nothing was done, opened at the message.
+fn refuse(session: &Session, version_id: &str, reason: &str) -> Result<HttpResponse, PageError> {
+    refused(session, reason);
+    Ok(see_other(&format!("/versions/{version_id}#message")))
 }
 
 /// Sends a draft for agreement.
@@ -130,7 +145,7 @@ pub async fn send(
     Form::parse(&session, &body, &[])?;
     let id = path.into_inner();
     let v = id.clone();
-    transition(&state, &session, &id, move |c, clock| {
+    transition(&state, &session, &id, "sent", move |c, clock| {
         workflow::send(c, clock, &user.0, &v).map(|_| ())
     })
     .await
@@ -145,18 +160,18 @@ pub async fn visa(
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let form = Form::parse(&session, &body, &[])?;
-    let decision = form
-        .get("decision")
-        .and_then(Decision::parse)
-        .ok_or_else(|| AppError::BadRequest("decision must be agree, agree_with_remarks or reject".into()))?;
+    let id = path.into_inner();
+    let Some(decision) = form.get("decision").and_then(Decision::parse) else {
+        return refuse(&session, &id, &strings().get("wf.choose_decision"));
+    };
     let input = VisaInput {
         decision,
         comment: form.get("comment").unwrap_or_default().to_string(),
         on_behalf_of: form.get("on_behalf_of").map(UserId::from),
     };
-    let id = path.into_inner();
     let v = id.clone();
-    transition(&state, &session, &id, move |c, clock| {
+    let done_key = format!("visa_{}", input.decision.as_str());
+    transition(&state, &session, &id, &done_key, move |c, clock| {
         workflow::give_visa(c, clock, &user.0, &v, &input).map(|_| ())
     })
     .await
@@ -175,7 +190,7 @@ pub async fn comment(
     let text = form.get("text").unwrap_or_default().to_string();
     let id = path.into_inner();
     let v = id.clone();
-    transition(&state, &session, &id, move |c, clock| {
+    transition(&state, &session, &id, "commented", move |c, clock| {
         workflow::comment_clause(c, clock, &user.0, &v, &clause, &text)
     })
     .await
@@ -190,21 +205,21 @@ pub async fn approve(
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let form = Form::parse(&session, &body, &[])?;
-    let effective_date = match form.get("effective_date") {
-        Some(d) => Some(
-            NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
-                .map_err(|_| AppError::BadRequest("effective_date: YYYY-MM-DD".into()))?,
-        ),
+    let id = path.into_inner();
+    let effective_date = match form.get("effective_date").map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => match NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => return refuse(&session, &id, &strings().get("wf.bad_effective_date")),
+        },
         None => None,
     };
     let input = ApproveInput {
         effective_date,
         on_behalf_of: None,
     };
-    let id = path.into_inner();
     let v = id.clone();
     let policy = state.rules();
-    transition(&state, &session, &id, move |c, clock| {
+    transition(&state, &session, &id, "approved", move |c, clock| {
         workflow::approve(c, clock, &user.0, &v, &input, &policy).map(|_| ())
     })
     .await
@@ -222,7 +237,7 @@ pub async fn reject(
     let comment = form.get("comment").unwrap_or_default().to_string();
     let id = path.into_inner();
     let v = id.clone();
-    transition(&state, &session, &id, move |c, clock| {
+    transition(&state, &session, &id, "rejected", move |c, clock| {
         workflow::reject_approval(c, clock, &user.0, &v, &comment).map(|_| ())
     })
     .await
@@ -240,7 +255,7 @@ pub async fn withdraw(
     let comment = form.get("comment").unwrap_or_default().to_string();
     let id = path.into_inner();
     let v = id.clone();
-    transition(&state, &session, &id, move |c, clock| {
+    transition(&state, &session, &id, "withdrawn", move |c, clock| {
         workflow::withdraw(c, clock, &user.0, &v, &comment).map(|_| ())
     })
     .await
@@ -258,7 +273,8 @@ pub async fn editorial(
     let on = form.get("editorial").is_some();
     let id = path.into_inner();
     let v = id.clone();
-    transition(&state, &session, &id, move |c, clock| {
+    let done_key = if on { "editorial_on" } else { "editorial_off" };
+    transition(&state, &session, &id, done_key, move |c, clock| {
         workflow::set_editorial(c, clock, &user.0, &v, on).map(|_| ())
     })
     .await
@@ -281,8 +297,8 @@ pub async fn new_revision(
     {
         Ok(v) => Ok(see_other(&format!("/versions/{}", v.id))),
         Err(e) => {
-            flash(&session, &e.user_message().ok_or(e)?);
-            Ok(see_other("/documents"))
+            refused(&session, &e.user_message().ok_or(e)?);
+            Ok(see_other("/documents#message"))
         }
     }
 }

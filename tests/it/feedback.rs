@@ -1,0 +1,183 @@
+//! What the pages say after an action (issue 14, points 1 and 11): messages by kind,
+//! each action saying what it did, refusals next to a menu, and no stale pages.
+
+use awc::http::StatusCode;
+
+use crate::helpers::{TestApp, Web, PASSWORD};
+use crate::workflow::{approve_through, story, task_of};
+
+async fn signed_in(app: &TestApp, login: &str) -> Web {
+    let mut web = Web::new(&app.base);
+    let (status, _) = web.login(login, PASSWORD).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{login} signs in");
+    web
+}
+
+/// The message on a page: its kind and text.
+fn message(body: &str) -> Option<(String, String)> {
+    let at = body.find("id=\"message\" class=\"flash flash-")?;
+    let rest = &body[at + "id=\"message\" class=\"flash flash-".len()..];
+    let kind = rest.split('"').next()?.to_string();
+    let text = rest.split_once('>')?.1.split("</p>").next()?.to_string();
+    Some((kind, text))
+}
+
+async fn refusals_look_like_refusals_and_each_action_says_what_it_did(app: TestApp) {
+    let s = story(&app).await;
+    let v = s.version.clone();
+    let mut hr = signed_in(&app, "hr").await;
+    let a = hr.post(&format!("/versions/{v}/send"), &[]).await;
+    assert_eq!(
+        a.header("location").as_deref(),
+        Some(format!("/versions/{v}#workflow").as_str())
+    );
+    let page = hr.get(&format!("/versions/{v}")).await;
+    assert_eq!(
+        message(&page.body),
+        Some(("done".into(), "Отправлено на согласование.".into())),
+        "sending says so, not «Сохранено.»"
+    );
+    assert!(page.body.contains("role=\"status\""));
+
+    let mut head = signed_in(&app, "head").await;
+    let page = head.get(&format!("/versions/{v}")).await;
+    // Read first, decide after: the decisions come after the text, none chosen beforehand.
+    let (text_at, visa_at) = (page.body.find("class=\"doc-section\""), page.body.find("id=\"visa\""));
+    assert!(
+        text_at.is_some() && visa_at.is_some() && text_at < visa_at,
+        "the visa form follows the text"
+    );
+    assert!(
+        !page.body.contains("value=\"agree\" checked"),
+        "no decision preselected"
+    );
+
+    // Refusing without a reason: refused, shown as an error at the message, nothing given.
+    let a = head
+        .post(
+            &format!("/versions/{v}/visa"),
+            &[("decision", "reject"), ("comment", " ")],
+        )
+        .await;
+    assert_eq!(
+        a.header("location").as_deref(),
+        Some(format!("/versions/{v}#message").as_str())
+    );
+    let page = head.get(&format!("/versions/{v}")).await;
+    let (kind, text) = message(&page.body).expect("a message");
+    assert_eq!(kind, "refused", "{text}");
+    assert!(page.body.contains("role=\"alert\""));
+    assert!(page.body.contains("id=\"visa\""), "the visa can still be given");
+    // No decision at all: a refusal that says what to do, not a bare 400 page.
+    let a = head.post(&format!("/versions/{v}/visa"), &[("comment", "")]).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    let (kind, text) = message(&head.get(&format!("/versions/{v}")).await.body).expect("a message");
+    assert_eq!(kind, "refused");
+    assert!(text.contains("Выберите решение"), "{text}");
+
+    let a = head
+        .post(
+            &format!("/versions/{v}/visa"),
+            &[("decision", "agree_with_remarks"), ("comment", "п. 2.3 уточнить")],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    let (kind, text) = message(&head.get(&format!("/versions/{v}")).await.body).expect("a message");
+    assert_eq!(
+        (kind.as_str(), text.as_str()),
+        ("done", "Виза поставлена: согласовано с замечаниями.")
+    );
+
+    let mut lawyer = signed_in(&app, "lawyer").await;
+    lawyer
+        .post(&format!("/versions/{v}/visa"), &[("decision", "agree")])
+        .await;
+    let mut director = signed_in(&app, "director").await;
+    // An unreadable date is refused with a message; an empty one means today.
+    director
+        .post(&format!("/versions/{v}/approve"), &[("effective_date", "31.12")])
+        .await;
+    let (kind, text) = message(&director.get(&format!("/versions/{v}")).await.body).expect("a message");
+    assert_eq!(kind, "refused", "{text}");
+    assert!(
+        director
+            .get(&format!("/versions/{v}"))
+            .await
+            .body
+            .contains("id=\"approve\""),
+        "not approved"
+    );
+    director
+        .post(&format!("/versions/{v}/approve"), &[("effective_date", "")])
+        .await;
+    let (kind, text) = message(&director.get(&format!("/versions/{v}")).await.body).expect("a message");
+    assert_eq!((kind.as_str(), text.as_str()), ("done", "Версия утверждена."));
+
+    // The paper form without its date: a refusal on the page, with the menu.
+    let paper = task_of(&app, &v, &s.paper_employee_id).id;
+    let a = hr
+        .post(
+            &format!("/acknowledgements/{paper}/paper"),
+            &[("date", ""), ("note", "")],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    let page = hr.get(&format!("/acknowledgements/{paper}")).await;
+    let (kind, text) = message(&page.body).expect("a message");
+    assert_eq!(kind, "refused");
+    assert!(text.contains("дату"), "{text}");
+    assert!(
+        task_of(&app, &v, &s.paper_employee_id).signed_at.is_none(),
+        "nothing recorded"
+    );
+    let date = app.today().to_string();
+    hr.post(
+        &format!("/acknowledgements/{paper}/paper"),
+        &[("date", &date), ("note", "лист 1")],
+    )
+    .await;
+    let (kind, text) = message(&hr.get(&format!("/acknowledgements/{paper}")).await.body).expect("a message");
+    assert_eq!((kind.as_str(), text.as_str()), ("done", "Подпись на бумаге записана."));
+}
+
+async fn error_pages_keep_the_menu_and_pages_are_not_cached(app: TestApp) {
+    let s = story(&app).await;
+    approve_through(&s, &s.version).await;
+    let mut employee = signed_in(&app, "sokolov").await;
+    // Refused by role, and a record that does not exist: both pages carry the caller's menu.
+    for path in ["/users", "/documents/00000000-0000-4000-8000-000000000000/register"] {
+        let page = employee.get(path).await;
+        assert!(page.status.is_client_error(), "{path}: {}", page.status);
+        assert!(
+            page.body.contains("<nav>") && page.body.contains("href=\"/\""),
+            "{path}: menu"
+        );
+        assert!(
+            page.body.contains("id=\"logout\""),
+            "{path}: the caller can sign out from it"
+        );
+    }
+    let anonymous = Web::new(&app.base).get("/no-such-page").await;
+    assert_eq!(anonymous.status, StatusCode::NOT_FOUND);
+    assert!(!anonymous.body.contains("id=\"logout\""));
+
+    // Pages with state are not kept by the browser (the Back button asks again).
+    for path in ["/", &format!("/versions/{}", s.version), "/login"] {
+        let page = employee.get(path).await;
+        assert_eq!(page.header("cache-control").as_deref(), Some("no-store"), "{path}");
+    }
+    let api = s.employee.get("/api/v1/me").await;
+    assert_eq!(api.header("cache-control").as_deref(), Some("no-store"));
+    let css = employee.get("/static/style.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert_ne!(
+        css.header("cache-control").as_deref(),
+        Some("no-store"),
+        "static files may be kept"
+    );
+}
+
+crate::on_both_backends!(
+    refusals_look_like_refusals_and_each_action_says_what_it_did,
+    error_pages_keep_the_menu_and_pages_are_not_cached
+);
