@@ -56,6 +56,7 @@ pub fn tera() -> Result<&'static Tera, AppError> {
     static TERA: OnceLock<Result<Tera, String>> = OnceLock::new();
     TERA.get_or_init(|| {
         let mut t = Tera::default();
+        t.register_filter("date", date_filter);
         t.add_raw_templates(TEMPLATES).map_err(|e| format!("{e:?}"))?;
         // Tera escapes .html by default; say so explicitly so it cannot be lost.
         t.autoescape_on(vec![".html"]);
@@ -63,6 +64,16 @@ pub fn tera() -> Result<&'static Tera, AppError> {
     })
     .as_ref()
     .map_err(|e| AppError::Internal(format!("templates: {e}")))
+}
+
+/// `{{ d | date }}`: a stored date (`2026-12-15`) as people write it, `15.12.2026`;
+/// anything else is shown as it is.
+fn date_filter(value: &tera::Value, _: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+    let shown = value
+        .as_str()
+        .and_then(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+        .map(|d| tera::Value::String(d.format("%d.%m.%Y").to_string()));
+    Ok(shown.unwrap_or_else(|| value.clone()))
 }
 
 /// A navigation entry.

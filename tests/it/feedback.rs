@@ -181,3 +181,55 @@ crate::on_both_backends!(
     refusals_look_like_refusals_and_each_action_says_what_it_did,
     error_pages_keep_the_menu_and_pages_are_not_cached
 );
+
+/// Every kind of record and action in the change log so far has its words in the
+/// catalogue, so the log page shows no codes (called at the end of the long stories).
+pub fn every_log_code_is_in_words(app: &TestApp) {
+    let entries = jobdesc::services::journal::before(&mut app.conn(), None, i64::MAX).expect("log");
+    let t = jobdesc::i18n::strings();
+    let mut missing: Vec<String> = entries
+        .iter()
+        .flat_map(|e| [format!("log_entity.{}", e.entity), format!("log_action.{}", e.action)])
+        .filter(|k| t.find(k).is_none())
+        .collect();
+    missing.sort();
+    missing.dedup();
+    assert!(missing.is_empty(), "no words for {missing:?}");
+}
+
+async fn the_change_log_speaks_in_words(app: TestApp) {
+    let s = story(&app).await;
+    crate::workflow::edit_duty(&s.hr, &s.version, "Ведёт учёт товаров на складе.").await;
+    approve_through(&s, &s.version).await;
+    let mut auditor = signed_in(&app, "hr").await;
+    let page = auditor.get("/log").await;
+    assert_eq!(page.status, StatusCode::OK);
+    for code in [">version<", ">approved<", ">clause_changed<", ">requested<", ">create<"] {
+        assert!(!page.body.contains(code), "{code} shown as a code");
+    }
+    assert!(page.body.contains("Версия инструкции") && page.body.contains("утвердил(а)"));
+    let entries = jobdesc::services::journal::before(&mut app.conn(), None, 200).expect("log");
+    let visa = entries.iter().find(|e| e.action == "visa").expect("a visa entry");
+    let page = auditor.get(&format!("/log/{}", visa.seq)).await;
+    assert!(page.body.contains("Согласовано"), "the decision in words");
+    assert!(!page.body.contains("<td>agree</td>"));
+    let approved = entries.iter().find(|e| e.action == "approved").expect("an approval");
+    let page = auditor.get(&format!("/log/{}", approved.seq)).await;
+    assert!(!page.body.contains("<td>approved</td>"), "the status in words");
+    let iso_time = regex_lite_like_iso(&page.body);
+    assert!(iso_time.is_none(), "a raw time outside the stored JSON: {iso_time:?}");
+    every_log_code_is_in_words(&app);
+}
+
+/// The first `2026-12-01T20:44:17`-like time in a table cell, if any.
+fn regex_lite_like_iso(body: &str) -> Option<String> {
+    body.split("<td>")
+        .skip(1)
+        .map(|c| c.split('<').next().unwrap_or(""))
+        .find_map(|cell| {
+            let b = cell.as_bytes();
+            (b.len() >= 19 && b[4] == b'-' && b[10] == b'T' && b[13] == b':').then(|| cell.to_string())
+        })
+}
+
+crate::on_both_backends!(the_change_log_speaks_in_words);

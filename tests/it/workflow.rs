@@ -327,6 +327,7 @@ async fn the_demo_story_end_to_end(app: TestApp) {
     assert!(page.body.contains("изложить в новой редакции"));
     let verdict = s.hr.get("/api/v1/log/verify").await.json();
     assert_eq!(verdict["intact"], true);
+    crate::feedback::every_log_code_is_in_words(&app);
 }
 
 async fn only_the_right_people_act_at_the_right_time(app: TestApp) {

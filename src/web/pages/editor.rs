@@ -119,7 +119,7 @@ fn finding_message(t: &Strings, f: &Finding) -> String {
     if let Some(kind) = f.section {
         m = m.replace("{section}", &t.get(&format!("section.{}", kind.as_str())));
     }
-    let m = m.replace("{detail}", &f.detail);
+    let m = crate::i18n::fill(&m, "detail", &f.detail);
     if f.number.is_empty() {
         m
     } else {

@@ -92,7 +92,7 @@ pub async fn upload(
         Ok(u) => u,
         Err(AppError::PayloadTooLarge) => {
             let max = state.settings.import_max_bytes / (1 << 20);
-            let message = strings().get("import.too_large").replace("{max}", &max.to_string());
+            let message = crate::i18n::fill(&strings().get("import.too_large"), "max", &max.to_string());
             return form(&user, &session, &[message], StatusCode::PAYLOAD_TOO_LARGE);
         }
         Err(e) => return Err(e.into()),
