@@ -405,9 +405,9 @@ pub fn register(flow: &mut Flow, input: &RenderInput) {
         .collect();
     flow.table(&cols, &rows, SMALL_BOLD, SMALL, 8.0 * MM);
     flow.skip(BODY.leading());
-    flow.heading(HEAD, "Журнал изменений", BODY.leading());
+    flow.heading(HEAD, "Журнал согласования и утверждения", BODY.leading());
     let cols = [
-        Column::mm("Время (UTC)", 28.0),
+        Column::mm("Дата и время", 28.0),
         Column::mm("Кто", 26.0),
         Column::mm("Что изменено", 126.0),
     ];

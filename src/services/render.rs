@@ -1,5 +1,7 @@
 //! Gathering what the sheets print from the database, and checking printed hashes.
 
+use std::collections::HashMap;
+
 use diesel::prelude::*;
 use serde::Serialize;
 
@@ -194,53 +196,79 @@ pub fn input_for(
     Ok(input)
 }
 
-/// Every change-log entry of a job description's versions and their acknowledgements, oldest first.
+/// The workflow events printed with the register: how each revision was agreed and
+/// approved. The drafting history (each edit of a draft) stays in the system's log.
+const PRINTED_EVENTS: [&str; 8] = [
+    "sent",
+    "visa",
+    "clause_comment",
+    "returned_to_draft",
+    "approval_rejected",
+    "approved",
+    "withdrawn",
+    "superseded",
+];
+
+/// The agreement and approval of a job description's versions, oldest first, as the
+/// register prints them: who by name and position, decisions in words.
 fn journal_of(conn: &mut DbConn, clock: &Clock, jd_id: &str) -> Result<Vec<JournalOut>, ServiceError> {
     let ids: Vec<String> = jd_versions::table
         .filter(jd_versions::job_description_id.eq(jd_id))
         .select(jd_versions::id)
         .load(conn)?;
     let mut entries = Vec::new();
-    for id in ids.iter().chain(std::iter::once(&jd_id.to_string())) {
-        entries.extend(journal::recent(conn, Some(id), 5000)?);
+    for id in &ids {
+        entries.extend(
+            journal::recent(conn, Some(id), 5000)?
+                .into_iter()
+                .filter(|e| PRINTED_EVENTS.contains(&e.action.as_str())),
+        );
     }
     entries.sort_by_key(|e| e.seq);
+    let logins: Vec<String> = entries.iter().map(|e| e.actor.clone()).collect();
+    let ids_by_login = users::ids_by_login(conn, &logins)?;
+    let mut names: HashMap<String, String> = HashMap::new();
+    for (login, id) in &ids_by_login {
+        let who = users::signatory(conn, id)?;
+        let shown = if who.position.is_empty() {
+            who.name
+        } else {
+            format!("{}, {}", who.name, who.position)
+        };
+        names.insert(login.clone(), shown);
+    }
+    let t = crate::i18n::strings();
     Ok(entries
         .into_iter()
         .map(|e| {
-            let parse = |j: &Option<String>| -> serde_json::Value {
-                j.as_deref()
-                    .and_then(|s| serde_json::from_str(s).ok())
-                    .unwrap_or_default()
-            };
-            let (before, after) = (parse(&e.before_json), parse(&e.after_json));
-            let field = |k: &str| {
+            let after: serde_json::Value = e
+                .after_json
+                .as_deref()
+                .and_then(|s| serde_json::from_str(s).ok())
+                .unwrap_or_default();
+            let text = |k: &str| {
                 after
                     .get(k)
-                    .or_else(|| before.get(k))
                     .and_then(|v| v.as_str())
-                    .map(str::to_string)
+                    .map(str::trim)
+                    .filter(|v| !v.is_empty())
             };
-            let mut what = crate::i18n::strings().get(&format!("journal.{}", e.action));
-            if let Some(n) = field("number") {
+            let mut what = t.get(&format!("journal.{}", e.action));
+            if let Some(n) = text("number") {
                 what.push_str(&format!(" {n}"));
             }
-            if let (Some(old), Some(new)) = (
-                before.get("text").and_then(|v| v.as_str()),
-                after.get("text").and_then(|v| v.as_str()),
-            ) {
-                what.push_str(&format!(": было «{old}», стало «{new}»"));
-            } else if let Some(t) = field("text") {
-                what.push_str(&format!(": «{t}»"));
+            if let Some(d) = text("decision") {
+                what.push_str(&format!(": {}", t.get(&format!("visa.{d}"))));
             }
-            for k in ["decision", "comment", "registration_number", "heading"] {
-                if let Some(v) = after.get(k).and_then(|v| v.as_str()).filter(|v| !v.is_empty()) {
-                    what.push_str(&format!("; {v}"));
-                }
+            if let Some(n) = text("registration_number") {
+                what.push_str(&format!(", № {n}"));
+            }
+            if let Some(c) = text("comment").or_else(|| text("text")) {
+                what.push_str(&format!(": «{}»", c.trim_end_matches(['.', ';'])));
             }
             JournalOut {
                 at: clock.stamp(e.at),
-                who: e.actor,
+                who: names.get(&e.actor).cloned().unwrap_or(e.actor),
                 what,
             }
         })

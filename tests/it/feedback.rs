@@ -233,3 +233,55 @@ fn regex_lite_like_iso(body: &str) -> Option<String> {
 }
 
 crate::on_both_backends!(the_change_log_speaks_in_words);
+
+async fn the_register_prints_how_the_version_was_approved_in_words(app: TestApp) {
+    let s = story(&app).await;
+    let v = s.version.clone();
+    let edited = crate::workflow::edit_duty(&s.hr, &v, "Ведёт учёт товаров; не ведёт мессенджеры.").await;
+    assert!(edited.status.is_success(), "{}", edited.body);
+    s.hr.post(&format!("/api/v1/versions/{v}/send"), serde_json::json!({}))
+        .await;
+    for (api, decision, comment) in [
+        (&s.head, "agree_with_remarks", "Уточнить п. 2.1."),
+        (&s.lawyer, "agree", ""),
+    ] {
+        let a = api
+            .post(
+                &format!("/api/v1/versions/{v}/visa"),
+                serde_json::json!({ "decision": decision, "comment": comment }),
+            )
+            .await;
+        assert!(a.status.is_success(), "{}", a.body);
+    }
+    let a = s
+        .director
+        .post(&format!("/api/v1/versions/{v}/approve"), serde_json::json!({}))
+        .await;
+    assert!(a.status.is_success(), "{}", a.body);
+    let input = jobdesc::services::render::input_for(&mut app.conn(), &app.clock, &v, "http://x").expect("input");
+    let lines: Vec<String> = input
+        .journal
+        .iter()
+        .map(|j| format!("{} | {} | {}", j.at, j.who, j.what))
+        .collect();
+    let all = lines.join("\n");
+    assert!(
+        all.contains("Виза: Согласовано с замечаниями: «Уточнить п. 2.1»"),
+        "{all}"
+    );
+    assert!(
+        all.contains("Отправлен на согласование") && all.contains("Утверждён"),
+        "{all}"
+    );
+    assert!(!all.contains("agree"), "decisions in words: {all}");
+    assert!(
+        !all.contains("Изменён пункт") && !all.contains("мессенджеры"),
+        "the drafting history stays in the system: {all}"
+    );
+    assert!(
+        input.journal.iter().all(|j| j.at.len() == "06.12.2026 09:30".len()),
+        "{all}"
+    );
+}
+
+crate::on_both_backends!(the_register_prints_how_the_version_was_approved_in_words);
