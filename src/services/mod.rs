@@ -15,6 +15,7 @@ pub mod employees;
 pub mod evidence_pack;
 pub mod facts;
 pub mod findings;
+pub mod held;
 pub mod imports;
 pub mod inbox;
 pub mod journal;

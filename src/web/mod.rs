@@ -32,6 +32,7 @@ pub fn register(r: &mut Router) {
     pages::login::routes(r);
     pages::meta::routes(r);
     pages::dashboard::routes(r);
+    pages::held::routes(r);
     pages::organization::routes(r);
     resource_pages::<Department>(r, Some("nav.departments"));
     resource_pages::<Position>(r, Some("nav.positions"));

@@ -423,3 +423,84 @@ async fn list_pages_fit_a_phone_screen() {
     }
     d.quit().await;
 }
+
+/// The height of the page's header in CSS pixels.
+async fn header_height(d: &Driver) -> i64 {
+    d.call(
+        "POST",
+        "/execute/sync",
+        Some(json!({ "script": "return Math.round(document.querySelector('header').getBoundingClientRect().height);", "args": [] })),
+    )
+    .await
+    .as_i64()
+    .unwrap_or(i64::MAX)
+}
+
+#[actix_web::test]
+async fn an_agreer_and_an_employee_work_from_a_phone() {
+    let Some((chromedriver, chromium)) = browser() else {
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite app");
+    let s = crate::workflow::story(&app).await;
+    let v = s.version.clone();
+    let sent = s.hr.post(&format!("/api/v1/versions/{v}/send"), json!({})).await;
+    assert!(sent.status.is_success(), "{}", sent.body);
+
+    // The head of department gives the first visa on a phone: text first, then the decision.
+    let d = Driver::start(&chromedriver, &chromium).await;
+    d.resize(390, 844).await;
+    d.goto(&format!("{}/login", app.base)).await;
+    d.sign_in("head").await;
+    assert!(
+        header_height(&d).await < 150,
+        "the menu leaves the screen to the page: {}",
+        header_height(&d).await
+    );
+    d.screenshot(&screenshot_path("phone-agreer-inbox.png")).await;
+    assert!(d.overflow().await <= 0, "the inbox fits");
+    d.goto(&format!("{}/versions/{v}", app.base)).await;
+    d.find("#visa").await;
+    assert!(d.overflow().await <= 0, "the version and its visa form fit");
+    d.type_into("#visa-comment-1", "Уточнить п. 2.1.").await;
+    d.click("#visa-remarks").await;
+    let page = d.wait_for("Виза поставлена").await;
+    assert!(page.contains("flash-done"));
+    d.screenshot(&screenshot_path("phone-agreer-visa-given.png")).await;
+    d.quit().await;
+    let lawyer = s
+        .lawyer
+        .post(
+            &format!("/api/v1/versions/{v}/visa"),
+            json!({ "decision": "agree", "comment": "" }),
+        )
+        .await;
+    assert!(lawyer.status.is_success(), "{}", lawyer.body);
+    let approved = s
+        .director
+        .post(&format!("/api/v1/versions/{v}/approve"), json!({}))
+        .await;
+    assert!(approved.status.is_success(), "{}", approved.body);
+
+    // The employee signs on a phone and finds the instruction again afterwards.
+    let d = Driver::start(&chromedriver, &chromium).await;
+    d.resize(390, 844).await;
+    d.goto(&format!("{}/login", app.base)).await;
+    d.sign_in("sokolov").await;
+    assert!(d.overflow().await <= 0, "the dashboard fits");
+    d.click("#tasks a").await;
+    d.wait_url("/acknowledgements/").await;
+    d.find("#sign").await;
+    assert!(d.overflow().await <= 0, "the document to sign fits");
+    d.screenshot(&screenshot_path("phone-employee-acknowledgement.png"))
+        .await;
+    d.type_into("#password", PASSWORD).await;
+    d.click("#sign").await;
+    d.wait_for("Ознакомление подписано").await;
+    d.goto(&format!("{}/my", app.base)).await;
+    let page = d.wait_for("Ознакомлен(а)").await;
+    assert!(page.contains("действует"));
+    assert!(d.overflow().await <= 0, "«Мои инструкции» fits");
+    d.screenshot(&screenshot_path("phone-employee-my.png")).await;
+    d.quit().await;
+}

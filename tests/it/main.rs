@@ -11,6 +11,7 @@ mod change_log;
 mod cli;
 mod clock;
 mod editor_pages;
+mod employee_pages;
 mod evidence;
 mod faults;
 mod feedback;

@@ -9,9 +9,9 @@ use crate::web::error::ApiError;
 use crate::web::routes::{doc, Access, ApiDoc, Router};
 use crate::web::state::AppState;
 
-/// Registers the substitutes endpoints.
+/// Registers the substitutes endpoints, for those who give visas or approve (as the page).
 pub fn routes(r: &mut Router) {
-    let any = Access::Authenticated;
+    let any = Access::Roles(crate::web::resources::STRUCTURE_VIEW);
     r.api(
         Method::GET,
         "/api/v1/substitutes",

@@ -8,11 +8,10 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::domain::account::User;
-use crate::domain::preview::preview_sections;
 use crate::domain::version::Status;
 use crate::i18n::strings;
 use crate::services::acknowledgements::{self, PaperInput};
-use crate::services::{documents, inbox, versions};
+use crate::services::{held, inbox, versions};
 use crate::web::auth::{CurrentUser, ReadAt};
 use crate::web::error::{AppError, PageError};
 use crate::web::forms::Form;
@@ -46,17 +45,29 @@ pub async fn acknowledgement(
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
-    let (a, sections) = state
-        .db(move |c| {
+    let (a, paper, signed_before) = state
+        .with_clock(move |c, clock| {
             let a = acknowledgements::get(c, &id)?;
-            let v = versions::get(c, &a.version_id)?;
-            let values = documents::values(c, &a.version_id)?;
-            Ok((a, preview_sections(&v.content, &values)))
+            let paper = super::documents::paper(c, clock, &a.version_id)?;
+            // A newer revision of what the employee signed before: they are shown what changed.
+            let number = versions::get(c, &a.version_id)?.number;
+            let signed_before = held::documents_of(c, clock, &a.employee_id)?
+                .into_iter()
+                .find(|d| d.versions.iter().any(|v| v.id == a.version_id))
+                .and_then(|d| {
+                    d.versions
+                        .into_iter()
+                        .filter(|v| v.number < number)
+                        .find(|v| v.signature.as_ref().is_some_and(|s| s.signed_at.is_some()))
+                })
+                .map(|v| v.number);
+            Ok((a, paper, signed_before))
         })
         .await?;
     if !may_see(&user.0, &a.employee_id) {
         return Err(AppError::Forbidden.into());
     }
+    let paper = paper?;
     let mut ctx = base_context(Some(&user.0), &session)?;
     ctx.insert(
         "can_sign",
@@ -73,7 +84,8 @@ pub async fn acknowledgement(
     ctx.insert("short_code", &a.short_code());
     ctx.insert("signed_at", &a.signed_at.map(|t| state.clock.stamp(t)));
     ctx.insert("ack", &a);
-    ctx.insert("sections", &sections);
+    ctx.insert("part", &paper.html);
+    ctx.insert("signed_before", &signed_before);
     ctx.insert("today", &state.today().to_string());
     Ok(render(StatusCode::OK, "acknowledgement.html", ctx)?)
 }

@@ -253,8 +253,28 @@ pub async fn compare(
             Ok((doc, a, b))
         })
         .await?;
+    let comparison = comparison(&a.content, &b.content);
+    let mut ctx = base_context(Some(&user.0), &session)?;
+    ctx.insert("doc", &doc);
+    ctx.insert("a", &a.number);
+    ctx.insert("b", &b.number);
+    ctx.insert("comparison", &comparison);
+    ctx.insert("changes_only", &false);
+    Ok(render(StatusCode::OK, "compare.html", ctx)?)
+}
+
+/// Two texts compared clause by clause, as `diff_table.html` shows them.
+#[derive(Serialize)]
+pub(super) struct Comparison {
+    rows: Vec<DiffRow>,
+    sections: Vec<String>,
+    identical: bool,
+}
+
+/// What changed from text `a` to text `b`.
+pub(super) fn comparison(a: &crate::domain::document::Content, b: &crate::domain::document::Content) -> Comparison {
     let t = strings();
-    let d = diff(&a.content, &b.content);
+    let d = diff(a, b);
     let rows: Vec<DiffRow> = d
         .clauses
         .iter()
@@ -289,14 +309,11 @@ pub async fn compare(
             )
         })
         .collect();
-    let mut ctx = base_context(Some(&user.0), &session)?;
-    ctx.insert("doc", &doc);
-    ctx.insert("a", &a.number);
-    ctx.insert("b", &b.number);
-    ctx.insert("rows", &rows);
-    ctx.insert("sections", &sections);
-    ctx.insert("identical", &d.is_empty());
-    Ok(render(StatusCode::OK, "compare.html", ctx)?)
+    Comparison {
+        rows,
+        sections,
+        identical: d.is_empty(),
+    }
 }
 
 /// The print preview of a version: the paper is rendered once per change-log head.
@@ -318,7 +335,7 @@ pub async fn preview(
         Some(p) => p,
         None => {
             let key = id.clone();
-            let p = Arc::new(state.db(move |c| paper(c, &key)).await??);
+            let p = Arc::new(state.with_clock(move |c, clock| paper(c, clock, &key)).await??);
             state.views.preview.put(read_at.0, &id, p.clone());
             p
         }
@@ -342,13 +359,17 @@ pub async fn preview(
 /// A version as printed on the preview page.
 #[derive(Debug)]
 pub struct Paper {
-    status: crate::domain::version::Status,
-    title_genitive: String,
-    html: String,
+    pub(super) status: crate::domain::version::Status,
+    pub(super) title_genitive: String,
+    pub(super) html: String,
 }
 
-fn paper(c: &mut crate::db::DbConn, id: &str) -> Result<Result<Paper, AppError>, ServiceError> {
-    let v = versions::get(c, id)?;
+pub(super) fn paper(
+    c: &mut crate::db::DbConn,
+    clock: &crate::clock::Clock,
+    id: &str,
+) -> Result<Result<Paper, AppError>, ServiceError> {
+    let (state, v) = versions::state_and_text(c, id)?;
     let values = documents::values(c, id)?;
     let org = organization::get(c)?;
     let title_genitive = values.0.get("position.title_genitive").cloned().unwrap_or_default();
@@ -359,6 +380,14 @@ fn paper(c: &mut crate::db::DbConn, id: &str) -> Result<Result<Paper, AppError>,
     ctx.insert("head_position", &org.as_ref().map(|o| o.head_position.clone()));
     ctx.insert("head_initials", &org.as_ref().map(|o| initials(&o.head_name)));
     ctx.insert("title_genitive", &title_genitive);
+    // An approved text carries its stamp filled in: number, date and who approved it.
+    ctx.insert("registration_number", &state.registration_number);
+    ctx.insert(
+        "approved_on",
+        &state
+            .approved_at
+            .map(|t| crate::pdf::parts::long_date(&clock.date_of(t).to_string())),
+    );
     ctx.insert("sections", &preview_sections(&v.content, &values));
     Ok(render_part("paper.html", ctx).map(|html| Paper {
         status: v.status,

@@ -8,6 +8,7 @@ pub mod documents;
 pub mod editor;
 pub mod edits;
 pub mod evidence;
+pub mod held;
 pub mod imports;
 pub mod library;
 pub mod log;

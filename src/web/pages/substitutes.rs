@@ -9,17 +9,19 @@ use crate::services::substitutes::{self, SubstitutionInput};
 use crate::web::auth::CurrentUser;
 use crate::web::error::PageError;
 use crate::web::forms::Form;
+use crate::web::resources::STRUCTURE_VIEW;
 use crate::web::routes::{Access, Router};
 use crate::web::session::{done, refused};
 use crate::web::state::{see_other, AppState};
 use crate::web::templates::{base_context, render};
 
-/// Registers the substitutes page.
+/// Registers the substitutes page, for those who give visas or approve (and HR and
+/// administrators): a plain employee has nothing to hand over.
 pub fn routes(r: &mut Router) {
-    let any = Access::Authenticated;
-    r.nav_page("/substitutes", any, "nav.substitutes", substitutes_page)
-        .page(Method::POST, "/substitutes", any, add_substitute)
-        .page(Method::POST, "/substitutes/{id}/delete", any, remove_substitute);
+    let acting = Access::Roles(STRUCTURE_VIEW);
+    r.nav_page("/substitutes", acting, "nav.substitutes", substitutes_page)
+        .page(Method::POST, "/substitutes", acting, add_substitute)
+        .page(Method::POST, "/substitutes/{id}/delete", acting, remove_substitute);
 }
 
 /// The user's substitutions and the form to name a substitute.
