@@ -419,6 +419,9 @@ pub fn run_offline(settings: Settings, command: Command) -> Result<(), CliError>
                         v.registration_number.unwrap_or_default(),
                         v.approved_on.unwrap_or_default()
                     );
+                    if let Some(c) = v.current {
+                        println!("Not the version in force: version {} is.", c.version);
+                    }
                     Ok(())
                 }
                 None => Err(CliError::Message(format!(

@@ -287,13 +287,29 @@ pub fn hash_in_pdf(bytes: &[u8]) -> Option<String> {
 /// What a content hash belongs to.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Verified {
+    /// The organisation whose document it is.
+    pub organization: Option<String>,
     pub position_title: String,
+    /// «кладовщика», as the title reads: «Должностная инструкция кладовщика».
+    pub title_genitive: String,
     pub version: i32,
     pub status: String,
+    /// True when this is the version in force (approved and not since replaced).
+    pub in_force: bool,
     pub registration_number: Option<String>,
     pub approved_on: Option<String>,
     pub effective_date: Option<String>,
     pub job_description_id: String,
+    /// The version in force of the same job description, when it is another one.
+    pub current: Option<CurrentVersion>,
+}
+
+/// The version in force, as a verification names it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CurrentVersion {
+    pub version: i32,
+    pub registration_number: Option<String>,
+    pub content_hash: Option<String>,
 }
 
 /// The version whose approved content has this hash, if any.
@@ -306,13 +322,30 @@ pub fn verify_hash(conn: &mut DbConn, clock: &Clock, hash: &str) -> Result<Optio
     let Some(id) = id else { return Ok(None) };
     let s = versions::state(conn, &id)?;
     let v = versions::get(conn, &id)?;
+    let values = documents::values(conn, &id)?;
+    let in_force = s.status == crate::domain::version::Status::Approved;
+    let current = match versions::in_force_ids(conn, &s.job_description_id)?.first() {
+        Some(other) if !in_force => {
+            let c = versions::state(conn, other)?;
+            Some(CurrentVersion {
+                version: c.number,
+                registration_number: c.registration_number,
+                content_hash: c.content_hash,
+            })
+        }
+        _ => None,
+    };
     Ok(Some(Verified {
+        organization: organization::get(conn)?.map(|o| o.full_name),
         position_title: v.position_title,
+        title_genitive: values.0.get("position.title_genitive").cloned().unwrap_or_default(),
         version: s.number,
         status: crate::i18n::strings().get(&format!("status.{}", s.status.as_str())),
+        in_force,
         registration_number: s.registration_number,
         approved_on: s.approved_at.map(|t| clock.date_of(t).format("%d.%m.%Y").to_string()),
         effective_date: s.effective_date.map(|d| d.format("%d.%m.%Y").to_string()),
         job_description_id: s.job_description_id,
+        current,
     }))
 }

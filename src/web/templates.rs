@@ -101,6 +101,7 @@ pub fn base_context(user: Option<&User>, session: &Session) -> Result<Context, A
     // Printed unescaped (so that `web::kept` can mark its place); a token is hex.
     ctx.insert("csrf_token", &tera::escape_html(&session::csrf_token(session)?));
     ctx.insert("flash", &session::take_flash(session));
+    ctx.insert("nav", &Vec::<NavItem>::new());
     if let Some(u) = user {
         let nav: Vec<NavItem> = routes::table()
             .iter()

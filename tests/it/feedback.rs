@@ -285,3 +285,77 @@ async fn the_register_prints_how_the_version_was_approved_in_words(app: TestApp)
 }
 
 crate::on_both_backends!(the_register_prints_how_the_version_was_approved_in_words);
+
+async fn verification_says_whether_this_is_the_version_in_force(app: TestApp) {
+    let s = story(&app).await;
+    let v1 = s.version.clone();
+    approve_through(&s, &v1).await;
+    let hash_of = |w: serde_json::Value| w["state"]["content_hash"].as_str().expect("hash").to_string();
+    let h1 = hash_of(s.hr.get(&format!("/api/v1/versions/{v1}/workflow")).await.json());
+    let input = jobdesc::services::render::input_for(&mut app.conn(), &app.clock, &v1, "http://x").expect("input");
+    let pdf1 = jobdesc::pdf::render(&input, &[jobdesc::pdf::Part::Document])
+        .expect("pdf")
+        .bytes;
+    let r =
+        s.hr.post(
+            &format!("/api/v1/documents/{}/revisions", s.document),
+            serde_json::json!({}),
+        )
+        .await;
+    let v2 = r.json()["id"].as_str().expect("new version").to_string();
+    crate::workflow::edit_duty(&s.hr, &v2, "Ведёт складской учёт в программе 1С.").await;
+    approve_through(&s, &v2).await;
+    let h2 = hash_of(s.hr.get(&format!("/api/v1/versions/{v2}/workflow")).await.json());
+
+    let mut anyone = Web::new(&app.base);
+    let old = anyone.get(&format!("/verify/{h1}")).await;
+    assert_eq!(old.status, StatusCode::OK);
+    assert!(
+        old.body.contains("flash-warning") && old.body.contains("заменена"),
+        "{}",
+        old.body
+    );
+    assert!(
+        old.body.contains(&format!("/verify/{h2}")),
+        "links the version in force"
+    );
+    assert!(!old.body.contains("действующая редакция."));
+    let current = anyone.get(&format!("/verify/{h2}")).await;
+    assert!(current.body.contains("flash-done") && current.body.contains("действующая редакция"));
+    assert!(
+        current.body.contains("Должностная инструкция кладовщика"),
+        "the title as it reads"
+    );
+    assert!(current.body.contains("«Вектор»"), "the organisation: {}", current.body);
+
+    // Without a hash: a form to paste one or drop the PDF.
+    let form = anyone.get("/verify").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("id=\"check-hash\"") && form.body.contains("type=\"file\""));
+    let pasted = anyone.get(&format!("/verify?hash=%20{}%20", h2.to_uppercase())).await;
+    assert_eq!(pasted.status, StatusCode::SEE_OTHER);
+    assert_eq!(pasted.header("location"), Some(format!("/verify/{h2}")));
+    let dropped = anyone
+        .post_multipart("/verify", &[], &[("file", "ДИ.pdf", &pdf1)])
+        .await;
+    assert_eq!(dropped.status, StatusCode::OK, "{}", dropped.body);
+    assert!(
+        dropped.body.contains("заменена"),
+        "the PDF of version 1 is recognised as replaced"
+    );
+    let not_ours = anyone
+        .post_multipart("/verify", &[], &[("file", "x.pdf", b"%PDF-1.4 nothing")])
+        .await;
+    assert_eq!(not_ours.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(not_ours.body.contains("нет отметки системы"));
+    let forged = Web::new(&app.base)
+        .post_multipart("/verify", &[], &[("file", "ДИ.pdf", &pdf1)])
+        .await;
+    assert_eq!(
+        forged.status,
+        StatusCode::FORBIDDEN,
+        "the upload form is protected like every form"
+    );
+}
+
+crate::on_both_backends!(verification_says_whether_this_is_the_version_in_force);

@@ -132,6 +132,8 @@ fn expected() -> Vec<(String, String, String)> {
         ("GET", "/acknowledgements/{id}/evidence", "*"),
         ("GET", "/coverage", edit),
         ("GET", "/versions/{id}/pdf", view),
+        ("GET", "/verify", "public"),
+        ("POST", "/verify", "public"),
         ("GET", "/verify/{hash}", "public"),
         ("GET", "/api/v1/versions/{id}/pdf", view),
         ("GET", "/substitutes", view),
