@@ -13,7 +13,7 @@ use super::texts::{load, Owner};
 use super::versions::{self, Version, VersionSummary};
 use super::{new_id, organization, Cursor, Page, Paged, ServiceError};
 use crate::clock::Clock;
-use crate::db::schema::{departments, job_descriptions as jd, positions};
+use crate::db::schema::{departments, jd_versions, job_descriptions as jd, positions};
 use crate::db::DbConn;
 use crate::domain::document::Content;
 use crate::domain::placeholders::Values;
@@ -124,6 +124,166 @@ pub fn list_from(
         page: page.page,
         per_page: page.per_page,
     })
+}
+
+/// What the documents list is narrowed to: words of the position or department, and
+/// the status of the newest version.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub words: String,
+    pub status: Option<Status>,
+}
+
+impl Filter {
+    /// True when nothing narrows the list.
+    pub fn is_empty(&self) -> bool {
+        self.words.trim().is_empty() && self.status.is_none()
+    }
+}
+
+/// The job descriptions `filter` keeps, by position title, one page. Words match any
+/// form and case (`crate::domain::library::matches`), which SQLite's `LIKE` cannot do
+/// for Cyrillic, so the titles are matched here: one narrow read of every title.
+pub fn search(conn: &mut DbConn, filter: &Filter, page: Page) -> Result<Paged<JobDescription>, ServiceError> {
+    let all: Vec<(String, String, Option<NaiveDate>, String, String)> = jd::table
+        .inner_join(positions::table.on(positions::id.eq(jd::position_id)))
+        .inner_join(departments::table.on(departments::id.eq(positions::department_id)))
+        .order((positions::title.asc(), positions::id.asc()))
+        .select((
+            jd::id,
+            jd::position_id,
+            jd::review_date,
+            positions::title,
+            departments::name,
+        ))
+        .load(conn)?;
+    let newest: HashMap<String, String> = match filter.status {
+        None => HashMap::new(),
+        Some(_) => jd_versions::table
+            .order(jd_versions::number.asc())
+            .select((jd_versions::job_description_id, jd_versions::status))
+            .load::<(String, String)>(conn)?
+            .into_iter()
+            .collect(),
+    };
+    let kept: Vec<JdRow> = all
+        .into_iter()
+        .filter(|(_, _, _, title, department)| {
+            crate::domain::library::matches(&format!("{title} {department}"), &filter.words)
+        })
+        .filter(|(id, ..)| {
+            filter
+                .status
+                .is_none_or(|s| newest.get(id).map(String::as_str) == Some(s.as_str()))
+        })
+        .map(|(id, position_id, review_date, ..)| JdRow {
+            id,
+            position_id,
+            review_date,
+        })
+        .collect();
+    let total = kept.len() as i64;
+    let rows = kept
+        .into_iter()
+        .skip(page.offset().max(0) as usize)
+        .take(page.per_page as usize)
+        .collect();
+    Ok(Paged {
+        items: assemble(conn, rows)?,
+        total,
+        page: page.page,
+        per_page: page.per_page,
+    })
+}
+
+/// The job description of each of `position_ids` that has one, with its versions
+/// newest first: (job description id, versions) by position id.
+pub fn of_positions(
+    conn: &mut DbConn,
+    position_ids: &[&str],
+) -> Result<HashMap<String, (String, Vec<VersionSummary>)>, ServiceError> {
+    let pairs: Vec<(String, String)> = jd::table
+        .filter(jd::position_id.eq_any(position_ids))
+        .select((jd::position_id, jd::id))
+        .load(conn)?;
+    let ids: Vec<&String> = pairs.iter().map(|p| &p.1).collect();
+    let mut versions = versions::summaries(conn, &ids)?;
+    Ok(pairs
+        .into_iter()
+        .map(|(position, id)| {
+            let v = versions.remove(&id).unwrap_or_default();
+            (position, (id, v))
+        })
+        .collect())
+}
+
+/// One line of the register of job descriptions: a version given a registration number.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegistryLine {
+    pub registration_number: String,
+    pub job_description_id: String,
+    pub version_id: String,
+    pub position_title: String,
+    pub department_name: String,
+    pub version: i32,
+    pub status: Status,
+    /// `15.12.2026` in the organisation's zone.
+    pub approved_on: Option<String>,
+    pub effective_date: Option<NaiveDate>,
+    pub review_date: Option<NaiveDate>,
+}
+
+/// Every registered version, by registration number: the register of job descriptions.
+pub fn registry(conn: &mut DbConn, clock: &Clock) -> Result<Vec<RegistryLine>, ServiceError> {
+    type Row = (
+        String,
+        String,
+        String,
+        i32,
+        String,
+        Option<chrono::NaiveDateTime>,
+        Option<NaiveDate>,
+        Option<NaiveDate>,
+        String,
+        String,
+    );
+    let rows: Vec<Row> = jd_versions::table
+        .inner_join(jd::table.on(jd::id.eq(jd_versions::job_description_id)))
+        .inner_join(positions::table.on(positions::id.eq(jd::position_id)))
+        .inner_join(departments::table.on(departments::id.eq(positions::department_id)))
+        .filter(jd_versions::registration_number.is_not_null())
+        .order(jd_versions::registration_number.asc())
+        .select((
+            jd_versions::registration_number.assume_not_null(),
+            jd::id,
+            jd_versions::id,
+            jd_versions::number,
+            jd_versions::status,
+            jd_versions::approved_at,
+            jd_versions::effective_date,
+            jd::review_date,
+            positions::title,
+            departments::name,
+        ))
+        .load(conn)?;
+    rows.into_iter()
+        .map(
+            |(number, jd_id, v_id, version, status, approved_at, effective_date, review_date, title, dept)| {
+                Ok(RegistryLine {
+                    registration_number: number,
+                    job_description_id: jd_id,
+                    version_id: v_id,
+                    position_title: title,
+                    department_name: dept,
+                    version,
+                    status: versions::status(&status)?,
+                    approved_on: approved_at.map(|t| clock.date_of(t).format("%d.%m.%Y").to_string()),
+                    effective_date,
+                    review_date,
+                })
+            },
+        )
+        .collect()
 }
 
 /// One job description.

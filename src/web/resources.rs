@@ -137,6 +137,24 @@ pub trait WebResource: Resource {
     fn actions(&self) -> Vec<(String, &'static str)> {
         Vec::new()
     }
+    /// The header key of a column read from other records (positions: their job
+    /// description), shown after the resource's own.
+    fn extra_column() -> Option<&'static str> {
+        None
+    }
+    /// That column's cell for each of `items`, in order.
+    fn extra(_conn: &mut DbConn, _items: &[Self]) -> Result<Vec<Extra>, ServiceError> {
+        Ok(Vec::new())
+    }
+}
+
+/// A cell of a list's extra column.
+#[derive(Debug, Clone, Serialize)]
+pub struct Extra {
+    pub text: String,
+    pub href: Option<String>,
+    /// The row has what the column is about (a position: an approved job description).
+    pub present: bool,
 }
 
 fn opt(value: &str, label: String) -> Opt {
@@ -203,6 +221,50 @@ impl WebResource for Position {
             self.department_name.clone(),
             self.reports_to_title.clone().unwrap_or_default(),
         ]
+    }
+
+    fn extra_column() -> Option<&'static str> {
+        Some("field.job_description")
+    }
+
+    /// The version in force (number and registration), else the newest one's status.
+    fn extra(conn: &mut DbConn, items: &[Self]) -> Result<Vec<Extra>, ServiceError> {
+        let t = strings();
+        let ids: Vec<&str> = items.iter().map(|p| p.id.as_str()).collect();
+        let docs = crate::services::documents::of_positions(conn, &ids)?;
+        Ok(items
+            .iter()
+            .map(|p| match docs.get(&p.id) {
+                None => Extra {
+                    text: t.get("positions.no_document"),
+                    href: None,
+                    present: false,
+                },
+                Some((id, versions)) => {
+                    let in_force = versions
+                        .iter()
+                        .find(|v| v.status == crate::domain::version::Status::Approved);
+                    let shown = in_force.or(versions.first());
+                    let text = shown.map_or_else(String::new, |v| {
+                        let mut s = format!(
+                            "{}, {} {}",
+                            t.get(&format!("status.{}", v.status.as_str())),
+                            t.get("positions.version"),
+                            v.number
+                        );
+                        if let Some(n) = &v.registration_number {
+                            s.push_str(&format!(", № {n}"));
+                        }
+                        s
+                    });
+                    Extra {
+                        text,
+                        href: Some(format!("/documents/{id}")),
+                        present: in_force.is_some(),
+                    }
+                }
+            })
+            .collect())
     }
 
     fn form_fields(conn: &mut DbConn, _: bool) -> Result<Vec<FormField>, ServiceError> {

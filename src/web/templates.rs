@@ -15,7 +15,7 @@ use crate::domain::account::User;
 use crate::i18n::strings;
 use crate::web::error::{AppError, Problem};
 
-const TEMPLATES: [(&str, &str); 33] = [
+const TEMPLATES: [(&str, &str); 34] = [
     ("import_new.html", include_str!("../../templates/import_new.html")),
     ("import_list.html", include_str!("../../templates/import_list.html")),
     ("import_review.html", include_str!("../../templates/import_review.html")),
@@ -37,6 +37,7 @@ const TEMPLATES: [(&str, &str); 33] = [
     ("compare.html", include_str!("../../templates/compare.html")),
     ("diff_table.html", include_str!("../../templates/diff_table.html")),
     ("held.html", include_str!("../../templates/held.html")),
+    ("registry.html", include_str!("../../templates/registry.html")),
     ("held_version.html", include_str!("../../templates/held_version.html")),
     ("preview.html", include_str!("../../templates/preview.html")),
     ("paper.html", include_str!("../../templates/paper.html")),

@@ -15,6 +15,7 @@ mod employee_pages;
 mod evidence;
 mod faults;
 mod feedback;
+mod finding;
 mod hardening;
 mod import;
 mod organization;

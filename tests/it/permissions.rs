@@ -84,6 +84,7 @@ fn expected() -> Vec<(String, String, String)> {
         ("POST", "/api/v1/imports/{id}/draft", edit),
         ("GET", "/documents", view),
         ("GET", "/documents/new", edit),
+        ("GET", "/documents/registry", view),
         ("POST", "/documents", edit),
         ("GET", "/documents/{id}", view),
         ("GET", "/documents/{id}/compare", view),

@@ -11,6 +11,7 @@ use crate::domain::diff::{diff, ChangeKind};
 use crate::domain::preview::preview_sections;
 use crate::domain::staff::initials;
 use crate::domain::validation::FieldErrors;
+use crate::domain::version::Status;
 use crate::i18n::strings;
 use crate::services::documents::{self, NewDocument};
 use crate::services::register;
@@ -19,7 +20,7 @@ use crate::web::auth::{CurrentUser, ReadAt};
 use crate::web::error::{AppError, PageError};
 use crate::web::forms::Form;
 use crate::web::kept;
-use crate::web::queries::PageQuery;
+use crate::web::queries::ListQuery;
 use crate::web::resources::{fill, FormField, Opt, DOC_EDIT, DOC_VIEW};
 use crate::web::routes::{Access, Router};
 use crate::web::session::done;
@@ -31,6 +32,7 @@ pub fn routes(r: &mut Router) {
     let (view, edit) = (Access::Roles(DOC_VIEW), Access::Roles(DOC_EDIT));
     r.nav_page("/documents", view, "nav.documents", list)
         .page(Method::GET, "/documents/new", edit, new)
+        .page(Method::GET, "/documents/registry", view, registry)
         .page(Method::POST, "/documents", edit, create)
         .page(Method::GET, "/documents/{id}", view, show)
         .page(Method::GET, "/documents/{id}/compare", view, compare)
@@ -44,7 +46,7 @@ pub async fn list(
     user: CurrentUser,
     read_at: ReadAt,
     session: Session,
-    query: web::Query<PageQuery>,
+    query: web::Query<ListQuery>,
     req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
     let key = kept::key(&req, &user.0, state.today());
@@ -53,8 +55,20 @@ pub async fn list(
         kept::Lookup::Build(turn) => turn,
     };
     let (page, cursor) = (query.page(), query.cursor());
+    let filter = documents::Filter {
+        words: query.words().to_string(),
+        status: query.status.as_deref().and_then(Status::parse),
+    };
+    let filtered = !filter.is_empty();
+    let searched = filter.clone();
     let paged = state
-        .db(move |c| documents::list_from(c, page, cursor.as_ref()))
+        .db(move |c| {
+            if filtered {
+                documents::search(c, &searched, page)
+            } else {
+                documents::list_from(c, page, cursor.as_ref())
+            }
+        })
         .await?;
     let t = strings();
     let mut ctx = kept::context(&user.0, &session)?;
@@ -73,8 +87,19 @@ pub async fn list(
             })
         })
         .collect();
-    ctx.insert("first_key", &paged.items.first().map(|d| d.position_id.clone()));
-    ctx.insert("last_key", &paged.items.last().map(|d| d.position_id.clone()));
+    // A filtered list is counted off by page number; the index keys serve the whole one.
+    if !filtered {
+        ctx.insert("first_key", &paged.items.first().map(|d| d.position_id.clone()));
+        ctx.insert("last_key", &paged.items.last().map(|d| d.position_id.clone()));
+    }
+    ctx.insert("filter_link", &query.filter_link());
+    ctx.insert("q", query.words());
+    ctx.insert("status_filter", &filter.status.map(|s| s.as_str()));
+    let statuses: Vec<(&str, String)> = Status::ALL
+        .iter()
+        .map(|s| (s.as_str(), t.get(&format!("status.{}", s.as_str()))))
+        .collect();
+    ctx.insert("statuses", &statuses);
     ctx.insert("rows", &rows);
     ctx.insert("total", &paged.total);
     ctx.insert("page", &paged.page);
@@ -394,6 +419,93 @@ pub(super) fn paper(
         title_genitive,
         html,
     }))
+}
+
+/// The register of job descriptions: every registered version, narrowed by words; as a
+/// page, or with `?format=csv` as a table for a spreadsheet.
+pub async fn registry(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    query: web::Query<ListQuery>,
+    req: HttpRequest,
+) -> Result<HttpResponse, PageError> {
+    let t = strings();
+    let words = query.words().to_string();
+    let lines: Vec<documents::RegistryLine> = state
+        .with_clock(documents::registry)
+        .await?
+        .into_iter()
+        .filter(|l| {
+            crate::domain::library::matches(
+                &format!("{} {} {}", l.registration_number, l.position_title, l.department_name),
+                &words,
+            )
+        })
+        .collect();
+    let status = |l: &documents::RegistryLine| t.get(&format!("status.{}", l.status.as_str()));
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%d.%m.%Y").to_string()).unwrap_or_default();
+    if req.query_string().split('&').any(|p| p == "format=csv") {
+        let mut csv = String::from("\u{feff}");
+        let header = [
+            "registration",
+            "position",
+            "department",
+            "version",
+            "status",
+            "approved",
+            "effective",
+            "review",
+        ];
+        let row = |cells: Vec<String>| {
+            cells
+                .iter()
+                .map(|c| format!("\"{}\"", c.replace('"', "\"\"")))
+                .collect::<Vec<_>>()
+                .join(";")
+                + "\r\n"
+        };
+        csv.push_str(&row(header.iter().map(|h| t.get(&format!("registry.{h}"))).collect()));
+        for l in &lines {
+            csv.push_str(&row(vec![
+                l.registration_number.clone(),
+                l.position_title.clone(),
+                l.department_name.clone(),
+                l.version.to_string(),
+                status(l),
+                l.approved_on.clone().unwrap_or_default(),
+                date(l.effective_date),
+                date(l.review_date),
+            ]));
+        }
+        return Ok(HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header((
+                actix_web::http::header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"registry.csv\"; filename*=UTF-8''{}.csv",
+                    crate::web::pdf::rfc5987(&t.get("registry.title"))
+                ),
+            ))
+            .body(csv));
+    }
+    let rows: Vec<Value> = lines
+        .iter()
+        .map(|l| {
+            serde_json::json!({ "number": l.registration_number, "document": l.job_description_id,
+                "version_id": l.version_id, "position": l.position_title, "department": l.department_name,
+                "version": l.version, "status": status(l), "in_force": l.status == Status::Approved,
+                "approved_on": l.approved_on, "effective": date(l.effective_date), "review": date(l.review_date) })
+        })
+        .collect();
+    let mut ctx = base_context(Some(&user.0), &session)?;
+    ctx.insert("rows", &rows);
+    ctx.insert("q", &words);
+    ctx.insert(
+        "csv_link",
+        &format!("/documents/registry?format=csv{}", query.filter_link()),
+    );
+    Ok(render(StatusCode::OK, "registry.html", ctx)?)
 }
 
 /// The revision register of a job description.

@@ -6,14 +6,15 @@ use actix_web::{web, HttpResponse};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::domain::library::matches;
 use crate::domain::validation::FieldErrors;
-use crate::i18n::strings;
-use crate::services::{crud, ServiceError};
+use crate::i18n::{strings, Strings};
+use crate::services::{crud, Page, ServiceError};
 use crate::web::auth::CurrentUser;
 use crate::web::error::{AppError, PageError};
 use crate::web::forms::Form;
-use crate::web::queries::PageQuery;
-use crate::web::resources::{fill, WebResource};
+use crate::web::queries::ListQuery;
+use crate::web::resources::{fill, Extra, WebResource};
 use crate::web::routes::{Access, Router};
 use crate::web::session::{done, refused};
 use crate::web::state::{see_other, AppState};
@@ -25,43 +26,103 @@ struct Row {
     id: String,
     cells: Vec<String>,
     href: Option<String>,
+    extra: Option<Extra>,
 }
 
 fn base<R: WebResource>() -> String {
     format!("/{}", R::PATH)
 }
 
-/// The list page.
+/// The list page, narrowed by words (any column, any word form) and, where the list has
+/// an extra column, to the rows without its thing. A narrowed list is read whole and
+/// counted off by page number; the full one is read a page at a time from the index.
 pub async fn list<R: WebResource>(
     state: web::Data<AppState>,
     user: CurrentUser,
     session: Session,
-    query: web::Query<PageQuery>,
+    query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, PageError> {
     let (page, cursor) = (query.page(), query.cursor());
-    let paged = state.db(move |c| R::list_from(c, page, cursor.as_ref())).await?;
+    let filtered = query.is_filtered();
+    let (words, without) = (
+        query.words().to_string(),
+        query.without() && R::extra_column().is_some(),
+    );
     let t = strings();
-    let rows: Vec<Row> = paged
-        .items
+    let (rows, total, page) = state
+        .db(move |c| {
+            if !filtered {
+                let paged = R::list_from(c, page, cursor.as_ref())?;
+                let extra = R::extra(c, &paged.items)?;
+                return Ok((rows_of(&paged.items, extra, t), paged.total, paged.page));
+            }
+            let all = R::list(
+                c,
+                Page {
+                    page: 1,
+                    per_page: i64::MAX,
+                },
+            )?
+            .items;
+            let extra = R::extra(c, &all)?;
+            let mut rows = rows_of(&all, extra, t);
+            rows.retain(|r| {
+                let text = r
+                    .cells
+                    .iter()
+                    .chain(r.extra.iter().map(|e| &e.text))
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                matches(&text, &words) && !(without && r.extra.as_ref().is_some_and(|e| e.present))
+            });
+            let total = rows.len() as i64;
+            let rows = rows
+                .into_iter()
+                .skip(page.offset().max(0) as usize)
+                .take(page.per_page as usize)
+                .collect();
+            Ok::<_, ServiceError>((rows, total, page.page))
+        })
+        .await?;
+    let per_page = query.page().per_page;
+    let mut ctx = base_context(Some(&user.0), &session)?;
+    ctx.insert("title", &t.get(&format!("title.{}", R::PATH)));
+    ctx.insert("base", &base::<R>());
+    let mut columns: Vec<String> = R::columns().iter().map(|c| t.get(c)).collect();
+    if let Some(extra) = R::extra_column() {
+        columns.push(t.get(extra));
+    }
+    ctx.insert("columns", &columns);
+    ctx.insert("has_extra", &R::extra_column().is_some());
+    if !filtered {
+        ctx.insert("first_key", &rows.first().map(|r| r.id.clone()));
+        ctx.insert("last_key", &rows.last().map(|r| r.id.clone()));
+    }
+    ctx.insert("q", query.words());
+    ctx.insert("without", &query.without());
+    ctx.insert("filtered", &filtered);
+    ctx.insert("filter_link", &query.filter_link());
+    ctx.insert("rows", &rows);
+    ctx.insert("can_edit", &Access::Roles(R::EDIT).allows(Some(&user.0)));
+    ctx.insert("total", &total);
+    ctx.insert("page", &page);
+    ctx.insert("pages", &((total + per_page - 1) / per_page).max(1));
+    Ok(render(StatusCode::OK, "list.html", ctx)?)
+}
+
+/// The rows of a list page, with their extra cells when the list has them.
+fn rows_of<R: WebResource>(items: &[R], extra: Vec<Extra>, t: &Strings) -> Vec<Row> {
+    let mut extra = extra.into_iter();
+    items
         .iter()
         .map(|item| Row {
             id: item.id().to_string(),
             cells: item.cells(t),
             href: item.open_href(),
+            extra: extra.next(),
         })
-        .collect();
-    let mut ctx = base_context(Some(&user.0), &session)?;
-    ctx.insert("title", &t.get(&format!("title.{}", R::PATH)));
-    ctx.insert("base", &base::<R>());
-    ctx.insert("columns", &R::columns().iter().map(|c| t.get(c)).collect::<Vec<_>>());
-    ctx.insert("first_key", &rows.first().map(|r| r.id.clone()));
-    ctx.insert("last_key", &rows.last().map(|r| r.id.clone()));
-    ctx.insert("rows", &rows);
-    ctx.insert("can_edit", &Access::Roles(R::EDIT).allows(Some(&user.0)));
-    ctx.insert("total", &paged.total);
-    ctx.insert("page", &paged.page);
-    ctx.insert("pages", &((paged.total + paged.per_page - 1) / paged.per_page).max(1));
-    Ok(render(StatusCode::OK, "list.html", ctx)?)
+        .collect()
 }
 
 async fn form_page<R: WebResource>(
