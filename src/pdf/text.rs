@@ -183,15 +183,18 @@ fn hyphenate_to_fit(face: Face, size: f32, word: &str, avail: f32, memo: &mut Hy
     // The shortest head is two letters and a hyphen; when not even that fits,
     // the patterns need not be consulted (they are the costly part of layout).
     let shortest: String = word.chars().take(2).chain(['-']).collect();
-    if word.chars().count() < 4 || width(face, size, &shortest) > avail {
+    // Bold text is headings, labels and table headers: set whole, never «ПОД-ПИСЬЮ».
+    if face == Face::Bold || word.chars().count() < 4 || width(face, size, &shortest) > avail {
         return None;
     }
+    // Letters, not characters: «организаци-» with «и,» left over is one letter on a line.
+    let letters = |s: &str| s.chars().filter(|c| c.is_alphabetic()).count();
     memo.points(word)
         .iter()
         .rev()
         .map(|b| (&word[..*b], &word[*b..]))
         .find(|(head, tail)| {
-            head.chars().count() >= 2 && tail.chars().count() >= 2 && width(face, size, &format!("{head}-")) <= avail
+            letters(head) >= 2 && letters(tail) >= 2 && width(face, size, &format!("{head}-")) <= avail
         })
         .map(|(head, tail)| (format!("{head}-"), tail.to_string()))
 }
@@ -290,6 +293,39 @@ mod tests {
                     "{} > {max}",
                     l.text()
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn bold_text_is_not_hyphenated_and_no_single_letter_is_left_over() {
+        let narrow = width(Face::Bold, 9.0, "ДОКУМЕНТ ПОДПИСАН ЭЛЕКТРОННОЙ ПОД");
+        let lines = wrap(
+            Face::Bold,
+            9.0,
+            "ДОКУМЕНТ ПОДПИСАН ЭЛЕКТРОННОЙ ПОДПИСЬЮ",
+            narrow,
+            &mut HyphenMemo::default(),
+        );
+        assert_eq!(lines.len(), 2);
+        assert!(lines.iter().all(|l| !l.text().ends_with('-')), "{lines:?}");
+        assert_eq!(lines[1].text(), "ПОДПИСЬЮ");
+        // Wherever a regular line breaks «организации,», at least two letters go over.
+        for cut in 5..40 {
+            let max = width(Face::Regular, 12.0, "устава ") + cut as f32 * 1.5;
+            let lines = wrap(
+                Face::Regular,
+                12.0,
+                "устава организации, работы",
+                max,
+                &mut HyphenMemo::default(),
+            );
+            for pair in lines.windows(2) {
+                if pair[0].text().ends_with('-') {
+                    let next = pair[1].words.first().cloned().unwrap_or_default();
+                    let letters = next.chars().take_while(|c| c.is_alphabetic()).count();
+                    assert!(letters >= 2, "{lines:?}");
+                }
             }
         }
     }

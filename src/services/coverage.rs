@@ -172,7 +172,7 @@ fn rows(conn: &mut DbConn, today: NaiveDate, in_force: Vec<InForce>) -> Result<V
                  department,
              }| {
                 let mine = by_version.remove(&version_id).unwrap_or_default();
-                let unsigned: Vec<Unsigned> = mine
+                let mut unsigned: Vec<Unsigned> = mine
                     .iter()
                     .filter(|a| a.signed_at.is_none())
                     .map(|a| Unsigned {
@@ -182,6 +182,12 @@ fn rows(conn: &mut DbConn, today: NaiveDate, in_force: Vec<InForce>) -> Result<V
                         overdue: a.due_date < today,
                     })
                     .collect();
+                // The most urgent first, then by name: the same list on every page and export.
+                unsigned.sort_by(|a, b| {
+                    a.due_date
+                        .cmp(&b.due_date)
+                        .then_with(|| a.employee_name.cmp(&b.employee_name))
+                });
                 CoverageRow {
                     department,
                     position_id,
@@ -196,4 +202,15 @@ fn rows(conn: &mut DbConn, today: NaiveDate, in_force: Vec<InForce>) -> Result<V
             },
         )
         .collect())
+}
+
+/// How many positions have no job description in force (none, or none approved yet).
+pub fn positions_without_document(conn: &mut DbConn) -> Result<i64, ServiceError> {
+    let total: i64 = positions::table.count().get_result(conn)?;
+    let covered: i64 = jd::table
+        .inner_join(jd_versions::table.on(jd_versions::job_description_id.eq(jd::id)))
+        .filter(jd_versions::status.eq(Status::Approved.as_str()))
+        .select(diesel::dsl::count(jd::position_id).aggregate_distinct())
+        .first(conn)?;
+    Ok(total - covered)
 }

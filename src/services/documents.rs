@@ -233,21 +233,24 @@ pub struct RegistryLine {
     pub review_date: Option<NaiveDate>,
 }
 
+/// A registered version as the register reads it.
+#[derive(Queryable)]
+struct RegistryRow {
+    registration_number: String,
+    job_description_id: String,
+    version_id: String,
+    version: i32,
+    status: String,
+    approved_at: Option<chrono::NaiveDateTime>,
+    effective_date: Option<NaiveDate>,
+    review_date: Option<NaiveDate>,
+    position_title: String,
+    department_name: String,
+}
+
 /// Every registered version, by registration number: the register of job descriptions.
 pub fn registry(conn: &mut DbConn, clock: &Clock) -> Result<Vec<RegistryLine>, ServiceError> {
-    type Row = (
-        String,
-        String,
-        String,
-        i32,
-        String,
-        Option<chrono::NaiveDateTime>,
-        Option<NaiveDate>,
-        Option<NaiveDate>,
-        String,
-        String,
-    );
-    let rows: Vec<Row> = jd_versions::table
+    let rows: Vec<RegistryRow> = jd_versions::table
         .inner_join(jd::table.on(jd::id.eq(jd_versions::job_description_id)))
         .inner_join(positions::table.on(positions::id.eq(jd::position_id)))
         .inner_join(departments::table.on(departments::id.eq(positions::department_id)))
@@ -267,22 +270,20 @@ pub fn registry(conn: &mut DbConn, clock: &Clock) -> Result<Vec<RegistryLine>, S
         ))
         .load(conn)?;
     rows.into_iter()
-        .map(
-            |(number, jd_id, v_id, version, status, approved_at, effective_date, review_date, title, dept)| {
-                Ok(RegistryLine {
-                    registration_number: number,
-                    job_description_id: jd_id,
-                    version_id: v_id,
-                    position_title: title,
-                    department_name: dept,
-                    version,
-                    status: versions::status(&status)?,
-                    approved_on: approved_at.map(|t| clock.date_of(t).format("%d.%m.%Y").to_string()),
-                    effective_date,
-                    review_date,
-                })
-            },
-        )
+        .map(|r| {
+            Ok(RegistryLine {
+                registration_number: r.registration_number,
+                job_description_id: r.job_description_id,
+                version_id: r.version_id,
+                position_title: r.position_title,
+                department_name: r.department_name,
+                version: r.version,
+                status: versions::status(&r.status)?,
+                approved_on: r.approved_at.map(|t| clock.date_of(t).format("%d.%m.%Y").to_string()),
+                effective_date: r.effective_date,
+                review_date: r.review_date,
+            })
+        })
         .collect()
 }
 

@@ -54,6 +54,18 @@ pub struct HeldDocument {
     pub signed_before: Option<String>,
 }
 
+/// A version as the employee's list reads it.
+#[derive(Queryable)]
+struct VersionRow {
+    id: String,
+    job_description_id: String,
+    number: i32,
+    status: String,
+    registration_number: Option<String>,
+    approved_at: Option<chrono::NaiveDateTime>,
+    effective_date: Option<NaiveDate>,
+}
+
 /// The positions `employee_id` holds on `day`.
 fn held_positions(conn: &mut DbConn, employee_id: &str, day: NaiveDate) -> Result<Vec<String>, ServiceError> {
     Ok(assignments::table
@@ -91,16 +103,7 @@ pub fn documents_of(conn: &mut DbConn, clock: &Clock, employee_id: &str) -> Resu
         .select((job_descriptions::id, positions::id, positions::title))
         .load(conn)?;
     let ids: Vec<&String> = docs.iter().map(|d| &d.0).collect();
-    type Row = (
-        String,
-        String,
-        i32,
-        String,
-        Option<String>,
-        Option<chrono::NaiveDateTime>,
-        Option<NaiveDate>,
-    );
-    let rows: Vec<Row> = jd_versions::table
+    let rows: Vec<VersionRow> = jd_versions::table
         .filter(jd_versions::job_description_id.eq_any(ids))
         .filter(jd_versions::status.eq_any(READABLE))
         .order(jd_versions::number.desc())
@@ -131,15 +134,15 @@ pub fn documents_of(conn: &mut DbConn, clock: &Clock, employee_id: &str) -> Resu
         }
     }
     let mut versions: BTreeMap<&str, Vec<HeldVersion>> = BTreeMap::new();
-    for (id, doc, number, status, registration_number, approved_at, effective_date) in &rows {
-        versions.entry(doc).or_default().push(HeldVersion {
-            id: id.clone(),
-            number: *number,
-            status: Status::parse(status).unwrap_or(Status::Superseded),
-            registration_number: registration_number.clone(),
-            approved_on: approved_at.map(|t| clock.date_of(t).format("%d.%m.%Y").to_string()),
-            effective_date: *effective_date,
-            signature: by_version.get(id.as_str()).cloned(),
+    for r in &rows {
+        versions.entry(&r.job_description_id).or_default().push(HeldVersion {
+            id: r.id.clone(),
+            number: r.number,
+            status: Status::parse(&r.status).unwrap_or(Status::Superseded),
+            registration_number: r.registration_number.clone(),
+            approved_on: r.approved_at.map(|t| clock.date_of(t).format("%d.%m.%Y").to_string()),
+            effective_date: r.effective_date,
+            signature: by_version.get(r.id.as_str()).cloned(),
         });
     }
     let mut out: Vec<HeldDocument> = docs

@@ -20,6 +20,30 @@ pub struct Upload {
     pub fields: HashMap<String, String>,
 }
 
+/// The multipart body of a file form, or `None` for a plain form posted to it (which
+/// carries no file): its CSRF token is still checked first, so a form without one is
+/// refused as forbidden whatever its encoding.
+pub async fn multipart_or_checked_form(
+    req: &actix_web::HttpRequest,
+    payload: actix_web::web::Payload,
+    session: &actix_session::Session,
+) -> Result<Option<Multipart>, AppError> {
+    use actix_web::FromRequest;
+    let multipart = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
+    if multipart {
+        return Ok(Some(Multipart::new(req.headers(), payload)));
+    }
+    let body = actix_web::web::Bytes::from_request(req, &mut payload.into_inner())
+        .await
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    crate::web::forms::Form::parse(session, &body, &[])?;
+    Ok(None)
+}
+
 /// Reads the whole body; more than `limit` bytes in total is 413 (nothing is kept).
 pub async fn read(mut body: Multipart, limit: u64) -> Result<Upload, AppError> {
     let mut out = Upload::default();

@@ -22,6 +22,7 @@ mod organization;
 mod pages;
 mod pdf;
 mod permissions;
+mod reminders;
 mod resources_api;
 mod scale;
 mod sessions;

@@ -132,6 +132,8 @@ fn expected() -> Vec<(String, String, String)> {
         ("POST", "/acknowledgements/{id}/paper", edit),
         ("GET", "/acknowledgements/{id}/evidence", "*"),
         ("GET", "/coverage", edit),
+        ("POST", "/versions/{id}/remind", edit),
+        ("POST", "/notifications/read", "*"),
         ("GET", "/versions/{id}/pdf", view),
         ("GET", "/verify", "public"),
         ("POST", "/verify", "public"),

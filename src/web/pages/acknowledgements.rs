@@ -11,7 +11,7 @@ use crate::domain::account::User;
 use crate::domain::version::Status;
 use crate::i18n::strings;
 use crate::services::acknowledgements::{self, PaperInput};
-use crate::services::{held, inbox, versions};
+use crate::services::{held, inbox, notifications, versions};
 use crate::web::auth::{CurrentUser, ReadAt};
 use crate::web::error::{AppError, PageError};
 use crate::web::forms::Form;
@@ -19,7 +19,7 @@ use crate::web::kept;
 use crate::web::queries::PageQuery;
 use crate::web::resources::DOC_EDIT;
 use crate::web::routes::{Access, Router};
-use crate::web::session::{done, refused};
+use crate::web::session::{self, done, refused};
 use crate::web::state::{see_other, AppState};
 use crate::web::templates::{base_context, render};
 
@@ -30,7 +30,70 @@ pub fn routes(r: &mut Router) {
         .page(Method::POST, "/acknowledgements/{id}/sign", any, sign)
         .page(Method::POST, "/acknowledgements/{id}/paper", edit, paper)
         .page(Method::GET, "/acknowledgements/{id}/evidence", any, evidence)
-        .nav_page("/coverage", edit, "nav.coverage", coverage);
+        .nav_page("/coverage", edit, "nav.coverage", coverage)
+        .page(Method::POST, "/versions/{id}/remind", edit, remind)
+        .page(Method::POST, "/notifications/read", any, mark_read);
+}
+
+/// Reminds those who have not acknowledged a version, escalating the overdue ones to the
+/// head of the department, and says who was reached and who must be reminded in person.
+pub async fn remind(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    Form::parse(&session, &body, &[])?;
+    let id = path.into_inner();
+    let u = user.0.clone();
+    match state
+        .with_clock(move |c, clock| notifications::remind(c, clock, &u, &id))
+        .await
+    {
+        Ok(r) => {
+            let t = strings();
+            let mut said = t.get("notify.reminded").replace("{n}", &r.notified.to_string());
+            if r.escalated > 0 {
+                said.push(' ');
+                said.push_str(&t.get("notify.escalated").replace("{n}", &r.escalated.to_string()));
+            }
+            if r.no_head {
+                said.push(' ');
+                said.push_str(&t.get("notify.no_head"));
+            }
+            if !r.without_account.is_empty() {
+                said.push(' ');
+                said.push_str(
+                    &t.get("notify.in_person")
+                        .replace("{names}", &r.without_account.join(", ")),
+                );
+            }
+            if r.no_head || !r.without_account.is_empty() {
+                session::flash(&session, session::Kind::Warning, &said);
+            } else {
+                done(&session, &said);
+            }
+        }
+        Err(e) => refused(&session, &e.user_message().ok_or(e)?),
+    }
+    Ok(see_other("/coverage#message"))
+}
+
+/// Marks the caller's notifications read.
+pub async fn mark_read(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    Form::parse(&session, &body, &[])?;
+    let u = user.0.clone();
+    state
+        .with_clock(move |c, clock| notifications::mark_read(c, clock, &u))
+        .await?;
+    done(&session, &strings().get("notify.read"));
+    Ok(see_other("/"))
 }
 
 fn may_see(user: &User, employee_id: &str) -> bool {
@@ -181,6 +244,64 @@ pub async fn evidence(
     Ok(render(StatusCode::OK, "evidence.html", ctx)?)
 }
 
+/// Coverage as a table for a spreadsheet: one row per position, with who has not signed.
+fn coverage_csv(lines: &[crate::services::coverage::CoverageLine]) -> HttpResponse {
+    let t = strings();
+    let cell = |c: &str| format!("\"{}\"", c.replace('"', "\"\""));
+    let row = |cells: &[String]| cells.iter().map(|c| cell(c)).collect::<Vec<_>>().join(";") + "\r\n";
+    let mut csv = String::from("\u{feff}");
+    let header: Vec<String> = [
+        "field.department_name",
+        "field.position_title",
+        "field.version",
+        "coverage.acknowledged",
+        "coverage.pending",
+        "coverage.overdue",
+        "coverage.who",
+    ]
+    .iter()
+    .map(|k| t.get(k))
+    .collect();
+    csv.push_str(&row(&header));
+    for l in lines {
+        let cells = match &l.figures {
+            Some(r) => vec![
+                r.department.clone(),
+                r.position_title.clone(),
+                r.version_number.to_string(),
+                r.acknowledged.to_string(),
+                r.pending.to_string(),
+                r.overdue.to_string(),
+                r.unsigned
+                    .iter()
+                    .map(|u| format!("{} ({})", u.employee_name, u.due_date.format("%d.%m.%Y")))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ],
+            None => vec![
+                l.department.clone(),
+                l.position_title.clone(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                t.get("coverage.not_in_force"),
+            ],
+        };
+        csv.push_str(&row(&cells));
+    }
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!(
+                "attachment; filename=\"coverage.csv\"; filename*=UTF-8''{}.csv",
+                crate::web::pdf::rfc5987(&t.get("coverage.title"))
+            ),
+        ))
+        .body(csv)
+}
+
 #[derive(Serialize)]
 struct Bar {
     label: String,
@@ -212,12 +333,29 @@ pub async fn coverage(
         kept::Lookup::Kept(page) => return Ok(page),
         kept::Lookup::Build(turn) => turn,
     };
+    if req.query_string().split('&').any(|p| p == "format=csv") {
+        let all = state
+            .db(move |c| {
+                crate::services::coverage::page(
+                    c,
+                    today,
+                    crate::services::Page {
+                        page: 1,
+                        per_page: i64::MAX,
+                    },
+                    None,
+                )
+            })
+            .await?;
+        return Ok(coverage_csv(&all.items));
+    }
     let (page, cursor) = (query.page(), query.cursor());
-    let (paged, (reviews, due)) = state
+    let (paged, (reviews, due), without_document) = state
         .db(move |c| {
             Ok((
                 crate::services::coverage::page(c, today, page, cursor.as_ref())?,
                 inbox::reviews_due_first(c, today, REVIEWS_SHOWN)?,
+                crate::services::coverage::positions_without_document(c)?,
             ))
         })
         .await?;
@@ -256,6 +394,7 @@ pub async fn coverage(
     ctx.insert("page", &paged.page);
     ctx.insert("pages", &((paged.total + paged.per_page - 1) / paged.per_page).max(1));
     ctx.insert("reviews_more", &(due - reviews.len() as i64).max(0));
+    ctx.insert("without_document", &without_document);
     ctx.insert("reviews", &reviews);
     Ok(kept::keep(
         turn,

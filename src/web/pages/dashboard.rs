@@ -44,6 +44,7 @@ struct Summary {
     counts: Vec<Count>,
     tasks: Vec<crate::services::inbox::Task>,
     in_flight: Vec<crate::services::inbox::InFlight>,
+    notifications: Vec<crate::services::notifications::Notification>,
 }
 
 fn summary(
@@ -73,14 +74,19 @@ fn summary(
     } else {
         (crate::services::inbox::inbox(conn, clock, waiting, user)?, Vec::new())
     };
+    let notifications = crate::services::notifications::unread(conn, clock, user.id.as_str(), NOTIFICATIONS_SHOWN)?;
     Ok(Summary {
         organization,
         positions,
         counts,
         tasks,
         in_flight,
+        notifications,
     })
 }
+
+/// How many unread notifications the dashboard lists.
+const NOTIFICATIONS_SHOWN: i64 = 20;
 
 /// How many tasks and versions in flight the dashboard lists.
 const SHOWN: usize = 20;
@@ -106,6 +112,7 @@ pub async fn show(
     ctx.insert("organization", &s.organization);
     ctx.insert("positions", &s.positions);
     ctx.insert("counts", &s.counts);
+    ctx.insert("notifications", &s.notifications);
     // The most urgent first; a long list belongs to the API (`/api/v1/inbox`), not to this page.
     let (mut tasks, mut in_flight) = (s.tasks, s.in_flight);
     tasks.sort_by_key(|t| t.due_date);

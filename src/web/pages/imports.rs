@@ -3,11 +3,10 @@
 
 use std::collections::HashMap;
 
-use actix_multipart::Multipart;
 use actix_session::Session;
+use actix_web::http::Method;
 use actix_web::http::StatusCode;
-use actix_web::http::{header, Method};
-use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 use serde_json::json;
 
@@ -69,25 +68,14 @@ pub async fn upload(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, PageError> {
-    let multipart = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
-    if !multipart {
-        // A plain form carries no file; its token is still checked first.
-        let body = web::Bytes::from_request(&req, &mut payload.into_inner())
-            .await
-            .map_err(|e| AppError::BadRequest(e.to_string()))?;
-        Form::parse(&session, &body, &[])?;
+    let Some(body) = upload::multipart_or_checked_form(&req, payload, &session).await? else {
         return form(
             &user,
             &session,
             &[strings().get("import.nothing")],
             StatusCode::UNPROCESSABLE_ENTITY,
         );
-    }
-    let body = Multipart::new(req.headers(), payload);
+    };
     let upload = match upload::read(body, state.settings.import_max_bytes).await {
         Ok(u) => u,
         Err(AppError::PayloadTooLarge) => {

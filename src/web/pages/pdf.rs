@@ -58,8 +58,14 @@ pub async fn verify_form(session: Session, query: web::Query<HashQuery>) -> Resu
 pub async fn verify_upload(
     state: web::Data<AppState>,
     session: Session,
-    body: actix_multipart::Multipart,
+    req: actix_web::HttpRequest,
+    payload: web::Payload,
 ) -> Result<HttpResponse, PageError> {
+    let Some(body) = upload::multipart_or_checked_form(&req, payload, &session).await? else {
+        let mut ctx = base_context(None, &session)?;
+        ctx.insert("refusal", &strings().get("verify.no_file"));
+        return Ok(render_page(StatusCode::UNPROCESSABLE_ENTITY, "verify.html", ctx)?);
+    };
     let upload = upload::read(body, PDF_LIMIT).await?;
     check_csrf(&session, upload.fields.get("csrf_token").map(String::as_str))?;
     let hash = upload.files.first().and_then(|f| hash_in_pdf(&f.bytes));
