@@ -50,6 +50,20 @@ fn contacts(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Pictographs (emoji and the like) in `text`, each once: the document's fonts have no
+/// such glyphs, so they would print as «?».
+fn unprintable(text: &str) -> String {
+    let mut found = String::new();
+    for c in text.chars() {
+        let picture = matches!(c as u32,
+            0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0x2B00..=0x2BFF | 0x1F1E6..=0x1F1FF | 0xFE0F | 0x200D);
+        if picture && !matches!(c as u32, 0xFE0F | 0x200D) && !found.contains(c) {
+            found.push(c);
+        }
+    }
+    found
+}
+
 fn normalized(text: &str) -> String {
     text.to_lowercase()
         .replace('ё', "е")
@@ -151,6 +165,10 @@ pub fn check(content: &Content, values: Option<&Values>) -> Vec<Finding> {
         for c in contacts(text) {
             out.push(find(Severity::Warning, "contact_in_clause", kind, Some(id), number, c));
         }
+        let pictures = unprintable(text);
+        if !pictures.is_empty() {
+            out.push(find(Severity::Warning, "unprintable", kind, Some(id), number, pictures));
+        }
         if text.chars().count() > LONG_CLAUSE_CHARS {
             out.push(find(
                 Severity::Warning,
@@ -209,6 +227,20 @@ mod tests {
             });
         }
         c
+    }
+
+    #[test]
+    fn pictographs_are_warned_about_once_each() {
+        let mut c = complete();
+        c.set_text(
+            "c",
+            "Отвечает на звонки 📞 и письма ✉️, снова 📞; «кавычки» — тире № 5.",
+        )
+        .ok();
+        let f = check(&c, None);
+        assert_eq!(codes(&f), ["unprintable"]);
+        assert_eq!(f[0].detail, "📞✉");
+        assert_eq!(f[0].severity, Severity::Warning, "a warning: it can still be sent");
     }
 
     #[test]

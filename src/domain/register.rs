@@ -11,8 +11,10 @@ use super::document::{Content, SectionKind};
 /// Share of a section's clauses that, once changed, makes the whole section "restated".
 const RESTATE_SHARE: f64 = 0.5;
 
+/// A clause's text in quotes, without the `;` that ends it in its list: the register
+/// lists changes with `;` of its own («…мессенджеры;»; would say it twice).
 fn quote(text: &str) -> String {
-    format!("«{}»", text.trim())
+    format!("«{}»", text.trim().trim_end_matches(';').trim_end())
 }
 
 /// Summarises the changes from `old` to `new` as register lines, e.g.
@@ -77,6 +79,47 @@ pub fn summarize(old: &Content, new: &Content, diff: &Diff) -> Vec<String> {
         }
     }
     let added_or_removed_section = |k: SectionKind| diff.sections.iter().any(|s| s.kind == k && s.change != "renamed");
+    // Clauses that only changed their number because others were added or removed before
+    // them, in runs: «пункты 4.5–4.8 считать соответственно пунктами 4.4–4.7».
+    let shifts = |c: &&super::diff::ClauseDiff| {
+        c.kind == ChangeKind::Unchanged
+            && !restated.contains(&c.section)
+            && !added_or_removed_section(c.section)
+            && c.old_number.is_some()
+            && c.new_number.is_some()
+            && c.old_number != c.new_number
+    };
+    let shifted_numbers: std::collections::HashSet<&str> = diff
+        .clauses
+        .iter()
+        .filter(shifts)
+        .filter_map(|c| c.old_number.as_deref())
+        .collect();
+    let mut renumbered: Vec<Vec<(String, String)>> = Vec::new();
+    let mut run_open = false;
+    for c in &diff.clauses {
+        // A sub-clause whose clause is renumbered follows it without being named.
+        let parent_shifted = c
+            .old_number
+            .as_deref()
+            .and_then(|n| n.rsplit_once('.'))
+            .is_some_and(|(parent, _)| shifted_numbers.contains(parent));
+        if shifts(&c) && parent_shifted {
+            continue;
+        }
+        let shifted = shifts(&c);
+        if shifted {
+            let pair = (
+                c.old_number.clone().unwrap_or_default(),
+                c.new_number.clone().unwrap_or_default(),
+            );
+            match renumbered.last_mut() {
+                Some(run) if run_open => run.push(pair),
+                _ => renumbered.push(vec![pair]),
+            }
+        }
+        run_open = shifted;
+    }
     for c in &diff.clauses {
         if restated.contains(&c.section) || added_or_removed_section(c.section) {
             continue;
@@ -94,6 +137,17 @@ pub fn summarize(old: &Content, new: &Content, diff: &Diff) -> Vec<String> {
                 "пункт {old_n} считать пунктом {new_n} и изложить его в новой редакции: {text}"
             )),
         }
+    }
+    for run in renumbered {
+        let (first, last) = (&run[0], &run[run.len() - 1]);
+        lines.push(if run.len() == 1 {
+            format!("пункт {} считать пунктом {}", first.0, first.1)
+        } else {
+            format!(
+                "пункты {}–{} считать соответственно пунктами {}–{}",
+                first.0, last.0, first.1, last.1
+            )
+        });
     }
     lines
 }
@@ -176,10 +230,47 @@ mod tests {
         let mut moved = sample();
         moved.move_clause("a", Move::Down).ok();
         let lines = summarize(&old, &moved, &diff(&old, &moved));
-        assert_eq!(lines, ["пункт 1.1 считать пунктом 1.2"]);
+        assert_eq!(
+            lines,
+            ["пункт 1.1 считать пунктом 1.2", "пункт 1.2 считать пунктом 1.1"]
+        );
         assert!(
             !is_substantive(&diff(&old, &moved)),
             "general provisions only: editorial"
+        );
+    }
+
+    #[test]
+    fn clauses_after_a_removed_one_are_renumbered_in_one_line() {
+        let old = sample();
+        let mut new = sample();
+        new.remove_clause("c").ok();
+        let lines = summarize(&old, &new, &diff(&old, &new));
+        assert_eq!(
+            lines,
+            [
+                "пункт 2.1 исключить",
+                "пункты 2.2–2.3 считать соответственно пунктами 2.1–2.2"
+            ],
+            "{lines:?}"
+        );
+        let mut one = sample();
+        one.remove_clause("d").ok();
+        assert_eq!(
+            summarize(&old, &one, &diff(&old, &one)),
+            ["пункт 2.2 исключить", "пункт 2.3 считать пунктом 2.2"]
+        );
+    }
+
+    #[test]
+    fn a_quoted_list_item_does_not_end_in_two_semicolons() {
+        let old = sample();
+        let mut new = sample();
+        new.set_text("c", "Не использует мессенджеры;").ok();
+        let lines = summarize(&old, &new, &diff(&old, &new));
+        assert_eq!(
+            lines,
+            ["пункт 2.1 изложить в новой редакции: «Не использует мессенджеры»"]
         );
     }
 

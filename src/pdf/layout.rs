@@ -20,7 +20,7 @@ pub const BOTTOM: f32 = 20.0 * MM;
 pub const TEXT_W: f32 = PAGE_W - LEFT - RIGHT;
 /// Ascent of Liberation Serif relative to the size.
 const ASCENT: f32 = 0.891;
-const CELL_PAD: f32 = 2.5;
+pub const CELL_PAD: f32 = 2.5;
 
 /// Font face and size.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -6,6 +6,7 @@ use super::text::Face;
 use crate::domain::staff::initials;
 
 const BODY: Style = Style::new(Face::Regular, 12.0);
+const BODY_BOLD: Style = Style::new(Face::Bold, 12.0);
 const BOLD: Style = Style::new(Face::Bold, 12.0);
 const HEAD: Style = Style::new(Face::Bold, 13.0);
 const SMALL: Style = Style::new(Face::Regular, 9.0);
@@ -291,6 +292,38 @@ fn qr_block(flow: &mut Flow, url: &str, hash: Option<&str>) {
     }
 }
 
+/// The columns of the journal printed with the register.
+fn journal_columns() -> [Column; 3] {
+    [
+        Column::mm("Дата и время", 28.0),
+        Column::mm("Кто", 52.0),
+        Column::mm("Событие", 100.0),
+    ]
+}
+
+/// The acknowledgement sheet's columns (the paper form's).
+fn sheet_columns() -> [Column; 4] {
+    [
+        Column::mm("№ п/п", 12.0),
+        Column::mm("Фамилия, имя, отчество работника", 62.0),
+        Column::mm("Дата ознакомления", 30.0),
+        Column::mm("Личная подпись работника", 76.0),
+    ]
+}
+
+/// The revision register's columns (GOST R 7.0.97 appendix form), each header word whole.
+fn register_columns() -> [Column; 7] {
+    [
+        Column::mm("№ изм.", 12.0),
+        Column::mm("Номера листов (изменённых, заменённых, новых, аннулированных)", 30.0),
+        Column::mm("Всего листов в документе", 20.0),
+        Column::mm("Дата внесения изменения", 21.0),
+        Column::mm("Дата введения изменения", 21.0),
+        Column::mm("Содержание изменения", 46.0),
+        Column::mm("Изменение внёс (Ф.И.О., подпись)", 30.0),
+    ]
+}
+
 /// The acknowledgement sheet, with blank rows to the end of the page for paper signatures.
 pub fn acknowledgement_sheet(flow: &mut Flow, input: &RenderInput) {
     flow.heading(HEAD, "ЛИСТ ОЗНАКОМЛЕНИЯ", BODY.leading());
@@ -315,13 +348,19 @@ pub fn acknowledgement_sheet(flow: &mut Flow, input: &RenderInput) {
         );
     }
     flow.skip(BODY.leading() * 0.5);
-    let cols = [
-        Column::mm("№ п/п", 12.0),
-        Column::mm("Фамилия, имя, отчество", 48.0),
-        Column::mm("Должность", 40.0),
-        Column::mm("Дата ознакомления", 26.0),
-        Column::mm("Подпись", 54.0),
-    ];
+    // As on the paper form (seed 002): the statement, then one row per employee. The
+    // position is the sheet's own, named above, not repeated on every row.
+    flow.paragraph(
+        BODY_BOLD,
+        "С должностной инструкцией ознакомлен(а):",
+        LEFT,
+        TEXT_W,
+        Align::Left,
+        None,
+        2,
+    );
+    flow.skip(BODY.leading() * 0.3);
+    let cols = sheet_columns();
     let rows: Vec<Vec<String>> = input
         .acknowledgements
         .iter()
@@ -331,13 +370,7 @@ pub fn acknowledgement_sheet(flow: &mut Flow, input: &RenderInput) {
                 Some(e) => format!("Подписано простой электронной подписью\n{}\nкод {}", e.at, e.code),
                 None => String::new(),
             };
-            vec![
-                (i + 1).to_string(),
-                a.name.clone(),
-                a.position.clone(),
-                a.date.clone(),
-                sign,
-            ]
+            vec![(i + 1).to_string(), a.name.clone(), a.date.clone(), sign]
         })
         .collect();
     flow.table(&cols, &rows, SMALL_BOLD, SMALL, 10.0 * MM);
@@ -374,15 +407,7 @@ pub fn register(flow: &mut Flow, input: &RenderInput) {
         1,
     );
     flow.skip(BODY.leading() * 0.5);
-    let cols = [
-        Column::mm("№ изме- нения", 13.0),
-        Column::mm("Номера листов (изменённых, заменённых, новых, аннулированных)", 30.0),
-        Column::mm("Всего листов в доку- менте", 16.0),
-        Column::mm("Дата внесения изменения", 20.0),
-        Column::mm("Дата введения изменения", 20.0),
-        Column::mm("Содержание изменения", 51.0),
-        Column::mm("Изменение внёс (Ф.И.О., подпись)", 30.0),
-    ];
+    let cols = register_columns();
     let rows: Vec<Vec<String>> = input
         .register
         .iter()
@@ -399,18 +424,15 @@ pub fn register(flow: &mut Flow, input: &RenderInput) {
                     .map(|(i, l)| format!("{}) {l};", i + 1))
                     .collect::<Vec<_>>()
                     .join("\n"),
-                r.author.clone(),
+                // The name, and a line to sign on: the register is signed on paper.
+                format!("{}\n\n____________", r.author),
             ]
         })
         .collect();
     flow.table(&cols, &rows, SMALL_BOLD, SMALL, 8.0 * MM);
     flow.skip(BODY.leading());
     flow.heading(HEAD, "Журнал согласования и утверждения", BODY.leading());
-    let cols = [
-        Column::mm("Дата и время", 28.0),
-        Column::mm("Кто", 26.0),
-        Column::mm("Что изменено", 126.0),
-    ];
+    let cols = journal_columns();
     let rows: Vec<Vec<String>> = input
         .journal
         .iter()
@@ -422,6 +444,29 @@ pub fn register(flow: &mut Flow, input: &RenderInput) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_table_header_word_fits_its_column_whole() {
+        let tables: [&[Column]; 3] = [&register_columns(), &sheet_columns(), &journal_columns()];
+        for cols in tables {
+            let total: f32 = cols.iter().map(|c| c.width).sum();
+            assert!(
+                (total - crate::pdf::layout::TEXT_W).abs() < 0.5,
+                "a table spans the text width"
+            );
+            for c in cols {
+                for word in c.title.split_whitespace() {
+                    let w = crate::pdf::text::width(SMALL_BOLD.face, SMALL_BOLD.size, word);
+                    assert!(
+                        w <= c.width - 2.0 * crate::pdf::layout::CELL_PAD,
+                        "«{word}» does not fit «{}» ({w:.1} > {:.1})",
+                        c.title,
+                        c.width - 2.0 * crate::pdf::layout::CELL_PAD
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn the_qr_code_decodes_to_the_verification_address() {

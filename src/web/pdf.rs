@@ -37,7 +37,7 @@ pub async fn make_pdf(state: &AppState, id: String, parts: &str) -> Result<HttpR
     let input = state
         .with_clock(move |c, clock| input_for(c, clock, &id, &public))
         .await?;
-    let title = format!("ДИ {} ред {}", input.position.title_genitive, input.document.version);
+    let title = file_name(&input.position.title_genitive, input.document.version, &parts);
     let rendered = web::block(move || render(&input, &parts))
         .await?
         .map_err(|e| AppError::Internal(e.to_string()))?;
@@ -54,8 +54,39 @@ pub async fn make_pdf(state: &AppState, id: String, parts: &str) -> Result<HttpR
         .body(rendered.bytes))
 }
 
+/// The name a PDF is saved under: which document, which version and which sheets, so
+/// that downloads of different parts do not overwrite each other.
+fn file_name(title_genitive: &str, version: i32, parts: &[Part]) -> String {
+    let what = match parts {
+        [Part::Acknowledgements] => " лист ознакомления",
+        [Part::Register] => " лист регистрации изменений",
+        [Part::Document] => "",
+        _ if parts.len() == Part::ALL.len() => " с листами",
+        _ => " (части)",
+    };
+    format!("ДИ {title_genitive} ред {version}{what}")
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn each_part_downloads_under_its_own_name() {
+        use crate::pdf::Part;
+        let names: Vec<String> = [
+            vec![Part::Document],
+            vec![Part::Acknowledgements],
+            vec![Part::Register],
+            Part::ALL.to_vec(),
+        ]
+        .iter()
+        .map(|p| super::file_name("кладовщика", 2, p))
+        .collect();
+        assert_eq!(names[0], "ДИ кладовщика ред 2");
+        assert_eq!(names[1], "ДИ кладовщика ред 2 лист ознакомления");
+        let distinct: std::collections::HashSet<&String> = names.iter().collect();
+        assert_eq!(distinct.len(), names.len(), "{names:?}");
+    }
+
     #[test]
     fn file_names_are_percent_encoded() {
         assert_eq!(super::rfc5987("ДИ а.pdf"), "%D0%94%D0%98%20%D0%B0.pdf");
