@@ -55,9 +55,8 @@ fn contacts(text: &str) -> Vec<String> {
 fn unprintable(text: &str) -> String {
     let mut found = String::new();
     for c in text.chars() {
-        let picture = matches!(c as u32,
-            0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0x2B00..=0x2BFF | 0x1F1E6..=0x1F1FF | 0xFE0F | 0x200D);
-        if picture && !matches!(c as u32, 0xFE0F | 0x200D) && !found.contains(c) {
+        let picture = matches!(c as u32, 0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0x2B00..=0x2BFF);
+        if picture && !found.contains(c) {
             found.push(c);
         }
     }
