@@ -29,6 +29,8 @@ pub struct VisaRecord {
 /// A clause comment as recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommentRecord {
+    /// The clause it is about.
+    pub clause_id: String,
     /// The clause's number in the version (empty when the clause is gone).
     pub number: String,
     pub login: String,
@@ -99,6 +101,7 @@ pub fn record(conn: &mut DbConn, version_id: &str) -> Result<Record, ServiceErro
     let comments = comment_rows
         .iter()
         .map(|c| CommentRecord {
+            clause_id: c.clause_id.clone(),
             number: content.find(&c.clause_id).map(|l| l.number).unwrap_or_default(),
             login: name(&c.user_id),
             text: c.text.clone(),

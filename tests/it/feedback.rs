@@ -359,3 +359,38 @@ async fn verification_says_whether_this_is_the_version_in_force(app: TestApp) {
 }
 
 crate::on_both_backends!(verification_says_whether_this_is_the_version_in_force);
+
+async fn remarks_sit_under_their_clause_and_hr_is_warned_before_an_edit_voids_visas(app: TestApp) {
+    let s = story(&app).await;
+    let v = s.version.clone();
+    let view = s.hr.get(&format!("/api/v1/versions/{v}")).await.json();
+    let clause = view["clauses"][1]["id"].as_str().expect("a clause").to_string();
+    let mut hr = signed_in(&app, "hr").await;
+    let draft = hr.get(&format!("/versions/{v}")).await;
+    assert!(
+        !draft.body.contains("id=\"edits-void-visas\""),
+        "a draft is edited freely"
+    );
+    hr.post(&format!("/versions/{v}/send"), &[]).await;
+    let mut head = signed_in(&app, "head").await;
+    let a = head
+        .post(
+            &format!("/versions/{v}/comments"),
+            &[("clause_id", &clause), ("text", "Уточнить срок.")],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    let page = hr.get(&format!("/versions/{v}")).await;
+    assert!(
+        page.body.contains("id=\"edits-void-visas\""),
+        "HR is warned before editing"
+    );
+    let at = page.body.find(&format!("id=\"c-{clause}\"")).expect("the clause");
+    let item = &page.body[at..page.body[at..].find("</li>").map_or(page.body.len(), |e| at + e)];
+    assert!(
+        item.contains("remark-line") && item.contains("head") && item.contains("Уточнить срок."),
+        "{item}"
+    );
+}
+
+crate::on_both_backends!(remarks_sit_under_their_clause_and_hr_is_warned_before_an_edit_voids_visas);

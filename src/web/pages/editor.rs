@@ -94,6 +94,8 @@ struct ClauseRow {
     from_library: bool,
     library_changed: bool,
     notes: Vec<String>,
+    /// Agreers' remarks on the clause: who, when, what.
+    remarks: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -209,6 +211,25 @@ async fn editor_body<K: OwnerKind>(state: &AppState, user: &User, id: String) ->
             notes.entry(cid.as_str()).or_default().push(finding_message(t, f));
         }
     }
+    // Remarks on clauses, shown under the clause they are about.
+    let mut remarks: HashMap<String, Vec<String>> = HashMap::new();
+    for c in panel
+        .as_ref()
+        .and_then(|p| p["comments"].as_array())
+        .into_iter()
+        .flatten()
+    {
+        let line = format!(
+            "{}, {}: {}",
+            c["login"].as_str().unwrap_or_default(),
+            c["at"].as_str().unwrap_or_default(),
+            c["text"].as_str().unwrap_or_default()
+        );
+        remarks
+            .entry(c["clause_id"].as_str().unwrap_or_default().to_string())
+            .or_default()
+            .push(line);
+    }
     let numbers = d.content.section_numbers();
     let located = d.content.clauses();
     let sections: Vec<SectionView> = d
@@ -240,6 +261,7 @@ async fn editor_body<K: OwnerKind>(state: &AppState, user: &User, id: String) ->
                             .is_some_and(|current| *current > k.revision)
                     }),
                     notes: notes.remove(l.clause.id.as_str()).unwrap_or_default(),
+                    remarks: remarks.remove(&l.clause.id).unwrap_or_default(),
                 })
                 .collect(),
         })
@@ -281,6 +303,11 @@ async fn editor_body<K: OwnerKind>(state: &AppState, user: &User, id: String) ->
     ctx.insert("workflow", &panel);
     ctx.insert("workflow_id", &id);
     ctx.insert("has_errors", &findings.iter().any(|f| f.error));
+    ctx.insert(
+        "edits_void_visas",
+        &(can_edit(user, d.described.status)
+            && d.described.status == Some(crate::domain::version::Status::InAgreement)),
+    );
     Ok(EditorBody {
         html: render_part("editor_body.html", ctx)?,
         title: d.described.title,

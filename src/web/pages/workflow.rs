@@ -64,7 +64,7 @@ pub fn panel(conn: &mut DbConn, user: &User, version_id: &str, clock: &Clock) ->
     let comments: Vec<Value> = record
         .comments
         .iter()
-        .map(|c| json!({ "number": c.number, "login": c.login, "text": c.text, "at": clock.stamp(c.at) }))
+        .map(|c| json!({ "clause_id": c.clause_id, "number": c.number, "login": c.login, "text": c.text, "at": clock.stamp(c.at) }))
         .collect();
     let names = routes::logins_of(conn, &may.visa_for)?;
     let visa_for: Vec<Value> = may
