@@ -313,10 +313,18 @@ impl Content {
         self.sections.iter().find_map(|s| depth_of(&s.clauses, clause_id, 1))
     }
 
-    /// Adds a clause at the end of a section, or as the last sub-clause of `parent`.
+    /// Adds a clause at the end of a section (before a closing catch-all such as «Выполняет
+    /// иные обязанности…», which stays last), or as the last sub-clause of `parent`.
     pub fn add_clause(&mut self, section_id: &str, parent: Option<&str>, clause: Clause) -> Result<(), EditError> {
         match parent {
-            None => self.section_mut(section_id)?.clauses.push(clause),
+            None => {
+                let clauses = &mut self.section_mut(section_id)?.clauses;
+                let at = match clauses.last() {
+                    Some(last) if is_catch_all(&last.text) && !is_catch_all(&clause.text) => clauses.len() - 1,
+                    _ => clauses.len(),
+                };
+                clauses.insert(at, clause);
+            }
             Some(p) => {
                 if self.depth(p).ok_or(EditError::UnknownClause)? + height(&clause) > MAX_DEPTH {
                     return Err(EditError::TooDeep);
@@ -468,6 +476,34 @@ impl Content {
     }
 }
 
+/// True for the clause that closes a list of duties, rights or responsibilities:
+/// «Выполняет иные обязанности…», «Исполняет другие поручения…», «Несёт ответственность
+/// за иные нарушения…». New clauses go before it.
+pub fn is_catch_all(text: &str) -> bool {
+    let t = text.trim().to_lowercase().replace('ё', "е");
+    let words: Vec<&str> = t
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .take(5)
+        .collect();
+    words
+        .iter()
+        .any(|w| ["иные", "иных", "другие", "других", "прочие"].contains(w))
+        && words.iter().any(|w| {
+            [
+                "обязанности",
+                "поручения",
+                "функции",
+                "задания",
+                "распоряжения",
+                "права",
+                "нарушения",
+            ]
+            .iter()
+            .any(|k| w.starts_with(&k[..k.len().min(10)]))
+        })
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -518,6 +554,33 @@ pub(crate) mod tests {
 
     fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
         p.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    }
+
+    #[test]
+    fn a_new_clause_goes_before_the_closing_catch_all() {
+        let mut c = sample();
+        c.add_clause(
+            "s2",
+            None,
+            clause("z", "Выполняет иные обязанности по поручению руководителя."),
+        )
+        .ok();
+        c.add_clause("s2", None, clause("n", "Участвует в инвентаризации."))
+            .ok();
+        let ids: Vec<String> = c.sections[1].clauses.iter().map(|c| c.id.clone()).collect();
+        assert_eq!(ids, ["c", "d", "e", "n", "z"], "the catch-all stays last");
+        for text in [
+            "Выполняет иные обязанности, предусмотренные трудовым договором.",
+            "Исполняет другие поручения руководителя;",
+            "Выполняет также иные функции",
+            "Несёт ответственность за иные нарушения, установленные законом.",
+        ] {
+            assert!(is_catch_all(text), "{text}");
+        }
+        for text in ["Ведёт учёт иных материалов на складе.", "Готовит обязанности", "Иные"]
+        {
+            assert!(!is_catch_all(text), "{text}");
+        }
     }
 
     #[test]

@@ -57,6 +57,16 @@ pub struct Query {
     pub category: Option<Category>,
 }
 
+/// The category of the position whose job description `version_id` is a version of.
+pub fn category_of_version(
+    conn: &mut DbConn,
+    version_id: &str,
+) -> Result<crate::domain::structure::Category, ServiceError> {
+    use super::crud::Resource;
+    let position = super::versions::position_of(conn, version_id)?;
+    Ok(crate::domain::structure::Position::get(conn, &position)?.category)
+}
+
 /// Library clauses matching the query, by section then text.
 pub fn search(conn: &mut DbConn, q: &Query, page: Page) -> Result<Paged<LibraryClause>, ServiceError> {
     let mut query = lc::table.into_boxed();

@@ -125,3 +125,38 @@ async fn lists_are_searched_and_filtered_and_the_register_lists_what_was_approve
 }
 
 crate::on_both_backends!(lists_are_searched_and_filtered_and_the_register_lists_what_was_approved);
+
+async fn the_library_picker_offers_what_suits_the_position(app: TestApp) {
+    let s = story(&app).await;
+    let mut hr = signed_in(&app, "hr").await;
+    let editor = hr.get(&format!("/versions/{}", s.version)).await;
+    let marker = "id=\"s-duties-add\" href=\"";
+    let at = editor.body.find(marker).expect("the duties' add link") + marker.len();
+    let link = editor.body[at..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .replace("&amp;", "&");
+    let page = hr.get(&link).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let hits = page.body.split("class=\"library-hits\"").nth(1).unwrap_or_default();
+    let shown = hits.split("</ul>").next().unwrap_or_default().matches("<li>").count();
+    let count = |category| {
+        let q = jobdesc::services::library::Query {
+            words: String::new(),
+            section: Some(jobdesc::domain::document::SectionKind::Duties),
+            category,
+        };
+        jobdesc::services::library::search(&mut app.conn(), &q, jobdesc::services::Page::new(Some(1), Some(100)))
+            .expect("search")
+            .total as usize
+    };
+    let worker = count(Some(jobdesc::domain::structure::Category::Worker));
+    assert_eq!(
+        shown, worker,
+        "a storekeeper is offered a worker's duties and those for anyone"
+    );
+    assert!(worker < count(None), "not every duty of the library");
+}
+
+crate::on_both_backends!(the_library_picker_offers_what_suits_the_position);

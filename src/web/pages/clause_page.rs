@@ -84,12 +84,18 @@ pub(super) async fn clause_form<K: OwnerKind>(
                 ),
                 None => None,
             };
+            // A version's picker offers what suits its position's category (and what
+            // suits any); a template's offers everything of the section.
+            let category = match K::version_id(&lookup) {
+                Some(v) => Some(library::category_of_version(c, v)?),
+                None => None,
+            };
             let hits = match kind {
                 Some(k) => {
                     let q = library::Query {
                         words: q,
                         section: Some(k),
-                        category: None,
+                        category,
                     };
                     library::search(c, &q, Page::new(Some(1), Some(100)))?.items
                 }
