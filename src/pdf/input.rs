@@ -22,6 +22,23 @@ pub struct RenderInput {
     pub register: Vec<RegisterOut>,
     #[serde(default)]
     pub journal: Vec<JournalOut>,
+    /// The remarks the visas refer to («Замечания прилагаются»): printed after the
+    /// document as its remarks sheet.
+    #[serde(default)]
+    pub remarks: Vec<RemarkOut>,
+}
+
+/// One remark of an agreer: on a clause, or with a visa.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RemarkOut {
+    /// The clause's number; empty for a remark given with the visa.
+    #[serde(default)]
+    pub clause: String,
+    pub text: String,
+    /// Who, as printed: «И.О. Фамилия, должность».
+    pub who: String,
+    /// When, in the organisation's time.
+    pub at: String,
 }
 
 /// The organisation's requisites.

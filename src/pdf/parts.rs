@@ -217,6 +217,57 @@ pub fn document(flow: &mut Flow, input: &RenderInput) {
     if let Some(url) = &input.document.verify_url {
         qr_block(flow, url, input.document.content_hash.as_deref());
     }
+    if !input.remarks.is_empty() {
+        remarks_sheet(flow, input);
+    }
+}
+
+/// The remarks the visas refer to («Замечания прилагаются»), on a sheet of their own.
+fn remarks_sheet(flow: &mut Flow, input: &RenderInput) {
+    flow.new_page();
+    flow.heading(HEAD, "ЛИСТ ЗАМЕЧАНИЙ", BODY.leading());
+    flow.paragraph(
+        BODY,
+        &format!(
+            "к должностной инструкции {}, редакция {}",
+            input.position.title_genitive, input.document.version
+        ),
+        LEFT,
+        TEXT_W,
+        Align::Center,
+        None,
+        1,
+    );
+    flow.skip(BODY.leading() * 0.5);
+    let rows: Vec<Vec<String>> = input
+        .remarks
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let clause = if r.clause.is_empty() {
+                "к визе".to_string()
+            } else {
+                r.clause.clone()
+            };
+            vec![
+                (i + 1).to_string(),
+                clause,
+                r.text.clone(),
+                format!("{}\n{}", r.who, r.at),
+            ]
+        })
+        .collect();
+    flow.table(&remarks_columns(), &rows, SMALL_BOLD, SMALL, 0.0);
+}
+
+/// The remarks sheet's columns.
+fn remarks_columns() -> [Column; 4] {
+    [
+        Column::mm("№ п/п", 12.0),
+        Column::mm("Пункт", 18.0),
+        Column::mm("Замечание", 100.0),
+        Column::mm("Кто и когда", 50.0),
+    ]
 }
 
 /// The modules of a QR code for `data` (level M), row by row, `true` for dark.
@@ -447,7 +498,12 @@ mod tests {
 
     #[test]
     fn every_table_header_word_fits_its_column_whole() {
-        let tables: [&[Column]; 3] = [&register_columns(), &sheet_columns(), &journal_columns()];
+        let tables: [&[Column]; 4] = [
+            &register_columns(),
+            &sheet_columns(),
+            &journal_columns(),
+            &remarks_columns(),
+        ];
         for cols in tables {
             let total: f32 = cols.iter().map(|c| c.width).sum();
             assert!(

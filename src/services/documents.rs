@@ -182,17 +182,12 @@ pub fn search(conn: &mut DbConn, filter: &Filter, page: Page) -> Result<Paged<Jo
             review_date,
         })
         .collect();
-    let total = kept.len() as i64;
-    let rows = kept
-        .into_iter()
-        .skip(page.offset().max(0) as usize)
-        .take(page.per_page as usize)
-        .collect();
+    let cut = Paged::cut(kept, page);
     Ok(Paged {
-        items: assemble(conn, rows)?,
-        total,
-        page: page.page,
-        per_page: page.per_page,
+        items: assemble(conn, cut.items)?,
+        total: cut.total,
+        page: cut.page,
+        per_page: cut.per_page,
     })
 }
 

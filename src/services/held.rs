@@ -66,6 +66,17 @@ struct VersionRow {
     effective_date: Option<NaiveDate>,
 }
 
+impl HeldDocument {
+    /// The newest version before version `number` that the employee signed: what they
+    /// read last, to compare a newer revision with.
+    pub fn signed_before(&self, number: i32) -> Option<&HeldVersion> {
+        self.versions
+            .iter()
+            .filter(|v| v.number < number)
+            .find(|v| v.signature.as_ref().is_some_and(|s| s.signed_at.is_some()))
+    }
+}
+
 /// The positions `employee_id` holds on `day`.
 fn held_positions(conn: &mut DbConn, employee_id: &str, day: NaiveDate) -> Result<Vec<String>, ServiceError> {
     Ok(assignments::table

@@ -88,18 +88,7 @@ pub fn search(conn: &mut DbConn, q: &Query, page: Page) -> Result<Paged<LibraryC
         .filter(|c| matches(&c.text, &q.words))
         .collect();
     found.sort_by(|a, b| a.section.cmp(&b.section).then_with(|| a.text.cmp(&b.text)));
-    let total = found.len() as i64;
-    let items = found
-        .into_iter()
-        .skip(page.offset().max(0) as usize)
-        .take(page.per_page as usize)
-        .collect();
-    Ok(Paged {
-        items,
-        total,
-        page: page.page,
-        per_page: page.per_page,
-    })
+    Ok(Paged::cut(found, page))
 }
 
 /// Every library clause by id, for checking links.

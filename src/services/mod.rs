@@ -143,6 +143,24 @@ pub struct Paged<T> {
     pub per_page: i64,
 }
 
+impl<T> Paged<T> {
+    /// One page of a list filtered in memory: the rows of `page`, and how many there are.
+    pub fn cut(all: Vec<T>, page: Page) -> Paged<T> {
+        let total = all.len() as i64;
+        let items = all
+            .into_iter()
+            .skip(page.offset().max(0) as usize)
+            .take(page.per_page as usize)
+            .collect();
+        Paged {
+            items,
+            total,
+            page: page.page,
+            per_page: page.per_page,
+        }
+    }
+}
+
 /// A fresh identifier.
 pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()

@@ -13,7 +13,7 @@ use crate::db::DbConn;
 use crate::domain::account::UserId;
 use crate::domain::workflow::Decision;
 use crate::pdf::input::{
-    AckOut, ClauseOut, DocInfo, ElectronicMark, JournalOut, OrgInfo, PositionInfo, RegisterOut, RenderInput,
+    AckOut, ClauseOut, DocInfo, ElectronicMark, JournalOut, OrgInfo, PositionInfo, RegisterOut, RemarkOut, RenderInput,
     SectionOut, Signature,
 };
 
@@ -133,11 +133,30 @@ pub fn input_for(
         .order(visas::at.asc())
         .select((visas::user_id, visas::decision, visas::id, visas::at))
         .load(conn)?;
+    let record = super::agreement::record(conn, &version_id)?;
+    let mut people: HashMap<String, String> = HashMap::new();
     for (user, decision, id, at) in given {
         if Decision::parse(&decision) == Some(Decision::Reject) {
             continue;
         }
         let Signatory { name, position } = users::signatory(conn, &user)?;
+        let who = if position.is_empty() {
+            name.clone()
+        } else {
+            format!("{name}, {position}")
+        };
+        people.insert(user.to_string(), who.clone());
+        if Decision::parse(&decision) == Some(Decision::AgreeWithRemarks)
+            && let Some(v) = record.visas.iter().find(|v| v.round == s.round && v.user_id == user)
+            && !v.comment.trim().is_empty()
+        {
+            input.remarks.push(RemarkOut {
+                clause: String::new(),
+                text: v.comment.trim().to_string(),
+                who,
+                at: clock.stamp(at),
+            });
+        }
         input.visas.push(Signature {
             position,
             name: name.clone(),
@@ -148,6 +167,29 @@ pub fn input_for(
                 at: clock.stamp_with_offset(at),
                 code: short_code(&id.replace('-', "")),
             }),
+        });
+    }
+    // Remarks on clauses, under the visas' own, in the order they were made.
+    for c in &record.comments {
+        let who = match users::ids_by_login(conn, std::slice::from_ref(&c.login))?.get(&c.login) {
+            Some(id) => match people.get(id.as_str()) {
+                Some(w) => w.clone(),
+                None => {
+                    let Signatory { name, position } = users::signatory(conn, id)?;
+                    if position.is_empty() {
+                        name
+                    } else {
+                        format!("{name}, {position}")
+                    }
+                }
+            },
+            None => c.login.clone(),
+        };
+        input.remarks.push(RemarkOut {
+            clause: c.number.clone(),
+            text: c.text.trim().to_string(),
+            who,
+            at: clock.stamp(c.at),
         });
     }
     for a in acknowledgements::of_versions(conn, std::slice::from_ref(&version_id))? {

@@ -3,6 +3,7 @@
 pub mod api;
 pub mod auth;
 pub mod client;
+pub mod csv;
 pub mod error;
 pub mod forms;
 pub mod headers;

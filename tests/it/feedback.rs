@@ -241,6 +241,16 @@ async fn the_register_prints_how_the_version_was_approved_in_words(app: TestApp)
     assert!(edited.status.is_success(), "{}", edited.body);
     s.hr.post(&format!("/api/v1/versions/{v}/send"), serde_json::json!({}))
         .await;
+    let view = s.hr.get(&format!("/api/v1/versions/{v}")).await.json();
+    let clause = view["clauses"][0]["id"].as_str().expect("a clause").to_string();
+    let c = s
+        .head
+        .post(
+            &format!("/api/v1/versions/{v}/comments"),
+            serde_json::json!({ "clause_id": clause, "text": "Указать подразделение полностью." }),
+        )
+        .await;
+    assert!(c.status.is_success(), "{}", c.body);
     for (api, decision, comment) in [
         (&s.head, "agree_with_remarks", "Уточнить п. 2.1."),
         (&s.lawyer, "agree", ""),
@@ -279,9 +289,34 @@ async fn the_register_prints_how_the_version_was_approved_in_words(app: TestApp)
         "the drafting history stays in the system: {all}"
     );
     assert!(
-        input.journal.iter().all(|j| j.at.len() == "06.12.2026 09:30".len()),
-        "{all}"
+        input
+            .journal
+            .iter()
+            .all(|j| j.at.len() == "06.12.2026 09:30".len() && j.at.as_bytes()[2] == b'.'),
+        "times as people write them: {all}"
     );
+    // «Замечания прилагаются»: the remarks are attached, the visa's and the clause's.
+    let remarks: Vec<(&str, &str)> = input
+        .remarks
+        .iter()
+        .map(|r| (r.clause.as_str(), r.text.as_str()))
+        .collect();
+    assert_eq!(
+        remarks,
+        [("", "Уточнить п. 2.1."), ("1.1", "Указать подразделение полностью.")],
+        "{:?}",
+        input.remarks
+    );
+    if crate::pdf::have("pdftotext") {
+        let pdf = jobdesc::pdf::render(&input, &[jobdesc::pdf::Part::Document]).expect("render");
+        let path = crate::pdf::write(&format!("remarks-{}.pdf", uuid::Uuid::new_v4()), &pdf.bytes);
+        let text = crate::pdf::pdftotext(&path);
+        assert!(
+            text.contains("ЛИСТ ЗАМЕЧАНИЙ") && text.contains("Указать подразделение полностью"),
+            "{text}"
+        );
+        let _ = std::fs::remove_file(path);
+    }
 }
 
 crate::on_both_backends!(the_register_prints_how_the_version_was_approved_in_words);

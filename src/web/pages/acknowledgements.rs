@@ -117,13 +117,7 @@ pub async fn acknowledgement(
             let signed_before = held::documents_of(c, clock, &a.employee_id)?
                 .into_iter()
                 .find(|d| d.versions.iter().any(|v| v.id == a.version_id))
-                .and_then(|d| {
-                    d.versions
-                        .into_iter()
-                        .filter(|v| v.number < number)
-                        .find(|v| v.signature.as_ref().is_some_and(|s| s.signed_at.is_some()))
-                })
-                .map(|v| v.number);
+                .and_then(|d| d.signed_before(number).map(|v| v.number));
             Ok((a, paper, signed_before))
         })
         .await?;
@@ -247,10 +241,7 @@ pub async fn evidence(
 /// Coverage as a table for a spreadsheet: one row per position, with who has not signed.
 fn coverage_csv(lines: &[crate::services::coverage::CoverageLine]) -> HttpResponse {
     let t = strings();
-    let cell = |c: &str| format!("\"{}\"", c.replace('"', "\"\""));
-    let row = |cells: &[String]| cells.iter().map(|c| cell(c)).collect::<Vec<_>>().join(";") + "\r\n";
-    let mut csv = String::from("\u{feff}");
-    let header: Vec<String> = [
+    let header = [
         "field.department_name",
         "field.position_title",
         "field.version",
@@ -259,12 +250,10 @@ fn coverage_csv(lines: &[crate::services::coverage::CoverageLine]) -> HttpRespon
         "coverage.overdue",
         "coverage.who",
     ]
-    .iter()
-    .map(|k| t.get(k))
-    .collect();
-    csv.push_str(&row(&header));
-    for l in lines {
-        let cells = match &l.figures {
+    .map(|k| t.get(k));
+    let rows: Vec<Vec<String>> = lines
+        .iter()
+        .map(|l| match &l.figures {
             Some(r) => vec![
                 r.department.clone(),
                 r.position_title.clone(),
@@ -278,28 +267,15 @@ fn coverage_csv(lines: &[crate::services::coverage::CoverageLine]) -> HttpRespon
                     .collect::<Vec<_>>()
                     .join(", "),
             ],
-            None => vec![
-                l.department.clone(),
-                l.position_title.clone(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                t.get("coverage.not_in_force"),
-            ],
-        };
-        csv.push_str(&row(&cells));
-    }
-    HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            actix_web::http::header::CONTENT_DISPOSITION,
-            format!(
-                "attachment; filename=\"coverage.csv\"; filename*=UTF-8''{}.csv",
-                crate::web::pdf::rfc5987(&t.get("coverage.title"))
-            ),
-        ))
-        .body(csv)
+            None => {
+                let mut row = vec![l.department.clone(), l.position_title.clone()];
+                row.extend(std::iter::repeat_n(String::new(), 4));
+                row.push(t.get("coverage.not_in_force"));
+                row
+            }
+        })
+        .collect();
+    crate::web::csv::download(&t.get("coverage.title"), "coverage", &header, &rows)
 }
 
 #[derive(Serialize)]

@@ -446,7 +446,6 @@ pub async fn registry(
     let status = |l: &documents::RegistryLine| t.get(&format!("status.{}", l.status.as_str()));
     let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%d.%m.%Y").to_string()).unwrap_or_default();
     if req.query_string().split('&').any(|p| p == "format=csv") {
-        let mut csv = String::from("\u{feff}");
         let header = [
             "registration",
             "position",
@@ -456,38 +455,29 @@ pub async fn registry(
             "approved",
             "effective",
             "review",
-        ];
-        let row = |cells: Vec<String>| {
-            cells
-                .iter()
-                .map(|c| format!("\"{}\"", c.replace('"', "\"\"")))
-                .collect::<Vec<_>>()
-                .join(";")
-                + "\r\n"
-        };
-        csv.push_str(&row(header.iter().map(|h| t.get(&format!("registry.{h}"))).collect()));
-        for l in &lines {
-            csv.push_str(&row(vec![
-                l.registration_number.clone(),
-                l.position_title.clone(),
-                l.department_name.clone(),
-                l.version.to_string(),
-                status(l),
-                l.approved_on.clone().unwrap_or_default(),
-                date(l.effective_date),
-                date(l.review_date),
-            ]));
-        }
-        return Ok(HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                actix_web::http::header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"registry.csv\"; filename*=UTF-8''{}.csv",
-                    crate::web::pdf::rfc5987(&t.get("registry.title"))
-                ),
-            ))
-            .body(csv));
+        ]
+        .map(|h| t.get(&format!("registry.{h}")));
+        let rows: Vec<Vec<String>> = lines
+            .iter()
+            .map(|l| {
+                vec![
+                    l.registration_number.clone(),
+                    l.position_title.clone(),
+                    l.department_name.clone(),
+                    l.version.to_string(),
+                    status(l),
+                    l.approved_on.clone().unwrap_or_default(),
+                    date(l.effective_date),
+                    date(l.review_date),
+                ]
+            })
+            .collect();
+        return Ok(crate::web::csv::download(
+            &t.get("registry.title"),
+            "registry",
+            &header,
+            &rows,
+        ));
     }
     let rows: Vec<Value> = lines
         .iter()

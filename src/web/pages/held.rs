@@ -87,13 +87,10 @@ pub async fn version(
                 .into_iter()
                 .find(|d| d.job_description_id == v.job_description_id);
             // What changed since the newest version the caller signed before this one.
-            let signed = document.as_ref().and_then(|d| {
-                d.versions
-                    .iter()
-                    .filter(|h| h.number < v.number)
-                    .find(|h| h.signature.as_ref().is_some_and(|s| s.signed_at.is_some()))
-                    .map(|h| (h.id.clone(), h.number))
-            });
+            let signed = document
+                .as_ref()
+                .and_then(|d| d.signed_before(v.number))
+                .map(|h| (h.id.clone(), h.number));
             let changes = match signed {
                 Some((old, number)) => Some((number, comparison(&versions::get(c, &old)?.content, &v.content))),
                 None => None,

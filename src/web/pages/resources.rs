@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use crate::domain::library::matches;
 use crate::domain::validation::FieldErrors;
 use crate::i18n::{strings, Strings};
-use crate::services::{crud, Page, ServiceError};
+use crate::services::{crud, Page, Paged, ServiceError};
 use crate::web::auth::CurrentUser;
 use crate::web::error::{AppError, PageError};
 use crate::web::forms::Form;
@@ -76,13 +76,8 @@ pub async fn list<R: WebResource>(
                     .join(" ");
                 matches(&text, &words) && !(without && r.extra.as_ref().is_some_and(|e| e.present))
             });
-            let total = rows.len() as i64;
-            let rows = rows
-                .into_iter()
-                .skip(page.offset().max(0) as usize)
-                .take(page.per_page as usize)
-                .collect();
-            Ok::<_, ServiceError>((rows, total, page.page))
+            let cut = Paged::cut(rows, page);
+            Ok::<_, ServiceError>((cut.items, cut.total, cut.page))
         })
         .await?;
     let per_page = query.page().per_page;
