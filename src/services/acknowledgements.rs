@@ -143,10 +143,10 @@ pub fn of_versions(conn: &mut DbConn, version_ids: &[String]) -> Result<Vec<Ackn
     enrich(conn, rows)
 }
 
-/// Employees holding a position on `day`.
-fn holders(conn: &mut DbConn, position_id: &str, day: NaiveDate) -> Result<Vec<String>, ServiceError> {
+/// Employees holding any of `position_ids` on `day`, each once.
+pub fn holders(conn: &mut DbConn, position_ids: &[String], day: NaiveDate) -> Result<Vec<String>, ServiceError> {
     let mut ids: Vec<String> = assignments::table
-        .filter(assignments::position_id.eq(position_id))
+        .filter(assignments::position_id.eq_any(position_ids))
         .filter(assignments::date_from.le(day))
         .filter(assignments::date_to.is_null().or(assignments::date_to.ge(day)))
         .select(assignments::employee_id)
@@ -206,7 +206,7 @@ pub fn request_for_version(
         .filter(jd_versions::id.eq(version_id))
         .select(jd::position_id)
         .first(conn)?;
-    let people = holders(conn, &position_id, journal.today())?;
+    let people = holders(conn, std::slice::from_ref(&position_id), journal.today())?;
     for e in &people {
         insert_task(conn, journal, version_id, e, hash, due)?;
     }

@@ -155,14 +155,19 @@ impl Resource for Assignment {
     }
 }
 
-/// Titles of the positions an employee holds on `day`.
-pub fn current_titles(conn: &mut DbConn, employee_id: &str, day: NaiveDate) -> Result<Vec<String>, ServiceError> {
-    let position_ids: Vec<String> = assignments::table
+/// The positions an employee holds on `day`.
+pub fn positions_held(conn: &mut DbConn, employee_id: &str, day: NaiveDate) -> Result<Vec<String>, ServiceError> {
+    Ok(assignments::table
         .filter(assignments::employee_id.eq(employee_id))
         .filter(assignments::date_from.le(day))
         .filter(assignments::date_to.is_null().or(assignments::date_to.ge(day)))
         .select(assignments::position_id)
-        .load(conn)?;
+        .load(conn)?)
+}
+
+/// Titles of the positions an employee holds on `day`.
+pub fn current_titles(conn: &mut DbConn, employee_id: &str, day: NaiveDate) -> Result<Vec<String>, ServiceError> {
+    let position_ids = positions_held(conn, employee_id, day)?;
     Ok(positions::table
         .filter(positions::id.eq_any(position_ids))
         .order(positions::title.asc())

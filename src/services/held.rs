@@ -10,12 +10,12 @@ use serde::Serialize;
 
 use super::ServiceError;
 use crate::clock::Clock;
-use crate::db::schema::{acknowledgements, assignments, jd_versions, job_descriptions, positions};
+use crate::db::schema::{acknowledgements, jd_versions, job_descriptions, positions};
 use crate::db::DbConn;
 use crate::domain::version::Status;
 
 /// Statuses an employee reads: what was in force at some time.
-const READABLE: [&str; 2] = ["approved", "superseded"];
+const READABLE: [Status; 2] = [Status::Approved, Status::Superseded];
 
 /// The employee's acknowledgement of one version.
 #[derive(Debug, Clone, Serialize)]
@@ -69,7 +69,7 @@ struct VersionRow {
 impl HeldDocument {
     /// The newest version before version `number` that the employee signed: what they
     /// read last, to compare a newer revision with.
-    pub fn signed_before(&self, number: i32) -> Option<&HeldVersion> {
+    pub fn signed_version_before(&self, number: i32) -> Option<&HeldVersion> {
         self.versions
             .iter()
             .filter(|v| v.number < number)
@@ -77,19 +77,11 @@ impl HeldDocument {
     }
 }
 
-/// The positions `employee_id` holds on `day`.
-fn held_positions(conn: &mut DbConn, employee_id: &str, day: NaiveDate) -> Result<Vec<String>, ServiceError> {
-    Ok(assignments::table
-        .filter(assignments::employee_id.eq(employee_id))
-        .filter(assignments::date_from.le(day))
-        .filter(assignments::date_to.is_null().or(assignments::date_to.ge(day)))
-        .select(assignments::position_id)
-        .load(conn)?)
-}
-
 /// The employee's job descriptions: current positions first, then those they once signed.
 pub fn documents_of(conn: &mut DbConn, clock: &Clock, employee_id: &str) -> Result<Vec<HeldDocument>, ServiceError> {
-    let held: HashSet<String> = held_positions(conn, employee_id, clock.today())?.into_iter().collect();
+    let held: HashSet<String> = super::assignments::positions_held(conn, employee_id, clock.today())?
+        .into_iter()
+        .collect();
     let signatures: Vec<(String, String, Option<chrono::NaiveDateTime>, NaiveDate)> = acknowledgements::table
         .filter(acknowledgements::employee_id.eq(employee_id))
         .select((
@@ -116,7 +108,7 @@ pub fn documents_of(conn: &mut DbConn, clock: &Clock, employee_id: &str) -> Resu
     let ids: Vec<&String> = docs.iter().map(|d| &d.0).collect();
     let rows: Vec<VersionRow> = jd_versions::table
         .filter(jd_versions::job_description_id.eq_any(ids))
-        .filter(jd_versions::status.eq_any(READABLE))
+        .filter(jd_versions::status.eq_any(READABLE.map(Status::as_str)))
         .order(jd_versions::number.desc())
         .select((
             jd_versions::id,

@@ -12,7 +12,7 @@ use serde_json::json;
 use super::journal::write_tx;
 use super::{acknowledgements, new_id, versions, ServiceError};
 use crate::clock::Clock;
-use crate::db::schema::{assignments, notifications, positions, users};
+use crate::db::schema::{notifications, positions, users};
 use crate::db::DbConn;
 use crate::domain::account::User;
 use crate::i18n::strings;
@@ -138,12 +138,7 @@ fn department_heads(
         .filter(positions::category.eq("manager"))
         .select(positions::id)
         .load(conn)?;
-    let holders: Vec<String> = assignments::table
-        .filter(assignments::position_id.eq_any(&managers))
-        .filter(assignments::date_from.le(today))
-        .filter(assignments::date_to.is_null().or(assignments::date_to.ge(today)))
-        .select(assignments::employee_id)
-        .load(conn)?;
+    let holders = acknowledgements::holders(conn, &managers, today)?;
     let heads: BTreeSet<String> = users::table
         .filter(users::employee_id.eq_any(&holders))
         .filter(users::active.eq(true))

@@ -117,7 +117,7 @@ pub async fn acknowledgement(
             let signed_before = held::documents_of(c, clock, &a.employee_id)?
                 .into_iter()
                 .find(|d| d.versions.iter().any(|v| v.id == a.version_id))
-                .and_then(|d| d.signed_before(number).map(|v| v.number));
+                .and_then(|d| d.signed_version_before(number).map(|v| v.number));
             Ok((a, paper, signed_before))
         })
         .await?;

@@ -89,7 +89,7 @@ pub async fn version(
             // What changed since the newest version the caller signed before this one.
             let signed = document
                 .as_ref()
-                .and_then(|d| d.signed_before(v.number))
+                .and_then(|d| d.signed_version_before(v.number))
                 .map(|h| (h.id.clone(), h.number));
             let changes = match signed {
                 Some((old, number)) => Some((number, comparison(&versions::get(c, &old)?.content, &v.content))),
