@@ -78,8 +78,14 @@ pub struct ValidLibrary {
 /// Checks a clause text: not empty, not too long, only known placeholders.
 pub fn check_clause_text(field: &str, text: &str, e: &mut FieldErrors) {
     e.text(field, text, MAX_CLAUSE_CHARS);
-    if !placeholders::unknown(text).is_empty() {
-        e.add(field, "unknown_placeholder");
+    let unknown = placeholders::unknown(text);
+    if !unknown.is_empty() {
+        let which: Vec<String> = unknown.iter().map(|n| format!("{{{n}}}")).collect();
+        e.0.extend(
+            FieldErrors::single(field, "unknown_placeholder")
+                .with_detail(which.join(", "))
+                .0,
+        );
     }
 }
 
@@ -227,5 +233,6 @@ mod tests {
                 "unknown_placeholder"
             ]
         );
+        assert_eq!(e.0[3].detail.as_deref(), Some("{position.salary}"));
     }
 }

@@ -4,6 +4,7 @@ pub mod account;
 pub mod actions;
 pub mod change_log;
 pub mod checks;
+pub mod declension;
 pub mod diff;
 pub mod document;
 pub mod hierarchy;

@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 
+use super::declension::{decline, Case};
+
 /// Every placeholder the system knows, with what it stands for (shown in the editor).
 pub const KNOWN: [(&str, &str); 9] = [
     ("organization.full_name", "полное наименование организации"),
@@ -15,9 +17,29 @@ pub const KNOWN: [(&str, &str); 9] = [
     ("department.name", "наименование подразделения"),
 ];
 
-/// True for a placeholder name the system can resolve.
-pub fn is_known(name: &str) -> bool {
+/// Placeholders that also come in other cases (`{position.reports_to:dative}`), and
+/// whether they name a person (the accusative of a person is its genitive).
+pub const DECLINABLE: [(&str, bool); 4] = [
+    ("position.title", true),
+    ("position.reports_to", true),
+    ("organization.head_position", true),
+    ("department.name", false),
+];
+
+/// A placeholder split into its name and the case asked for after a colon.
+fn parts(token: &str) -> (&str, Option<&str>) {
+    match token.split_once(':') {
+        Some((name, case)) => (name, Some(case)),
+        None => (token, None),
+    }
+}
+
+/// True for a placeholder the system can resolve: a known name, and a case only where
+/// the name takes one.
+pub fn is_known(token: &str) -> bool {
+    let (name, case) = parts(token);
     KNOWN.iter().any(|(k, _)| *k == name)
+        && case.is_none_or(|c| Case::parse(c).is_some() && DECLINABLE.iter().any(|(d, _)| *d == name))
 }
 
 /// Spans of `{a.b}` in text: (byte start, byte end, name).
@@ -29,10 +51,9 @@ fn spans(text: &str) -> Vec<(usize, usize, &str)> {
             break;
         };
         let name = &text[open + 1..close];
-        let well_formed = name.split_once('.').is_some_and(|(a, b)| {
-            let ok = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c == '_');
-            ok(a) && ok(b)
-        });
+        let ok = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+        let (base, case) = parts(name);
+        let well_formed = base.split_once('.').is_some_and(|(a, b)| ok(a) && ok(b)) && case.is_none_or(ok);
         if well_formed {
             out.push((open, close + 1, name));
             rest = close + 1;
@@ -48,7 +69,7 @@ pub fn names(text: &str) -> Vec<&str> {
     spans(text).into_iter().map(|(_, _, n)| n).collect()
 }
 
-/// Names used in a text that the system does not know.
+/// Placeholders used in a text that the system does not know.
 pub fn unknown(text: &str) -> Vec<String> {
     names(text)
         .into_iter()
@@ -85,6 +106,22 @@ impl Values {
         }
     }
 
+    /// The value of one placeholder, in the case it asks for.
+    fn value(&self, token: &str) -> Option<String> {
+        let (name, case) = parts(token);
+        let value = self.0.get(name)?;
+        let Some(case) = case else { return Some(value.clone()) };
+        let case = Case::parse(case)?;
+        let animate = DECLINABLE.iter().find(|(d, _)| *d == name)?.1;
+        // HR's own genitive of the title wins over the rules.
+        if (name, case) == ("position.title", Case::Genitive)
+            && let Some(g) = self.0.get("position.title_genitive")
+        {
+            return Some(g.clone());
+        }
+        Some(decline(value, case, animate))
+    }
+
     /// The text with every resolvable placeholder replaced, and the names left unresolved.
     pub fn resolve(&self, text: &str) -> (String, Vec<String>) {
         let mut out = String::with_capacity(text.len());
@@ -92,8 +129,8 @@ impl Values {
         let mut last = 0;
         for (start, end, name) in spans(text) {
             out.push_str(&text[last..start]);
-            match self.0.get(name) {
-                Some(v) => out.push_str(v),
+            match self.value(name) {
+                Some(v) => out.push_str(&v),
                 None => {
                     out.push_str(&text[start..end]);
                     missing.push(name.to_string());
@@ -130,6 +167,31 @@ mod tests {
         assert_eq!(unknown("{position.salary} и {position.title}"), ["position.salary"]);
         assert!(names("{ не плейсхолдер } {a} {A.b} {x.y").is_empty());
         assert_eq!(names("{{position.title}}"), ["position.title"]);
+    }
+
+    #[test]
+    fn cases_of_titles() {
+        let mut v = Values::default();
+        v.set("organization.head_position", "Генеральный директор");
+        v.set("position.title", "инженер-программист");
+        v.set("position.title_genitive", "инженера-программиста 1 категории");
+        v.set("department.name", "Отдел продаж");
+        let (text, missing) = v.resolve(
+            "приказом {organization.head_position:genitive}; подчиняется {organization.head_position:dative}; \
+             должность {position.title:genitive}; работа {department.name:genitive}; {position.reports_to:dative}",
+        );
+        assert_eq!(
+            text,
+            "приказом Генерального директора; подчиняется Генеральному директору; \
+             должность инженера-программиста 1 категории; работа Отдела продаж; {position.reports_to:dative}"
+        );
+        assert_eq!(missing, ["position.reports_to:dative"]);
+        assert!(is_known("position.reports_to:dative"));
+        assert_eq!(
+            unknown("{organization.head_name:dative} {position.title:vocative} {position.title:instrumental}"),
+            ["organization.head_name:dative", "position.title:vocative"]
+        );
+        assert!(names("{position.title:Dative}").is_empty());
     }
 
     #[test]

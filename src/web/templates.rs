@@ -15,7 +15,7 @@ use crate::domain::account::User;
 use crate::i18n::strings;
 use crate::web::error::{AppError, Problem};
 
-const TEMPLATES: [(&str, &str); 34] = [
+const TEMPLATES: [(&str, &str); 35] = [
     ("import_new.html", include_str!("../../templates/import_new.html")),
     ("import_list.html", include_str!("../../templates/import_list.html")),
     ("import_review.html", include_str!("../../templates/import_review.html")),
@@ -32,6 +32,7 @@ const TEMPLATES: [(&str, &str); 34] = [
     ("editor.html", include_str!("../../templates/editor.html")),
     ("editor_body.html", include_str!("../../templates/editor_body.html")),
     ("clause_form.html", include_str!("../../templates/clause_form.html")),
+    ("placeholders.html", include_str!("../../templates/placeholders.html")),
     ("documents.html", include_str!("../../templates/documents.html")),
     ("document.html", include_str!("../../templates/document.html")),
     ("compare.html", include_str!("../../templates/compare.html")),

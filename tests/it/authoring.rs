@@ -158,6 +158,25 @@ async fn document_from_template_is_numbered_resolved_and_checked(app: TestApp) {
     assert!(all.contains("начальник отдела продаж"), "reports-to resolved");
     assert!(!all.contains('{'), "every placeholder resolved");
     assert_eq!(preview[0]["title"], "1. Общие положения");
+
+    // Titles in the case the sentence needs.
+    let rev = view["revision"].as_i64().expect("revision");
+    let a = api
+        .post(
+            &format!("/api/v1/versions/{v}/clauses"),
+            json!({ "section_id": section_id(&view, "duties"), "expected_revision": rev,
+                    "text": "Докладывает {position.reports_to:dative} и {organization.head_position:dative}; \
+                             работает под руководством {position.reports_to:genitive}." }),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let preview = api.get(&format!("/api/v1/versions/{v}/preview")).await.body;
+    assert!(
+        preview.contains(
+            "Докладывает начальнику отдела продаж и Генеральному директору; работает под руководством начальника отдела продаж."
+        ),
+        "{preview}"
+    );
 }
 
 async fn every_edit_renumbers_and_writes_one_log_entry(app: TestApp) {
@@ -481,6 +500,24 @@ async fn bad_edits_get_clear_errors_and_change_nothing(app: TestApp) {
         .await;
     assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(a.json()["errors"][0]["code"], "unknown_placeholder");
+    let message = a.json()["errors"][0]["message"].as_str().unwrap_or("").to_string();
+    assert!(
+        message.ends_with("({position.salary})"),
+        "the error says which: {message}"
+    );
+    let a = api
+        .post(
+            &format!("{base}/clauses"),
+            json!({ "section_id": duties, "text": "Подписывает {organization.head_name:dative} и {position.title:vocative}.",
+                    "expected_revision": rev }),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let message = a.json()["errors"][0]["message"].as_str().unwrap_or("").to_string();
+    assert!(
+        message.ends_with("({organization.head_name:dative}, {position.title:vocative})"),
+        "a name that takes no case, a case that does not exist: {message}"
+    );
     let a = api
         .post(
             &format!("{base}/clauses"),

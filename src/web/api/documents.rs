@@ -198,16 +198,24 @@ pub async fn version_diff(
 pub struct PlaceholderInfo {
     pub name: String,
     pub meaning: String,
+    /// The same placeholder in other cases (`{position.reports_to:dative}`), where it takes them.
+    pub cases: Vec<String>,
 }
 
 /// Lists the placeholders.
 pub async fn placeholders(_user: CurrentUser) -> web::Json<Vec<PlaceholderInfo>> {
+    use crate::domain::{declension::Case, placeholders};
     web::Json(
-        crate::domain::placeholders::KNOWN
+        placeholders::KNOWN
             .iter()
             .map(|(n, m)| PlaceholderInfo {
                 name: format!("{{{n}}}"),
                 meaning: m.to_string(),
+                cases: if placeholders::DECLINABLE.iter().any(|(d, _)| d == n) {
+                    Case::ALL.iter().map(|(_, c, _)| format!("{{{n}:{c}}}")).collect()
+                } else {
+                    Vec::new()
+                },
             })
             .collect(),
     )

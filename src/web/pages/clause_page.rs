@@ -7,7 +7,6 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::library::LibraryClause;
-use crate::domain::placeholders::KNOWN;
 use crate::i18n::strings;
 use crate::services::{library, Page, ServiceError};
 use crate::web::auth::CurrentUser;
@@ -140,10 +139,7 @@ pub(super) async fn clause_form<K: OwnerKind>(
             })
             .collect::<Vec<_>>(),
     );
-    ctx.insert(
-        "placeholders",
-        &KNOWN.iter().map(|(k, v)| (format!("{{{k}}}"), *v)).collect::<Vec<_>>(),
-    );
+    super::editor::placeholder_help(&mut ctx);
     Ok(render(status, "clause_form.html", ctx)?)
 }
 

@@ -12,7 +12,6 @@ use crate::db::DbConn;
 use crate::domain::account::User;
 use crate::domain::checks::Finding;
 use crate::domain::document::{Content, SectionKind};
-use crate::domain::placeholders::KNOWN;
 use crate::domain::version::Status;
 use crate::i18n::{strings, Strings};
 use crate::services::texts::{self};
@@ -145,6 +144,32 @@ pub(super) fn editor_data<K: OwnerKind>(conn: &mut DbConn, id: &str) -> Result<E
         revision: loaded.revision,
         library_revisions: library::revisions(conn)?,
     })
+}
+
+/// The placeholders and the cases they come in, listed under the clause text.
+pub fn placeholder_help(ctx: &mut tera::Context) {
+    use crate::domain::{declension::Case, placeholders};
+    ctx.insert(
+        "placeholders",
+        &placeholders::KNOWN
+            .iter()
+            .map(|(k, v)| (format!("{{{k}}}"), *v))
+            .collect::<Vec<_>>(),
+    );
+    ctx.insert(
+        "placeholder_cases",
+        &Case::ALL
+            .iter()
+            .map(|(_, name, hint)| (*name, *hint))
+            .collect::<Vec<_>>(),
+    );
+    ctx.insert(
+        "declinable",
+        &placeholders::DECLINABLE
+            .iter()
+            .map(|(k, _)| format!("{{{k}:…}}"))
+            .collect::<Vec<_>>(),
+    );
 }
 
 fn can_edit(user: &User, status: Option<Status>) -> bool {
@@ -295,10 +320,7 @@ async fn editor_body<K: OwnerKind>(state: &AppState, user: &User, id: String) ->
     ctx.insert("sections", &sections);
     ctx.insert("missing_sections", &missing);
     ctx.insert("findings", &findings);
-    ctx.insert(
-        "placeholders",
-        &KNOWN.iter().map(|(k, v)| (format!("{{{k}}}"), *v)).collect::<Vec<_>>(),
-    );
+    placeholder_help(&mut ctx);
     ctx.insert("clause_count", &located.len());
     ctx.insert("workflow", &panel);
     ctx.insert("workflow_id", &id);
