@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 mod edits;
-pub use edits::is_catch_all;
+pub use edits::{is_catch_all, Place};
 
 /// Kind of a section, in the order sections appear in a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
@@ -151,6 +151,8 @@ pub enum EditError {
     SectionExists,
     #[error("a required section cannot be removed")]
     SectionRequired,
+    #[error("the clause is already in the text")]
+    ClauseExists,
 }
 
 impl EditError {
@@ -166,6 +168,7 @@ impl EditError {
             EditError::TooDeep => "too_deep",
             EditError::SectionExists => "section_exists",
             EditError::SectionRequired => "section_required",
+            EditError::ClauseExists => "clause_exists",
         }
     }
 }
@@ -477,5 +480,35 @@ pub(crate) mod tests {
         assert!(copy.clauses().iter().all(|l| l.clause.id.starts_with('n')));
         let texts = |c: &Content| c.clauses().iter().map(|l| l.clause.text.clone()).collect::<Vec<_>>();
         assert_eq!(texts(&copy), texts(&c));
+    }
+
+    #[test]
+    fn a_removed_clause_goes_back_where_it_stood() {
+        let original = sample();
+        let mut c = original.clone();
+        let place = c.place_of("b").expect("b is in the text");
+        assert_eq!(
+            (place.section_id.as_str(), place.parent_id.as_deref(), place.index),
+            ("s1", None, 1)
+        );
+        let removed = c.remove_clause("b").expect("b removed");
+        c.restore_clause(&place, removed.clone()).expect("restored");
+        assert_eq!(c, original, "numbering and sub-clauses as before");
+        assert_eq!(c.restore_clause(&place, removed), Err(EditError::ClauseExists));
+
+        let place = c.place_of("b1").expect("b1 is in the text");
+        assert_eq!(place.parent_id.as_deref(), Some("b"));
+        let removed = c.remove_clause("b1").expect("b1 removed");
+        c.remove_clause("b").expect("parent removed too");
+        assert_eq!(c.restore_clause(&place, removed), Err(EditError::UnknownClause));
+
+        // Siblings removed since: the clause goes last rather than nowhere.
+        let mut c = sample();
+        let place = c.place_of("e").expect("e");
+        let e = c.remove_clause("e").expect("e removed");
+        c.remove_clause("d").expect("d removed");
+        c.restore_clause(&place, e).expect("restored");
+        let ids: Vec<_> = c.clauses().iter().map(|l| l.clause.id.clone()).collect();
+        assert_eq!(ids.last().map(String::as_str), Some("e"));
     }
 }

@@ -11,7 +11,7 @@ use super::texts::{changes_since, load, save, Owner};
 use super::{new_id, versions, ServiceError};
 use crate::clock::Clock;
 use crate::db::DbConn;
-use crate::domain::document::{Clause, Content, EditError, LibraryLink, Move, SectionKind};
+use crate::domain::document::{Clause, Content, EditError, LibraryLink, Move, Place, SectionKind};
 use crate::domain::library::{check_clause_text, LibraryClause};
 use crate::domain::validation::FieldErrors;
 use crate::domain::version::Status;
@@ -36,6 +36,10 @@ pub enum Edit {
         text: String,
     },
     RemoveClause {
+        clause_id: String,
+    },
+    /// Puts a removed clause back where it stood, with its sub-clauses (undo of `remove_clause`).
+    RestoreClause {
         clause_id: String,
     },
     MoveClause {
@@ -83,7 +87,68 @@ fn edit_error(e: EditError) -> ServiceError {
         EditError::TooDeep => ServiceError::Refused("too_deep"),
         EditError::SectionExists => ServiceError::Refused("section_exists"),
         EditError::SectionRequired => ServiceError::Refused("section_required"),
+        EditError::ClauseExists => ServiceError::Refused("clause_exists"),
     }
+}
+
+/// The latest removal of a clause from a text: where it stood and what it was.
+fn removed_clause(conn: &mut DbConn, owner: &Owner, clause_id: &str) -> Result<(Place, Clause), ServiceError> {
+    super::journal::recent(conn, Some(owner.id()), 200)?
+        .into_iter()
+        .filter(|e| e.entity == owner.entity() && e.action == "clause_removed")
+        .find_map(|e| {
+            let before: serde_json::Value = serde_json::from_str(e.before_json.as_deref()?).ok()?;
+            (before.get("clause_id")?.as_str()? == clause_id).then_some(())?;
+            Some((
+                serde_json::from_value(before.get("place")?.clone()).ok()?,
+                serde_json::from_value(before.get("removed")?.clone()).ok()?,
+            ))
+        })
+        .ok_or(ServiceError::NotFound)
+}
+
+/// A removal that can still be undone in one step: the text's latest edit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Removal {
+    pub clause_id: String,
+    pub section_id: String,
+    pub number: String,
+    pub text: String,
+    /// Who removed it.
+    pub actor: String,
+}
+
+/// The removal to offer an undo for: the text's latest change-log entry, if it is one.
+pub fn last_removal(conn: &mut DbConn, owner: &Owner) -> Result<Option<Removal>, ServiceError> {
+    let Some(e) = super::journal::recent(conn, Some(owner.id()), 1)?.into_iter().next() else {
+        return Ok(None);
+    };
+    if e.entity != owner.entity() || e.action != "clause_removed" {
+        return Ok(None);
+    }
+    let Some(before) = e
+        .before_json
+        .as_deref()
+        .and_then(|b| serde_json::from_str::<serde_json::Value>(b).ok())
+    else {
+        return Ok(None);
+    };
+    let field = |k: &str| before.get(k).and_then(|v| v.as_str()).map(str::to_string);
+    let section_id = before
+        .get("place")
+        .and_then(|p| p.get("section_id"))
+        .and_then(|v| v.as_str())
+        .map(str::to_string);
+    Ok(match (field("clause_id"), section_id, before.get("removed")) {
+        (Some(clause_id), Some(section_id), Some(_)) => Some(Removal {
+            clause_id,
+            section_id,
+            number: field("number").unwrap_or_default(),
+            text: field("text").unwrap_or_default(),
+            actor: e.actor,
+        }),
+        _ => None,
+    })
 }
 
 fn clean_text(text: &str) -> Result<String, ServiceError> {
@@ -175,10 +240,23 @@ pub fn apply_with(
             )
         }
         Edit::RemoveClause { clause_id } => {
+            let place = content.place_of(clause_id).ok_or(ServiceError::NotFound)?;
             let removed = content.remove_clause(clause_id).map_err(edit_error)?;
             let mut before = snapshot(&before_content, clause_id);
             before["sub_clauses"] = json!(removed.children.len());
+            // What an undo needs: the clause with its sub-clauses, and where it stood.
+            before["place"] = json!(place);
+            before["removed"] = json!(removed);
             ("clause_removed", before, serde_json::Value::Null)
+        }
+        Edit::RestoreClause { clause_id } => {
+            let (place, clause) = removed_clause(conn, owner, clause_id)?;
+            content.restore_clause(&place, clause).map_err(edit_error)?;
+            (
+                "clause_restored",
+                serde_json::Value::Null,
+                snapshot(&content, clause_id),
+            )
         }
         Edit::MoveClause { clause_id, direction } => {
             content.move_clause(clause_id, *direction).map_err(edit_error)?;

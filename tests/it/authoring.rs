@@ -373,6 +373,32 @@ async fn every_edit_renumbers_and_writes_one_log_entry(app: TestApp) {
         "",
         "the sub-clause went with its clause"
     );
+    // Undo: the clause comes back with its sub-clause, its id and its number.
+    let n = app.log_len();
+    let a = api
+        .post(
+            &format!("{base}/clauses/{added}/restore"),
+            json!({ "expected_revision": rev.get() }),
+        )
+        .await;
+    step(a, "clause_restored", &app, n);
+    let view = text(&api, &v).await;
+    assert_eq!(number_of(&view, &sub), format!("{}.1", number_of(&view, &added)));
+    let a = api
+        .post(
+            &format!("{base}/clauses/{added}/restore"),
+            json!({ "expected_revision": rev.get() }),
+        )
+        .await;
+    assert_eq!((a.status, code(&a)), (StatusCode::CONFLICT, "clause_exists".into()));
+    let a = api
+        .post(
+            &format!("{base}/clauses/{duties}/restore"),
+            json!({ "expected_revision": rev.get() }),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND, "nothing removed under that id");
+    assert_eq!(text(&api, &v).await["revision"], rev.get(), "refusals change nothing");
     let verdict = api.get("/api/v1/log/verify").await.json();
     assert_eq!(verdict["intact"], true, "{verdict}");
 }

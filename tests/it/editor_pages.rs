@@ -199,6 +199,7 @@ async fn clauses_through_forms(app: TestApp) {
         .await;
     assert_eq!(a.status, StatusCode::SEE_OTHER);
     let rev = revision(&web.get(&format!("/versions/{v}")).await.body);
+    let before_removal = view(&app, &v).await["content"].clone();
     let a = web
         .post(
             &format!("/versions/{v}/clause-actions"),
@@ -206,11 +207,59 @@ async fn clauses_through_forms(app: TestApp) {
         )
         .await;
     assert_eq!(a.status, StatusCode::SEE_OTHER);
-    assert!(!web
+    assert_eq!(
+        a.header("location").unwrap_or_default(),
+        format!("/versions/{v}#undo"),
+        "back to where the clause stood, not the top"
+    );
+    let removed = view(&app, &v).await["content"].clone();
+    let editor = web.get(&format!("/versions/{v}")).await;
+    assert!(!editor.body.contains("<span class=\"text\">Соблюдает порядок.</span>"));
+    // The removal is offered back, in the section it left, to the one who removed it.
+    assert!(editor.body.contains("id=\"undo\""), "an undo is offered");
+    assert!(
+        editor.body.contains("«Соблюдает порядок.» исключён."),
+        "saying what went"
+    );
+    let mut other = app.web_as("hr2", "hr").await;
+    assert!(!other.get(&format!("/versions/{v}")).await.body.contains("id=\"undo\""));
+    let rev = revision(&editor.body);
+    let a = web
+        .post(
+            &format!("/versions/{v}/clause-actions"),
+            &[("do", &format!("restore:{clause}")), ("revision", &rev)],
+        )
+        .await;
+    assert_eq!(
+        a.header("location").unwrap_or_default(),
+        format!("/versions/{v}#c-{clause}")
+    );
+    let editor = web.get(&format!("/versions/{v}")).await;
+    assert!(
+        editor.body.contains("<span class=\"text\">Соблюдает порядок.</span>"),
+        "the clause is back"
+    );
+    assert!(!editor.body.contains("id=\"undo\""), "and the undo gone");
+    assert_eq!(
+        view(&app, &v).await["content"],
+        before_removal,
+        "where it stood, with its number"
+    );
+    // Restoring twice is refused with a message and changes nothing.
+    let rev = revision(&editor.body);
+    let restored = view(&app, &v).await["content"].clone();
+    web.post(
+        &format!("/versions/{v}/clause-actions"),
+        &[("do", &format!("restore:{clause}")), ("revision", &rev)],
+    )
+    .await;
+    assert!(web
         .get(&format!("/versions/{v}"))
         .await
         .body
-        .contains("Соблюдает порядок."));
+        .contains("Пункт уже возвращён"));
+    assert_eq!(view(&app, &v).await["content"], restored);
+    assert_ne!(removed, restored);
 
     let d = web.get(&format!("/documents/{doc}")).await;
     assert!(d.body.contains("менеджер по работе с клиентами"));

@@ -1,7 +1,18 @@
 //! The edits HR makes to a text: adding, changing, moving and removing clauses and
 //! sections. Each keeps the tree valid (depth, required sections) or refuses.
 
+use serde::{Deserialize, Serialize};
+
 use super::{Clause, Content, EditError, LibraryLink, Move, Section, SectionKind, MAX_DEPTH};
+
+/// Where a clause stands: its section, its parent clause (none at the top level)
+/// and its index among its siblings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Place {
+    pub section_id: String,
+    pub parent_id: Option<String>,
+    pub index: usize,
+}
 
 /// Finds a clause's sibling list and index.
 fn locate_mut<'a>(list: &'a mut Vec<Clause>, id: &str) -> Option<(&'a mut Vec<Clause>, usize)> {
@@ -109,6 +120,51 @@ impl Content {
     pub fn remove_clause(&mut self, clause_id: &str) -> Result<Clause, EditError> {
         let (list, i) = self.list_of(clause_id)?;
         Ok(list.remove(i))
+    }
+
+    /// Where a clause stands, so that a removal can be undone.
+    pub fn place_of(&self, clause_id: &str) -> Option<Place> {
+        fn walk(list: &[Clause], parent: Option<&str>, id: &str) -> Option<(Option<String>, usize)> {
+            if let Some(i) = list.iter().position(|c| c.id == id) {
+                return Some((parent.map(str::to_string), i));
+            }
+            list.iter().find_map(|c| walk(&c.children, Some(&c.id), id))
+        }
+        self.sections.iter().find_map(|s| {
+            walk(&s.clauses, None, clause_id).map(|(parent_id, index)| Place {
+                section_id: s.id.clone(),
+                parent_id,
+                index,
+            })
+        })
+    }
+
+    /// Puts a removed clause (with its sub-clauses) back where it stood; if the
+    /// siblings changed since, at the same index or last.
+    pub fn restore_clause(&mut self, place: &Place, clause: Clause) -> Result<(), EditError> {
+        fn ids(c: &Clause, out: &mut Vec<String>) {
+            out.push(c.id.clone());
+            c.children.iter().for_each(|ch| ids(ch, out));
+        }
+        let mut all = Vec::new();
+        ids(&clause, &mut all);
+        if all.iter().any(|id| self.find(id).is_some()) {
+            return Err(EditError::ClauseExists);
+        }
+        let list = match &place.parent_id {
+            None => &mut self.section_mut(&place.section_id)?.clauses,
+            Some(p) => {
+                if self.depth(p).ok_or(EditError::UnknownClause)? + height(&clause) > MAX_DEPTH {
+                    return Err(EditError::TooDeep);
+                }
+                let section = self.section_mut(&place.section_id)?;
+                let (list, i) = locate_mut(&mut section.clauses, p).ok_or(EditError::UnknownClause)?;
+                &mut list[i].children
+            }
+        };
+        let at = place.index.min(list.len());
+        list.insert(at, clause);
+        Ok(())
     }
 
     /// Moves a clause among its siblings or changes its level.

@@ -98,6 +98,13 @@ fn editor_routes<K: OwnerKind>(r: &mut Router, tag: &str) {
     )
     .api(
         Method::POST,
+        &format!("{base}/{{id}}/clauses/{{cid}}/restore"),
+        edit,
+        applied("Put a removed clause back where it stood (undo)", Some("RevisionBody")),
+        clause_restore::<K>,
+    )
+    .api(
+        Method::POST,
         &format!("{base}/{{id}}/sections"),
         edit,
         applied("Add an optional section", Some("NewSectionBody")),
@@ -395,6 +402,24 @@ pub async fn clause_library_update<K: OwnerKind>(
         id,
         body.expected_revision,
         Edit::UpdateFromLibrary { clause_id },
+    )
+    .await
+}
+
+/// Puts a removed clause back where it stood, with its sub-clauses.
+pub async fn clause_restore<K: OwnerKind>(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(String, String)>,
+    body: web::Json<RevisionBody>,
+) -> Result<web::Json<Applied>, ApiError> {
+    let (id, clause_id) = path.into_inner();
+    apply::<K>(
+        &state,
+        &user,
+        id,
+        body.expected_revision,
+        Edit::RestoreClause { clause_id },
     )
     .await
 }

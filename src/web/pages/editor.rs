@@ -216,13 +216,14 @@ pub async fn show<K: OwnerKind>(
 async fn editor_body<K: OwnerKind>(state: &AppState, user: &User, id: String) -> Result<EditorBody, PageError> {
     let lookup = id.clone();
     let me = user.clone();
-    let (d, panel) = state
+    let (d, panel, removal) = state
         .with_clock(move |c, clock| {
             Ok((
                 editor_data::<K>(c, &lookup)?,
                 K::version_id(&lookup)
                     .map(|v| super::workflow::panel(c, &me, v, clock))
                     .transpose()?,
+                crate::services::editing::last_removal(c, &K::owner(&lookup))?,
             ))
         })
         .await?;
@@ -322,6 +323,21 @@ async fn editor_body<K: OwnerKind>(state: &AppState, user: &User, id: String) ->
     ctx.insert("findings", &findings);
     placeholder_help(&mut ctx);
     ctx.insert("clause_count", &located.len());
+    // The author's own latest removal can be taken back from the section it left.
+    if let Some(r) = removal.filter(|r| r.actor == user.login) {
+        let text: String = match r.text.chars().count() {
+            n if n > 80 => r.text.chars().take(79).chain(['…']).collect(),
+            _ => r.text.clone(),
+        };
+        let message = t
+            .get("editor.removed")
+            .replace("{number}", &r.number)
+            .replace("{text}", &text);
+        ctx.insert(
+            "undo",
+            &serde_json::json!({ "clause_id": r.clause_id, "section_id": r.section_id, "message": message }),
+        );
+    }
     ctx.insert("workflow", &panel);
     ctx.insert("workflow_id", &id);
     ctx.insert("has_errors", &findings.iter().any(|f| f.error));

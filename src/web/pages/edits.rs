@@ -193,7 +193,8 @@ async fn apply<K: OwnerKind>(
 }
 
 /// The clause toolbar: `do` is the action (`up`, `down`, `indent`, `outdent`,
-/// `delete`, `edit`, `sub`, or `library` to take the library's current text)
+/// `delete`, `edit`, `sub`, `library` to take the library's current text, or
+/// `restore` to undo a removal)
 /// and `c` the selected clause; a row's own button names its clause in `do`
 /// (`library:<id>`). Every row shares the one form and its revision.
 pub async fn clause_action<K: OwnerKind>(
@@ -254,15 +255,30 @@ pub async fn clause_action<K: OwnerKind>(
         "library" => Edit::UpdateFromLibrary {
             clause_id: clause_id.clone(),
         },
+        "restore" => Edit::RestoreClause {
+            clause_id: clause_id.clone(),
+        },
         other => Edit::MoveClause {
             clause_id: clause_id.clone(),
             direction: Move::parse(other).ok_or_else(|| {
-                AppError::BadRequest("do must be up, down, indent, outdent, delete, edit, sub or library".into())
+                AppError::BadRequest(
+                    "do must be up, down, indent, outdent, delete, edit, sub, library or restore".into(),
+                )
             })?,
         },
     };
-    let anchor = (action != "delete").then_some(clause_id);
-    apply::<K>(&state, &user, &session, &id, &form, edit, anchor).await
+    if action == "delete" {
+        // Back to the place the clause left, where the undo is offered.
+        let expected = revision(&form)?;
+        return match run::<K>(&state, &user, &session, &id, expected, edit, None).await? {
+            Ok(_) => Ok(see_other(&format!("{}#undo", K::editor_url(&id)))),
+            Err(e) => {
+                refused(&session, &e.user_message().unwrap_or_default());
+                Ok(see_other(&K::editor_url(&id)))
+            }
+        };
+    }
+    apply::<K>(&state, &user, &session, &id, &form, edit, Some(clause_id)).await
 }
 
 /// Adds an optional section.
