@@ -73,18 +73,51 @@ pub enum Kind {
 pub struct Flash {
     pub kind: Kind,
     pub text: String,
+    /// The form the message is about (shown there rather than at the top), if the page has it.
+    #[serde(default)]
+    pub at: Option<String>,
+    /// What was typed into that form, given back so that nothing is lost.
+    #[serde(default)]
+    pub typed: Option<String>,
 }
 
 /// Leaves a message of `kind` for the next page shown.
 pub fn flash(session: &Session, kind: Kind, text: &str) {
-    // A lost message is harmless: whatever it reports has already happened.
-    let _ = session.insert(
-        FLASH,
+    put(
+        session,
         Flash {
             kind,
             text: text.to_string(),
+            at: None,
+            typed: None,
         },
     );
+}
+
+fn put(session: &Session, flash: Flash) {
+    // A lost message is harmless: whatever it reports has already happened.
+    let _ = session.insert(FLASH, flash);
+}
+
+/// Reports why a form was refused, to be shown at the form `at` with `typed` filled back in.
+pub fn refused_at(session: &Session, text: &str, at: &str, typed: &str) {
+    put(
+        session,
+        Flash {
+            kind: Kind::Refused,
+            text: text.to_string(),
+            at: Some(at.to_string()),
+            typed: Some(typed.to_string()),
+        },
+    );
+}
+
+/// The pending message, left in place for the page's frame.
+pub fn peek_flash(session: &Session) -> Option<Flash> {
+    if !session.contains_key(FLASH) {
+        return None;
+    }
+    session.get::<Flash>(FLASH).ok().flatten()
 }
 
 /// Reports an action done.

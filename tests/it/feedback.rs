@@ -52,28 +52,54 @@ async fn refusals_look_like_refusals_and_each_action_says_what_it_did(app: TestA
         "no decision preselected"
     );
 
-    // Refusing without a reason: refused, shown as an error at the message, nothing given.
+    // Refusing without a reason: refused, shown as an error at the visa form, nothing given.
+    let me = page
+        .body
+        .split("name=\"on_behalf_of\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("the visa form names whose visa it is")
+        .to_string();
     let a = head
         .post(
             &format!("/versions/{v}/visa"),
-            &[("decision", "reject"), ("comment", " ")],
+            &[("decision", "reject"), ("comment", " "), ("on_behalf_of", &me)],
         )
         .await;
     assert_eq!(
         a.header("location").as_deref(),
-        Some(format!("/versions/{v}#message").as_str())
+        Some(format!("/versions/{v}#visa").as_str()),
+        "back at the form, not at the top"
     );
     let page = head.get(&format!("/versions/{v}")).await;
     let (kind, text) = message(&page.body).expect("a message");
     assert_eq!(kind, "refused", "{text}");
     assert!(page.body.contains("role=\"alert\""));
     assert!(page.body.contains("id=\"visa\""), "the visa can still be given");
-    // No decision at all: a refusal that says what to do, not a bare 400 page.
-    let a = head.post(&format!("/versions/{v}/visa"), &[("comment", "")]).await;
+    assert!(
+        page.body.find("id=\"message\"") > page.body.find("id=\"visa\""),
+        "the message stands in the visa form"
+    );
+    assert_eq!(page.body.matches("id=\"message\"").count(), 1, "and only there");
+    // No decision at all: a refusal that says what to do, with the comment given back.
+    let a = head
+        .post(
+            &format!("/versions/{v}/visa"),
+            &[("comment", "Уточнить п. 2.3 <срочно>"), ("on_behalf_of", &me)],
+        )
+        .await;
     assert_eq!(a.status, StatusCode::SEE_OTHER);
-    let (kind, text) = message(&head.get(&format!("/versions/{v}")).await.body).expect("a message");
+    let page = head.get(&format!("/versions/{v}")).await;
+    let (kind, text) = message(&page.body).expect("a message");
     assert_eq!(kind, "refused");
     assert!(text.contains("Выберите решение"), "{text}");
+    assert!(
+        page.body.contains(">Уточнить п. 2.3 &lt;срочно&gt;</textarea>"),
+        "what was typed is kept"
+    );
+    let again = head.get(&format!("/versions/{v}")).await;
+    assert!(!again.body.contains("Уточнить п. 2.3"), "once only");
+    assert!(message(&again.body).is_none());
 
     let a = head
         .post(

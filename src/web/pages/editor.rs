@@ -23,6 +23,7 @@ use crate::web::owner::Described;
 use crate::web::owner::OwnerKind;
 use crate::web::resources::DOC_EDIT;
 use crate::web::routes::{Access, Router};
+use crate::web::session::Flash;
 use crate::web::state::AppState;
 use crate::web::templates::render_part;
 
@@ -180,6 +181,8 @@ fn can_edit(user: &User, status: Option<Status>) -> bool {
 struct EditorBody {
     title: String,
     html: String,
+    /// The pending message is shown at its form in `html`, not at the top.
+    flash_placed: bool,
 }
 
 /// The editor (or, for those who may not edit, the read-only view), kept per user,
@@ -198,10 +201,13 @@ pub async fn show<K: OwnerKind>(
         kept::Lookup::Kept(page) => return Ok(page),
         kept::Lookup::Build(turn) => turn,
     };
-    let body = editor_body::<K>(&state, &user.0, path.into_inner()).await?;
+    // A refusal about one of the page's forms is shown at that form, with what was typed.
+    let retry = crate::web::session::peek_flash(&session).filter(|f| f.at.is_some());
+    let body = editor_body::<K>(&state, &user.0, path.into_inner(), retry).await?;
     let mut ctx = kept::context(&user.0, &session)?;
     ctx.insert("title", &body.title);
     ctx.insert("part", &body.html);
+    ctx.insert("flash_placed", &body.flash_placed);
     Ok(kept::keep(
         turn,
         &state.views.pages,
@@ -213,7 +219,12 @@ pub async fn show<K: OwnerKind>(
     )?)
 }
 
-async fn editor_body<K: OwnerKind>(state: &AppState, user: &User, id: String) -> Result<EditorBody, PageError> {
+async fn editor_body<K: OwnerKind>(
+    state: &AppState,
+    user: &User,
+    id: String,
+    retry: Option<Flash>,
+) -> Result<EditorBody, PageError> {
     let lookup = id.clone();
     let me = user.clone();
     let (d, panel, removal) = state
@@ -346,8 +357,19 @@ async fn editor_body<K: OwnerKind>(state: &AppState, user: &User, id: String) ->
         &(can_edit(user, d.described.status)
             && d.described.status == Some(crate::domain::version::Status::InAgreement)),
     );
+    let forms: Vec<String> = panel
+        .as_ref()
+        .and_then(|p| p["visa_for"].as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p["id"].as_str())
+        .map(|p| super::workflow::visa_form(&Some(p.into())))
+        .collect();
+    let retry = retry.filter(|f| f.at.as_ref().is_some_and(|at| forms.contains(at)));
+    ctx.insert("retry", &retry);
     Ok(EditorBody {
         html: render_part("editor_body.html", ctx)?,
         title: d.described.title,
+        flash_placed: retry.is_some(),
     })
 }

@@ -19,7 +19,7 @@ use crate::web::error::PageError;
 use crate::web::forms::Form;
 use crate::web::resources::DOC_EDIT;
 use crate::web::routes::{Access, Router};
-use crate::web::session::{done, refused};
+use crate::web::session::{done, refused, refused_at};
 use crate::web::state::{see_other, AppState};
 
 /// Registers the transitions of a version.
@@ -119,12 +119,23 @@ async fn transition<F>(
 where
     F: FnOnce(&mut DbConn, &Clock) -> Result<(), ServiceError> + Send + 'static,
 {
-    match state.with_clock(f).await {
+    match attempt(state, f).await? {
         Ok(()) => {
             done(session, &strings().get(&format!("msg.{done_key}")));
             Ok(see_other(&format!("/versions/{version_id}#workflow")))
         }
-        Err(e) => refuse(session, version_id, &e.user_message().ok_or(e)?),
+        Err(reason) => refuse(session, version_id, &reason),
+    }
+}
+
+/// Runs a transition; a refusal comes back as the reason to show.
+async fn attempt<F>(state: &AppState, f: F) -> Result<Result<(), String>, PageError>
+where
+    F: FnOnce(&mut DbConn, &Clock) -> Result<(), ServiceError> + Send + 'static,
+{
+    match state.with_clock(f).await {
+        Ok(()) => Ok(Ok(())),
+        Err(e) => Ok(Err(e.user_message().ok_or(e)?)),
     }
 }
 
@@ -161,20 +172,45 @@ pub async fn visa(
 ) -> Result<HttpResponse, PageError> {
     let form = Form::parse(&session, &body, &[])?;
     let id = path.into_inner();
+    let on_behalf_of = form.get("on_behalf_of").map(UserId::from);
     let Some(decision) = form.get("decision").and_then(Decision::parse) else {
-        return refuse(&session, &id, &strings().get("wf.choose_decision"));
+        let typed = form.get("comment").unwrap_or_default();
+        refused_at(
+            &session,
+            &strings().get("wf.choose_decision"),
+            &visa_form(&on_behalf_of),
+            typed,
+        );
+        return Ok(see_other(&format!("/versions/{id}#visa")));
     };
     let input = VisaInput {
         decision,
         comment: form.get("comment").unwrap_or_default().to_string(),
-        on_behalf_of: form.get("on_behalf_of").map(UserId::from),
+        on_behalf_of,
     };
     let v = id.clone();
     let done_key = format!("visa_{}", input.decision.as_str());
-    transition(&state, &session, &id, &done_key, move |c, clock| {
+    let (at, typed) = (visa_form(&input.on_behalf_of), input.comment.clone());
+    match attempt(&state, move |c, clock| {
         workflow::give_visa(c, clock, &user.0, &v, &input).map(|_| ())
     })
-    .await
+    .await?
+    {
+        Ok(()) => {
+            done(&session, &strings().get(&format!("msg.{done_key}")));
+            Ok(see_other(&format!("/versions/{id}#workflow")))
+        }
+        Err(reason) => {
+            // Shown at the visa form with the comment given back, not at the top of the page.
+            refused_at(&session, &reason, &at, &typed);
+            Ok(see_other(&format!("/versions/{id}#visa")))
+        }
+    }
+}
+
+/// The name of the visa form for the person the visa is given for (oneself when `None`).
+pub fn visa_form(on_behalf_of: &Option<UserId>) -> String {
+    format!("visa:{}", on_behalf_of.as_ref().map(UserId::as_str).unwrap_or_default())
 }
 
 /// Comments on a clause during agreement.
