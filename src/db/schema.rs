@@ -229,6 +229,7 @@ diesel::table! {
         user_id -> Text,
         text -> Text,
         at -> Timestamp,
+        reply_to -> Nullable<Text>,
     }
 }
 

@@ -46,6 +46,8 @@ pub struct Actions {
     /// Return to draft at approval.
     pub reject: bool,
     pub comment: bool,
+    /// Answer agreers' remarks.
+    pub answer: bool,
     pub withdraw: bool,
     pub new_revision: bool,
 }
@@ -135,6 +137,18 @@ impl Situation<'_> {
         }
     }
 
+    /// Answers to remarks: by drafting staff, while the version is in agreement or
+    /// approval, or back in draft after a round (to say what was done before resending).
+    pub fn check_answer(&self, caller: &Caller) -> Result<(), WorkflowError> {
+        if !caller.drafter {
+            return Err(WorkflowError::NotDrafter);
+        }
+        match self.status {
+            Status::InAgreement | Status::AwaitingApproval | Status::Draft => Ok(()),
+            _ => Err(WorkflowError::WrongStatus),
+        }
+    }
+
     /// Whom the version waits for now: the current stage's agreers who have not
     /// acted, or the approver.
     pub fn waiting_for(&self) -> Vec<UserId> {
@@ -165,6 +179,7 @@ impl Situation<'_> {
             approve: self.check_approve(caller).is_ok(),
             reject: self.check_reject(caller).is_ok(),
             comment: self.check_comment(caller).is_ok(),
+            answer: self.check_answer(caller).is_ok(),
             withdraw: approved,
             new_revision: approved && self.newest,
         }
@@ -215,6 +230,7 @@ mod tests {
         let draft = situation(Status::Draft, &r, &[], &[]);
         let a = draft.actions(&hr);
         assert!(a.send && a.set_route && a.set_editorial && !a.approve && a.visa_for.is_empty());
+        assert!(a.answer, "HR answers remarks before resending");
         assert_eq!(
             draft.check_draft_work(&caller("x", &hr_p)),
             Err(WorkflowError::NotDrafter)
@@ -229,6 +245,10 @@ mod tests {
         let agreement = situation(Status::InAgreement, &r, &[], &[]);
         assert_eq!(agreement.actions(&head).visa_for, vec![UserId::from("head")]);
         assert!(agreement.actions(&head).comment && !agreement.actions(&head).send);
+        assert!(!agreement.actions(&head).answer, "agreers remark, HR answers");
+        assert!(agreement.actions(&hr).answer);
+        let approved = situation(Status::Approved, &r, &[], &[]);
+        assert_eq!(approved.check_answer(&hr), Err(WorkflowError::WrongStatus));
         let safety_p = [UserId::from("safety")];
         assert_eq!(
             agreement.check_visa(&caller("safety", &safety_p), &UserId::from("safety")),

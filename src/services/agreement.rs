@@ -26,9 +26,12 @@ pub struct VisaRecord {
     pub at: NaiveDateTime,
 }
 
-/// A clause comment as recorded.
+/// A clause comment as recorded: an agreer's remark, or HR's answer to one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommentRecord {
+    pub id: String,
+    /// The remark this answers; `None` for a remark.
+    pub reply_to: Option<String>,
     /// The clause it is about.
     pub clause_id: String,
     /// The clause's number in the version (empty when the clause is gone).
@@ -53,6 +56,8 @@ struct VisaRow {
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = clause_comments)]
 struct CommentRow {
+    id: String,
+    reply_to: Option<String>,
     clause_id: String,
     user_id: UserId,
     text: String,
@@ -101,6 +106,8 @@ pub fn record(conn: &mut DbConn, version_id: &str) -> Result<Record, ServiceErro
     let comments = comment_rows
         .iter()
         .map(|c| CommentRecord {
+            id: c.id.clone(),
+            reply_to: c.reply_to.clone(),
             clause_id: c.clause_id.clone(),
             number: content.find(&c.clause_id).map(|l| l.number).unwrap_or_default(),
             login: name(&c.user_id),

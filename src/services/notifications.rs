@@ -98,17 +98,8 @@ pub fn remind(conn: &mut DbConn, clock: &Clock, actor: &User, version_id: &str) 
                 }
             }
         }
-        let at = journal.at();
         for (user_id, text, link) in &rows {
-            diesel::insert_into(notifications::table)
-                .values((
-                    notifications::id.eq(new_id()),
-                    notifications::user_id.eq(user_id),
-                    notifications::text.eq(text),
-                    notifications::link.eq(Some(link)),
-                    notifications::created_at.eq(at),
-                ))
-                .execute(conn)?;
+            notify(conn, journal.at(), user_id, text, link)?;
         }
         journal.note(
             conn,
@@ -119,6 +110,20 @@ pub fn remind(conn: &mut DbConn, clock: &Clock, actor: &User, version_id: &str) 
         )?;
         Ok(out)
     })
+}
+
+/// Leaves `text` for `user_id`, linking to the page it is about.
+pub fn notify(conn: &mut DbConn, at: NaiveDateTime, user_id: &str, text: &str, link: &str) -> Result<(), ServiceError> {
+    diesel::insert_into(notifications::table)
+        .values((
+            notifications::id.eq(new_id()),
+            notifications::user_id.eq(user_id),
+            notifications::text.eq(text),
+            notifications::link.eq(Some(link)),
+            notifications::created_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Users who hold, today, a manager's position in the department of the version's

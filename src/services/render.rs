@@ -185,9 +185,13 @@ pub fn input_for(
             },
             None => c.login.clone(),
         };
+        let text = match c.reply_to {
+            Some(_) => format!("{} {}", crate::i18n::strings().get("wf.answered_by"), c.text.trim()),
+            None => c.text.trim().to_string(),
+        };
         input.remarks.push(RemarkOut {
             clause: c.number.clone(),
-            text: c.text.trim().to_string(),
+            text,
             who,
             at: clock.stamp(c.at),
         });
@@ -240,10 +244,11 @@ pub fn input_for(
 
 /// The workflow events printed with the register: how each revision was agreed and
 /// approved. The drafting history (each edit of a draft) stays in the system's log.
-const PRINTED_EVENTS: [&str; 8] = [
+const PRINTED_EVENTS: [&str; 9] = [
     "sent",
     "visa",
     "clause_comment",
+    "remark_answered",
     "returned_to_draft",
     "approval_rejected",
     "approved",

@@ -12,7 +12,7 @@ use super::facts::{Actor, Facts};
 use super::journal::{write_tx, Journal};
 use super::rules::Rules;
 use super::versions::{self, Approval, VersionState};
-use super::{acknowledgements, canonical, documents, new_id, routes, ServiceError};
+use super::{acknowledgements, canonical, documents, new_id, notifications, routes, ServiceError};
 use crate::clock::Clock;
 use crate::db::schema::{clause_comments, registration_counters as rc, visas};
 use crate::db::DbConn;
@@ -189,6 +189,74 @@ pub fn comment_clause(
             version_id,
             "clause_comment",
             &json!({ "clause_id": clause_id, "number": number, "text": text.trim(), "round": facts.state.round }),
+        )
+    })
+}
+
+/// HR's answer to an agreer's remark on a clause («Исправлено», «Оставлено: …»), shown
+/// under the remark and sent to its author, without starting a new round.
+pub fn answer_remark(
+    conn: &mut DbConn,
+    clock: &Clock,
+    actor: &User,
+    version_id: &str,
+    remark_id: &str,
+    text: &str,
+) -> Result<(), ServiceError> {
+    write_tx(conn, clock, &actor.login, |conn, journal| {
+        let (facts, who) = judged(conn, journal, actor, version_id)?;
+        facts.situation().check_answer(&who.caller())?;
+        let mut e = FieldErrors::default();
+        e.text("text", text, 5000);
+        e.into_result()?;
+        let (clause_id, author, reply_to): (String, String, Option<String>) = clause_comments::table
+            .find(remark_id)
+            .filter(clause_comments::version_id.eq(version_id))
+            .select((
+                clause_comments::clause_id,
+                clause_comments::user_id,
+                clause_comments::reply_to,
+            ))
+            .first(conn)
+            .optional()?
+            .ok_or(ServiceError::NotFound)?;
+        if reply_to.is_some() {
+            return Err(ServiceError::Refused("answer_to_answer"));
+        }
+        let v = versions::get(conn, version_id)?;
+        let number = v.content.find(&clause_id).map(|l| l.number).unwrap_or_default();
+        diesel::insert_into(clause_comments::table)
+            .values((
+                clause_comments::id.eq(new_id()),
+                clause_comments::version_id.eq(version_id),
+                clause_comments::round.eq(facts.state.round),
+                clause_comments::clause_id.eq(&clause_id),
+                clause_comments::user_id.eq(&actor.id),
+                clause_comments::text.eq(text.trim()),
+                clause_comments::at.eq(journal.at()),
+                clause_comments::reply_to.eq(Some(remark_id)),
+            ))
+            .execute(conn)?;
+        if author != actor.id.as_str() {
+            let note = crate::i18n::strings()
+                .get("notify.answered")
+                .replace("{login}", &actor.login)
+                .replace("{number}", &number)
+                .replace("{title}", &v.position_title);
+            notifications::notify(
+                conn,
+                journal.at(),
+                &author,
+                &note,
+                &format!("/versions/{version_id}#c-{clause_id}"),
+            )?;
+        }
+        journal.note(
+            conn,
+            "version",
+            version_id,
+            "remark_answered",
+            &json!({ "remark_id": remark_id, "clause_id": clause_id, "number": number, "text": text.trim() }),
         )
     })
 }

@@ -455,3 +455,112 @@ async fn remarks_sit_under_their_clause_and_hr_is_warned_before_an_edit_voids_vi
 }
 
 crate::on_both_backends!(remarks_sit_under_their_clause_and_hr_is_warned_before_an_edit_voids_visas);
+
+async fn hr_answers_a_remark_without_starting_a_new_round(app: TestApp) {
+    let s = story(&app).await;
+    let v = s.version.clone();
+    let view = s.hr.get(&format!("/api/v1/versions/{v}")).await.json();
+    let clause = view["clauses"][1]["id"].as_str().expect("a clause").to_string();
+    let mut hr = signed_in(&app, "hr").await;
+    hr.post(&format!("/versions/{v}/send"), &[]).await;
+    let mut head = signed_in(&app, "head").await;
+    head.post(
+        &format!("/versions/{v}/comments"),
+        &[("clause_id", &clause), ("text", "Уточнить срок.")],
+    )
+    .await;
+    let state = || jobdesc::services::versions::state(&mut app.conn(), &v).expect("state");
+    let before = state();
+    let page = hr.get(&format!("/versions/{v}")).await;
+    let marker = format!("/versions/{v}/remarks/");
+    let remark = page.body[page.body.find(&marker).expect("HR is offered an answer") + marker.len()..]
+        .split('/')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        !head.get(&format!("/versions/{v}")).await.body.contains(&marker),
+        "agreers remark, HR answers"
+    );
+    let forbidden = head
+        .post(&format!("{marker}{remark}/answers"), &[("text", "Сам отвечу.")])
+        .await;
+    assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+
+    // An empty answer is refused and writes nothing.
+    let log = app.log_len();
+    hr.post(&format!("{marker}{remark}/answers"), &[("text", "  ")]).await;
+    let (kind, _) = message(&hr.get(&format!("/versions/{v}")).await.body).expect("a message");
+    assert_eq!(kind, "refused");
+    assert_eq!(app.log_len(), log);
+
+    let a = hr
+        .post(
+            &format!("{marker}{remark}/answers"),
+            &[("text", "Срок указан: 5 рабочих дней.")],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    let (kind, text) = message(&hr.get(&format!("/versions/{v}")).await.body).expect("a message");
+    assert_eq!(
+        (kind.as_str(), text.as_str()),
+        (
+            "done",
+            "Ответ на замечание записан; автор замечания получит уведомление."
+        )
+    );
+    let after = state();
+    assert_eq!(
+        (after.status, after.round),
+        (before.status, before.round),
+        "the round goes on"
+    );
+
+    // The agreer reads the answer under the remark, and is told.
+    let page = head.get(&format!("/versions/{v}")).await;
+    let at = page.body.find(&format!("id=\"r-{remark}\"")).expect("the remark");
+    let block = &page.body[at..page.body[at..].find("</li>").map_or(page.body.len(), |e| at + e)];
+    assert!(
+        block.contains("answer-line") && block.contains("Срок указан: 5 рабочих дней."),
+        "{block}"
+    );
+    let home = head.get("/").await;
+    assert!(
+        home.body.contains("hr ответил(а) на ваше замечание к пункту"),
+        "{}",
+        home.body
+    );
+    assert!(home.body.contains(&format!("/versions/{v}#c-{clause}")));
+
+    // An answer is not itself answered; the API answers as the page does.
+    let answer = jobdesc::services::agreement::record(&mut app.conn(), &v)
+        .expect("record")
+        .comments
+        .into_iter()
+        .find(|c| c.reply_to.is_some())
+        .expect("the answer")
+        .id;
+    let a =
+        s.hr.post(
+            &format!("/api/v1/versions/{v}/remarks/{answer}/answers"),
+            serde_json::json!({ "text": "Ещё раз." }),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CONFLICT, "{}", a.body);
+    let a =
+        s.hr.post(
+            &format!("/api/v1/versions/{v}/remarks/{remark}/answers"),
+            serde_json::json!({ "text": "Добавлено в п. 2.3." }),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::NO_CONTENT, "{}", a.body);
+    let a =
+        s.hr.post(
+            &format!("/api/v1/versions/{v}/remarks/nonexistent/answers"),
+            serde_json::json!({ "text": "?" }),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
+}
+
+crate::on_both_backends!(hr_answers_a_remark_without_starting_a_new_round);

@@ -180,6 +180,7 @@ pub fn document() -> OpenApi {
     components = with::<w::CommentBody>(components);
     components = with::<w::EditorialBody>(components);
     components = with::<w::ClauseCommentBody>(components);
+    components = with::<w::AnswerBody>(components);
     components = with::<crate::web::api::acknowledgements::SignBody>(components);
     components = with::<crate::services::versions::Version>(components);
     components = with::<crate::domain::register::RegisterRow>(components);

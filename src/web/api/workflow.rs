@@ -91,6 +91,17 @@ pub fn routes(r: &mut Router) {
     )
     .api(
         Method::POST,
+        "/api/v1/versions/{id}/remarks/{rid}/answers",
+        edit,
+        ApiDoc {
+            request: Some("AnswerBody"),
+            status: 204,
+            ..doc("Answer an agreer's remark on a clause (HR)", "workflow")
+        },
+        answer,
+    )
+    .api(
+        Method::POST,
         "/api/v1/documents/{id}/revisions",
         edit,
         ApiDoc {
@@ -291,6 +302,26 @@ pub async fn comment(
     let (id, b) = (path.into_inner(), body.into_inner());
     state
         .with_clock(move |c, clock| workflow::comment_clause(c, clock, &user.0, &id, &b.clause_id, &b.text))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// HR's answer to a remark.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct AnswerBody {
+    pub text: String,
+}
+
+/// Answers an agreer's remark; the remark's author is notified.
+pub async fn answer(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(String, String)>,
+    body: web::Json<AnswerBody>,
+) -> Result<HttpResponse, ApiError> {
+    let ((id, remark), b) = (path.into_inner(), body.into_inner());
+    state
+        .with_clock(move |c, clock| workflow::answer_remark(c, clock, &user.0, &id, &remark, &b.text))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

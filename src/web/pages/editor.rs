@@ -94,8 +94,16 @@ struct ClauseRow {
     from_library: bool,
     library_changed: bool,
     notes: Vec<String>,
-    /// Agreers' remarks on the clause: who, when, what.
-    remarks: Vec<String>,
+    /// Agreers' remarks on the clause.
+    remarks: Vec<RemarkView>,
+}
+
+/// A remark as shown under its clause: who, when, what, and HR's answers.
+#[derive(Serialize)]
+struct RemarkView {
+    id: String,
+    line: String,
+    answers: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -248,24 +256,36 @@ async fn editor_body<K: OwnerKind>(
             notes.entry(cid.as_str()).or_default().push(finding_message(t, f));
         }
     }
-    // Remarks on clauses, shown under the clause they are about.
-    let mut remarks: HashMap<String, Vec<String>> = HashMap::new();
-    for c in panel
+    // Remarks on clauses, shown under the clause they are about, each with HR's answers.
+    let comments: Vec<&serde_json::Value> = panel
         .as_ref()
         .and_then(|p| p["comments"].as_array())
         .into_iter()
         .flatten()
-    {
-        let line = format!(
+        .collect();
+    let line = |c: &serde_json::Value| {
+        format!(
             "{}, {}: {}",
             c["login"].as_str().unwrap_or_default(),
             c["at"].as_str().unwrap_or_default(),
             c["text"].as_str().unwrap_or_default()
-        );
+        )
+    };
+    let mut remarks: HashMap<String, Vec<RemarkView>> = HashMap::new();
+    for c in comments.iter().filter(|c| c["reply_to"].is_null()) {
+        let id = c["id"].as_str().unwrap_or_default();
         remarks
             .entry(c["clause_id"].as_str().unwrap_or_default().to_string())
             .or_default()
-            .push(line);
+            .push(RemarkView {
+                id: id.to_string(),
+                line: line(c),
+                answers: comments
+                    .iter()
+                    .filter(|a| a["reply_to"].as_str() == Some(id))
+                    .map(|a| line(a))
+                    .collect(),
+            });
     }
     let numbers = d.content.section_numbers();
     let located = d.content.clauses();

@@ -28,6 +28,7 @@ pub fn routes(r: &mut Router) {
     r.page(Method::POST, "/versions/{id}/send", edit, send)
         .page(Method::POST, "/versions/{id}/visa", any, visa)
         .page(Method::POST, "/versions/{id}/comments", any, comment)
+        .page(Method::POST, "/versions/{id}/remarks/{rid}/answers", edit, answer)
         .page(Method::POST, "/versions/{id}/approve", any, approve)
         .page(Method::POST, "/versions/{id}/reject", any, reject)
         .page(Method::POST, "/versions/{id}/withdraw", edit, withdraw)
@@ -64,7 +65,10 @@ pub fn panel(conn: &mut DbConn, user: &User, version_id: &str, clock: &Clock) ->
     let comments: Vec<Value> = record
         .comments
         .iter()
-        .map(|c| json!({ "clause_id": c.clause_id, "number": c.number, "login": c.login, "text": c.text, "at": clock.stamp(c.at) }))
+        .map(|c| {
+            json!({ "id": c.id, "answer": c.reply_to.is_some(), "reply_to": c.reply_to, "clause_id": c.clause_id,
+                         "number": c.number, "login": c.login, "text": c.text, "at": clock.stamp(c.at) })
+        })
         .collect();
     let names = routes::logins_of(conn, &may.visa_for)?;
     let visa_for: Vec<Value> = may
@@ -100,6 +104,7 @@ pub fn panel(conn: &mut DbConn, user: &User, version_id: &str, clock: &Clock) ->
         "can_editorial": may.set_editorial,
         "visa_for": visa_for,
         "can_comment": may.comment,
+        "can_answer": may.answer,
         "can_approve": may.approve,
         "can_withdraw": may.withdraw,
         "can_new_revision": may.new_revision,
@@ -228,6 +233,24 @@ pub async fn comment(
     let v = id.clone();
     transition(&state, &session, &id, "commented", move |c, clock| {
         workflow::comment_clause(c, clock, &user.0, &v, &clause, &text)
+    })
+    .await
+}
+
+/// HR answers an agreer's remark, shown under it.
+pub async fn answer(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let form = Form::parse(&session, &body, &[])?;
+    let text = form.get("text").unwrap_or_default().to_string();
+    let (id, remark) = path.into_inner();
+    let v = id.clone();
+    transition(&state, &session, &id, "answered", move |c, clock| {
+        workflow::answer_remark(c, clock, &user.0, &v, &remark, &text)
     })
     .await
 }

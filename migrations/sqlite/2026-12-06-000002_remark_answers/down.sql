@@ -1,0 +1,1 @@
+ALTER TABLE clause_comments DROP COLUMN reply_to;
