@@ -168,6 +168,25 @@ pub fn matches(text: &str, query: &str) -> bool {
     })
 }
 
+/// True while an edited text still follows its library formulation: at least half of
+/// the formulation's words (by stem, short words aside) are still in it. A clause HR
+/// rewrote completely is no longer marked as coming from the library.
+pub fn still_follows(text: &str, library_text: &str) -> bool {
+    let stems = |t: &str| -> std::collections::BTreeSet<String> {
+        words(t)
+            .iter()
+            .filter(|w| w.chars().count() > 2)
+            .map(|w| stem(w))
+            .collect()
+    };
+    let (own, library) = (stems(text), stems(library_text));
+    if library.is_empty() {
+        return true;
+    }
+    let kept = library.iter().filter(|s| own.contains(*s)).count();
+    kept * 2 >= library.len()
+}
+
 /// Clause ids in `content` that link to `library_id`.
 pub fn linked_clauses(content: &Content, library_id: &str) -> Vec<String> {
     content
@@ -181,6 +200,22 @@ pub fn linked_clauses(content: &Content, library_id: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rewritten_clause_no_longer_follows_its_formulation() {
+        let library = "Соблюдает правила внутреннего трудового распорядка и трудовую дисциплину.";
+        assert!(still_follows(library, library));
+        assert!(still_follows(
+            "Соблюдает правила внутреннего трудового распорядка организации.",
+            library
+        ));
+        assert!(still_follows(
+            "СОБЛЮДАЕТ ТРУДОВУЮ ДИСЦИПЛИНУ и правила распорядка.",
+            library
+        ));
+        assert!(!still_follows("Ведёт переговоры с ключевыми клиентами.", library));
+        assert!(!still_follows("Соблюдает сроки подготовки отчётов.", library));
+    }
 
     #[test]
     fn word_forms_match() {

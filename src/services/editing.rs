@@ -12,7 +12,7 @@ use super::{new_id, versions, ServiceError};
 use crate::clock::Clock;
 use crate::db::DbConn;
 use crate::domain::document::{Clause, Content, EditError, LibraryLink, Move, Place, SectionKind};
-use crate::domain::library::{check_clause_text, LibraryClause};
+use crate::domain::library::{check_clause_text, still_follows, LibraryClause};
 use crate::domain::validation::FieldErrors;
 use crate::domain::version::Status;
 
@@ -233,11 +233,20 @@ pub fn apply_with(
         Edit::SetText { clause_id, text } => {
             let text = clean_text(text)?;
             content.set_text(clause_id, &text).map_err(edit_error)?;
-            (
-                "clause_changed",
-                snapshot(&before_content, clause_id),
-                snapshot(&content, clause_id),
-            )
+            let link = before_content.find(clause_id).and_then(|l| l.clause.library.clone());
+            let mut after_edit = snapshot(&content, clause_id);
+            if let Some(link) = link {
+                let follows = match LibraryClause::get(conn, &link.clause_id) {
+                    Ok(l) => still_follows(&text, &l.text),
+                    Err(ServiceError::NotFound) => false,
+                    Err(e) => return Err(e),
+                };
+                if !follows {
+                    content.unlink(clause_id).map_err(edit_error)?;
+                    after_edit["unlinked_from_library"] = json!(link.clause_id);
+                }
+            }
+            ("clause_changed", snapshot(&before_content, clause_id), after_edit)
         }
         Edit::RemoveClause { clause_id } => {
             let place = content.place_of(clause_id).ok_or(ServiceError::NotFound)?;

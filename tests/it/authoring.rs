@@ -739,6 +739,39 @@ async fn library_edits_mark_documents_and_update_drafts(app: TestApp) {
     assert!(e
         .iter()
         .any(|e| e.action == "clause_library_updated" && e.entity_id == v));
+
+    // HR's touch-up keeps the link; a clause rewritten completely is HR's own.
+    let clause = linked["id"].as_str().expect("id");
+    let link_of = |view: &Value| {
+        view["clauses"]
+            .as_array()
+            .expect("c")
+            .iter()
+            .find(|c| c["id"] == clause)
+            .map(|c| c["library_id"].clone())
+            .unwrap_or_default()
+    };
+    let touched = format!("{} Уточнено.", changed["text"].as_str().unwrap_or(""));
+    let rev = after["revision"].as_i64().expect("revision");
+    let a = api
+        .put(
+            &format!("/api/v1/versions/{v}/clauses/{clause}"),
+            json!({ "text": touched, "expected_revision": rev }),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    assert_eq!(link_of(&text(&api, &v).await), json!(lib), "a touch-up keeps the link");
+    let a = api
+        .put(
+            &format!("/api/v1/versions/{v}/clauses/{clause}"),
+            json!({ "text": "Ведёт переговоры с ключевыми поставщиками.", "expected_revision": rev + 1 }),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    assert!(
+        link_of(&text(&api, &v).await).is_null(),
+        "a rewrite drops the library mark"
+    );
 }
 
 async fn versions_compare_clause_by_clause(app: TestApp) {

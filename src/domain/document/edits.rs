@@ -102,10 +102,17 @@ impl Content {
         Ok(())
     }
 
-    /// Replaces a clause's text; the library link stays (the text now differs from it).
+    /// Replaces a clause's text; the library link stays (see `unlink`).
     pub fn set_text(&mut self, clause_id: &str, text: &str) -> Result<String, EditError> {
         let (list, i) = self.list_of(clause_id)?;
         Ok(std::mem::replace(&mut list[i].text, text.to_string()))
+    }
+
+    /// Drops a clause's library link: its text is HR's own now.
+    pub fn unlink(&mut self, clause_id: &str) -> Result<(), EditError> {
+        let (list, i) = self.list_of(clause_id)?;
+        list[i].library = None;
+        Ok(())
     }
 
     /// Replaces the text with the library's and records the revision copied.
