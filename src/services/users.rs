@@ -237,6 +237,38 @@ pub fn logins(conn: &mut DbConn, ids: &[&UserId]) -> Result<HashMap<UserId, Stri
         .collect())
 }
 
+/// A person to choose in a form: login, name and position.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Person {
+    pub login: String,
+    pub name: String,
+    pub position: String,
+}
+
+/// Active users holding `role` (and any of `also`, whatever their role), by name: the
+/// people a route form offers.
+pub fn people_with(conn: &mut DbConn, role: Role, also: &[String]) -> Result<Vec<Person>, ServiceError> {
+    let rows: Vec<(UserId, String, String)> = users::table
+        .filter(users::active.eq(true))
+        .filter(
+            users::roles
+                .like(format!("%{}%", role.as_str()))
+                .or(users::login.eq_any(also)),
+        )
+        .select((users::id, users::login, users::roles))
+        .load(conn)?;
+    let mut out = Vec::new();
+    for (id, login, roles) in rows {
+        if !Role::parse_list(&roles).contains(&role) && !also.contains(&login) {
+            continue;
+        }
+        let Signatory { name, position } = signatory(conn, &id)?;
+        out.push(Person { login, name, position });
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.login.cmp(&b.login)));
+    Ok(out)
+}
+
 /// The ids of the users with these logins, by login.
 pub fn ids_by_login(conn: &mut DbConn, logins: &[String]) -> Result<HashMap<String, UserId>, ServiceError> {
     let mut out = HashMap::new();

@@ -112,27 +112,57 @@ async fn the_story_through_the_forms(app: TestApp) {
 async fn routes_and_substitutes_through_forms(app: TestApp) {
     let s = story(&app).await;
     let mut hr = signed_in(&app, "hr").await;
+    // People are picked, not typed: agreers ticked per stage, the approver chosen.
     let form = hr.get(&format!("/departments/{}/route", s.department)).await;
-    assert!(form.body.contains("head") && form.body.contains("director"));
+    assert!(
+        form.body.contains("name=\"stage1\" value=\"head\" checked"),
+        "the route so far is ticked"
+    );
+    assert!(
+        form.body.contains("name=\"stage2\" value=\"head\""),
+        "an empty stage to add"
+    );
+    assert!(form.body.contains("<option value=\"director\" selected>"));
+    assert!(!form.body.contains("<textarea"), "no logins to type");
+    assert!(
+        !form.body.contains("value=\"hr\""),
+        "only agreers and approvers are offered: {}",
+        form.body
+    );
     let a = hr
         .post(
             &format!("/departments/{}/route", s.department),
-            &[("stages", "head\nnobody"), ("approver", "director")],
+            &[("stage1", "head"), ("stage2", "nobody"), ("approver", "director")],
         )
         .await;
     assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(a.body.contains("Выбранная запись не существует"));
+    assert!(
+        a.body.contains("name=\"stage1\" value=\"head\" checked"),
+        "the choice is kept"
+    );
     let a = hr
         .post(
             &format!("/departments/{}/route", s.department),
-            &[("stages", "lawyer, head"), ("approver", "director")],
+            &[
+                ("stage1", "lawyer"),
+                ("stage1", "head"),
+                ("stage2", ""),
+                ("approver", "director"),
+            ],
         )
         .await;
     assert_eq!(a.status, StatusCode::SEE_OTHER);
+    let form = hr.get(&format!("/departments/{}/route", s.department)).await;
+    assert!(
+        form.body.contains("name=\"stage1\" value=\"lawyer\" checked")
+            && form.body.contains("name=\"stage1\" value=\"head\" checked"),
+        "two agreers in parallel"
+    );
     let a = hr
         .post(
             &format!("/versions/{}/route", s.version),
-            &[("stages", "head\nlawyer"), ("approver", "hr")],
+            &[("stage1", "head"), ("stage2", "lawyer"), ("approver", "hr")],
         )
         .await;
     assert!(

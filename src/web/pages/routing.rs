@@ -6,12 +6,13 @@ use actix_web::{web, HttpResponse};
 
 use crate::clock::Clock;
 use crate::db::DbConn;
+use crate::domain::account::Role;
 use crate::domain::structure::Department;
 use crate::domain::workflow::Route;
 use crate::i18n::strings;
 use crate::services::crud::Resource;
 use crate::services::routes::{self, RouteInput};
-use crate::services::{versions, ServiceError};
+use crate::services::{users, versions, ServiceError};
 use crate::web::auth::CurrentUser;
 use crate::web::error::PageError;
 use crate::web::forms::Form;
@@ -30,30 +31,34 @@ pub fn routes(r: &mut Router) {
         .page(Method::POST, "/departments/{id}/route", edit, save_department_route);
 }
 
-fn route_text(input: &RouteInput) -> String {
-    input.stages.iter().map(|s| s.join(", ")).collect::<Vec<_>>().join("\n")
-}
+/// Stage fields the form can carry (`stage1` …): more stages than anyone routes through.
+const STAGE_FIELDS: [&str; 8] = [
+    "stage1", "stage2", "stage3", "stage4", "stage5", "stage6", "stage7", "stage8",
+];
 
+/// The route as the form sent it: each stage's ticked agreers, empty stages left out.
 fn parse_route(form: &Form) -> RouteInput {
     RouteInput {
-        stages: form
-            .get("stages")
-            .unwrap_or_default()
-            .lines()
-            .map(|l| {
-                l.split([',', ' ', ';'])
+        stages: STAGE_FIELDS
+            .iter()
+            .filter_map(|f| form.0.get(*f).and_then(|v| v.as_array()))
+            .map(|logins| {
+                logins
+                    .iter()
+                    .filter_map(|l| l.as_str())
                     .map(str::trim)
-                    .filter(|s| !s.is_empty())
+                    .filter(|l| !l.is_empty())
                     .map(str::to_string)
-                    .collect()
+                    .collect::<Vec<_>>()
             })
-            .filter(|s: &Vec<String>| !s.is_empty())
+            .filter(|s| !s.is_empty())
             .collect(),
         approver: form.get("approver").unwrap_or_default().trim().to_string(),
     }
 }
 
 async fn route_page(
+    state: &AppState,
     user: &CurrentUser,
     session: &Session,
     title: String,
@@ -61,10 +66,28 @@ async fn route_page(
     input: &RouteInput,
     error: Option<String>,
 ) -> Result<HttpResponse, PageError> {
+    // Everyone already on the route is offered too, so that saving never drops them unseen.
+    let named: Vec<String> = input.stages.iter().flatten().cloned().collect();
+    let approver = vec![input.approver.clone()];
+    let (agreers, approvers) = state
+        .db(move |c| {
+            Ok((
+                users::people_with(c, Role::Agreer, &named)?,
+                users::people_with(c, Role::Approver, &approver)?,
+            ))
+        })
+        .await?;
+    // One empty stage more than the route has, to add a stage without scripts.
+    let shown = (input.stages.len() + 1).clamp(2, STAGE_FIELDS.len());
+    let stages: Vec<Vec<String>> = (0..shown)
+        .map(|i| input.stages.get(i).cloned().unwrap_or_default())
+        .collect();
     let mut ctx = base_context(Some(&user.0), session)?;
     ctx.insert("title", &title);
     ctx.insert("action", &action);
-    ctx.insert("stages", &route_text(input));
+    ctx.insert("stages", &stages);
+    ctx.insert("agreers", &agreers);
+    ctx.insert("approvers", &approvers);
     ctx.insert("approver", &input.approver);
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -94,6 +117,7 @@ pub async fn version_route(
         })
         .await?;
     route_page(
+        &state,
         &user,
         &session,
         strings().get("route.version_title"),
@@ -123,7 +147,7 @@ async fn save_route<F>(
 where
     F: FnOnce(&mut DbConn, &Clock, &RouteInput) -> Result<Route, ServiceError> + Send + 'static,
 {
-    let form = Form::parse(session, body, &[])?;
+    let form = Form::parse(session, body, &STAGE_FIELDS)?;
     let input = parse_route(&form);
     let i = input.clone();
     match state.with_clock(move |c, clock| save(c, clock, &i)).await {
@@ -132,7 +156,7 @@ where
             Ok(see_other(&form_at.done))
         }
         Err(e) => match e.user_message() {
-            Some(msg) => route_page(user, session, form_at.title, form_at.action, &input, Some(msg)).await,
+            Some(msg) => route_page(state, user, session, form_at.title, form_at.action, &input, Some(msg)).await,
             None => Err(e.into()),
         },
     }
@@ -179,7 +203,16 @@ pub async fn department_route(
         })
         .await?;
     let title = format!("{}: {name}", strings().get("route.department_title"));
-    route_page(&user, &session, title, format!("/departments/{id}/route"), &input, None).await
+    route_page(
+        &state,
+        &user,
+        &session,
+        title,
+        format!("/departments/{id}/route"),
+        &input,
+        None,
+    )
+    .await
 }
 
 /// Saves a department's default route.

@@ -51,14 +51,29 @@ pub fn panel(conn: &mut DbConn, user: &User, version_id: &str, clock: &Clock) ->
         json!({ "round": v.round, "stage": v.stage, "login": v.login, "acted_by": v.acted_by,
                 "decision": decision(v.decision), "comment": v.comment, "at": clock.stamp(v.at) })
     };
+    // People on the route by name and position, as on paper; the login stays beside.
+    let mut people = std::collections::HashMap::new();
+    for id in route
+        .iter()
+        .flat_map(|r| r.stages.iter().flatten().chain(std::iter::once(&r.approver)))
+    {
+        let who = users::signatory(conn, id)?;
+        let shown = if who.position.is_empty() {
+            who.name
+        } else {
+            format!("{}, {}", who.name, who.position)
+        };
+        people.insert(id.clone(), shown);
+    }
     let route_view = route.as_ref().zip(route_logins.as_ref()).map(|(r, logins)| {
         json!({
             "stages": r.stages.iter().zip(&logins.stages).map(|(ids, names)| ids.iter().zip(names).map(|(u, login)| {
                 let v = record.visas.iter().find(|v| v.round == s.round && &v.user_id == u);
-                json!({ "login": login, "decision": v.map(|v| decision(v.decision)), "comment": v.map(|v| v.comment.clone()),
+                json!({ "login": login, "name": people.get(u), "decision": v.map(|v| decision(v.decision)), "comment": v.map(|v| v.comment.clone()),
                         "at": v.map(|v| clock.stamp(v.at)), "acted_by": v.and_then(|v| v.acted_by.clone()) })
             }).collect::<Vec<_>>()).collect::<Vec<_>>(),
             "approver": logins.approver,
+            "approver_name": people.get(&r.approver),
         })
     });
     let history: Vec<Value> = record.visas.iter().map(visa_view).collect();
