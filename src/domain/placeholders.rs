@@ -26,6 +26,20 @@ pub const DECLINABLE: [(&str, bool); 4] = [
     ("department.name", false),
 ];
 
+/// The phrase with its first letter in lower case, unless the first word is an
+/// abbreviation or a name written in capitals («ИТ-отдел», «АХО»).
+fn lower_first(phrase: &str) -> String {
+    let first_word = phrase.split([' ', '-']).next().unwrap_or_default();
+    if first_word.chars().skip(1).any(char::is_uppercase) {
+        return phrase.to_string();
+    }
+    let mut chars = phrase.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// A placeholder split into its name and the case asked for after a colon.
 fn parts(token: &str) -> (&str, Option<&str>) {
     match token.split_once(':') {
@@ -119,7 +133,13 @@ impl Values {
         {
             return Some(g.clone());
         }
-        Some(decline(value, case, animate))
+        let declined = decline(value, case, animate);
+        // In running text a department is a common noun: «работа отдела продаж».
+        Some(if name == "department.name" {
+            lower_first(&declined)
+        } else {
+            declined
+        })
     }
 
     /// The text with every resolvable placeholder replaced, and the names left unresolved.
@@ -183,9 +203,16 @@ mod tests {
         assert_eq!(
             text,
             "приказом Генерального директора; подчиняется Генеральному директору; \
-             должность инженера-программиста 1 категории; работа Отдела продаж; {position.reports_to:dative}"
+             должность инженера-программиста 1 категории; работа отдела продаж; {position.reports_to:dative}"
         );
         assert_eq!(missing, ["position.reports_to:dative"]);
+        v.set("department.name", "ИТ-отдел");
+        assert_eq!(v.resolve("работа {department.name:genitive}").0, "работа ИТ-отдела");
+        v.set("department.name", "Склад");
+        assert_eq!(
+            v.resolve("{department.name}: работа {department.name:genitive}").0,
+            "Склад: работа склада"
+        );
         assert!(is_known("position.reports_to:dative"));
         assert_eq!(
             unknown("{organization.head_name:dative} {position.title:vocative} {position.title:instrumental}"),

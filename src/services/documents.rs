@@ -13,7 +13,7 @@ use super::texts::{load, Owner};
 use super::versions::{self, Version, VersionSummary};
 use super::{new_id, organization, Cursor, Page, Paged, ServiceError};
 use crate::clock::Clock;
-use crate::db::schema::{departments, jd_versions, job_descriptions as jd, positions};
+use crate::db::schema::{departments, jd_versions, job_descriptions as jd, positions, templates};
 use crate::db::DbConn;
 use crate::domain::document::Content;
 use crate::domain::placeholders::Values;
@@ -337,6 +337,11 @@ pub fn create(
     write_tx(conn, clock, actor, |conn, journal| {
         let mut e = FieldErrors::default();
         check_position(conn, &position_id, &mut e)?;
+        // Neither chosen: the template of the position's category, when there is one.
+        let template_id = match (&template_id, &copy_from) {
+            (None, None) if e.0.is_empty() => template_for(conn, &position_id)?,
+            _ => template_id,
+        };
         let source = match (&template_id, &copy_from) {
             (Some(t), None) => match load(conn, &Owner::Template(t.clone())) {
                 Ok(l) => Some(l.content),
@@ -353,6 +358,10 @@ pub fn create(
                     None
                 }
             },
+            (None, None) if e.0.is_empty() => {
+                e.add("template_id", "no_template");
+                None
+            }
             _ => {
                 e.add("template_id", "one_source");
                 None
@@ -386,6 +395,20 @@ pub fn check_position(conn: &mut DbConn, position_id: &str, e: &mut FieldErrors)
         }
     }
     Ok(())
+}
+
+/// The template for the position's category (the first by name), if any.
+fn template_for(conn: &mut DbConn, position_id: &str) -> Result<Option<String>, ServiceError> {
+    let category: String = positions::table
+        .find(position_id)
+        .select(positions::category)
+        .first(conn)?;
+    Ok(templates::table
+        .filter(templates::category.eq(category))
+        .order(templates::name.asc())
+        .select(templates::id)
+        .first(conn)
+        .optional()?)
 }
 
 /// Inserts a job description with version 1 (a draft of `content`) and logs both;

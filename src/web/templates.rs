@@ -108,6 +108,8 @@ pub fn base_context(user: Option<&User>, session: &Session) -> Result<Context, A
         let nav: Vec<NavItem> = routes::table()
             .iter()
             .filter(|r| r.kind == Kind::Page && r.access.allows(Some(u)))
+            // «Мои инструкции» lists the positions one holds: none without an employee record.
+            .filter(|r| r.path != "/my" || u.employee_id.is_some())
             .filter_map(|r| {
                 r.nav.map(|label| NavItem {
                     href: r.path.clone(),

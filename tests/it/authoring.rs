@@ -637,6 +637,17 @@ async fn one_document_per_position_and_copies(app: TestApp) {
         )
         .await;
     assert_eq!(a.json()["errors"][0]["code"], "one_source");
+    // Neither: the template of the position's category.
+    let p3 = position(&api, "аналитик", "аналитика").await;
+    let a = api.post("/api/v1/documents", json!({ "position_id": p3 })).await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    let v3 = a.json()["versions"][0]["id"].as_str().expect("v").to_string();
+    let tpl = api.get(&format!("/api/v1/templates/{t}/text")).await.json();
+    assert_eq!(
+        text(&api, &v3).await["clauses"].as_array().map(Vec::len),
+        tpl["clauses"].as_array().map(Vec::len),
+        "the category's template: {tpl}"
+    );
     let a = api
         .post("/api/v1/documents", json!({ "position_id": p2, "copy_from": doc }))
         .await;

@@ -277,15 +277,16 @@ async fn documents_are_started_from_the_form(app: TestApp) {
     let a = web
         .post(
             "/documents",
-            &[("position_id", &p), ("template_id", ""), ("copy_from", "")],
+            &[("position_id", &p), ("template_id", &t), ("copy_from", "x")],
         )
         .await;
     assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(a.body.contains("Выберите либо шаблон"), "{}", a.body);
+    // Neither chosen: the template of the position's category, one choice fewer.
     let a = web
         .post(
             "/documents",
-            &[("position_id", &p), ("template_id", &t), ("copy_from", "")],
+            &[("position_id", &p), ("template_id", ""), ("copy_from", "")],
         )
         .await;
     assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
