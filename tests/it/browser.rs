@@ -317,8 +317,31 @@ async fn hr_builds_a_job_description_from_a_template_and_the_library() {
     d.goto(&editor).await;
     d.click("input[name=c]").await;
     d.screenshot(&screenshot_path("editor.png")).await;
+    // With scripts the move updates the page in place: the window is not reloaded
+    // (a mark set on it survives), the place is kept and the clause stays selected.
+    let script = |s: &str| json!({ "script": s, "args": [] });
+    d.call(
+        "POST",
+        "/execute/sync",
+        Some(script("window.kept = 1; window.scrollTo(0, 400); return true;")),
+    )
+    .await;
     d.click("#acts button[value=down]").await;
     d.wait_for("Версия текста 3").await;
+    let after = d
+        .call(
+            "POST",
+            "/execute/sync",
+            Some(script(
+                "return [window.kept === 1, window.scrollY, !!document.querySelector('input[name=c]:checked')];",
+            )),
+        )
+        .await;
+    assert_eq!(after[0], true, "updated in place, not reloaded: {after}");
+    assert!(after[1].as_f64().unwrap_or(0.0) > 0.0, "the place is kept: {after}");
+    assert_eq!(after[2], true, "the moved clause stays selected: {after}");
+    d.click("#acts button[value=up]").await;
+    d.wait_for("Версия текста 4").await;
 
     d.click("#preview").await;
     let page = d.wait_for("ДОЛЖНОСТНАЯ ИНСТРУКЦИЯ").await;

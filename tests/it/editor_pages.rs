@@ -232,7 +232,7 @@ async fn clauses_through_forms(app: TestApp) {
         .await;
     assert_eq!(
         a.header("location").unwrap_or_default(),
-        format!("/versions/{v}#c-{clause}")
+        format!("/versions/{v}?c={clause}#c-{clause}")
     );
     let editor = web.get(&format!("/versions/{v}")).await;
     assert!(

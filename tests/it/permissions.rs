@@ -34,6 +34,7 @@ fn expected() -> Vec<(String, String, String)> {
         ("POST", "/api/v1/users/{id}/enable", "admin"),
         ("GET", "/healthz", "public"),
         ("GET", "/static/style.css", "public"),
+        ("GET", "/static/htmx.min.js", "public"),
         ("GET", "/", "*"),
         ("GET", "/organization", "admin hr"),
         ("POST", "/organization", "admin hr"),

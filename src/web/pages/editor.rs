@@ -211,7 +211,11 @@ pub async fn show<K: OwnerKind>(
     };
     // A refusal about one of the page's forms is shown at that form, with what was typed.
     let retry = crate::web::session::peek_flash(&session).filter(|f| f.at.is_some());
-    let body = editor_body::<K>(&state, &user.0, path.into_inner(), retry).await?;
+    // `?c=` names the clause to keep selected (the one just moved or added).
+    let selected = web::Query::<HashMap<String, String>>::from_query(req.query_string())
+        .ok()
+        .and_then(|q| q.get("c").cloned());
+    let body = editor_body::<K>(&state, &user.0, path.into_inner(), retry, selected).await?;
     let mut ctx = kept::context(&user.0, &session)?;
     ctx.insert("title", &body.title);
     ctx.insert("part", &body.html);
@@ -232,6 +236,7 @@ async fn editor_body<K: OwnerKind>(
     user: &User,
     id: String,
     retry: Option<Flash>,
+    selected: Option<String>,
 ) -> Result<EditorBody, PageError> {
     let lookup = id.clone();
     let me = user.clone();
@@ -387,6 +392,7 @@ async fn editor_body<K: OwnerKind>(
         .collect();
     let retry = retry.filter(|f| f.at.as_ref().is_some_and(|at| forms.contains(at)));
     ctx.insert("retry", &retry);
+    ctx.insert("selected", &selected.unwrap_or_default());
     Ok(EditorBody {
         html: render_part("editor_body.html", ctx)?,
         title: d.described.title,

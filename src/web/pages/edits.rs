@@ -38,8 +38,9 @@ async fn run<K: OwnerKind>(
     let result = state
         .with_clock(move |c, clock| editing::apply(c, clock, &actor, &owner, expected, &edit))
         .await;
+    // Back at the clause, still selected, so that the next move needs no new choice.
     let target = |id: Option<&str>| match id {
-        Some(a) => format!("{editor_url}#c-{a}"),
+        Some(a) => format!("{editor_url}?c={a}#c-{a}"),
         None => editor_url.clone(),
     };
     match result {

@@ -1,4 +1,4 @@
-//! What is served to anyone: health for load balancers and the style sheet.
+//! What is served to anyone: health for load balancers, the style sheet and the script.
 
 use actix_web::http::{header, Method};
 use actix_web::{web, HttpResponse};
@@ -6,14 +6,11 @@ use actix_web::{web, HttpResponse};
 use crate::web::routes::{Access, Router};
 use crate::web::state::AppState;
 
-/// Registers the health check and the style sheet.
+/// Registers the health check, the style sheet and the one script.
 pub fn routes(r: &mut Router) {
-    r.page(Method::GET, "/healthz", Access::Public, health).page(
-        Method::GET,
-        "/static/style.css",
-        Access::Public,
-        style,
-    );
+    r.page(Method::GET, "/healthz", Access::Public, health)
+        .page(Method::GET, "/static/style.css", Access::Public, style)
+        .page(Method::GET, "/static/htmx.min.js", Access::Public, htmx);
 }
 
 /// Health for load balancers: the database answers within two seconds, holds this
@@ -37,6 +34,15 @@ async fn health(state: web::Data<AppState>) -> HttpResponse {
         Ok(Some(false)) => unavailable("the database does not hold this version's schema"),
         _ => unavailable("the database does not answer"),
     }
+}
+
+/// htmx (0BSD, vendored in `static/vendor/` with its licence): forms marked for it update
+/// the page in place; every page works without it.
+async fn htmx() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(include_str!("../../../static/vendor/htmx-2.0.4.min.js"))
 }
 
 async fn style() -> HttpResponse {
