@@ -511,4 +511,26 @@ pub(crate) mod tests {
         let ids: Vec<_> = c.clauses().iter().map(|l| l.clause.id.clone()).collect();
         assert_eq!(ids.last().map(String::as_str), Some("e"));
     }
+
+    #[test]
+    fn a_clause_goes_in_where_the_author_is() {
+        let mut c = sample();
+        c.insert_after("c", clause("n", "Новый пункт.")).expect("after c");
+        c.insert_after("b1", clause("m", "Новый подпункт.")).expect("after b1");
+        let numbers: Vec<_> = c
+            .clauses()
+            .iter()
+            .map(|l| (l.clause.id.clone(), l.number.clone()))
+            .collect();
+        let at = |id: &str| {
+            numbers
+                .iter()
+                .find(|(i, _)| i == id)
+                .map(|(_, n)| n.clone())
+                .unwrap_or_default()
+        };
+        assert_eq!((at("c"), at("n"), at("d")), ("2.1".into(), "2.2".into(), "2.3".into()));
+        assert_eq!((at("b1"), at("m")), ("1.2.1".into(), "1.2.2".into()));
+        assert_eq!(c.insert_after("x", clause("o", "?")), Err(EditError::UnknownClause));
+    }
 }

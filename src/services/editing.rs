@@ -20,7 +20,8 @@ use crate::domain::version::Status;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Edit {
-    /// A new clause at the end of a section or as the last sub-clause of `parent_id`;
+    /// A new clause at the end of a section, as the last sub-clause of `parent_id`, or
+    /// right after `after_id`;
     /// its text is `text`, or the library clause's text (keeping the link).
     AddClause {
         section_id: String,
@@ -30,6 +31,9 @@ pub enum Edit {
         text: Option<String>,
         #[serde(default)]
         library_id: Option<String>,
+        /// Right after this clause, at its level, instead of at the end.
+        #[serde(default)]
+        after_id: Option<String>,
     },
     SetText {
         clause_id: String,
@@ -199,6 +203,7 @@ pub fn apply_with(
             parent_id,
             text,
             library_id,
+            after_id,
         } => {
             let (text, library) = match (library_id, text) {
                 (Some(lib), _) => {
@@ -224,9 +229,11 @@ pub fn apply_with(
                 library,
                 children: Vec::new(),
             };
-            content
-                .add_clause(section_id, parent_id.as_deref(), clause)
-                .map_err(edit_error)?;
+            match after_id {
+                Some(after) => content.insert_after(after, clause),
+                None => content.add_clause(section_id, parent_id.as_deref(), clause),
+            }
+            .map_err(edit_error)?;
             created_id = Some(id.clone());
             ("clause_added", serde_json::Value::Null, snapshot(&content, &id))
         }

@@ -342,6 +342,11 @@ async fn hr_builds_a_job_description_from_a_template_and_the_library() {
     assert_eq!(after[2], true, "the moved clause stays selected: {after}");
     d.click("#acts button[value=up]").await;
     d.wait_for("Версия текста 4").await;
+    // «Вставить после» opens the clause page as a page of its own, address and all.
+    d.click("#insert-after").await;
+    d.wait_url("after_id=").await;
+    d.wait_for("после пункта").await;
+    d.goto(&editor).await;
 
     d.click("#preview").await;
     let page = d.wait_for("ДОЛЖНОСТНАЯ ИНСТРУКЦИЯ").await;

@@ -151,6 +151,53 @@ async fn clauses_through_forms(app: TestApp) {
         before["content"],
         "a bad action changes nothing"
     );
+    // «Вставить после»: the new clause goes in where the author is, not at the end.
+    let a = web
+        .post(
+            &format!("/versions/{v}/clause-actions"),
+            &[("do", "after"), ("c", &clause), ("revision", &rev)],
+        )
+        .await;
+    let location = a.header("location").unwrap_or_default();
+    assert!(location.ends_with(&format!("after_id={clause}")), "{location}");
+    let page = web.get(&location).await;
+    let number = view(&app, &v).await["content"].clone();
+    let numbered = jobdesc::services::versions::get(&mut app.conn(), &v)
+        .expect("v")
+        .content;
+    let at = numbered.find(&clause).expect("clause").number;
+    assert!(page.body.contains(&format!("после пункта {at}")), "{}", page.body);
+    let a = web
+        .post(
+            &format!("/versions/{v}/clauses"),
+            &[
+                (
+                    "section_id",
+                    location
+                        .split("section_id=")
+                        .nth(1)
+                        .and_then(|r| r.split('&').next())
+                        .unwrap_or_default(),
+                ),
+                ("after_id", &clause),
+                ("text", "Вставлен после."),
+                ("revision", &revision(&page.body)),
+            ],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    let content = jobdesc::services::versions::get(&mut app.conn(), &v)
+        .expect("v")
+        .content;
+    let inserted = content
+        .clauses()
+        .iter()
+        .find(|l| l.clause.text == "Вставлен после.")
+        .map(|l| l.number.clone())
+        .expect("inserted");
+    let (head, last) = at.rsplit_once('.').expect("a numbered clause");
+    assert_eq!(inserted, format!("{head}.{}", last.parse::<u32>().unwrap_or(0) + 1));
+    assert_ne!(number, view(&app, &v).await["content"]);
 
     // Editing with a stale revision shows the current text and keeps what was typed.
     let a = web

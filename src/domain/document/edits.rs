@@ -102,6 +102,17 @@ impl Content {
         Ok(())
     }
 
+    /// Inserts a clause right after `after` (the clause the author is at), at its level.
+    pub fn insert_after(&mut self, after: &str, clause: Clause) -> Result<(), EditError> {
+        let depth = self.depth(after).ok_or(EditError::UnknownClause)?;
+        if depth - 1 + height(&clause) > MAX_DEPTH {
+            return Err(EditError::TooDeep);
+        }
+        let (list, i) = self.list_of(after)?;
+        list.insert(i + 1, clause);
+        Ok(())
+    }
+
     /// Replaces a clause's text; the library link stays (see `unlink`).
     pub fn set_text(&mut self, clause_id: &str, text: &str) -> Result<String, EditError> {
         let (list, i) = self.list_of(clause_id)?;

@@ -243,6 +243,9 @@ pub struct NewClauseBody {
     pub text: Option<String>,
     #[serde(default)]
     pub library_id: Option<String>,
+    /// Insert right after this clause, at its level (else at the end of the section).
+    #[serde(default)]
+    pub after_id: Option<String>,
     pub expected_revision: i64,
 }
 
@@ -315,6 +318,7 @@ pub async fn clause_add<K: OwnerKind>(
         parent_id: b.parent_id,
         text: b.text,
         library_id: b.library_id,
+        after_id: b.after_id,
     };
     apply::<K>(&state, &user, path.into_inner(), b.expected_revision, edit).await
 }

@@ -16,11 +16,12 @@ use crate::web::state::AppState;
 use crate::web::templates::{base_context, render};
 
 use super::editor::editor_data;
-/// `?section_id=&parent_id=&q=` of the new-clause page.
+/// `?section_id=&parent_id=&after_id=&q=` of the new-clause page.
 #[derive(Debug, Deserialize)]
 pub struct NewClauseQuery {
     pub section_id: String,
     pub parent_id: Option<String>,
+    pub after_id: Option<String>,
     pub q: Option<String>,
 }
 
@@ -38,6 +39,8 @@ pub(super) struct ClausePage {
     pub(super) clause_id: Option<String>,
     pub(super) section_id: Option<String>,
     pub(super) parent_id: Option<String>,
+    /// The clause the new one goes right after.
+    pub(super) after_id: Option<String>,
     /// Library search words.
     pub(super) query: Option<String>,
     /// Text to put in the box (what the user typed).
@@ -57,6 +60,7 @@ pub(super) async fn clause_form<K: OwnerKind>(
         clause_id,
         section_id,
         parent_id,
+        after_id,
         query,
         text,
         error,
@@ -112,6 +116,11 @@ pub(super) async fn clause_form<K: OwnerKind>(
     ctx.insert("clause_id", &clause_id);
     ctx.insert("section_id", &section_id);
     ctx.insert("parent_id", &parent_id);
+    ctx.insert("after_id", &after_id);
+    ctx.insert(
+        "after_number",
+        &after_id.as_ref().and_then(|a| d.content.find(a).map(|l| l.number)),
+    );
     ctx.insert(
         "section_name",
         &section_kind.map(|k| t.get(&format!("section.{}", k.as_str()))),
@@ -161,6 +170,7 @@ pub async fn new_clause<K: OwnerKind>(
         ClausePage {
             section_id: Some(q.section_id),
             parent_id: q.parent_id,
+            after_id: q.after_id,
             query: q.q,
             ..ClausePage::default()
         },

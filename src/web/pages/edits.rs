@@ -3,7 +3,7 @@
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::domain::document::{Move, SectionKind};
 use crate::i18n::strings;
@@ -68,12 +68,14 @@ pub async fn add_clause<K: OwnerKind>(
     let id = path.into_inner();
     let section_id = form.get("section_id").unwrap_or_default().to_string();
     let parent_id = form.get("parent_id").map(str::to_string);
+    let after_id = form.get("after_id").map(str::to_string);
     let text = form.get("text").map(str::to_string);
     let edit = Edit::AddClause {
         section_id: section_id.clone(),
         parent_id: parent_id.clone(),
         text: text.clone(),
         library_id: form.get("library_id").map(str::to_string),
+        after_id: after_id.clone(),
     };
     let expected = revision(&form)?;
     match run::<K>(&state, &user, &session, &id, expected, edit, parent_id.clone()).await? {
@@ -88,6 +90,7 @@ pub async fn add_clause<K: OwnerKind>(
                 ClausePage {
                     section_id: Some(section_id),
                     parent_id,
+                    after_id,
                     text,
                     error: e.user_message(),
                     ..ClausePage::default()
@@ -194,7 +197,8 @@ async fn apply<K: OwnerKind>(
 }
 
 /// The clause toolbar: `do` is the action (`up`, `down`, `indent`, `outdent`,
-/// `delete`, `edit`, `sub`, `library` to take the library's current text, or
+/// `delete`, `edit`, `sub`, `after` (a new clause right after it), `library` to take
+/// the library's current text, or
 /// `restore` to undo a removal)
 /// and `c` the selected clause; a row's own button names its clause in `do`
 /// (`library:<id>`). Every row shares the one form and its revision.
@@ -204,7 +208,13 @@ pub async fn clause_action<K: OwnerKind>(
     session: Session,
     path: web::Path<String>,
     body: web::Bytes,
+    req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
+    // Actions that open another page: a full navigation, also when sent in place.
+    let go = |url: &str| match req.headers().contains_key("hx-request") {
+        true => HttpResponse::Ok().insert_header(("hx-redirect", url)).finish(),
+        false => see_other(url),
+    };
     let form = Form::parse(&session, &body, &[])?;
     let id = path.into_inner();
     let (action, own) = match form.get("do").unwrap_or_default().split_once(':') {
@@ -220,8 +230,8 @@ pub async fn clause_action<K: OwnerKind>(
     };
     let base = format!("{}/{id}", K::BASE);
     match action.as_str() {
-        "edit" => return Ok(see_other(&format!("{base}/clauses/{clause_id}"))),
-        "sub" => {
+        "edit" => return Ok(go(&format!("{base}/clauses/{clause_id}"))),
+        "sub" | "after" => {
             let owner = K::owner(&id);
             let cid = clause_id.clone();
             let section = state
@@ -237,15 +247,16 @@ pub async fn clause_action<K: OwnerKind>(
                 .await?
                 .ok_or(AppError::NotFound)?;
             let section = match section {
-                (_, depth) if depth >= 2 => {
+                (_, depth) if depth >= 2 && action == "sub" => {
                     refused(&session, &strings().get("refused.too_deep"));
                     return Ok(see_other(&format!("{}#c-{clause_id}", K::editor_url(&id))));
                 }
                 (section, _) => section,
             };
-            let query = serde_urlencoded::to_string([("section_id", &section), ("parent_id", &clause_id)])
+            let place = if action == "sub" { "parent_id" } else { "after_id" };
+            let query = serde_urlencoded::to_string([("section_id", &section), (place, &clause_id)])
                 .map_err(|e| AppError::Internal(e.to_string()))?;
-            return Ok(see_other(&format!("{base}/clauses/new?{query}")));
+            return Ok(go(&format!("{base}/clauses/new?{query}")));
         }
         _ => {}
     }
@@ -263,7 +274,7 @@ pub async fn clause_action<K: OwnerKind>(
             clause_id: clause_id.clone(),
             direction: Move::parse(other).ok_or_else(|| {
                 AppError::BadRequest(
-                    "do must be up, down, indent, outdent, delete, edit, sub, library or restore".into(),
+                    "do must be up, down, indent, outdent, delete, edit, sub, after, library or restore".into(),
                 )
             })?,
         },
