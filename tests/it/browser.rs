@@ -840,6 +840,8 @@ async fn the_main_pages_of_each_role_are_accessible() {
         for path in paths {
             d.goto(&format!("{}{path}", app.base)).await;
             d.find("main").await;
+            let name = format!("a11y-{login}{}.png", path.replace('/', "-"));
+            d.screenshot(&screenshot_path(&name)).await;
             for v in violations(&d, &axe).await {
                 found.push(format!("{login} {path}: {v}"));
             }
