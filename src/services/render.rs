@@ -139,12 +139,9 @@ pub fn input_for(
         if Decision::parse(&decision) == Some(Decision::Reject) {
             continue;
         }
-        let Signatory { name, position } = users::signatory(conn, &user)?;
-        let who = if position.is_empty() {
-            name.clone()
-        } else {
-            format!("{name}, {position}")
-        };
+        let signatory = users::signatory(conn, &user)?;
+        let who = signatory.shown();
+        let Signatory { name, position } = signatory;
         people.insert(user.to_string(), who.clone());
         if Decision::parse(&decision) == Some(Decision::AgreeWithRemarks)
             && let Some(v) = record.visas.iter().find(|v| v.round == s.round && v.user_id == user)
@@ -174,14 +171,7 @@ pub fn input_for(
         let who = match users::ids_by_login(conn, std::slice::from_ref(&c.login))?.get(&c.login) {
             Some(id) => match people.get(id.as_str()) {
                 Some(w) => w.clone(),
-                None => {
-                    let Signatory { name, position } = users::signatory(conn, id)?;
-                    if position.is_empty() {
-                        name
-                    } else {
-                        format!("{name}, {position}")
-                    }
-                }
+                None => users::signatory(conn, id)?.shown(),
             },
             None => c.login.clone(),
         };
@@ -276,13 +266,7 @@ fn journal_of(conn: &mut DbConn, clock: &Clock, jd_id: &str) -> Result<Vec<Journ
     let ids_by_login = users::ids_by_login(conn, &logins)?;
     let mut names: HashMap<String, String> = HashMap::new();
     for (login, id) in &ids_by_login {
-        let who = users::signatory(conn, id)?;
-        let shown = if who.position.is_empty() {
-            who.name
-        } else {
-            format!("{}, {}", who.name, who.position)
-        };
-        names.insert(login.clone(), shown);
+        names.insert(login.clone(), users::signatory(conn, id)?.shown());
     }
     let t = crate::i18n::strings();
     Ok(entries

@@ -305,6 +305,17 @@ pub struct Signatory {
     pub position: String,
 }
 
+impl Signatory {
+    /// «Name, Position», or the name alone when there is no position.
+    pub fn shown(&self) -> String {
+        if self.position.is_empty() {
+            self.name.clone()
+        } else {
+            format!("{}, {}", self.name, self.position)
+        }
+    }
+}
+
 /// A user's printed name and position: the linked employee's, else the login.
 pub fn signatory(conn: &mut DbConn, user_id: &UserId) -> Result<Signatory, ServiceError> {
     let user: Option<(String, Option<String>)> = users::table

@@ -57,13 +57,7 @@ pub fn panel(conn: &mut DbConn, user: &User, version_id: &str, clock: &Clock) ->
         .iter()
         .flat_map(|r| r.stages.iter().flatten().chain(std::iter::once(&r.approver)))
     {
-        let who = users::signatory(conn, id)?;
-        let shown = if who.position.is_empty() {
-            who.name
-        } else {
-            format!("{}, {}", who.name, who.position)
-        };
-        people.insert(id.clone(), shown);
+        people.insert(id.clone(), users::signatory(conn, id)?.shown());
     }
     let route_view = route.as_ref().zip(route_logins.as_ref()).map(|(r, logins)| {
         json!({
