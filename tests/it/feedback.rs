@@ -561,6 +561,27 @@ async fn hr_answers_a_remark_without_starting_a_new_round(app: TestApp) {
         )
         .await;
     assert_eq!(a.status, StatusCode::NOT_FOUND);
+
+    // The remarks sheet prints the answers under the remark; the register's journal too.
+    let input = jobdesc::services::render::input_for(&mut app.conn(), &app.clock, &v, "http://x").expect("input");
+    let remarks: Vec<&str> = input.remarks.iter().map(|r| r.text.as_str()).collect();
+    assert_eq!(
+        remarks,
+        [
+            "Уточнить срок.",
+            "Ответ: Срок указан: 5 рабочих дней.",
+            "Ответ: Добавлено в п. 2.3."
+        ],
+        "{remarks:?}"
+    );
+    assert!(
+        input
+            .journal
+            .iter()
+            .any(|j| j.what.starts_with("Ответ на замечание к пункту")),
+        "{:?}",
+        input.journal
+    );
 }
 
 crate::on_both_backends!(hr_answers_a_remark_without_starting_a_new_round);
