@@ -82,10 +82,61 @@ fn date_filter(value: &tera::Value, _: &HashMap<String, tera::Value>) -> tera::R
 }
 
 /// A navigation entry.
+/// A menu entry: a link, or a group of links opened from the menu.
 #[derive(Serialize)]
 struct NavItem {
     href: String,
     label: String,
+    /// The links of a group (empty for a link).
+    items: Vec<NavItem>,
+}
+
+/// Menu groups: pages used now and then, kept out of the first row (label, paths).
+const NAV_GROUPS: [(&str, &[&str]); 3] = [
+    (
+        "nav.reference",
+        &[
+            "/organization",
+            "/departments",
+            "/positions",
+            "/employees",
+            "/assignments",
+        ],
+    ),
+    ("nav.texts", &["/templates", "/library", "/imports/new"]),
+    ("nav.admin", &["/users", "/sign-ins"]),
+];
+
+/// Pages of one's own settings, listed under one's name rather than in the menu row.
+const PERSONAL: [&str; 1] = ["/substitutes"];
+
+/// The menu: links in the routes' order, those of a group gathered where the group's
+/// first link stands; a group of one is shown as its link.
+fn menu(links: Vec<NavItem>) -> Vec<NavItem> {
+    let t = strings();
+    let mut out: Vec<NavItem> = Vec::new();
+    for link in links {
+        match NAV_GROUPS.iter().find(|(_, paths)| paths.contains(&link.href.as_str())) {
+            Some((label, _)) => {
+                let label = t.get(label);
+                match out.iter_mut().find(|g| g.href.is_empty() && g.label == label) {
+                    Some(group) => group.items.push(link),
+                    None => out.push(NavItem {
+                        href: String::new(),
+                        label,
+                        items: vec![link],
+                    }),
+                }
+            }
+            None => out.push(link),
+        }
+    }
+    out.into_iter()
+        .map(|mut g| match g.items.len() {
+            1 => g.items.remove(0),
+            _ => g,
+        })
+        .collect()
 }
 
 /// The signed-in user as templates see it.
@@ -114,9 +165,15 @@ pub fn base_context(user: Option<&User>, session: &Session) -> Result<Context, A
                 r.nav.map(|label| NavItem {
                     href: r.path.clone(),
                     label: t.get(label),
+                    items: Vec::new(),
                 })
             })
             .collect();
+        // One's own settings sit in the menu under one's name, beside signing out.
+        let (personal, nav): (Vec<NavItem>, Vec<NavItem>) =
+            nav.into_iter().partition(|i| PERSONAL.contains(&i.href.as_str()));
+        ctx.insert("personal", &personal);
+        let nav = menu(nav);
         ctx.insert("nav", &nav);
         ctx.insert(
             "user",
