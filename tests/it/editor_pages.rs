@@ -531,7 +531,10 @@ async fn kept_pages_belong_to_their_caller(app: TestApp) {
         let kept = a.get(&path).await;
         assert_eq!(kept.body, first.body, "{path}: the same page again");
         let theirs = b.get(&path).await;
-        assert!(theirs.body.contains("<summary class=\"who-menu\">hr2</summary>"), "{path}");
+        assert!(
+            theirs.body.contains("<summary class=\"who-menu\">hr2</summary>"),
+            "{path}"
+        );
         assert!(!theirs.body.contains("hr1"), "{path}: nothing of the other user");
         let (mine, other) = (tokens(&first.body), tokens(&theirs.body));
         assert_eq!(mine.len(), 1, "{path}: one token on the page {mine:?}");

@@ -55,6 +55,11 @@ async fn the_story_through_the_forms(app: TestApp) {
             &[("decision", "agree"), ("comment", "")],
         )
         .await;
+    // The director's account belongs to an employee (any will do for the test).
+    app.sql(&format!(
+        "UPDATE users SET employee_id = '{}' WHERE login = 'director'",
+        s.paper_employee_id
+    ));
     let mut director = signed_in(&app, "director").await;
     let page = director.get(&format!("/versions/{v}")).await;
     assert!(page.body.contains("Утвердить"));
@@ -67,6 +72,10 @@ async fn the_story_through_the_forms(app: TestApp) {
     assert_eq!(a.status, StatusCode::SEE_OTHER);
     let page = director.get(&format!("/versions/{v}")).await;
     assert!(page.body.contains("утверждена"), "{}", page.body);
+    assert!(
+        page.body.contains("(Орлова Вера Петрович, Кладовщик)"),
+        "the approver by name and position, not login"
+    );
     assert!(page.body.contains("Согласовано с замечаниями"));
 
     let mut emp = signed_in(&app, "sokolov").await;

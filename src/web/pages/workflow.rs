@@ -86,12 +86,14 @@ pub fn panel(conn: &mut DbConn, user: &User, version_id: &str, clock: &Clock) ->
         .zip(names)
         .map(|(p, login)| json!({ "id": p, "login": login, "self": p == &user.id }))
         .collect();
-    let signers: Vec<&UserId> = s.sent_by.iter().chain(&s.approved_by).collect();
-    let signer_logins = users::logins(conn, &signers)?;
-    let login_of = |id: &Option<UserId>| {
-        id.as_ref()
-            .map(|i| signer_logins.get(i).cloned().unwrap_or_else(|| i.to_string()))
+    // Who sent and who approved, by name and position as on paper.
+    let mut name_of = |id: &Option<UserId>| -> Result<Option<String>, ServiceError> {
+        Ok(match id {
+            Some(i) => Some(users::signatory(conn, i)?.shown()),
+            None => None,
+        })
     };
+    let (sent_by, approved_by) = (name_of(&s.sent_by)?, name_of(&s.approved_by)?);
     Ok(json!({
         "status": s.status.as_str(),
         "status_label": t.get(&format!("status.{}", s.status.as_str())),
@@ -101,9 +103,9 @@ pub fn panel(conn: &mut DbConn, user: &User, version_id: &str, clock: &Clock) ->
         "route_is_default": s.route.is_none(),
         "history": history,
         "comments": comments,
-        "sent_by": login_of(&s.sent_by),
+        "sent_by": sent_by,
         "registration_number": s.registration_number,
-        "approved_by": login_of(&s.approved_by),
+        "approved_by": approved_by,
         "approved_at": s.approved_at.map(|d| clock.date_of(d).format("%d.%m.%Y").to_string()),
         "effective_date": s.effective_date.map(|d| d.format("%d.%m.%Y").to_string()),
         "content_hash": s.content_hash,
