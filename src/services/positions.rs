@@ -212,8 +212,27 @@ impl Resource for Position {
     fn list_from(conn: &mut DbConn, page: Page, cursor: Option<&Cursor>) -> Result<Paged<Self>, ServiceError> {
         let total = positions::table.count().get_result(conn)?;
         let bound = title_bound(conn, cursor)?;
-        let q = positions::table.select(PositionRow::as_select()).into_boxed();
-        let mut rows: Vec<PositionRow> = in_title_order!(q, page, &bound).load(conn)?;
+        let mut rows: Vec<PositionRow> = match &bound {
+            // A page by number deep in the list: count off ids on the title index
+            // alone (an index-only scan, no row read), then read the page's rows.
+            None if page.offset() > 0 => {
+                let ids: Vec<String> = positions::table
+                    .select(positions::id)
+                    .order((positions::title.asc(), positions::id.asc()))
+                    .limit(page.per_page)
+                    .offset(page.offset())
+                    .load(conn)?;
+                positions::table
+                    .filter(positions::id.eq_any(&ids))
+                    .select(PositionRow::as_select())
+                    .order((positions::title.asc(), positions::id.asc()))
+                    .load(conn)?
+            }
+            _ => {
+                let q = positions::table.select(PositionRow::as_select()).into_boxed();
+                in_title_order!(q, page, &bound).load(conn)?
+            }
+        };
         if backwards(&bound) {
             rows.reverse();
         }
