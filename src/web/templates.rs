@@ -107,7 +107,7 @@ const NAV_GROUPS: [(&str, &[&str]); 3] = [
     ("nav.admin", &["/users", "/sign-ins"]),
 ];
 
-/// Pages of one's own settings, listed under one's name rather than in the menu row.
+/// Pages of one's own, listed under one's name rather than in the menu row.
 const PERSONAL: [&str; 1] = ["/substitutes"];
 
 /// The menu: links in the routes' order, those of a group gathered where the group's
@@ -169,9 +169,12 @@ pub fn base_context(user: Option<&User>, session: &Session) -> Result<Context, A
                 })
             })
             .collect();
-        // One's own settings sit in the menu under one's name, beside signing out.
-        let (personal, nav): (Vec<NavItem>, Vec<NavItem>) =
-            nav.into_iter().partition(|i| PERSONAL.contains(&i.href.as_str()));
+        // One's own pages sit in the menu under one's name, beside signing out; for
+        // someone who only holds a position, «Мои инструкции» is the menu itself.
+        let works = u.roles.iter().any(|r| *r != crate::domain::account::Role::Employee);
+        let (personal, nav): (Vec<NavItem>, Vec<NavItem>) = nav
+            .into_iter()
+            .partition(|i| PERSONAL.contains(&i.href.as_str()) || (works && i.href == "/my"));
         ctx.insert("personal", &personal);
         let nav = menu(nav);
         ctx.insert("nav", &nav);

@@ -34,7 +34,29 @@ async fn an_employee_finds_their_instructions_and_what_changed(app: TestApp) {
         home.body.contains("<a href=\"/my\">кладовщик</a>"),
         "the position leads to the instructions"
     );
-    assert!(home.body.contains("Мои инструкции"), "in the menu");
+    let nav = |page: &str| {
+        page.split("<nav>")
+            .nth(1)
+            .and_then(|r| r.split("</nav>").next())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(nav(&home.body).contains("href=\"/my\""), "in the menu row");
+    // The head of a department also agrees: their own instructions sit under their login.
+    app.sql(&format!(
+        "UPDATE users SET employee_id = '{}' WHERE login = 'head'",
+        s.paper_employee_id
+    ));
+    let mut head = signed_in(&app, "head").await;
+    let page = head.get("/").await;
+    assert!(!nav(&page.body).contains("href=\"/my\""), "not in the work menu");
+    assert!(
+        page.body
+            .split("user-menu")
+            .nth(1)
+            .is_some_and(|m| m.contains("href=\"/my\"")),
+        "under the login"
+    );
     assert!(
         !home.body.contains("href=\"/substitutes\""),
         "a plain employee has nothing to hand over"
