@@ -11,6 +11,7 @@ use super::texts::{changes_since, load, save, Owner};
 use super::{new_id, versions, ServiceError};
 use crate::clock::Clock;
 use crate::db::DbConn;
+use crate::domain::change_log::Entry;
 use crate::domain::document::{Clause, Content, EditError, LibraryLink, Move, Place, SectionKind};
 use crate::domain::library::{check_clause_text, still_follows, LibraryClause};
 use crate::domain::validation::FieldErrors;
@@ -95,19 +96,31 @@ fn edit_error(e: EditError) -> ServiceError {
     }
 }
 
+/// What the change log keeps of a removal: enough to show it and to undo it.
+#[derive(Deserialize)]
+struct Removed {
+    clause_id: String,
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    text: String,
+    place: Place,
+    removed: Clause,
+}
+
+/// The removal an entry records, if it is one (entries before undo existed are not).
+fn removed_in(e: &Entry, owner: &Owner) -> Option<Removed> {
+    (e.entity == owner.entity() && e.action == "clause_removed").then_some(())?;
+    serde_json::from_str(e.before_json.as_deref()?).ok()
+}
+
 /// The latest removal of a clause from a text: where it stood and what it was.
 fn removed_clause(conn: &mut DbConn, owner: &Owner, clause_id: &str) -> Result<(Place, Clause), ServiceError> {
     super::journal::recent(conn, Some(owner.id()), 200)?
-        .into_iter()
-        .filter(|e| e.entity == owner.entity() && e.action == "clause_removed")
-        .find_map(|e| {
-            let before: serde_json::Value = serde_json::from_str(e.before_json.as_deref()?).ok()?;
-            (before.get("clause_id")?.as_str()? == clause_id).then_some(())?;
-            Some((
-                serde_json::from_value(before.get("place")?.clone()).ok()?,
-                serde_json::from_value(before.get("removed")?.clone()).ok()?,
-            ))
-        })
+        .iter()
+        .filter_map(|e| removed_in(e, owner))
+        .find(|r| r.clause_id == clause_id)
+        .map(|r| (r.place, r.removed))
         .ok_or(ServiceError::NotFound)
 }
 
@@ -124,35 +137,19 @@ pub struct Removal {
 
 /// The removal to offer an undo for: the text's latest change-log entry, if it is one.
 pub fn last_removal(conn: &mut DbConn, owner: &Owner) -> Result<Option<Removal>, ServiceError> {
-    let Some(e) = super::journal::recent(conn, Some(owner.id()), 1)?.into_iter().next() else {
-        return Ok(None);
-    };
-    if e.entity != owner.entity() || e.action != "clause_removed" {
-        return Ok(None);
-    }
-    let Some(before) = e
-        .before_json
-        .as_deref()
-        .and_then(|b| serde_json::from_str::<serde_json::Value>(b).ok())
-    else {
-        return Ok(None);
-    };
-    let field = |k: &str| before.get(k).and_then(|v| v.as_str()).map(str::to_string);
-    let section_id = before
-        .get("place")
-        .and_then(|p| p.get("section_id"))
-        .and_then(|v| v.as_str())
-        .map(str::to_string);
-    Ok(match (field("clause_id"), section_id, before.get("removed")) {
-        (Some(clause_id), Some(section_id), Some(_)) => Some(Removal {
-            clause_id,
-            section_id,
-            number: field("number").unwrap_or_default(),
-            text: field("text").unwrap_or_default(),
-            actor: e.actor,
-        }),
-        _ => None,
-    })
+    Ok(super::journal::recent(conn, Some(owner.id()), 1)?
+        .into_iter()
+        .next()
+        .and_then(|e| {
+            let r = removed_in(&e, owner)?;
+            Some(Removal {
+                clause_id: r.clause_id,
+                section_id: r.place.section_id,
+                number: r.number,
+                text: r.text,
+                actor: e.actor,
+            })
+        }))
 }
 
 fn clean_text(text: &str) -> Result<String, ServiceError> {

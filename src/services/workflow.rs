@@ -155,6 +155,33 @@ pub fn give_visa(
     })
 }
 
+/// A clause comment to store: an agreer's remark, or (with `reply_to`) HR's answer to one.
+struct Comment<'a> {
+    version_id: &'a str,
+    round: i32,
+    clause_id: &'a str,
+    text: &'a str,
+    reply_to: Option<&'a str>,
+}
+
+impl Comment<'_> {
+    fn insert(&self, conn: &mut DbConn, journal: &Journal, actor: &User) -> Result<(), ServiceError> {
+        diesel::insert_into(clause_comments::table)
+            .values((
+                clause_comments::id.eq(new_id()),
+                clause_comments::version_id.eq(self.version_id),
+                clause_comments::round.eq(self.round),
+                clause_comments::clause_id.eq(self.clause_id),
+                clause_comments::user_id.eq(&actor.id),
+                clause_comments::text.eq(self.text.trim()),
+                clause_comments::at.eq(journal.at()),
+                clause_comments::reply_to.eq(self.reply_to),
+            ))
+            .execute(conn)?;
+        Ok(())
+    }
+}
+
 /// A comment on one clause during agreement.
 pub fn comment_clause(
     conn: &mut DbConn,
@@ -172,17 +199,14 @@ pub fn comment_clause(
         e.into_result()?;
         let v = versions::get(conn, version_id)?;
         let number = v.content.find(clause_id).ok_or(ServiceError::NotFound)?.number;
-        diesel::insert_into(clause_comments::table)
-            .values((
-                clause_comments::id.eq(new_id()),
-                clause_comments::version_id.eq(version_id),
-                clause_comments::round.eq(facts.state.round),
-                clause_comments::clause_id.eq(clause_id),
-                clause_comments::user_id.eq(&actor.id),
-                clause_comments::text.eq(text.trim()),
-                clause_comments::at.eq(journal.at()),
-            ))
-            .execute(conn)?;
+        Comment {
+            version_id,
+            round: facts.state.round,
+            clause_id,
+            text,
+            reply_to: None,
+        }
+        .insert(conn, journal, actor)?;
         journal.note(
             conn,
             "version",
@@ -225,18 +249,14 @@ pub fn answer_remark(
         }
         let v = versions::get(conn, version_id)?;
         let number = v.content.find(&clause_id).map(|l| l.number).unwrap_or_default();
-        diesel::insert_into(clause_comments::table)
-            .values((
-                clause_comments::id.eq(new_id()),
-                clause_comments::version_id.eq(version_id),
-                clause_comments::round.eq(facts.state.round),
-                clause_comments::clause_id.eq(&clause_id),
-                clause_comments::user_id.eq(&actor.id),
-                clause_comments::text.eq(text.trim()),
-                clause_comments::at.eq(journal.at()),
-                clause_comments::reply_to.eq(Some(remark_id)),
-            ))
-            .execute(conn)?;
+        Comment {
+            version_id,
+            round: facts.state.round,
+            clause_id: &clause_id,
+            text,
+            reply_to: Some(remark_id),
+        }
+        .insert(conn, journal, actor)?;
         if author != actor.id.as_str() {
             let note = crate::i18n::strings()
                 .get("notify.answered")
