@@ -51,6 +51,13 @@ pub struct Layer {
     pub session_absolute_hours: Option<i64>,
     pub trusted_proxies: Option<Vec<String>>,
     pub pool_timeout_seconds: Option<u64>,
+    pub smtp_host: Option<String>,
+    pub smtp_port: Option<u16>,
+    pub smtp_tls: Option<String>,
+    pub smtp_user: Option<String>,
+    pub smtp_password: Option<Secret>,
+    pub mail_from: Option<String>,
+    pub digest_hour: Option<u32>,
 }
 
 impl Layer {
@@ -76,6 +83,13 @@ impl Layer {
             session_absolute_hours: other.session_absolute_hours.or(self.session_absolute_hours),
             trusted_proxies: other.trusted_proxies.or(self.trusted_proxies),
             pool_timeout_seconds: other.pool_timeout_seconds.or(self.pool_timeout_seconds),
+            smtp_host: other.smtp_host.or(self.smtp_host),
+            smtp_port: other.smtp_port.or(self.smtp_port),
+            smtp_tls: other.smtp_tls.or(self.smtp_tls),
+            smtp_user: other.smtp_user.or(self.smtp_user),
+            smtp_password: other.smtp_password.or(self.smtp_password),
+            mail_from: other.mail_from.or(self.mail_from),
+            digest_hour: other.digest_hour.or(self.digest_hour),
         }
     }
 }
@@ -117,6 +131,34 @@ pub struct Settings {
     pub trusted_proxies: Vec<crate::net::IpRange>,
     /// How long a request waits for a database connection before failing.
     pub pool_timeout: std::time::Duration,
+    /// The SMTP server digests go through; none, no mail is sent (the outbox still fills).
+    pub mail: Option<MailSettings>,
+    /// The hour (organisation's time, 0–23) from which the day's digests are composed.
+    pub digest_hour: u32,
+}
+
+/// How a connection to the SMTP server is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpTls {
+    /// Plain SMTP: only for a relay on the same machine or network.
+    None,
+    /// Plain connection upgraded with STARTTLS, which must succeed (port 587).
+    StartTls,
+    /// TLS from the first byte (port 465).
+    Tls,
+}
+
+/// The SMTP server and the sender's address.
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    pub host: String,
+    pub port: u16,
+    pub tls: SmtpTls,
+    /// Login and password, when the server asks for them.
+    pub user: Option<String>,
+    pub password: Option<Secret>,
+    /// `From:` of every mail, e.g. `Должностные инструкции <jd@example.ru>`.
+    pub from: String,
 }
 
 /// Why the settings could not be read.
@@ -133,7 +175,15 @@ pub enum ConfigError {
 }
 
 const ENV_PREFIX: &str = "JOBDESC_";
-const ENV_KEYS: [&str; 18] = [
+const ENV_KEYS: [&str; 26] = [
+    "REVIEW_MONTHS",
+    "SMTP_HOST",
+    "SMTP_PORT",
+    "SMTP_TLS",
+    "SMTP_USER",
+    "SMTP_PASSWORD",
+    "MAIL_FROM",
+    "DIGEST_HOUR",
     "SESSION_IDLE_MINUTES",
     "SESSION_ABSOLUTE_HOURS",
     "TRUSTED_PROXIES",
@@ -201,6 +251,13 @@ fn from_env(vars: &[(String, String)], warnings: &mut Vec<String>) -> Result<Lay
             "POOL_TIMEOUT_SECONDS" => {
                 layer.pool_timeout_seconds = Some(value.parse().map_err(|_| bad("expected seconds".into()))?)
             }
+            "SMTP_HOST" => layer.smtp_host = Some(value.clone()),
+            "SMTP_PORT" => layer.smtp_port = Some(value.parse().map_err(|_| bad("expected a port number".into()))?),
+            "SMTP_TLS" => layer.smtp_tls = Some(value.clone()),
+            "SMTP_USER" => layer.smtp_user = Some(value.clone()),
+            "SMTP_PASSWORD" => layer.smtp_password = Some(Secret::new(value)),
+            "MAIL_FROM" => layer.mail_from = Some(value.clone()),
+            "DIGEST_HOUR" => layer.digest_hour = Some(value.parse().map_err(|_| bad("expected an hour, 0-23".into()))?),
             "TRUSTED_PROXIES" => {
                 layer.trusted_proxies = Some(
                     value
@@ -247,6 +304,7 @@ pub fn load(
     };
     let env = from_env(vars, &mut warnings)?;
     let l = file.merge(env).merge(flags);
+    let mail = mail_settings(&l)?;
     let data_dir = l.data_dir.unwrap_or_else(|| PathBuf::from("data"));
     let database_url = l
         .database_url
@@ -262,6 +320,12 @@ pub fn load(
         )));
     }
     let bind = l.bind.unwrap_or_else(|| "127.0.0.1:8080".into());
+    let digest_hour = l.digest_hour.unwrap_or(8);
+    if digest_hour > 23 {
+        return Err(ConfigError::Invalid(format!(
+            "digest_hour must be 0-23, not {digest_hour}"
+        )));
+    }
     let public_url = l
         .public_url
         .map(|u| u.trim_end_matches('/').to_string())
@@ -307,8 +371,52 @@ pub fn load(
             })
             .collect::<Result<_, _>>()?,
         pool_timeout: std::time::Duration::from_secs(l.pool_timeout_seconds.unwrap_or(5).clamp(1, 120)),
+        mail,
+        digest_hour,
     };
     Ok((settings, warnings))
+}
+
+/// The SMTP settings when a host is set: TLS on by default, the port following it.
+fn mail_settings(l: &Layer) -> Result<Option<MailSettings>, ConfigError> {
+    let Some(host) = l.smtp_host.as_deref().map(str::trim).filter(|h| !h.is_empty()) else {
+        return Ok(None);
+    };
+    let tls = match l.smtp_tls.as_deref().unwrap_or("starttls") {
+        "none" => SmtpTls::None,
+        "starttls" => SmtpTls::StartTls,
+        "tls" => SmtpTls::Tls,
+        other => {
+            return Err(ConfigError::Invalid(format!(
+                "smtp_tls must be none, starttls or tls, not {other}"
+            )))
+        }
+    };
+    let from = l
+        .mail_from
+        .clone()
+        .filter(|f| !f.trim().is_empty())
+        .ok_or_else(|| ConfigError::Invalid("mail_from is required when smtp_host is set".into()))?;
+    if from.parse::<lettre::message::Mailbox>().is_err() {
+        return Err(ConfigError::Invalid(format!(
+            "mail_from {from:?} is not an address (expected jd@example.ru or Name <jd@example.ru>)"
+        )));
+    }
+    if l.smtp_password.is_some() && l.smtp_user.is_none() {
+        return Err(ConfigError::Invalid("smtp_password is set without smtp_user".into()));
+    }
+    Ok(Some(MailSettings {
+        host: host.to_string(),
+        port: l.smtp_port.unwrap_or(match tls {
+            SmtpTls::None => 25,
+            SmtpTls::StartTls => 587,
+            SmtpTls::Tls => 465,
+        }),
+        tls,
+        user: l.smtp_user.clone(),
+        password: l.smtp_password.clone(),
+        from,
+    }))
 }
 
 impl Settings {
@@ -405,6 +513,48 @@ mod tests {
         assert_eq!(w.len(), 1);
         assert!(load(None, &vars(&[("JOBDESC_POOL_SIZE", "many")]), Layer::default()).is_err());
         assert!(load(None, &vars(&[("JOBDESC_TIME_ZONE", "Nowhere/City")]), Layer::default()).is_err());
+    }
+
+    #[test]
+    fn mail_needs_a_sender_and_keeps_its_password_out_of_logs() {
+        let (s, _) = load(None, &[], Layer::default()).expect("load");
+        assert!(s.mail.is_none(), "no host, no mail");
+        assert_eq!(s.digest_hour, 8);
+        let env = vars(&[("JOBDESC_SMTP_HOST", "mail.example.ru")]);
+        assert!(matches!(load(None, &env, Layer::default()), Err(ConfigError::Invalid(m)) if m.contains("mail_from")));
+        let env = vars(&[
+            ("JOBDESC_SMTP_HOST", "mail.example.ru"),
+            ("JOBDESC_MAIL_FROM", "Кадры <hr@example.ru>"),
+            ("JOBDESC_SMTP_USER", "hr"),
+            ("JOBDESC_SMTP_PASSWORD", "hunter2"),
+            ("JOBDESC_DIGEST_HOUR", "9"),
+        ]);
+        let (s, w) = load(None, &env, Layer::default()).expect("load");
+        assert!(w.is_empty(), "{w:?}");
+        let mail = s.mail.clone().expect("mail settings");
+        assert_eq!(
+            (mail.tls, mail.port),
+            (SmtpTls::StartTls, 587),
+            "TLS unless told otherwise"
+        );
+        assert_eq!(s.digest_hour, 9);
+        assert!(!format!("{s:?}").contains("hunter2"));
+        let plain = vars(&[
+            ("JOBDESC_SMTP_HOST", "127.0.0.1"),
+            ("JOBDESC_SMTP_TLS", "none"),
+            ("JOBDESC_MAIL_FROM", "jd@localhost.localdomain"),
+        ]);
+        let (s, _) = load(None, &plain, Layer::default()).expect("load");
+        assert_eq!(s.mail.map(|m| (m.tls, m.port)), Some((SmtpTls::None, 25)));
+        for bad in [
+            ("JOBDESC_SMTP_TLS", "ssl"),
+            ("JOBDESC_MAIL_FROM", "not an address"),
+            ("JOBDESC_DIGEST_HOUR", "24"),
+        ] {
+            let mut v = env.clone();
+            v.push((bad.0.to_string(), bad.1.to_string()));
+            assert!(load(None, &v, Layer::default()).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod db;
 pub mod domain;
 pub mod i18n;
 pub mod import;
+pub mod mailer;
 pub mod net;
 pub mod pdf;
 pub mod services;

@@ -33,6 +33,8 @@ pub enum StartupError {
     Bind { bind: String, source: std::io::Error },
     #[error("loading the shipped library and templates: {0}")]
     Seed(String),
+    #[error(transparent)]
+    Mail(#[from] crate::mailer::MailerError),
     #[error("the organisation's time zone: {0}")]
     Zone(#[from] UnknownZone),
     #[error("cannot create the data directory {path}: {source}")]
@@ -53,6 +55,41 @@ pub fn check_database_present(settings: &Settings, key_existed: bool, init: bool
         }),
         _ => Ok(()),
     }
+}
+
+/// The SMTP server of the settings, when one is set.
+pub fn mailer(settings: &Settings) -> Result<Option<Arc<dyn crate::services::mail::Transport>>, StartupError> {
+    Ok(match &settings.mail {
+        Some(m) => Some(Arc::new(crate::mailer::Smtp::new(m)?)),
+        None => None,
+    })
+}
+
+/// How often the server looks for digests to compose and mails to send.
+const MAIL_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Composes and sends mail once a minute on a thread of its own, for as long as the
+/// process runs. Several instances may do so at once: the outbox keeps each mail single.
+pub fn spawn_mail_worker(
+    pool: Pool,
+    clock: Clock,
+    settings: &Settings,
+    mailer: Arc<dyn crate::services::mail::Transport>,
+) {
+    let ctx = crate::services::mail::Context::from(settings);
+    std::thread::spawn(move || loop {
+        match pool.get() {
+            Ok(mut conn) => match crate::services::mail::run(&mut conn, &clock, &ctx, mailer.as_ref()) {
+                Ok(p) if p != Default::default() => {
+                    tracing::info!(queued = p.queued, sent = p.sent, failed = p.failed, "mail")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "mail pass failed; trying again in a minute"),
+            },
+            Err(e) => tracing::warn!(error = %e, "mail: no database connection; trying again in a minute"),
+        }
+        std::thread::sleep(MAIL_EVERY);
+    });
 }
 
 /// The machine's clock in the configured time zone (the organisation's replaces it
@@ -119,11 +156,13 @@ impl Application {
         // connections only wait for one, and each thread keeps memory it once used.
         let blocking = settings.pool_size as usize + 2;
         let db_file = db::sqlite_path(settings.database_url.expose()).and_then(|p| DbFile::open(&p));
+        let mailer = mailer(&settings)?;
         let state = AppState {
             pool,
             settings: Arc::new(settings.clone()),
             clock,
             db_file,
+            mailer,
             findings: Arc::default(),
             waiting: Arc::default(),
             views: Arc::default(),

@@ -295,6 +295,7 @@ pub fn prepare(settings: &Settings, sizes: &Sizes) -> Result<Fixture, String> {
                 password: Some(SIGNER_PASSWORD.into()),
                 roles: vec!["employee".into()],
                 employee_id: Some(e.id.clone()),
+                email: None,
             },
         )
         .map_err(|e| e.to_string())?;

@@ -110,6 +110,11 @@ pub enum Command {
     /// Put a backup made by `backup` in place of the database. For SQLite the server must
     /// be stopped; an existing database file is kept as `<name>.before-restore`.
     Restore { file: PathBuf },
+    /// E-mail: compose the digests that are due and send the outbox, or try the settings.
+    Mail {
+        #[command(subcommand)]
+        action: MailCommand,
+    },
     /// Import job descriptions from .docx, .odt, .txt, .md, .html (.doc, .rtf and PDF
     /// through LibreOffice and poppler when installed): as drafts, or as JSON with --json.
     Import {
@@ -131,6 +136,15 @@ pub enum Command {
     },
 }
 
+/// Mail commands (the server also composes and sends every minute).
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// One pass now: compose today's digests that are due, send what waits in the outbox.
+    Run,
+    /// Send a test mail to ADDRESS straight through the SMTP settings and say what the server answered.
+    Test { address: String },
+}
+
 /// Account commands.
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
@@ -144,6 +158,9 @@ pub enum UserCommand {
         /// Link to an employee by id.
         #[arg(long)]
         employee: Option<String>,
+        /// E-mail address for the daily digest.
+        #[arg(long)]
+        email: Option<String>,
         /// Read the password from standard input.
         #[arg(long)]
         password_stdin: bool,
@@ -266,6 +283,10 @@ pub async fn serve(mut settings: Settings, load_demo: bool, init: bool) -> Resul
         println!("  (shown only this once; change it under Пользователи)");
     }
     drop(c);
+    match crate::startup::mailer(&settings)? {
+        Some(transport) => crate::startup::spawn_mail_worker(pool.clone(), clock.clone(), &settings, transport),
+        None => tracing::info!("no smtp_host: digests are not composed or sent"),
+    }
     println!("jobdesc is listening on {url}");
     tracing::info!(%url, "listening");
     app.run_until_stopped().await?;
@@ -317,6 +338,7 @@ pub fn run_offline(settings: Settings, command: Command) -> Result<(), CliError>
             println!("Database is up to date.");
             Ok(())
         }
+        Command::Mail { action } => mail_command(settings, &mut c, &clock, action),
         Command::Demo { scale: false, .. } => {
             let summary = demo::load(&mut c, &clock, &(&settings).into())?;
             print_demo(&summary, &format!("http://{}/", settings.bind));
@@ -470,12 +492,54 @@ fn set_active(c: &mut crate::db::DbConn, clock: &Clock, login: &str, active: boo
     Ok(())
 }
 
+fn mail_command(
+    mut settings: Settings,
+    c: &mut crate::db::DbConn,
+    clock: &Clock,
+    action: MailCommand,
+) -> Result<(), CliError> {
+    // Unsubscribe links are signed with the server's key.
+    settings.ensure_secret_key()?;
+    let transport = crate::startup::mailer(&settings)?
+        .ok_or_else(|| CliError::Message(strings().get("refused.mail_not_configured")))?;
+    let ctx = crate::services::mail::Context::from(&settings);
+    match action {
+        MailCommand::Run => {
+            let p = crate::services::mail::run(c, clock, &ctx, transport.as_ref())?;
+            println!(
+                "Digests composed: {}; mails sent: {}; not taken by the server (tried again later): {}.",
+                p.queued, p.sent, p.failed
+            );
+            Ok(())
+        }
+        MailCommand::Test { address } => {
+            let to = crate::domain::mail::clean_address(&address)
+                .ok()
+                .flatten()
+                .ok_or_else(|| CliError::Message(format!("{address:?}: {}", strings().get("errors.invalid_email"))))?;
+            let mail = crate::services::mail::Outgoing {
+                id: crate::services::new_id(),
+                to: to.clone(),
+                subject: "jobdesc: проверка почты".into(),
+                body: "Это письмо отправлено командой jobdesc mail test: настройки почты работают.\n".into(),
+                unsubscribe_url: format!("{}/me/mail", ctx.public_url),
+            };
+            transport
+                .send(&mail)
+                .map_err(|e| CliError::Message(format!("the SMTP server did not take the mail: {e}")))?;
+            println!("The SMTP server took a test mail to {to}.");
+            Ok(())
+        }
+    }
+}
+
 fn user_command(c: &mut crate::db::DbConn, clock: &Clock, rules: &Rules, action: UserCommand) -> Result<(), CliError> {
     match action {
         UserCommand::Add {
             login,
             roles,
             employee,
+            email,
             password_stdin,
         } => {
             let (password, generated) = if password_stdin {
@@ -488,6 +552,7 @@ fn user_command(c: &mut crate::db::DbConn, clock: &Clock, rules: &Rules, action:
                 password: Some(password.clone()),
                 roles,
                 employee_id: employee,
+                email,
             };
             let user = crud::create::<User>(c, clock, rules, "cli", &input)?;
             println!("User {} created.", user.login);

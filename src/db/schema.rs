@@ -67,6 +67,8 @@ diesel::table! {
         employee_id -> Nullable<Text>,
         updated_at -> Timestamp,
         active -> Bool,
+        email -> Nullable<Text>,
+        mail_digest -> Bool,
     }
 }
 
@@ -287,10 +289,29 @@ diesel::table! {
         link -> Nullable<Text>,
         created_at -> Timestamp,
         read_at -> Nullable<Timestamp>,
+        mailed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    mail_outbox (id) {
+        id -> Text,
+        dedupe -> Text,
+        user_id -> Text,
+        recipient -> Text,
+        subject -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        sent_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
     }
 }
 
 diesel::allow_tables_to_appear_in_same_query!(
+    mail_outbox,
     notifications,
     organization,
     departments,

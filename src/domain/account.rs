@@ -95,6 +95,10 @@ pub struct User {
     pub employee_name: Option<String>,
     /// A disabled account cannot sign in; its sessions and tokens have ended.
     pub active: bool,
+    /// Where digests go; none, no mail.
+    pub email: Option<String>,
+    /// The user wants the daily digest (they can stop it from any digest).
+    pub mail_digest: bool,
 }
 
 impl User {
@@ -116,6 +120,9 @@ pub struct UserInput {
     pub roles: Vec<String>,
     #[serde(default)]
     pub employee_id: Option<String>,
+    /// E-mail address for digests; empty or absent for none.
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 /// A user input after checking.
@@ -125,6 +132,7 @@ pub struct ValidUser {
     pub password: Option<String>,
     pub roles: Vec<Role>,
     pub employee_id: Option<String>,
+    pub email: Option<String>,
 }
 
 /// Shortest password accepted.
@@ -162,12 +170,17 @@ impl UserInput {
         if roles.is_empty() && self.roles.is_empty() {
             e.add("roles", "required");
         }
+        let email = super::mail::clean_address(self.email.as_deref().unwrap_or("")).unwrap_or_else(|code| {
+            e.add("email", code);
+            None
+        });
         e.into_result()?;
         Ok(ValidUser {
             login,
             password,
             roles,
             employee_id: clean_opt(&self.employee_id),
+            email,
         })
     }
 }
@@ -398,10 +411,12 @@ mod tests {
             password: Some("длинный-пароль".into()),
             roles: vec!["hr".into(), "employee".into(), "hr".into()],
             employee_id: Some("".into()),
+            email: Some(" Petrova@Vector.RU".into()),
         }
         .clean(true)
         .expect("valid");
         assert_eq!(ok.login, "petrova");
+        assert_eq!(ok.email.as_deref(), Some("Petrova@vector.ru"));
         assert_eq!(ok.roles, vec![Role::Hr, Role::Employee]);
         assert_eq!(ok.employee_id, None);
 
@@ -410,11 +425,15 @@ mod tests {
             password: Some("short".into()),
             roles: vec!["king".into()],
             employee_id: None,
+            email: Some("petr at vector".into()),
         }
         .clean(true)
         .unwrap_err();
         let codes: Vec<_> = e.0.iter().map(|f| f.code.as_str()).collect();
-        assert_eq!(codes, ["invalid_login", "password_short", "unknown_role"]);
+        assert_eq!(
+            codes,
+            ["invalid_login", "password_short", "unknown_role", "invalid_email"]
+        );
 
         let e = UserInput {
             login: "a".into(),

@@ -9,6 +9,7 @@ pub mod diff;
 pub mod document;
 pub mod hierarchy;
 pub mod library;
+pub mod mail;
 pub mod organization;
 pub mod placeholders;
 pub mod preview;

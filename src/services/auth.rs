@@ -111,6 +111,7 @@ pub fn ensure_first_admin(conn: &mut DbConn, clock: &Clock, rules: &Rules) -> Re
         password: Some(password.clone()),
         roles: vec![Role::Admin.as_str().into()],
         employee_id: None,
+        email: None,
     };
     crud::create::<User>(conn, clock, rules, "system", &input)?;
     Ok(Some(password))
@@ -130,6 +131,7 @@ pub fn set_password(
         password: Some(password.to_string()),
         roles: user.roles.iter().map(|r| r.as_str().to_string()).collect(),
         employee_id: user.employee_id.clone(),
+        email: user.email.clone(),
     };
     crud::update::<User>(conn, clock, actor, user.id.as_str(), &input)?;
     Ok(())

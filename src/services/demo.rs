@@ -171,6 +171,8 @@ pub fn load(conn: &mut DbConn, clock: &Clock, rules: &Rules) -> Result<DemoSumma
                 password: Some(DEMO_PASSWORD.into()),
                 roles: u.roles.clone(),
                 employee_id: u.employee.as_deref().map(|e| key(&employees, e)).transpose()?,
+                // The demo's people have mailboxes, so digests can be tried with any SMTP server.
+                email: Some(format!("{}@vector.example", u.login)),
             };
             crud::create::<User>(conn, clock, rules, actor, &input)?;
             logins.push((u.login.clone(), u.roles.clone()));

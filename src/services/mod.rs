@@ -20,6 +20,7 @@ pub mod imports;
 pub mod inbox;
 pub mod journal;
 pub mod library;
+pub mod mail;
 pub mod notifications;
 pub mod organization;
 pub mod positions;

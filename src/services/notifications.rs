@@ -28,7 +28,7 @@ pub struct Notification {
 }
 
 /// What a reminder did.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct Reminded {
     /// Employees notified in the system.
     pub notified: usize,

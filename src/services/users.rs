@@ -21,6 +21,8 @@ struct UserRow {
     roles: String,
     employee_id: Option<String>,
     active: bool,
+    email: Option<String>,
+    mail_digest: bool,
 }
 
 fn to_users(conn: &mut DbConn, rows: Vec<UserRow>) -> Result<Vec<User>, ServiceError> {
@@ -35,6 +37,8 @@ fn to_users(conn: &mut DbConn, rows: Vec<UserRow>) -> Result<Vec<User>, ServiceE
                  roles,
                  employee_id,
                  active,
+                 email,
+                 mail_digest,
              }| User {
                 id,
                 login,
@@ -42,6 +46,8 @@ fn to_users(conn: &mut DbConn, rows: Vec<UserRow>) -> Result<Vec<User>, ServiceE
                 employee_name: employee_id.as_ref().and_then(|e| names.get(e).cloned()),
                 employee_id,
                 active,
+                email,
+                mail_digest,
             },
         )
         .collect())
@@ -59,6 +65,18 @@ fn check(conn: &mut DbConn, input: &UserInput, creating: bool) -> Result<ValidUs
 
 fn hash(password: &str) -> Result<String, ServiceError> {
     hash_password(password).map_err(|e| ServiceError::Internal(format!("password hashing: {e}")))
+}
+
+/// Active users with an address who want the daily digest.
+pub fn digest_readers(conn: &mut DbConn) -> Result<Vec<User>, ServiceError> {
+    let rows = users::table
+        .filter(users::active.eq(true))
+        .filter(users::mail_digest.eq(true))
+        .filter(users::email.is_not_null())
+        .order(users::login.asc())
+        .select(UserRow::as_select())
+        .load(conn)?;
+    to_users(conn, rows)
 }
 
 /// Finds a user by login.
@@ -166,6 +184,7 @@ impl Resource for User {
                 users::password_hash.eq(hash(password)?),
                 users::roles.eq(Role::join(&u.roles)),
                 users::employee_id.eq(&u.employee_id),
+                users::email.eq(&u.email),
                 users::updated_at.eq(at),
             ))
             .execute(conn)
@@ -188,6 +207,7 @@ impl Resource for User {
                 users::login.eq(&u.login),
                 users::roles.eq(Role::join(&u.roles)),
                 users::employee_id.eq(&u.employee_id),
+                users::email.eq(&u.email),
                 users::updated_at.eq(at),
             ))
             .execute(conn)

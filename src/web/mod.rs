@@ -55,6 +55,7 @@ pub fn register(r: &mut Router) {
     pages::accounts::routes(r);
     pages::evidence::routes(r);
     pages::log::routes(r);
+    pages::mail::routes(r);
 
     use api::resources::routes as resource_api;
     api::misc::routes(r);

@@ -451,6 +451,7 @@ impl WebResource for User {
                 ..FormField::new("roles", "field.roles", "checkboxes", true)
             },
             FormField::select("employee_id", false, people),
+            FormField::new("email", "field.email", "email", false),
         ])
     }
 
@@ -460,6 +461,7 @@ impl WebResource for User {
             password: None,
             roles: self.roles.iter().map(|r| r.as_str().to_string()).collect(),
             employee_id: self.employee_id.clone(),
+            email: self.email.clone(),
         }
     }
 }

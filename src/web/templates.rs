@@ -15,7 +15,7 @@ use crate::domain::account::User;
 use crate::i18n::strings;
 use crate::web::error::{AppError, Problem};
 
-const TEMPLATES: [(&str, &str); 35] = [
+const TEMPLATES: [(&str, &str); 38] = [
     ("import_new.html", include_str!("../../templates/import_new.html")),
     ("import_list.html", include_str!("../../templates/import_list.html")),
     ("import_review.html", include_str!("../../templates/import_review.html")),
@@ -29,6 +29,9 @@ const TEMPLATES: [(&str, &str); 35] = [
     ("evidence.html", include_str!("../../templates/evidence.html")),
     ("coverage.html", include_str!("../../templates/coverage.html")),
     ("substitutes.html", include_str!("../../templates/substitutes.html")),
+    ("mail.html", include_str!("../../templates/mail.html")),
+    ("mail_me.html", include_str!("../../templates/mail_me.html")),
+    ("unsubscribe.html", include_str!("../../templates/unsubscribe.html")),
     ("editor.html", include_str!("../../templates/editor.html")),
     ("editor_body.html", include_str!("../../templates/editor_body.html")),
     ("clause_form.html", include_str!("../../templates/clause_form.html")),
@@ -104,11 +107,11 @@ const NAV_GROUPS: [(&str, &[&str]); 3] = [
         ],
     ),
     ("nav.texts", &["/templates", "/library", "/imports/new"]),
-    ("nav.admin", &["/users", "/sign-ins"]),
+    ("nav.admin", &["/users", "/sign-ins", "/mail"]),
 ];
 
 /// Pages of one's own, listed under one's name rather than in the menu row.
-const PERSONAL: [&str; 1] = ["/substitutes"];
+const PERSONAL: [&str; 2] = ["/substitutes", "/me/mail"];
 
 /// The menu: links in the routes' order, those of a group gathered where the group's
 /// first link stands; a group of one is shown as its link.

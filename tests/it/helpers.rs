@@ -197,6 +197,7 @@ impl TestApp {
             password: Some(PASSWORD.into()),
             roles: roles.split_whitespace().map(str::to_string).collect(),
             employee_id: None,
+            email: None,
         };
         crud::create::<User>(&mut self.conn(), &self.clock, &(&self.settings).into(), "test", &input)
             .expect("create user")

@@ -195,6 +195,10 @@ pub fn document() -> OpenApi {
     components = with::<crate::services::sign_ins::SignIn>(components);
     components = with::<crate::services::sessions::SessionInfo>(components);
     components = with::<crate::services::substitutes::Substitution>(components);
+    components = with::<crate::services::mail::Preferences>(components);
+    components = with::<crate::services::mail::OutboxMail>(components);
+    components = with::<crate::services::mail::Pass>(components);
+    components = with::<crate::services::notifications::Reminded>(components);
     components = with::<crate::services::substitutes::SubstitutionInput>(components);
     components = with::<crate::services::imports::Import>(components);
     components = with::<crate::services::imports::Source>(components);

@@ -13,12 +13,12 @@ use crate::i18n::strings;
 use crate::services::acknowledgements::{self, PaperInput};
 use crate::services::{held, inbox, notifications, versions};
 use crate::web::auth::{CurrentUser, ReadAt};
-use crate::web::error::{AppError, PageError};
+use crate::web::error::{ApiError, AppError, PageError};
 use crate::web::forms::Form;
 use crate::web::kept;
 use crate::web::queries::PageQuery;
 use crate::web::resources::DOC_EDIT;
-use crate::web::routes::{Access, Router};
+use crate::web::routes::{doc, Access, ApiDoc, Router};
 use crate::web::session::{self, done, refused};
 use crate::web::state::{see_other, AppState};
 use crate::web::templates::{base_context, render};
@@ -32,7 +32,34 @@ pub fn routes(r: &mut Router) {
         .page(Method::GET, "/acknowledgements/{id}/evidence", any, evidence)
         .nav_page("/coverage", edit, "nav.coverage", coverage)
         .page(Method::POST, "/versions/{id}/remind", edit, remind)
-        .page(Method::POST, "/notifications/read", any, mark_read);
+        .page(Method::POST, "/notifications/read", any, mark_read)
+        .api(
+            Method::POST,
+            "/api/v1/versions/{id}/remind",
+            edit,
+            ApiDoc {
+                response: Some("Reminded"),
+                ..doc(
+                    "Remind those who have not acknowledged the version; the overdue go to the head of the department",
+                    "acknowledgements",
+                )
+            },
+            remind_api,
+        );
+}
+
+/// Reminds those who have not acknowledged a version (the API of the coverage page's button).
+pub async fn remind_api(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<String>,
+) -> Result<web::Json<notifications::Reminded>, ApiError> {
+    let id = path.into_inner();
+    Ok(web::Json(
+        state
+            .with_clock(move |c, clock| notifications::remind(c, clock, &user.0, &id))
+            .await?,
+    ))
 }
 
 /// Reminds those who have not acknowledged a version, escalating the overdue ones to the

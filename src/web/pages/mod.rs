@@ -13,6 +13,7 @@ pub mod imports;
 pub mod library;
 pub mod log;
 pub mod login;
+pub mod mail;
 pub mod meta;
 pub mod organization;
 pub mod pdf;
