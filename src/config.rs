@@ -58,6 +58,7 @@ pub struct Layer {
     pub smtp_password: Option<Secret>,
     pub mail_from: Option<String>,
     pub digest_hour: Option<u32>,
+    pub mail_every_seconds: Option<u64>,
 }
 
 impl Layer {
@@ -90,6 +91,7 @@ impl Layer {
             smtp_password: other.smtp_password.or(self.smtp_password),
             mail_from: other.mail_from.or(self.mail_from),
             digest_hour: other.digest_hour.or(self.digest_hour),
+            mail_every_seconds: other.mail_every_seconds.or(self.mail_every_seconds),
         }
     }
 }
@@ -121,8 +123,10 @@ pub struct Settings {
     pub review_months: u32,
     /// Largest upload for import, all files of one request together (bytes).
     pub import_max_bytes: u64,
-    /// Address people reach the server at, for the QR code on documents.
+    /// Address people reach the server at, for the QR code on documents and links in mails.
     pub public_url: String,
+    /// `public_url` was set; otherwise it follows the address the server listens on.
+    pub public_url_given: bool,
     /// A session unused this long ends.
     pub session_idle: chrono::Duration,
     /// A session ends this long after sign-in, however busy.
@@ -135,6 +139,8 @@ pub struct Settings {
     pub mail: Option<MailSettings>,
     /// The hour (organisation's time, 0–23) from which the day's digests are composed.
     pub digest_hour: u32,
+    /// How often the server composes due digests and sends the outbox.
+    pub mail_every: std::time::Duration,
 }
 
 /// How a connection to the SMTP server is protected.
@@ -175,7 +181,8 @@ pub enum ConfigError {
 }
 
 const ENV_PREFIX: &str = "JOBDESC_";
-const ENV_KEYS: [&str; 26] = [
+const ENV_KEYS: [&str; 27] = [
+    "MAIL_EVERY_SECONDS",
     "REVIEW_MONTHS",
     "SMTP_HOST",
     "SMTP_PORT",
@@ -258,6 +265,9 @@ fn from_env(vars: &[(String, String)], warnings: &mut Vec<String>) -> Result<Lay
             "SMTP_PASSWORD" => layer.smtp_password = Some(Secret::new(value)),
             "MAIL_FROM" => layer.mail_from = Some(value.clone()),
             "DIGEST_HOUR" => layer.digest_hour = Some(value.parse().map_err(|_| bad("expected an hour, 0-23".into()))?),
+            "MAIL_EVERY_SECONDS" => {
+                layer.mail_every_seconds = Some(value.parse().map_err(|_| bad("expected seconds".into()))?)
+            }
             "TRUSTED_PROXIES" => {
                 layer.trusted_proxies = Some(
                     value
@@ -276,6 +286,17 @@ fn from_env(vars: &[(String, String)], warnings: &mut Vec<String>) -> Result<Lay
         }
     }
     Ok(layer)
+}
+
+/// The URL of a server bound to `bind` on `port`, as a browser on this machine opens it.
+pub fn local_url(bind: &str, port: u16) -> String {
+    let host = bind.rsplit_once(':').map_or("127.0.0.1", |(h, _)| h);
+    let host = match host {
+        "0.0.0.0" | "" => "127.0.0.1",
+        "[::]" => "[::1]",
+        h => h,
+    };
+    format!("http://{host}:{port}")
 }
 
 fn from_file(path: &Path) -> Result<Layer, ConfigError> {
@@ -326,6 +347,7 @@ pub fn load(
             "digest_hour must be 0-23, not {digest_hour}"
         )));
     }
+    let public_url_given = l.public_url.is_some();
     let public_url = l
         .public_url
         .map(|u| u.trim_end_matches('/').to_string())
@@ -358,6 +380,7 @@ pub fn load(
         review_months: l.review_months.unwrap_or(12).clamp(1, 120),
         import_max_bytes: l.import_max_bytes.unwrap_or(20 << 20).max(1024),
         public_url,
+        public_url_given,
         session_idle: chrono::Duration::minutes(l.session_idle_minutes.unwrap_or(120).clamp(1, 60 * 24 * 30)),
         session_absolute: chrono::Duration::hours(l.session_absolute_hours.unwrap_or(12).clamp(1, 24 * 90)),
         trusted_proxies: l
@@ -373,6 +396,7 @@ pub fn load(
         pool_timeout: std::time::Duration::from_secs(l.pool_timeout_seconds.unwrap_or(5).clamp(1, 120)),
         mail,
         digest_hour,
+        mail_every: std::time::Duration::from_secs(l.mail_every_seconds.unwrap_or(60).clamp(1, 3600)),
     };
     Ok((settings, warnings))
 }
@@ -420,6 +444,13 @@ fn mail_settings(l: &Layer) -> Result<Option<MailSettings>, ConfigError> {
 }
 
 impl Settings {
+    /// Once the server listens on `port`: without a configured `public_url`, links
+    /// point at the address it listens on (`0.0.0.0` read as this machine).
+    pub fn listening_on(&mut self, port: u16) {
+        if !self.public_url_given {
+            self.public_url = local_url(&self.bind, port);
+        }
+    }
     /// Uses the configured secret key, or reads (creating on first start)
     /// `secret.key` in the data directory. True when the key file was already there,
     /// that is, when this is not the installation's first start.
@@ -555,6 +586,24 @@ mod tests {
             v.push((bad.0.to_string(), bad.1.to_string()));
             assert!(load(None, &v, Layer::default()).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn links_follow_the_listening_address_unless_a_public_url_is_given() {
+        let flags = Layer {
+            bind: Some("0.0.0.0:0".into()),
+            ..Default::default()
+        };
+        let (mut s, _) = load(None, &[], flags.clone()).expect("load");
+        s.listening_on(8123);
+        assert_eq!(s.public_url, "http://127.0.0.1:8123");
+        let given = Layer {
+            public_url: Some("https://jd.example.ru/".into()),
+            ..flags
+        };
+        let (mut s, _) = load(None, &[], given).expect("load");
+        s.listening_on(8123);
+        assert_eq!(s.public_url, "https://jd.example.ru");
     }
 
     #[test]

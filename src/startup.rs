@@ -65,11 +65,8 @@ pub fn mailer(settings: &Settings) -> Result<Option<Arc<dyn crate::services::mai
     })
 }
 
-/// How often the server looks for digests to compose and mails to send.
-const MAIL_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
-
-/// Composes and sends mail once a minute on a thread of its own, for as long as the
-/// process runs. Several instances may do so at once: the outbox keeps each mail single.
+/// Composes and sends mail every `mail_every` (a minute by default) on a thread of its
+/// own, for as long as the process runs. Several instances may do so at once: the outbox keeps each mail single.
 pub fn spawn_mail_worker(
     pool: Pool,
     clock: Clock,
@@ -77,6 +74,7 @@ pub fn spawn_mail_worker(
     mailer: Arc<dyn crate::services::mail::Transport>,
 ) {
     let ctx = crate::services::mail::Context::from(settings);
+    let every = settings.mail_every;
     std::thread::spawn(move || loop {
         match pool.get() {
             Ok(mut conn) => match crate::services::mail::run(&mut conn, &clock, &ctx, mailer.as_ref()) {
@@ -84,11 +82,11 @@ pub fn spawn_mail_worker(
                     tracing::info!(queued = p.queued, sent = p.sent, failed = p.failed, "mail")
                 }
                 Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "mail pass failed; trying again in a minute"),
+                Err(e) => tracing::warn!(error = %e, "mail pass failed; trying again at the next pass"),
             },
-            Err(e) => tracing::warn!(error = %e, "mail: no database connection; trying again in a minute"),
+            Err(e) => tracing::warn!(error = %e, "mail: no database connection; trying again at the next pass"),
         }
-        std::thread::sleep(MAIL_EVERY);
+        std::thread::sleep(every);
     });
 }
 
@@ -138,17 +136,21 @@ fn cookie_key(secret: &str) -> Key {
 pub struct Application {
     port: u16,
     server: Server,
+    settings: Arc<Settings>,
 }
 
 impl Application {
     /// Binds `settings.bind` (port 0 picks a free port) and prepares the server.
-    pub fn build(settings: Settings, pool: Pool, clock: Clock) -> Result<Application, StartupError> {
+    pub fn build(mut settings: Settings, pool: Pool, clock: Clock) -> Result<Application, StartupError> {
+        let bind = settings.bind.clone();
         let bind_err = |source| StartupError::Bind {
-            bind: settings.bind.clone(),
+            bind: bind.clone(),
             source,
         };
         let listener = TcpListener::bind(&settings.bind).map_err(bind_err)?;
         let port = listener.local_addr().map_err(bind_err)?.port();
+        settings.listening_on(port);
+        let settings = Arc::new(settings);
         let key = cookie_key(settings.secret_key.expose());
         let secure = settings.cookie_secure;
         let workers = settings.workers;
@@ -159,7 +161,7 @@ impl Application {
         let mailer = mailer(&settings)?;
         let state = AppState {
             pool,
-            settings: Arc::new(settings.clone()),
+            settings: settings.clone(),
             clock,
             db_file,
             mailer,
@@ -210,12 +212,18 @@ impl Application {
         Ok(Application {
             port,
             server: server.run(),
+            settings,
         })
     }
 
     /// The bound port.
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The settings the server runs with (`public_url` follows the bound port unless given).
+    pub fn settings(&self) -> &Settings {
+        &self.settings
     }
 
     /// A handle to stop the server gracefully.

@@ -262,13 +262,7 @@ pub async fn serve(mut settings: Settings, load_demo: bool, init: bool) -> Resul
     let clock = system_clock(&settings)?;
     let pool = open_database(&settings, &clock)?;
     let app = Application::build(settings.clone(), pool.clone(), clock.clone())?;
-    let host = settings.bind.rsplit_once(':').map_or("127.0.0.1", |(h, _)| h);
-    let host = if host == "0.0.0.0" || host.is_empty() {
-        "127.0.0.1"
-    } else {
-        host
-    };
-    let url = format!("http://{host}:{}/", app.port());
+    let url = format!("{}/", config::local_url(&settings.bind, app.port()));
     let mut c = conn(&pool)?;
     if load_demo {
         if demo::is_empty(&mut c)? {
@@ -283,8 +277,8 @@ pub async fn serve(mut settings: Settings, load_demo: bool, init: bool) -> Resul
         println!("  (shown only this once; change it under Пользователи)");
     }
     drop(c);
-    match crate::startup::mailer(&settings)? {
-        Some(transport) => crate::startup::spawn_mail_worker(pool.clone(), clock.clone(), &settings, transport),
+    match crate::startup::mailer(app.settings())? {
+        Some(transport) => crate::startup::spawn_mail_worker(pool.clone(), clock.clone(), app.settings(), transport),
         None => tracing::info!("no smtp_host: digests are not composed or sent"),
     }
     println!("jobdesc is listening on {url}");

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::helpers::{Backend, TestApp, Web};
 
-fn jobdesc(args: &[&str]) -> Command {
+pub fn jobdesc(args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_jobdesc"));
     cmd.args(args)
         .env("JOBDESC_LOG_LEVEL", "warn")
@@ -52,7 +52,17 @@ fn help_describes_each_command_in_its_own_words() {
     reason = "the child is handed to the caller, which stops it"
 )]
 pub fn serve(args: &[&str]) -> (Child, String, String) {
+    serve_with(args, &[])
+}
+
+/// [`serve`] with environment variables set.
+#[allow(
+    clippy::zombie_processes,
+    reason = "the child is handed to the caller, which stops it"
+)]
+pub fn serve_with(args: &[&str], env: &[(&str, &str)]) -> (Child, String, String) {
     let mut child = jobdesc(args)
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -79,7 +89,7 @@ pub fn serve(args: &[&str]) -> (Child, String, String) {
     }
 }
 
-fn stop(mut child: Child) {
+pub fn stop(mut child: Child) {
     let _ = child.kill();
     let _ = child.wait();
 }

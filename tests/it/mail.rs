@@ -451,6 +451,90 @@ async fn mail_without_a_server_is_refused_plainly(app: TestApp) {
     );
 }
 
+/// The server composes and sends by itself (demo users have addresses); the command
+/// line sends a test mail, makes a pass, and refuses plainly what it cannot do.
+#[actix_web::test]
+async fn the_server_mails_by_itself_and_the_command_line_tries_the_settings() {
+    use crate::cli::{jobdesc, serve_with, stop};
+    if !smtp::available() {
+        return;
+    }
+    let mut server = SmtpServer::on(smtp::free_port());
+    server.start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().to_str().expect("path").to_string();
+    let port = server.port.to_string();
+    let env = [
+        ("JOBDESC_SMTP_HOST", "127.0.0.1"),
+        ("JOBDESC_SMTP_PORT", port.as_str()),
+        ("JOBDESC_SMTP_TLS", "none"),
+        ("JOBDESC_MAIL_FROM", "jd@vector.example"),
+        // Whatever the hour the suite runs at, the day's digests are due.
+        ("JOBDESC_DIGEST_HOUR", "0"),
+        ("JOBDESC_MAIL_EVERY_SECONDS", "1"),
+    ];
+    let (child, _, url) = serve_with(&["--data-dir", &data, "--bind", "127.0.0.1:0", "serve", "--demo"], &env);
+    // The demo holds drafts only: HR sends one, and its first agreer has a visa to give.
+    let token = Api::new(&url, None)
+        .post(
+            "/api/v1/auth/token",
+            json!({ "login": "hr", "password": jobdesc::services::demo::DEMO_PASSWORD }),
+        )
+        .await
+        .json()["token"]
+        .as_str()
+        .expect("a token")
+        .to_string();
+    let hr = Api::new(&url, Some(token));
+    let documents = hr.get("/api/v1/documents").await.json();
+    let mut sent = Vec::new();
+    for d in documents["items"].as_array().expect("documents") {
+        let v = d["versions"][0]["id"].as_str().unwrap_or_default();
+        sent.push(hr.post(&format!("/api/v1/versions/{v}/send"), json!({})).await);
+    }
+    assert!(sent.iter().any(|a| a.status == StatusCode::OK), "a draft was sent: {:?}", sent.iter().map(|a| &a.body).collect::<Vec<_>>());
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while server.received().is_empty() && std::time::Instant::now() < until {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    stop(child);
+    let got = server.received();
+    assert!(!got.is_empty(), "the demo's people get their digests without anyone asking");
+    for m in &got {
+        assert!(m.to.ends_with("@vector.example"), "{m:?}");
+        assert!(m.subject.starts_with("Должностные инструкции: сводка на "), "{m:?}");
+        assert!(m.body.contains(&format!("{url}/")), "links to this server: {m:?}");
+    }
+
+    let cli = |args: &[&str], with_env: bool| {
+        let mut c = jobdesc(args);
+        c.args(["--data-dir", &data]);
+        if with_env {
+            c.envs(env.iter().copied());
+        }
+        let o = c.output().expect("the binary runs");
+        (
+            o.status.success(),
+            format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr)),
+        )
+    };
+    let (ok, said) = cli(&["mail", "test", "hr@vector.example"], true);
+    assert!(ok, "{said}");
+    assert!(said.contains("took a test mail to hr@vector.example"), "{said}");
+    assert!(server.to("hr@vector.example").iter().any(|m| m.subject == "jobdesc: проверка почты"));
+    let (ok, said) = cli(&["mail", "run"], true);
+    assert!(ok && said.contains("Digests composed: 0; mails sent: 0"), "already sent today: {said}");
+    let (ok, said) = cli(&["mail", "test", "hr at vector"], true);
+    assert!(!ok && said.contains("Неверный адрес электронной почты"), "{said}");
+    let (ok, said) = cli(&["mail", "run"], false);
+    assert!(!ok && said.contains("Отправка почты не настроена"), "{said}");
+    let mut bad = env.to_vec();
+    bad.push(("JOBDESC_SMTP_TLS", "ssl"));
+    let o = jobdesc(&["--data-dir", &data, "mail", "run"]).envs(bad).output().expect("runs");
+    let said = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(!o.status.success() && said.contains("smtp_tls must be none, starttls or tls"), "{said}");
+}
+
 crate::per_backend!(
     digests_reach_each_person_once_a_day_and_stop_when_asked,
     a_refused_mail_waits_in_the_outbox_and_goes_later,
