@@ -9,7 +9,7 @@ use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{Message, SmtpTransport, Transport as _};
 
 use crate::config::{MailSettings, SmtpTls};
-use crate::services::mail::{Outgoing, Transport};
+use crate::domain::mail::{Outgoing, Transport};
 
 /// A mail server as configured.
 pub struct Smtp {

@@ -148,6 +148,24 @@ pub fn digest(
     Some(Mail { subject, body })
 }
 
+/// A mail on its way to the SMTP server.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    /// The outbox row: also the mail's Message-ID, the same on every try.
+    pub id: String,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    /// For the `List-Unsubscribe` header.
+    pub unsubscribe_url: String,
+}
+
+/// Something that hands mails to an SMTP server (the server's: `Smtp` in mailer.rs).
+pub trait Transport: Send + Sync {
+    /// Delivers one mail; the error says why the server did not take it.
+    fn send(&self, mail: &Outgoing) -> Result<(), String>;
+}
+
 type HmacSha256 = Hmac<Sha256>;
 
 fn unsubscribe_mac(key: &[u8], user_id: &str) -> HmacSha256 {

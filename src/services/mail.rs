@@ -28,6 +28,7 @@ use crate::db::schema::{notifications, positions, users};
 use crate::db::DbConn;
 use crate::domain::account::{User, UserId};
 use crate::domain::mail::{self, Item, ItemKind, Mail, MAX_ATTEMPTS};
+pub use crate::domain::mail::{Outgoing, Transport};
 use crate::domain::version::Status;
 use crate::i18n::{fill, strings};
 
@@ -64,24 +65,6 @@ impl Context {
             mail::unsubscribe_token(&self.key, user_id)
         )
     }
-}
-
-/// A mail on its way to the SMTP server.
-#[derive(Debug, Clone)]
-pub struct Outgoing {
-    /// The outbox row: also the mail's Message-ID, the same on every try.
-    pub id: String,
-    pub to: String,
-    pub subject: String,
-    pub body: String,
-    /// For the `List-Unsubscribe` header.
-    pub unsubscribe_url: String,
-}
-
-/// Something that hands mails to an SMTP server (see `crate::mailer`).
-pub trait Transport: Send + Sync {
-    /// Delivers one mail; the error says why the server did not take it.
-    fn send(&self, mail: &Outgoing) -> Result<(), String>;
 }
 
 /// What one pass did.
@@ -318,7 +301,7 @@ pub fn send_due(
     let mut seen = HashSet::new();
     loop {
         let now = clock.now();
-        let due: Vec<(String, String, String, String, String, i32)> = out::table
+        let due: Vec<DueRow> = out::table
             .filter(out::sent_at.is_null())
             .filter(out::attempts.lt(MAX_ATTEMPTS))
             .filter(out::next_attempt_at.le(now))
@@ -334,11 +317,19 @@ pub fn send_due(
                 out::attempts,
             ))
             .load(conn)?;
-        let fresh: Vec<_> = due.into_iter().filter(|d| seen.insert(d.0.clone())).collect();
+        let fresh: Vec<_> = due.into_iter().filter(|d| seen.insert(d.id.clone())).collect();
         if fresh.is_empty() {
             return Ok((sent, failed));
         }
-        for (id, user_id, to, subject, body, attempts) in fresh {
+        for DueRow {
+            id,
+            user_id,
+            recipient: to,
+            subject,
+            body,
+            attempts,
+        } in fresh
+        {
             if !claim(conn, &id, now)? {
                 continue;
             }
@@ -413,37 +404,54 @@ pub struct OutboxMail {
     pub last_error: Option<String>,
 }
 
+/// An outbox row as the outbox page reads it.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = out)]
+struct OutboxRow {
+    id: String,
+    recipient: String,
+    subject: String,
+    created_at: NaiveDateTime,
+    sent_at: Option<NaiveDateTime>,
+    attempts: i32,
+    next_attempt_at: NaiveDateTime,
+    last_error: Option<String>,
+}
+
+/// A mail due to be sent, as the sender reads it.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = out)]
+struct DueRow {
+    id: String,
+    user_id: String,
+    recipient: String,
+    subject: String,
+    body: String,
+    attempts: i32,
+}
+
 /// The outbox, newest first.
 pub fn outbox(conn: &mut DbConn, clock: &Clock, page: Page) -> Result<Paged<OutboxMail>, ServiceError> {
-    type Row = (
-        String,
-        String,
-        String,
-        NaiveDateTime,
-        Option<NaiveDateTime>,
-        i32,
-        NaiveDateTime,
-        Option<String>,
-    );
     let total = out::table.count().get_result(conn)?;
-    let rows: Vec<Row> = out::table
+    let rows: Vec<OutboxRow> = out::table
         .order((out::created_at.desc(), out::id.asc()))
         .limit(page.per_page)
         .offset(page.offset())
-        .select((
-            out::id,
-            out::recipient,
-            out::subject,
-            out::created_at,
-            out::sent_at,
-            out::attempts,
-            out::next_attempt_at,
-            out::last_error,
-        ))
+        .select(OutboxRow::as_select())
         .load(conn)?;
     let items = rows
         .into_iter()
-        .map(|(id, recipient, subject, created, sent, attempts, next, last_error)| {
+        .map(|r| {
+            let OutboxRow {
+                id,
+                recipient,
+                subject,
+                created_at: created,
+                sent_at: sent,
+                attempts,
+                next_attempt_at: next,
+                last_error,
+            } = r;
             let state = match sent {
                 Some(_) => "sent",
                 None if attempts >= MAX_ATTEMPTS => "undeliverable",

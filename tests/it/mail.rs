@@ -492,14 +492,21 @@ async fn the_server_mails_by_itself_and_the_command_line_tries_the_settings() {
         let v = d["versions"][0]["id"].as_str().unwrap_or_default();
         sent.push(hr.post(&format!("/api/v1/versions/{v}/send"), json!({})).await);
     }
-    assert!(sent.iter().any(|a| a.status == StatusCode::OK), "a draft was sent: {:?}", sent.iter().map(|a| &a.body).collect::<Vec<_>>());
+    assert!(
+        sent.iter().any(|a| a.status == StatusCode::OK),
+        "a draft was sent: {:?}",
+        sent.iter().map(|a| &a.body).collect::<Vec<_>>()
+    );
     let until = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while server.received().is_empty() && std::time::Instant::now() < until {
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
     stop(child);
     let got = server.received();
-    assert!(!got.is_empty(), "the demo's people get their digests without anyone asking");
+    assert!(
+        !got.is_empty(),
+        "the demo's people get their digests without anyone asking"
+    );
     for m in &got {
         assert!(m.to.ends_with("@vector.example"), "{m:?}");
         assert!(m.subject.starts_with("Должностные инструкции: сводка на "), "{m:?}");
@@ -515,24 +522,40 @@ async fn the_server_mails_by_itself_and_the_command_line_tries_the_settings() {
         let o = c.output().expect("the binary runs");
         (
             o.status.success(),
-            format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr)),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            ),
         )
     };
     let (ok, said) = cli(&["mail", "test", "hr@vector.example"], true);
     assert!(ok, "{said}");
     assert!(said.contains("took a test mail to hr@vector.example"), "{said}");
-    assert!(server.to("hr@vector.example").iter().any(|m| m.subject == "jobdesc: проверка почты"));
+    assert!(server
+        .to("hr@vector.example")
+        .iter()
+        .any(|m| m.subject == "jobdesc: проверка почты"));
     let (ok, said) = cli(&["mail", "run"], true);
-    assert!(ok && said.contains("Digests composed: 0; mails sent: 0"), "already sent today: {said}");
+    assert!(
+        ok && said.contains("Digests composed: 0; mails sent: 0"),
+        "already sent today: {said}"
+    );
     let (ok, said) = cli(&["mail", "test", "hr at vector"], true);
     assert!(!ok && said.contains("Неверный адрес электронной почты"), "{said}");
     let (ok, said) = cli(&["mail", "run"], false);
     assert!(!ok && said.contains("Отправка почты не настроена"), "{said}");
     let mut bad = env.to_vec();
     bad.push(("JOBDESC_SMTP_TLS", "ssl"));
-    let o = jobdesc(&["--data-dir", &data, "mail", "run"]).envs(bad).output().expect("runs");
+    let o = jobdesc(&["--data-dir", &data, "mail", "run"])
+        .envs(bad)
+        .output()
+        .expect("runs");
     let said = String::from_utf8_lossy(&o.stderr).to_string();
-    assert!(!o.status.success() && said.contains("smtp_tls must be none, starttls or tls"), "{said}");
+    assert!(
+        !o.status.success() && said.contains("smtp_tls must be none, starttls or tls"),
+        "{said}"
+    );
 }
 
 crate::per_backend!(
