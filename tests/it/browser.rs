@@ -452,6 +452,72 @@ async fn list_pages_fit_a_phone_screen() {
     d.quit().await;
 }
 
+/// The mail pages as their users see them: the administrator's outbox with a mail
+/// the server refused, one's own settings, and the unsubscribe link, on a desktop
+/// and on a phone.
+#[actix_web::test]
+async fn the_mail_pages_say_what_happened_and_fit_a_phone() {
+    let Some((chromedriver, chromium)) = browser() else {
+        return;
+    };
+    // Mail goes to a port nothing listens on: the outbox shows a refusal.
+    let closed = crate::smtp::free_port();
+    let app = TestApp::spawn_with(Backend::Sqlite, crate::helpers::instant("2026-12-07T06:30:00Z"), |l| {
+        l.smtp_host = Some("127.0.0.1".into());
+        l.smtp_port = Some(closed);
+        l.smtp_tls = Some("none".into());
+        l.mail_from = Some("jd@vector.example".into());
+    })
+    .await
+    .expect("sqlite app");
+    let s = crate::workflow::story(&app).await;
+    let v = s.version.clone();
+    let put = s
+        .head
+        .put("/api/v1/me/mail", json!({ "email": "konstantin.konstantinopolsky.head-of-warehouse@vector.example", "digest": true }))
+        .await;
+    assert!(put.status.is_success(), "{}", put.body);
+    assert!(s.hr.post(&format!("/api/v1/versions/{v}/send"), json!({})).await.status.is_success());
+    let admin = app.api_as_existing("admin");
+    let ran = admin.post("/api/v1/mail/run", json!({})).await.json();
+    assert_eq!(ran["failed"], 1, "{ran}");
+    let d = Driver::start(&chromedriver, &chromium).await;
+    d.goto(&format!("{}/login", app.base)).await;
+    d.sign_in("admin").await;
+    for (w, h) in [(1366, 900), (390, 844)] {
+        d.resize(w, h).await;
+        d.goto(&format!("{}/mail", app.base)).await;
+        let page = d.wait_for("Исходящие письма").await;
+        assert!(page.contains("попыток: 1, следующая 07.12.2026"), "{page}");
+        d.screenshot(&screenshot_path(&format!("mail-outbox-{w}.png"))).await;
+        assert!(d.overflow().await <= 0, "the outbox scrolls sideways at {w}");
+    }
+    d.click("#mail-run").await;
+    d.wait_for("Сводок собрано: 0").await;
+    d.click("#logout").await;
+    d.wait_for("Вход в систему").await;
+    d.sign_in("head").await;
+    d.goto(&format!("{}/me/mail", app.base)).await;
+    d.wait_for("Присылать ежедневную сводку").await;
+    d.screenshot(&screenshot_path("mail-me-390.png")).await;
+    assert!(d.overflow().await <= 0, "one's mail settings scroll sideways on a phone");
+    let token = jobdesc::domain::mail::unsubscribe_token(
+        app.settings.secret_key.expose().as_bytes(),
+        &app.user_id("head"),
+    );
+    d.click("#logout").await;
+    d.wait_for("Вход в систему").await;
+    d.goto(&format!("{}/mail/unsubscribe/{token}", app.base)).await;
+    d.wait_for("Больше не присылать").await;
+    d.screenshot(&screenshot_path("mail-unsubscribe-390.png")).await;
+    d.click("#unsubscribe").await;
+    d.wait_for("Сводка больше не будет приходить").await;
+    d.screenshot(&screenshot_path("mail-unsubscribed-390.png")).await;
+    assert!(d.overflow().await <= 0);
+    d.quit().await;
+    assert_eq!(s.head.get("/api/v1/me/mail").await.json()["digest"], false);
+}
+
 /// The height of the page's header in CSS pixels.
 async fn header_height(d: &Driver) -> i64 {
     d.call(
@@ -830,7 +896,7 @@ async fn the_main_pages_of_each_role_are_accessible() {
         planted.iter().any(|v| v.starts_with("button-name")),
         "axe-core reports a nameless button: {planted:?}"
     );
-    let pages: [(&str, Vec<String>); 4] = [
+    let pages: [(&str, Vec<String>); 5] = [
         (
             "hr",
             vec![
@@ -844,7 +910,8 @@ async fn the_main_pages_of_each_role_are_accessible() {
             ],
         ),
         ("head", vec!["/".into(), format!("/versions/{v}")]),
-        ("director", vec!["/".into(), "/substitutes".into()]),
+        ("director", vec!["/".into(), "/substitutes".into(), "/me/mail".into()]),
+        ("admin", vec!["/mail".into()]),
         ("sokolov", vec!["/".into(), "/my".into()]),
     ];
     for (login, paths) in pages {
