@@ -14,3 +14,4 @@ pub mod services;
 pub mod startup;
 pub mod telemetry;
 pub mod web;
+pub mod webhook_client;

@@ -65,26 +65,47 @@ pub fn mailer(settings: &Settings) -> Result<Option<Arc<dyn crate::services::mai
     })
 }
 
-/// Composes and sends mail every `mail_every` (a minute by default) on a thread of its
-/// own, for as long as the process runs. Several instances may do so at once: the outbox keeps each mail single.
-pub fn spawn_mail_worker(
+/// Works the outboxes every `mail_every` (a minute by default) on a thread of its own,
+/// for as long as the process runs: composes and sends mail (when an SMTP server is
+/// set), announces overdue acknowledgements and posts webhook deliveries. Several
+/// instances may do so at once: the outboxes keep each mail and delivery single.
+pub fn spawn_outbox_worker(
     pool: Pool,
     clock: Clock,
     settings: &Settings,
-    mailer: Arc<dyn crate::services::mail::Transport>,
+    mailer: Option<Arc<dyn crate::services::mail::Transport>>,
+    poster: Arc<dyn crate::domain::webhook::Poster>,
 ) {
     let ctx = crate::services::mail::Context::from(settings);
     let every = settings.mail_every;
     std::thread::spawn(move || loop {
         match pool.get() {
-            Ok(mut conn) => match crate::services::mail::run(&mut conn, &clock, &ctx, mailer.as_ref()) {
-                Ok(p) if p != Default::default() => {
-                    tracing::info!(queued = p.queued, sent = p.sent, failed = p.failed, "mail")
+            Ok(mut conn) => {
+                if let Some(m) = &mailer {
+                    match crate::services::mail::run(&mut conn, &clock, &ctx, m.as_ref()) {
+                        Ok(p) if p != Default::default() => {
+                            tracing::info!(queued = p.queued, sent = p.sent, failed = p.failed, "mail")
+                        }
+                        Ok(_) => {}
+                        Err(e) => tracing::warn!(error = %e, "mail pass failed; trying again at the next pass"),
+                    }
                 }
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "mail pass failed; trying again at the next pass"),
-            },
-            Err(e) => tracing::warn!(error = %e, "mail: no database connection; trying again at the next pass"),
+                match crate::services::webhooks::run(&mut conn, &clock, poster.as_ref()) {
+                    Ok(p) if p != Default::default() => {
+                        tracing::info!(
+                            overdue = p.overdue,
+                            delivered = p.delivered,
+                            failed = p.failed,
+                            "webhooks"
+                        )
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "webhook pass failed; trying again at the next pass"),
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "outbox worker: no database connection; trying again at the next pass")
+            }
         }
         std::thread::sleep(every);
     });
@@ -159,12 +180,14 @@ impl Application {
         let blocking = settings.pool_size as usize + 2;
         let db_file = db::sqlite_path(settings.database_url.expose()).and_then(|p| DbFile::open(&p));
         let mailer = mailer(&settings)?;
+        let poster: Arc<dyn crate::domain::webhook::Poster> = Arc::new(crate::webhook_client::Http::default());
         let state = AppState {
             pool,
             settings: settings.clone(),
             clock,
             db_file,
             mailer,
+            poster,
             findings: Arc::default(),
             waiting: Arc::default(),
             views: Arc::default(),

@@ -1,5 +1,5 @@
 //! Command line: `serve` (default), `migrate`, `user`, `demo`, `verify-log`, `render`,
-//! `verify`, `import`.
+//! `verify`, `import`, `mail`, `webhooks`.
 
 pub mod backup;
 mod import;
@@ -115,6 +115,11 @@ pub enum Command {
         #[command(subcommand)]
         action: MailCommand,
     },
+    /// Webhooks: list the endpoints, or announce overdue acknowledgements and post due deliveries now.
+    Webhooks {
+        #[command(subcommand)]
+        action: WebhooksCommand,
+    },
     /// Import job descriptions from .docx, .odt, .txt, .md, .html (.doc, .rtf and PDF
     /// through LibreOffice and poppler when installed): as drafts, or as JSON with --json.
     Import {
@@ -143,6 +148,15 @@ pub enum MailCommand {
     Run,
     /// Send a test mail to ADDRESS straight through the SMTP settings and say what the server answered.
     Test { address: String },
+}
+
+/// Webhook commands (the server also posts every minute).
+#[derive(Debug, Subcommand)]
+pub enum WebhooksCommand {
+    /// The endpoints and the events each hears of.
+    List,
+    /// One pass now: announce overdue acknowledgements, post what is due.
+    Run,
 }
 
 /// Account commands.
@@ -277,10 +291,17 @@ pub async fn serve(mut settings: Settings, load_demo: bool, init: bool) -> Resul
         println!("  (shown only this once; change it under Пользователи)");
     }
     drop(c);
-    match crate::startup::mailer(app.settings())? {
-        Some(transport) => crate::startup::spawn_mail_worker(pool.clone(), clock.clone(), app.settings(), transport),
-        None => tracing::info!("no smtp_host: digests are not composed or sent"),
+    let mailer = crate::startup::mailer(app.settings())?;
+    if mailer.is_none() {
+        tracing::info!("no smtp_host: digests are not composed or sent");
     }
+    crate::startup::spawn_outbox_worker(
+        pool.clone(),
+        clock.clone(),
+        app.settings(),
+        mailer,
+        std::sync::Arc::new(crate::webhook_client::Http::default()),
+    );
     println!("jobdesc is listening on {url}");
     tracing::info!(%url, "listening");
     app.run_until_stopped().await?;
@@ -333,6 +354,24 @@ pub fn run_offline(settings: Settings, command: Command) -> Result<(), CliError>
             Ok(())
         }
         Command::Mail { action } => mail_command(settings, &mut c, &clock, action),
+        Command::Webhooks {
+            action: WebhooksCommand::List,
+        } => {
+            for w in crate::services::webhooks::list(&mut c, &clock)? {
+                println!("{}  {}  {}", w.id, w.url, w.events.join(","));
+            }
+            Ok(())
+        }
+        Command::Webhooks {
+            action: WebhooksCommand::Run,
+        } => {
+            let p = crate::services::webhooks::run(&mut c, &clock, &crate::webhook_client::Http::default())?;
+            println!(
+                "Overdue acknowledgements announced: {}; deliveries taken: {}; not taken (tried again later): {}.",
+                p.overdue, p.delivered, p.failed
+            );
+            Ok(())
+        }
         Command::Demo { scale: false, .. } => {
             let summary = demo::load(&mut c, &clock, &(&settings).into())?;
             print_demo(&summary, &format!("http://{}/", settings.bind));

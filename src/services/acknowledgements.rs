@@ -338,6 +338,24 @@ fn seal(
                       "method": a.method, "signed_at": a.signed_at, "ip": a.ip, "user_agent": a.user_agent,
                       "recorded_by": a.recorded_by, "note": a.note, "signature_code": a.signature_code }),
     )?;
+    let data = |conn: &mut DbConn| {
+        let mut data = super::webhooks::version_data(conn, &a.version_id)?;
+        data["acknowledgement_id"] = json!(a.id);
+        data["employee_id"] = json!(a.employee_id);
+        data["employee_name"] = json!(a.employee_name);
+        data["method"] = json!(a.method);
+        data["signed_at"] = json!(a
+            .signed_at
+            .map(|t| t.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)));
+        Ok(data)
+    };
+    super::webhooks::emit(
+        conn,
+        journal.at(),
+        crate::domain::webhook::Event::AcknowledgementSigned,
+        &a.id,
+        data,
+    )?;
     Ok(a.clone())
 }
 

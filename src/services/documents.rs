@@ -462,6 +462,7 @@ pub fn new_version(
             Some(&newest.id),
             &content,
         )?;
+        super::webhooks::emit_for_version(conn, journal, crate::domain::webhook::Event::RevisionCreated, &id)?;
         versions::get(conn, &id)
     })
 }

@@ -27,7 +27,8 @@ use crate::db::schema::{
 use crate::db::schema::{notifications, positions, users};
 use crate::db::DbConn;
 use crate::domain::account::{User, UserId};
-use crate::domain::mail::{self, Item, ItemKind, Mail, MAX_ATTEMPTS};
+use crate::domain::delivery::{retry_delay, MAX_ATTEMPTS};
+use crate::domain::mail::{self, Item, ItemKind, Mail};
 pub use crate::domain::mail::{Outgoing, Transport};
 use crate::domain::version::Status;
 use crate::i18n::{fill, strings};
@@ -69,7 +70,7 @@ impl Context {
 
 /// What one pass did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct Pass {
+pub struct MailPass {
     /// Digests composed and put in the outbox.
     pub queued: usize,
     /// Mails the SMTP server took.
@@ -79,10 +80,15 @@ pub struct Pass {
 }
 
 /// Composes the day's digests that are due, then sends what is waiting in the outbox.
-pub fn run(conn: &mut DbConn, clock: &Clock, ctx: &Context, transport: &dyn Transport) -> Result<Pass, ServiceError> {
+pub fn run(
+    conn: &mut DbConn,
+    clock: &Clock,
+    ctx: &Context,
+    transport: &dyn Transport,
+) -> Result<MailPass, ServiceError> {
     let queued = queue_digests(conn, clock, ctx)?;
     let (sent, failed) = send_due(conn, clock, ctx, transport)?;
-    Ok(Pass { queued, sent, failed })
+    Ok(MailPass { queued, sent, failed })
 }
 
 /// Composes today's digest for everyone who wants one, has an address and has
@@ -360,7 +366,7 @@ pub fn send_due(
                     diesel::update(row)
                         .set((
                             out::attempts.eq(attempts + 1),
-                            out::next_attempt_at.eq(at + mail::retry_delay(attempts + 1)),
+                            out::next_attempt_at.eq(at + retry_delay(attempts + 1)),
                             out::claimed_until.eq(None::<NaiveDateTime>),
                             out::last_error.eq(Some(e)),
                         ))

@@ -38,6 +38,7 @@ pub mod texts;
 pub mod users;
 pub mod versions;
 pub mod views;
+pub mod webhooks;
 pub mod workflow;
 
 use serde::Serialize;

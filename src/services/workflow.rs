@@ -366,6 +366,12 @@ pub fn approve(
                      "approver": approver, "acted_by": actor.id, "review_date": review,
                      "editorial": s.editorial }),
         )?;
+        super::webhooks::emit_for_version(
+            conn,
+            journal,
+            crate::domain::webhook::Event::VersionApproved,
+            version_id,
+        )?;
         if !s.editorial {
             acknowledgements::request_for_version(conn, journal, version_id, &hash, policy.acknowledge_by(today))?;
         }

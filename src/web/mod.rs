@@ -56,6 +56,7 @@ pub fn register(r: &mut Router) {
     pages::evidence::routes(r);
     pages::log::routes(r);
     pages::mail::routes(r);
+    pages::webhooks::routes(r);
 
     use api::resources::routes as resource_api;
     api::misc::routes(r);

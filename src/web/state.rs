@@ -22,6 +22,8 @@ pub struct AppState {
     pub db_file: Option<crate::db::file::DbFile>,
     /// The SMTP server mail goes through, when one is configured.
     pub mailer: Option<Arc<dyn crate::services::mail::Transport>>,
+    /// Posts webhook deliveries.
+    pub poster: Arc<dyn crate::domain::webhook::Poster>,
     /// The checks of texts already read, by revision.
     pub findings: Arc<crate::services::findings::FindingsCache>,
     /// The versions waiting for someone, as of the change log's head.

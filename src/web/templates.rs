@@ -15,7 +15,7 @@ use crate::domain::account::User;
 use crate::i18n::strings;
 use crate::web::error::{AppError, Problem};
 
-const TEMPLATES: [(&str, &str); 38] = [
+const TEMPLATES: [(&str, &str); 40] = [
     ("import_new.html", include_str!("../../templates/import_new.html")),
     ("import_list.html", include_str!("../../templates/import_list.html")),
     ("import_review.html", include_str!("../../templates/import_review.html")),
@@ -32,6 +32,8 @@ const TEMPLATES: [(&str, &str); 38] = [
     ("mail.html", include_str!("../../templates/mail.html")),
     ("mail_me.html", include_str!("../../templates/mail_me.html")),
     ("unsubscribe.html", include_str!("../../templates/unsubscribe.html")),
+    ("webhooks.html", include_str!("../../templates/webhooks.html")),
+    ("webhook.html", include_str!("../../templates/webhook.html")),
     ("editor.html", include_str!("../../templates/editor.html")),
     ("editor_body.html", include_str!("../../templates/editor_body.html")),
     ("clause_form.html", include_str!("../../templates/clause_form.html")),
@@ -107,7 +109,7 @@ const NAV_GROUPS: [(&str, &[&str]); 3] = [
         ],
     ),
     ("nav.texts", &["/templates", "/library", "/imports/new"]),
-    ("nav.admin", &["/users", "/sign-ins", "/mail"]),
+    ("nav.admin", &["/users", "/sign-ins", "/mail", "/webhooks"]),
 ];
 
 /// Pages of one's own, listed under one's name rather than in the menu row.

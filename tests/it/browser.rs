@@ -474,10 +474,18 @@ async fn the_mail_pages_say_what_happened_and_fit_a_phone() {
     let v = s.version.clone();
     let put = s
         .head
-        .put("/api/v1/me/mail", json!({ "email": "konstantin.konstantinopolsky.head-of-warehouse@vector.example", "digest": true }))
+        .put(
+            "/api/v1/me/mail",
+            json!({ "email": "konstantin.konstantinopolsky.head-of-warehouse@vector.example", "digest": true }),
+        )
         .await;
     assert!(put.status.is_success(), "{}", put.body);
-    assert!(s.hr.post(&format!("/api/v1/versions/{v}/send"), json!({})).await.status.is_success());
+    assert!(s
+        .hr
+        .post(&format!("/api/v1/versions/{v}/send"), json!({}))
+        .await
+        .status
+        .is_success());
     let admin = app.api_as_existing("admin");
     let ran = admin.post("/api/v1/mail/run", json!({})).await.json();
     assert_eq!(ran["failed"], 1, "{ran}");
@@ -500,11 +508,12 @@ async fn the_mail_pages_say_what_happened_and_fit_a_phone() {
     d.goto(&format!("{}/me/mail", app.base)).await;
     d.wait_for("Присылать ежедневную сводку").await;
     d.screenshot(&screenshot_path("mail-me-390.png")).await;
-    assert!(d.overflow().await <= 0, "one's mail settings scroll sideways on a phone");
-    let token = jobdesc::domain::mail::unsubscribe_token(
-        app.settings.secret_key.expose().as_bytes(),
-        &app.user_id("head"),
+    assert!(
+        d.overflow().await <= 0,
+        "one's mail settings scroll sideways on a phone"
     );
+    let token =
+        jobdesc::domain::mail::unsubscribe_token(app.settings.secret_key.expose().as_bytes(), &app.user_id("head"));
     d.click("#logout").await;
     d.wait_for("Вход в систему").await;
     d.goto(&format!("{}/mail/unsubscribe/{token}", app.base)).await;
@@ -911,7 +920,7 @@ async fn the_main_pages_of_each_role_are_accessible() {
         ),
         ("head", vec!["/".into(), format!("/versions/{v}")]),
         ("director", vec!["/".into(), "/substitutes".into(), "/me/mail".into()]),
-        ("admin", vec!["/mail".into()]),
+        ("admin", vec!["/mail".into(), "/webhooks".into()]),
         ("sokolov", vec!["/".into(), "/my".into()]),
     ];
     for (login, paths) in pages {

@@ -351,7 +351,7 @@ async fn a_refused_mail_waits_in_the_outbox_and_goes_later(backend: Backend) {
     // A mail every try failed for is shown as such and can be queued again, once.
     app.sql(&format!(
         "UPDATE mail_outbox SET sent_at = NULL, attempts = {}",
-        jobdesc::domain::mail::MAX_ATTEMPTS
+        jobdesc::domain::delivery::MAX_ATTEMPTS
     ));
     let row = admin.get("/api/v1/mail/outbox").await.json()["items"][0].clone();
     assert_eq!(row["state"], "undeliverable");

@@ -28,5 +28,6 @@ mod resources_api;
 mod scale;
 mod sessions;
 mod smtp;
+mod webhooks;
 mod workflow;
 mod workflow_pages;

@@ -197,7 +197,11 @@ pub fn document() -> OpenApi {
     components = with::<crate::services::substitutes::Substitution>(components);
     components = with::<crate::services::mail::Preferences>(components);
     components = with::<crate::services::mail::OutboxMail>(components);
-    components = with::<crate::services::mail::Pass>(components);
+    components = with::<crate::services::mail::MailPass>(components);
+    components = with::<crate::services::webhooks::Webhook>(components);
+    components = with::<crate::services::webhooks::WebhookInput>(components);
+    components = with::<crate::services::webhooks::Delivery>(components);
+    components = with::<crate::services::webhooks::WebhookPass>(components);
     components = with::<crate::services::notifications::Reminded>(components);
     components = with::<crate::services::substitutes::SubstitutionInput>(components);
     components = with::<crate::services::imports::Import>(components);

@@ -9,7 +9,7 @@ use actix_web::{web, HttpResponse};
 use crate::domain::account::{Role, User};
 use crate::domain::mail::unsubscribe_user;
 use crate::i18n::{fill, strings};
-use crate::services::mail::{self, Context, Pass, Preferences};
+use crate::services::mail::{self, Context, MailPass, Preferences};
 use crate::services::ServiceError;
 use crate::web::auth::CurrentUser;
 use crate::web::error::{ApiError, AppError, PageError};
@@ -79,7 +79,7 @@ pub fn routes(r: &mut Router) {
             "/api/v1/mail/run",
             admin,
             ApiDoc {
-                response: Some("Pass"),
+                response: Some("MailPass"),
                 ..doc(
                     "Compose the digests that are due and send the outbox now (the server also does it every minute)",
                     "mail",
@@ -100,7 +100,7 @@ pub fn routes(r: &mut Router) {
 }
 
 /// One pass of the mail worker, now; refused when no SMTP server is configured.
-async fn run_now(state: &AppState) -> Result<Pass, AppError> {
+async fn run_now(state: &AppState) -> Result<MailPass, AppError> {
     let Some(transport) = state.mailer.clone() else {
         return Err(ServiceError::Refused("mail_not_configured").into());
     };
@@ -255,7 +255,7 @@ pub async fn outbox_api(
 }
 
 /// Composes and sends now.
-pub async fn run_api(state: web::Data<AppState>) -> Result<web::Json<Pass>, ApiError> {
+pub async fn run_api(state: web::Data<AppState>) -> Result<web::Json<MailPass>, ApiError> {
     Ok(web::Json(run_now(&state).await?))
 }
 

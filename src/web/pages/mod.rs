@@ -20,4 +20,5 @@ pub mod pdf;
 pub mod resources;
 pub mod routing;
 pub mod substitutes;
+pub mod webhooks;
 pub mod workflow;
