@@ -15,3 +15,4 @@ pub mod startup;
 pub mod telemetry;
 pub mod web;
 pub mod webhook_client;
+pub mod word;

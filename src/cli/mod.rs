@@ -78,7 +78,7 @@ pub enum Command {
         #[arg(long)]
         incremental: bool,
     },
-    /// Render a job description (a version or document id) or a JSON file to PDF.
+    /// Render a job description (a version or document id) or a JSON file to PDF or .docx.
     Render {
         /// Version id, or job description id (its newest version).
         target: Option<String>,
@@ -88,7 +88,7 @@ pub enum Command {
         /// Parts, comma-separated: document, acknowledgements, register (default: all).
         #[arg(long, default_value = "")]
         parts: String,
-        /// Output file.
+        /// Output file: .pdf, or .docx for the job description as a Word document.
         #[arg(short, long)]
         output: PathBuf,
     },
@@ -323,6 +323,21 @@ pub fn render_json(file: &std::path::Path, parts: &str, output: &std::path::Path
 }
 
 fn write_pdf(input: &crate::pdf::input::RenderInput, parts: &str, output: &std::path::Path) -> Result<(), CliError> {
+    if output.extension().is_some_and(|e| e.eq_ignore_ascii_case("docx")) {
+        if !parts.is_empty() && parts != "document" {
+            return Err(CliError::Message(
+                "a .docx holds the job description only: leave out --parts, or write a .pdf".into(),
+            ));
+        }
+        let bytes = crate::word::document(input).map_err(|e| CliError::Message(e.to_string()))?;
+        std::fs::write(output, &bytes).map_err(|e| CliError::Message(format!("{}: {e}", output.display())))?;
+        println!(
+            "{} ({} bytes; the job description as a Word document)",
+            output.display(),
+            bytes.len()
+        );
+        return Ok(());
+    }
     let parts = crate::pdf::Part::parse_list(parts).map_err(|e| CliError::Message(e.to_string()))?;
     let r = crate::pdf::render(input, &parts).map_err(|e| CliError::Message(e.to_string()))?;
     if !r.missing.is_empty() {

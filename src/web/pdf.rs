@@ -1,4 +1,4 @@
-//! The PDF answer shared by the download page and the API.
+//! The PDF and Word answers shared by the download pages and the API.
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
@@ -53,6 +53,33 @@ pub async fn make_pdf(state: &AppState, id: String, parts: &str) -> Result<HttpR
         .insert_header((header::CONTENT_DISPOSITION, disposition))
         .body(rendered.bytes))
 }
+
+/// The job description as a Word document (.docx), for people outside the system.
+pub async fn make_docx(state: &AppState, id: String) -> Result<HttpResponse, AppError> {
+    let public = state.settings.public_url.clone();
+    let input = state
+        .with_clock(move |c, clock| input_for(c, clock, &id, &public))
+        .await?;
+    let title = file_name(
+        &input.position.title_genitive,
+        input.document.version,
+        &[Part::Document],
+    );
+    let bytes = web::block(move || crate::word::document(&input))
+        .await?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let disposition = format!(
+        "attachment; filename=\"job-description.docx\"; filename*=UTF-8''{}.docx",
+        rfc5987(&title)
+    );
+    Ok(HttpResponse::Ok()
+        .content_type(DOCX)
+        .insert_header((header::CONTENT_DISPOSITION, disposition))
+        .body(bytes))
+}
+
+/// The media type of a .docx file.
+pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 /// The name a PDF is saved under: which document, which version and which sheets, so
 /// that downloads of different parts do not overwrite each other.

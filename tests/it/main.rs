@@ -29,5 +29,6 @@ mod scale;
 mod sessions;
 mod smtp;
 mod webhooks;
+mod word;
 mod workflow;
 mod workflow_pages;

@@ -170,6 +170,8 @@ fn expected() -> Vec<(String, String, String)> {
         ("POST", "/verify", "public"),
         ("GET", "/verify/{hash}", "public"),
         ("GET", "/api/v1/versions/{id}/pdf", view),
+        ("GET", "/versions/{id}/docx", view),
+        ("GET", "/api/v1/versions/{id}/docx", view),
         ("GET", "/substitutes", view),
         ("POST", "/substitutes", view),
         ("POST", "/substitutes/{id}/delete", view),

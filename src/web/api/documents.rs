@@ -112,6 +112,19 @@ pub fn routes(r: &mut Router) {
             ..doc("The sheets as PDF (document, acknowledgement sheet, register)", "pdf")
         },
         pdf,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/versions/{id}/docx",
+        view,
+        ApiDoc {
+            content: Some(crate::web::pdf::DOCX),
+            ..doc(
+                "The job description as a Word document (.docx) with Word numbering, stamp and visas",
+                "pdf",
+            )
+        },
+        docx,
     );
 }
 
@@ -236,6 +249,15 @@ pub async fn register(
             })
             .await?,
     ))
+}
+
+/// The job description as a Word document.
+pub async fn docx(
+    state: web::Data<AppState>,
+    _user: CurrentUser,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(crate::web::pdf::make_docx(&state, path.into_inner()).await?)
 }
 
 /// The sheets of a version as `application/pdf`.

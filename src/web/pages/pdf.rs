@@ -9,7 +9,7 @@ use crate::i18n::strings;
 use crate::services::render::{hash_in_pdf, verify_hash};
 use crate::web::auth::CurrentUser;
 use crate::web::error::PageError;
-use crate::web::pdf::{make_pdf, PartsQuery};
+use crate::web::pdf::{make_docx, make_pdf, PartsQuery};
 use crate::web::resources::DOC_VIEW;
 use crate::web::routes::{Access, Router};
 use crate::web::session::check_csrf;
@@ -22,6 +22,12 @@ use crate::web::upload;
 /// Registers the PDF download and the public verification page.
 pub fn routes(r: &mut Router) {
     r.page(Method::GET, "/versions/{id}/pdf", Access::Roles(DOC_VIEW), download)
+        .page(
+            Method::GET,
+            "/versions/{id}/docx",
+            Access::Roles(DOC_VIEW),
+            download_docx,
+        )
         .page(Method::GET, "/verify", Access::Public, verify_form)
         .page(Method::POST, "/verify", Access::Public, verify_upload)
         .page(Method::GET, "/verify/{hash}", Access::Public, verify);
@@ -35,6 +41,15 @@ pub async fn download(
     query: web::Query<PartsQuery>,
 ) -> Result<HttpResponse, PageError> {
     Ok(make_pdf(&state, path.into_inner(), &query.parts).await?)
+}
+
+/// The Word download of the web UI.
+pub async fn download_docx(
+    state: web::Data<AppState>,
+    _user: CurrentUser,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    Ok(make_docx(&state, path.into_inner()).await?)
 }
 
 /// A hash typed or pasted into the form on `/verify`.
