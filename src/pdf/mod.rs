@@ -108,18 +108,32 @@ fn layout_part(input: &RenderInput, part: Part) -> layout::Finished {
 
 /// Renders the chosen parts into one PDF.
 pub fn render(input: &RenderInput, parts: &[Part]) -> Result<Rendered, PdfError> {
+    render_all(std::slice::from_ref(input), parts)
+}
+
+/// Several job descriptions in one file (a department's, or a chosen set), one after
+/// another, each part of each starting on a new page; `pages` sums each part over them.
+pub fn render_all(inputs: &[RenderInput], parts: &[Part]) -> Result<Rendered, PdfError> {
+    let Some(input) = inputs.first() else {
+        return Err(PdfError::Write("nothing to print".into()));
+    };
     let mut pages = Vec::new();
-    let mut counts = Vec::new();
+    let mut counts: Vec<(Part, usize)> = parts.iter().map(|p| (*p, 0)).collect();
     let mut missing = std::collections::BTreeSet::new();
     let mut repertoire = Repertoire::default();
-    for part in parts {
-        let done = layout_part(input, *part);
-        counts.push((*part, done.pages.len()));
-        missing.extend(done.missing);
-        repertoire.merge(&done.repertoire);
-        pages.extend(done.pages);
+    for one in inputs {
+        for (i, part) in parts.iter().enumerate() {
+            let done = layout_part(one, *part);
+            counts[i].1 += done.pages.len();
+            missing.extend(done.missing);
+            repertoire.merge(&done.repertoire);
+            pages.extend(done.pages);
+        }
     }
-    let title = format!("Должностная инструкция {}", input.position.title_genitive);
+    let title = match inputs {
+        [one] => format!("Должностная инструкция {}", one.position.title_genitive),
+        many => format!("Должностные инструкции ({})", many.len()),
+    };
     let mut doc = PdfDocument::new(&title);
     // The file's creation date (metadata: UTC, as PDF readers convert it themselves).
     let now = printpdf::OffsetDateTime::from_unix_timestamp(chrono::Utc::now().timestamp()) // metadata: UTC
@@ -133,7 +147,8 @@ pub fn render(input: &RenderInput, parts: &[Part]) -> Result<Rendered, PdfError>
     info.modification_date = now;
     info.metadata_date = now;
     info.subject = input.position.title.clone();
-    if let Some(h) = &input.document.content_hash {
+    // One file, one hash: a bundle of several is not a document to verify.
+    if let (Some(h), 1) = (&input.document.content_hash, inputs.len()) {
         // Read back by `jobdesc verify FILE.pdf`.
         info.keywords = vec![format!("jobdesc-sha256:{h}")];
         info.identifier = h.clone();

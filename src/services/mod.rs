@@ -4,6 +4,7 @@ pub mod acknowledgements;
 pub mod agreement;
 pub mod assignments;
 pub mod auth;
+pub mod bulk;
 pub mod canonical;
 pub mod coverage;
 pub mod crud;

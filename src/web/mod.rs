@@ -40,6 +40,7 @@ pub fn register(r: &mut Router) {
     resource_pages::<Employee>(r, Some("nav.employees"));
     resource_pages::<Assignment>(r, Some("nav.assignments"));
     pages::documents::routes(r);
+    pages::bulk::routes(r);
     pages::editor::routes::<VersionKind>(r);
     resource_pages::<Template>(r, Some("nav.templates"));
     pages::editor::routes::<TemplateKind>(r);

@@ -198,6 +198,9 @@ pub fn document() -> OpenApi {
     components = with::<crate::services::mail::Preferences>(components);
     components = with::<crate::services::mail::OutboxMail>(components);
     components = with::<crate::services::mail::MailPass>(components);
+    components = with::<crate::services::bulk::BulkResult>(components);
+    components = with::<crate::services::bulk::NewDocuments>(components);
+    components = with::<crate::services::bulk::Versions>(components);
     components = with::<crate::services::webhooks::Webhook>(components);
     components = with::<crate::services::webhooks::WebhookInput>(components);
     components = with::<crate::services::webhooks::Delivery>(components);

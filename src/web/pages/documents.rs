@@ -84,6 +84,7 @@ pub async fn list(
                 "version": newest.map(|v| v.number),
                 "status": newest.map(|v| t.get(&format!("status.{}", v.status.as_str()))),
                 "version_id": newest.map(|v| v.id.clone()),
+                "draft": newest.is_some_and(|v| v.status == Status::Draft),
             })
         })
         .collect();
@@ -100,6 +101,13 @@ pub async fn list(
         .map(|s| (s.as_str(), t.get(&format!("status.{}", s.as_str()))))
         .collect();
     ctx.insert("statuses", &statuses);
+    let departments: Vec<(String, String)> = state
+        .db(crate::services::departments::all)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.name))
+        .collect();
+    ctx.insert("departments", &departments);
     ctx.insert("rows", &rows);
     ctx.insert("total", &paged.total);
     ctx.insert("page", &paged.page);

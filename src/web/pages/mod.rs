@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod acknowledgements;
+pub mod bulk;
 pub mod clause_page;
 pub mod dashboard;
 pub mod documents;

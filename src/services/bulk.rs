@@ -1,0 +1,262 @@
+//! Work on many documents at once: job descriptions for several positions from one
+//! template, several drafts sent for agreement, a department's documents printed
+//! as one file. Each item is its own transaction: one that is refused stays as it
+//! was and says why, the others are done.
+
+use std::collections::HashSet;
+
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::documents::{self, NewDocument};
+use super::{render, workflow, ServiceError};
+use crate::clock::Clock;
+use crate::db::schema::{jd_versions, job_descriptions as jd, positions};
+use crate::db::DbConn;
+use crate::domain::account::User;
+use crate::domain::version::Status;
+use crate::pdf::input::RenderInput;
+
+/// Most items one request may name.
+pub const MAX_ITEMS: usize = 500;
+
+/// What became of one item.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Outcome {
+    /// The position or version the item was.
+    pub id: String,
+    /// What people call it: a position title, or «title, ред. N».
+    pub label: String,
+    pub done: bool,
+    /// Why it was refused (the same codes as the single action), when it was.
+    pub code: Option<String>,
+    /// The job description or version made, when one was.
+    pub result_id: Option<String>,
+}
+
+/// Every item's outcome, in the order asked.
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct BulkResult {
+    pub done: usize,
+    pub refused: usize,
+    pub items: Vec<Outcome>,
+}
+
+impl BulkResult {
+    fn push(&mut self, o: Outcome) {
+        if o.done {
+            self.done += 1;
+        } else {
+            self.refused += 1;
+        }
+        self.items.push(o);
+    }
+}
+
+/// Job descriptions for several positions at once.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct NewDocuments {
+    #[serde(default)]
+    pub position_ids: Vec<String>,
+    /// The template for all; none: each position's category template.
+    #[serde(default)]
+    pub template_id: Option<String>,
+}
+
+/// Several versions at once.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct Versions {
+    #[serde(default)]
+    pub version_ids: Vec<String>,
+}
+
+/// The items asked for, each once, within the limit.
+fn distinct(ids: &[String]) -> Result<Vec<String>, ServiceError> {
+    let mut seen = HashSet::new();
+    let ids: Vec<String> = ids
+        .iter()
+        .map(|i| i.trim().to_string())
+        .filter(|i| !i.is_empty() && seen.insert(i.clone()))
+        .collect();
+    if ids.is_empty() {
+        return Err(ServiceError::Refused("nothing_chosen"));
+    }
+    if ids.len() > MAX_ITEMS {
+        return Err(ServiceError::Refused("too_many_items"));
+    }
+    Ok(ids)
+}
+
+/// The code a refused item is reported with; a database failure stops the whole run.
+fn refusal(e: ServiceError) -> Result<String, ServiceError> {
+    match e {
+        ServiceError::Refused(code) => Ok(code.to_string()),
+        ServiceError::Validation(fe) => Ok(fe.0.first().map_or("invalid".into(), |f| f.code.clone())),
+        ServiceError::NotFound => Ok("not_found".into()),
+        ServiceError::Stale { .. } => Ok("stale".into()),
+        other => Err(other),
+    }
+}
+
+/// Makes a job description for each position, from one template (or each position's
+/// category template). A position that already has one is refused, as alone.
+pub fn create_documents(
+    conn: &mut DbConn,
+    clock: &Clock,
+    actor: &str,
+    input: &NewDocuments,
+) -> Result<BulkResult, ServiceError> {
+    let ids = distinct(&input.position_ids)?;
+    let titles: Vec<(String, String)> = positions::table
+        .filter(positions::id.eq_any(&ids))
+        .select((positions::id, positions::title))
+        .load(conn)?;
+    let mut out = BulkResult::default();
+    for id in ids {
+        let label = titles
+            .iter()
+            .find(|(p, _)| *p == id)
+            .map_or_else(|| id.clone(), |(_, t)| t.clone());
+        let one = NewDocument {
+            position_id: id.clone(),
+            template_id: input.template_id.clone(),
+            copy_from: None,
+        };
+        let o = match documents::create(conn, clock, actor, &one) {
+            Ok(d) => Outcome {
+                id,
+                label,
+                done: true,
+                code: None,
+                result_id: Some(d.id),
+            },
+            Err(e) => Outcome {
+                id,
+                label,
+                done: false,
+                code: Some(refusal(e)?),
+                result_id: None,
+            },
+        };
+        out.push(o);
+    }
+    Ok(out)
+}
+
+/// «title, ред. N» of versions, by id.
+fn version_labels(conn: &mut DbConn, ids: &[String]) -> Result<Vec<(String, String)>, ServiceError> {
+    let rows: Vec<(String, String, i32)> = jd_versions::table
+        .inner_join(jd::table.on(jd::id.eq(jd_versions::job_description_id)))
+        .inner_join(positions::table.on(positions::id.eq(jd::position_id)))
+        .filter(jd_versions::id.eq_any(ids))
+        .select((jd_versions::id, positions::title, jd_versions::number))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, title, n)| (id, format!("{title}, ред. {n}")))
+        .collect())
+}
+
+/// Sends each draft for agreement, as alone: the checks and the route apply to each.
+pub fn send_drafts(
+    conn: &mut DbConn,
+    clock: &Clock,
+    actor: &User,
+    input: &Versions,
+) -> Result<BulkResult, ServiceError> {
+    let ids = distinct(&input.version_ids)?;
+    let labels = version_labels(conn, &ids)?;
+    let mut out = BulkResult::default();
+    for id in ids {
+        let label = labels
+            .iter()
+            .find(|(v, _)| *v == id)
+            .map_or_else(|| id.clone(), |(_, l)| l.clone());
+        let o = match workflow::send(conn, clock, actor, &id) {
+            Ok(_) => Outcome {
+                id: id.clone(),
+                label,
+                done: true,
+                code: None,
+                result_id: Some(id),
+            },
+            Err(e) => Outcome {
+                id,
+                label,
+                done: false,
+                code: Some(refusal(e)?),
+                result_id: None,
+            },
+        };
+        out.push(o);
+    }
+    Ok(out)
+}
+
+/// A position that has no job description yet.
+#[derive(Debug, Clone, Serialize, Queryable)]
+pub struct Unwritten {
+    pub id: String,
+    pub title: String,
+    pub department: String,
+}
+
+/// Every position without a job description, by department and title.
+pub fn positions_without_document(conn: &mut DbConn) -> Result<Vec<Unwritten>, ServiceError> {
+    use crate::db::schema::departments;
+    Ok(positions::table
+        .inner_join(departments::table.on(departments::id.eq(positions::department_id)))
+        .filter(diesel::dsl::not(diesel::dsl::exists(
+            jd::table.filter(jd::position_id.eq(positions::id)),
+        )))
+        .order((departments::name.asc(), positions::title.asc()))
+        .select((positions::id, positions::title, departments::name))
+        .load(conn)?)
+}
+
+/// A department's name.
+pub fn department_name(conn: &mut DbConn, id: &str) -> Result<String, ServiceError> {
+    use crate::db::schema::departments;
+    Ok(departments::table.find(id).select(departments::name).first(conn)?)
+}
+
+/// The versions in force of a department's positions, by position title.
+pub fn in_force_of_department(conn: &mut DbConn, department_id: &str) -> Result<Vec<String>, ServiceError> {
+    Ok(jd_versions::table
+        .inner_join(jd::table.on(jd::id.eq(jd_versions::job_description_id)))
+        .inner_join(positions::table.on(positions::id.eq(jd::position_id)))
+        .filter(positions::department_id.eq(department_id))
+        .filter(jd_versions::status.eq(Status::Approved.as_str()))
+        .order((positions::title.asc(), positions::id.asc()))
+        .select(jd_versions::id)
+        .load(conn)?)
+}
+
+/// What to print as one file: the versions named, or a department's versions in force.
+pub fn print_inputs(
+    conn: &mut DbConn,
+    clock: &Clock,
+    public_url: &str,
+    versions: &[String],
+    department: Option<&str>,
+) -> Result<Vec<RenderInput>, ServiceError> {
+    let ids = match department {
+        Some(d) => {
+            if !crate::exists!(conn, crate::db::schema::departments, d)? {
+                return Err(ServiceError::NotFound);
+            }
+            let ids = in_force_of_department(conn, d)?;
+            if ids.is_empty() {
+                return Err(ServiceError::Refused("nothing_in_force"));
+            }
+            if ids.len() > MAX_ITEMS {
+                return Err(ServiceError::Refused("too_many_items"));
+            }
+            ids
+        }
+        None => distinct(versions)?,
+    };
+    ids.iter()
+        .map(|id| render::input_for(conn, clock, id, public_url))
+        .collect()
+}

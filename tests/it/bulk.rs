@@ -1,0 +1,186 @@
+//! Bulk work (issue 15, point 2): drafts for several positions from one template,
+//! several drafts sent at once, a department printed as one PDF. Every item says what
+//! became of it; a refused one is left as it was, the others are done.
+
+use awc::http::StatusCode;
+use serde_json::json;
+
+use crate::helpers::TestApp;
+use crate::workflow::story;
+
+fn outcome<'a>(result: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    result["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|o| o["id"] == id)
+        .unwrap_or_else(|| panic!("{id} in {result}"))
+}
+
+async fn many_documents_at_once_each_with_its_outcome(app: TestApp) {
+    let s = story(&app).await;
+    let positions = s.hr.get("/api/v1/positions").await.json();
+    let chief = positions["items"]
+        .as_array()
+        .expect("positions")
+        .iter()
+        .find(|p| p["title"] == "заведующий складом")
+        .and_then(|p| p["id"].as_str())
+        .expect("the chief")
+        .to_string();
+    let loader = s
+        .hr
+        .post(
+            "/api/v1/positions",
+            json!({ "title": "грузчик", "title_genitive": "грузчика", "category": "worker", "department_id": s.department }),
+        )
+        .await
+        .json()["id"]
+        .as_str()
+        .expect("position")
+        .to_string();
+    let before = s.hr.get("/api/v1/documents").await.json()["total"].clone();
+
+    // Nothing chosen, or too much: refused as a whole.
+    let none = s.hr.post("/api/v1/bulk/documents", json!({ "position_ids": [] })).await;
+    assert_eq!(
+        (none.status, none.json()["code"].clone()),
+        (StatusCode::CONFLICT, json!("nothing_chosen"))
+    );
+
+    let r =
+        s.hr.post(
+            "/api/v1/bulk/documents",
+            json!({ "position_ids": [chief, loader, s.position, "no-such-position", loader] }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = r.json();
+    assert_eq!((r["done"].as_u64(), r["refused"].as_u64()), (Some(2), Some(2)), "{r}");
+    assert_eq!(r["items"].as_array().map(Vec::len), Some(4), "each position once");
+    assert_eq!(outcome(&r, &s.position)["code"], "document_exists");
+    assert_eq!(outcome(&r, &s.position)["label"], "кладовщик");
+    assert_eq!(outcome(&r, "no-such-position")["code"], "unknown_reference");
+    assert_eq!(outcome(&r, &loader)["done"], true);
+    let total = s.hr.get("/api/v1/documents").await.json()["total"]
+        .as_i64()
+        .expect("total");
+    assert_eq!(total, before.as_i64().expect("total") + 2);
+
+    // Send three drafts, one of them already on its way: two go, one stays as it was.
+    let newest = |doc: &serde_json::Value| doc["versions"][0]["id"].as_str().expect("version").to_string();
+    let loader_doc =
+        s.hr.get(&format!(
+            "/api/v1/documents/{}",
+            outcome(&r, &loader)["result_id"].as_str().expect("doc")
+        ))
+        .await
+        .json();
+    let chief_doc =
+        s.hr.get(&format!(
+            "/api/v1/documents/{}",
+            outcome(&r, &chief)["result_id"].as_str().expect("doc")
+        ))
+        .await
+        .json();
+    let (v_loader, v_chief) = (newest(&loader_doc), newest(&chief_doc));
+    assert_eq!(
+        s.hr.post(&format!("/api/v1/versions/{}/send", s.version), json!({}))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let sent =
+        s.hr.post(
+            "/api/v1/bulk/send",
+            json!({ "version_ids": [v_loader, s.version, v_chief] }),
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    let sent = sent.json();
+    assert_eq!(outcome(&sent, &s.version)["code"], "wrong_status", "{sent}");
+    for v in [&v_loader, &v_chief] {
+        let o = outcome(&sent, v);
+        let status = s.hr.get(&format!("/api/v1/versions/{v}/workflow")).await.json()["state"]["status"].clone();
+        if o["done"] == true {
+            assert_eq!(status, "in_agreement");
+        } else {
+            assert_eq!(status, "draft", "a refused item stays as it was: {o}");
+        }
+    }
+    assert!(sent["done"].as_u64() >= Some(1), "{sent}");
+    assert_eq!(
+        s.employee
+            .post("/api/v1/bulk/send", json!({ "version_ids": [v_loader] }))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+
+    // The same through the pages: the ticked drafts, and the outcome in words.
+    let mut web = app.web_as("kadry", "hr").await;
+    let page = web.get("/documents").await;
+    assert!(page.body.contains("href=\"/bulk/documents\""), "{}", page.body);
+    let fresh = s.hr.post("/api/v1/positions", json!({ "title": "водитель", "title_genitive": "водителя", "category": "worker", "department_id": s.department })).await.json()["id"].as_str().expect("p").to_string();
+    let form = web.get("/bulk/documents").await;
+    assert!(
+        form.body.contains(&format!("value=\"{fresh}\" checked")),
+        "{}",
+        form.body
+    );
+    let a = web
+        .post(
+            "/bulk/documents",
+            &[("position_ids", fresh.as_str()), ("position_ids", s.position.as_str())],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    assert!(a.body.contains("Выполнено: 1; не выполнено: 1."), "{}", a.body);
+    assert!(a.body.contains("черновик создан"), "{}", a.body);
+    assert!(
+        !a.body.contains("document_exists"),
+        "codes are said in words: {}",
+        a.body
+    );
+
+    // One PDF of a department: refused while nothing is approved, then every version in force.
+    let none = s.hr.get(&format!("/api/v1/print?department={}", s.department)).await;
+    assert_eq!(
+        (none.status, none.json()["code"].clone()),
+        (StatusCode::CONFLICT, json!("nothing_in_force"))
+    );
+    assert_eq!(
+        s.hr.get("/api/v1/print?department=nope").await.status,
+        StatusCode::NOT_FOUND
+    );
+    // The story's version is in agreement: take it through.
+    let v = s.version.clone();
+    for (api, path, body) in [
+        (
+            &s.head,
+            format!("/api/v1/versions/{v}/visa"),
+            json!({ "decision": "agree", "comment": "" }),
+        ),
+        (
+            &s.lawyer,
+            format!("/api/v1/versions/{v}/visa"),
+            json!({ "decision": "agree", "comment": "" }),
+        ),
+        (&s.director, format!("/api/v1/versions/{v}/approve"), json!({})),
+    ] {
+        let a = api.post(&path, body).await;
+        assert_eq!(a.status, StatusCode::OK, "{path}: {}", a.body);
+    }
+    let (status, one) =
+        s.hr.bytes_of(&format!("/api/v1/print?department={}&parts=document", s.department))
+            .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(one.starts_with(b"%PDF"));
+    let (status, two) =
+        s.hr.bytes_of(&format!("/api/v1/print?versions={v},{v_loader}&parts=document"))
+            .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(two.len() > one.len(), "two documents make a longer file");
+}
+
+crate::on_both_backends!(many_documents_at_once_each_with_its_outcome);
