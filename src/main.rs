@@ -34,10 +34,25 @@ extern "C" fn commit_on_demand() {
 #[unsafe(link_section = ".init_array")]
 static COMMIT_ON_DEMAND: extern "C" fn() = commit_on_demand;
 
+/// A command whose output is piped into `head` ends quietly when the reader has had
+/// enough, as command-line tools do, instead of panicking on the failed write (Rust
+/// ignores SIGPIPE). Not for the server: a client hanging up must not end it.
+fn die_quietly_on_a_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: restores the default disposition of one signal before any thread exists
+    // besides this one; no handler is installed.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
     #[cfg(not(target_os = "linux"))]
     commit_on_demand();
     let args = Cli::parse();
+    if !matches!(args.command, None | Some(Command::Serve { .. })) {
+        die_quietly_on_a_closed_pipe();
+    }
     let (settings, warnings) = match args.settings() {
         Ok(s) => s,
         Err(e) => {

@@ -20,7 +20,12 @@ fn first_cells(body: &str) -> Vec<String> {
         .unwrap_or_default()
         .split("<tr>")
         .skip(1)
-        .filter_map(|row| row.split("<td>").nth(1))
+        // The first cell that says something (a column of checkboxes comes before it).
+        .filter_map(|row| {
+            row.split("<td>")
+                .skip(1)
+                .find(|c| !c.starts_with("<input") && !c.starts_with("</td>"))
+        })
         .map(|cell| {
             let text = cell.split("</td>").next().unwrap_or_default();
             let text = text.rsplit_once("\">").map_or(text, |(_, t)| t);
