@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::documents::{self, NewDocument};
-use super::{render, workflow, ServiceError};
+use super::{acknowledgements, render, workflow, ServiceError};
 use crate::clock::Clock;
 use crate::db::schema::{jd_versions, job_descriptions as jd, positions};
 use crate::db::DbConn;
@@ -173,6 +173,59 @@ pub fn send_drafts(
             .find(|(v, _)| *v == id)
             .map_or_else(|| id.clone(), |(_, l)| l.clone());
         let o = match workflow::send(conn, clock, actor, &id) {
+            Ok(_) => Outcome {
+                id: id.clone(),
+                label,
+                done: true,
+                code: None,
+                result_id: Some(id),
+            },
+            Err(e) => Outcome {
+                id,
+                label,
+                done: false,
+                code: Some(refusal(e)?),
+                result_id: None,
+            },
+        };
+        out.push(o);
+    }
+    Ok(out)
+}
+
+/// Paper signatures of several people from one sheet.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct PaperSheet {
+    #[serde(default)]
+    pub acknowledgement_ids: Vec<String>,
+    /// The date on the sheet.
+    #[schema(value_type = String)]
+    pub date: chrono::NaiveDate,
+    /// Where the sheet is kept, e.g. «лист ознакомления, дело 02-15».
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Records, for each acknowledgement, that the employee signed the paper sheet; each as alone.
+pub fn record_paper(
+    conn: &mut DbConn,
+    clock: &Clock,
+    key: &[u8],
+    actor: &User,
+    input: &PaperSheet,
+) -> Result<BulkResult, ServiceError> {
+    let ids = distinct(&input.acknowledgement_ids)?;
+    let one = acknowledgements::PaperInput {
+        date: input.date,
+        note: input.note.clone(),
+    };
+    let mut out = BulkResult::default();
+    for id in ids {
+        let label = match acknowledgements::get(conn, &id) {
+            Ok(a) => format!("{}, «{}»", a.employee_name, a.position_title),
+            Err(_) => id.clone(),
+        };
+        let o = match acknowledgements::record_paper(conn, clock, key, actor, &id, &one) {
             Ok(_) => Outcome {
                 id: id.clone(),
                 label,

@@ -183,4 +183,52 @@ async fn many_documents_at_once_each_with_its_outcome(app: TestApp) {
     assert!(two.len() > one.len(), "two documents make a longer file");
 }
 
-crate::on_both_backends!(many_documents_at_once_each_with_its_outcome);
+/// One scanned sheet signed by several people: each signature recorded, a second
+/// recording of the same refused while the others go through.
+async fn paper_signatures_of_several_people_from_one_sheet(app: TestApp) {
+    let s = story(&app).await;
+    let v = s.version.clone();
+    crate::workflow::approve_through(&s, &v).await;
+    let sokolov = crate::workflow::task_of(&app, &v, &s.employee_id).id;
+    let orlova = crate::workflow::task_of(&app, &v, &s.paper_employee_id).id;
+    let date = app.today().to_string();
+    let once =
+        s.hr.post(
+            "/api/v1/bulk/paper",
+            json!({ "acknowledgement_ids": [orlova], "date": date, "note": "лист 1" }),
+        )
+        .await;
+    assert_eq!(once.status, StatusCode::OK, "{}", once.body);
+    let r =
+        s.hr.post(
+            "/api/v1/bulk/paper",
+            json!({ "acknowledgement_ids": [sokolov, orlova], "date": date, "note": "лист ознакомления, дело 02-15" }),
+        )
+        .await
+        .json();
+    assert_eq!((r["done"].as_u64(), r["refused"].as_u64()), (Some(1), Some(1)), "{r}");
+    assert_eq!(outcome(&r, &orlova)["code"], "already_signed");
+    assert_eq!(outcome(&r, &sokolov)["label"], "Соколов Илья Петрович, «кладовщик»");
+    let acks = jobdesc::services::acknowledgements::of_versions(&mut app.conn(), &[v.clone()]).expect("acks");
+    assert!(acks.iter().all(|a| a.method.as_deref() == Some("paper")), "{acks:?}");
+    let orlova_note = acks.iter().find(|a| a.id == orlova).and_then(|a| a.note.clone());
+    assert_eq!(
+        orlova_note.as_deref(),
+        Some("лист 1"),
+        "the refused item stays as it was"
+    );
+    // Through the coverage page's form: no date is a refusal in words.
+    let mut web = app.web_as("kadry", "hr").await;
+    web.get("/coverage").await;
+    let a = web
+        .post("/bulk/paper", &[("acknowledgement_ids", sokolov.as_str())])
+        .await;
+    assert_eq!(a.header("location").as_deref(), Some("/coverage#message"));
+    let page = web.get("/coverage").await;
+    assert!(page.body.contains("Дата в формате"), "{}", page.body);
+}
+
+crate::on_both_backends!(
+    many_documents_at_once_each_with_its_outcome,
+    paper_signatures_of_several_people_from_one_sheet,
+);

@@ -201,6 +201,7 @@ pub fn document() -> OpenApi {
     components = with::<crate::services::bulk::BulkResult>(components);
     components = with::<crate::services::bulk::NewDocuments>(components);
     components = with::<crate::services::bulk::Versions>(components);
+    components = with::<crate::services::bulk::PaperSheet>(components);
     components = with::<crate::services::webhooks::Webhook>(components);
     components = with::<crate::services::webhooks::WebhookInput>(components);
     components = with::<crate::services::webhooks::Delivery>(components);

@@ -8,7 +8,7 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
 use crate::i18n::{fill, strings};
-use crate::services::bulk::{self, BulkResult, NewDocuments, Versions};
+use crate::services::bulk::{self, BulkResult, NewDocuments, PaperSheet, Versions};
 use crate::services::templates;
 use crate::web::auth::CurrentUser;
 use crate::web::error::{ApiError, AppError, PageError};
@@ -26,6 +26,7 @@ pub fn routes(r: &mut Router) {
     r.page(Method::GET, "/bulk/documents", edit, new_documents_page)
         .page(Method::POST, "/bulk/documents", edit, create_documents_page)
         .page(Method::POST, "/bulk/send", edit, send_page)
+        .page(Method::POST, "/bulk/paper", edit, paper_page)
         .page(Method::GET, "/print", view, print_page)
         .api(
             Method::POST,
@@ -51,6 +52,20 @@ pub fn routes(r: &mut Router) {
                 ..doc("Send several drafts for agreement; each item's outcome", "bulk")
             },
             send_api,
+        )
+        .api(
+            Method::POST,
+            "/api/v1/bulk/paper",
+            edit,
+            ApiDoc {
+                request: Some("PaperSheet"),
+                response: Some("BulkResult"),
+                ..doc(
+                    "Record paper signatures of several people from one signed sheet; each item's outcome",
+                    "bulk",
+                )
+            },
+            paper_api,
         )
         .api(
             Method::GET,
@@ -183,6 +198,37 @@ pub async fn send_page(
     }
 }
 
+/// Records the paper signatures ticked on the coverage page.
+pub async fn paper_page(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let form = Form::parse(&session, &body, &["acknowledgement_ids"])?;
+    let outcome = match form.decode::<PaperSheet>() {
+        Ok(input) => {
+            let key = state.settings.secret_key.expose().as_bytes().to_vec();
+            let u = user.0.clone();
+            state
+                .with_clock(move |c, clock| bulk::record_paper(c, clock, &key, &u, &input))
+                .await
+        }
+        // No date, or not a date: the one field the sheet needs.
+        Err(_) => Err(
+            crate::services::ServiceError::from(crate::domain::validation::FieldErrors::single("date", "invalid_date"))
+                .into(),
+        ),
+    };
+    match outcome {
+        Ok(r) => Ok(result_page(&user, &session, &r, "paper")?),
+        Err(e) => {
+            refused(&session, &e.user_message().ok_or(e)?);
+            Ok(see_other("/coverage#message"))
+        }
+    }
+}
+
 async fn print(state: &AppState, query: PrintQuery) -> Result<HttpResponse, AppError> {
     let parts = crate::pdf::Part::parse_list(&query.parts).map_err(|e| AppError::BadRequest(e.to_string()))?;
     let public = state.settings.public_url.clone();
@@ -267,6 +313,21 @@ pub async fn send_api(
     Ok(web::Json(
         state
             .with_clock(move |c, clock| bulk::send_drafts(c, clock, &user.0, &input))
+            .await?,
+    ))
+}
+
+/// Paper signatures of several people.
+pub async fn paper_api(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: web::Json<PaperSheet>,
+) -> Result<web::Json<BulkResult>, ApiError> {
+    let input = body.into_inner();
+    let key = state.settings.secret_key.expose().as_bytes().to_vec();
+    Ok(web::Json(
+        state
+            .with_clock(move |c, clock| bulk::record_paper(c, clock, &key, &user.0, &input))
             .await?,
     ))
 }
