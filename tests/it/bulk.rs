@@ -209,7 +209,8 @@ async fn paper_signatures_of_several_people_from_one_sheet(app: TestApp) {
     assert_eq!((r["done"].as_u64(), r["refused"].as_u64()), (Some(1), Some(1)), "{r}");
     assert_eq!(outcome(&r, &orlova)["code"], "already_signed");
     assert_eq!(outcome(&r, &sokolov)["label"], "Соколов Илья Петрович, «кладовщик»");
-    let acks = jobdesc::services::acknowledgements::of_versions(&mut app.conn(), &[v.clone()]).expect("acks");
+    let acks =
+        jobdesc::services::acknowledgements::of_versions(&mut app.conn(), std::slice::from_ref(&v)).expect("acks");
     assert!(acks.iter().all(|a| a.method.as_deref() == Some("paper")), "{acks:?}");
     let orlova_note = acks.iter().find(|a| a.id == orlova).and_then(|a| a.note.clone());
     assert_eq!(
