@@ -3,7 +3,7 @@
 //! as one file. Each item is its own transaction: one that is refused stays as it
 //! was and says why, the others are done.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -98,6 +98,31 @@ fn refusal(e: ServiceError) -> Result<String, ServiceError> {
     }
 }
 
+/// Does `act` for each item, each as alone: what it made, or why it was refused.
+fn each(
+    conn: &mut DbConn,
+    ids: Vec<String>,
+    labels: &HashMap<String, String>,
+    mut act: impl FnMut(&mut DbConn, &str) -> Result<String, ServiceError>,
+) -> Result<BulkResult, ServiceError> {
+    let mut out = BulkResult::default();
+    for id in ids {
+        let label = labels.get(&id).cloned().unwrap_or_else(|| id.clone());
+        let (done, code, result_id) = match act(conn, &id) {
+            Ok(made) => (true, None, Some(made)),
+            Err(e) => (false, Some(refusal(e)?), None),
+        };
+        out.push(Outcome {
+            id,
+            label,
+            done,
+            code,
+            result_id,
+        });
+    }
+    Ok(out)
+}
+
 /// Makes a job description for each position, from one template (or each position's
 /// category template). A position that already has one is refused, as alone.
 pub fn create_documents(
@@ -107,44 +132,24 @@ pub fn create_documents(
     input: &NewDocuments,
 ) -> Result<BulkResult, ServiceError> {
     let ids = distinct(&input.position_ids)?;
-    let titles: Vec<(String, String)> = positions::table
+    let titles: HashMap<String, String> = positions::table
         .filter(positions::id.eq_any(&ids))
         .select((positions::id, positions::title))
-        .load(conn)?;
-    let mut out = BulkResult::default();
-    for id in ids {
-        let label = titles
-            .iter()
-            .find(|(p, _)| *p == id)
-            .map_or_else(|| id.clone(), |(_, t)| t.clone());
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect();
+    each(conn, ids, &titles, |conn, id| {
         let one = NewDocument {
-            position_id: id.clone(),
+            position_id: id.to_string(),
             template_id: input.template_id.clone(),
             copy_from: None,
         };
-        let o = match documents::create(conn, clock, actor, &one) {
-            Ok(d) => Outcome {
-                id,
-                label,
-                done: true,
-                code: None,
-                result_id: Some(d.id),
-            },
-            Err(e) => Outcome {
-                id,
-                label,
-                done: false,
-                code: Some(refusal(e)?),
-                result_id: None,
-            },
-        };
-        out.push(o);
-    }
-    Ok(out)
+        Ok(documents::create(conn, clock, actor, &one)?.id)
+    })
 }
 
 /// «title, ред. N» of versions, by id.
-fn version_labels(conn: &mut DbConn, ids: &[String]) -> Result<Vec<(String, String)>, ServiceError> {
+fn version_labels(conn: &mut DbConn, ids: &[String]) -> Result<HashMap<String, String>, ServiceError> {
     let rows: Vec<(String, String, i32)> = jd_versions::table
         .inner_join(jd::table.on(jd::id.eq(jd_versions::job_description_id)))
         .inner_join(positions::table.on(positions::id.eq(jd::position_id)))
@@ -166,31 +171,10 @@ pub fn send_drafts(
 ) -> Result<BulkResult, ServiceError> {
     let ids = distinct(&input.version_ids)?;
     let labels = version_labels(conn, &ids)?;
-    let mut out = BulkResult::default();
-    for id in ids {
-        let label = labels
-            .iter()
-            .find(|(v, _)| *v == id)
-            .map_or_else(|| id.clone(), |(_, l)| l.clone());
-        let o = match workflow::send(conn, clock, actor, &id) {
-            Ok(_) => Outcome {
-                id: id.clone(),
-                label,
-                done: true,
-                code: None,
-                result_id: Some(id),
-            },
-            Err(e) => Outcome {
-                id,
-                label,
-                done: false,
-                code: Some(refusal(e)?),
-                result_id: None,
-            },
-        };
-        out.push(o);
-    }
-    Ok(out)
+    each(conn, ids, &labels, |conn, id| {
+        workflow::send(conn, clock, actor, id)?;
+        Ok(id.to_string())
+    })
 }
 
 /// Paper signatures of several people from one sheet.
@@ -219,31 +203,16 @@ pub fn record_paper(
         date: input.date,
         note: input.note.clone(),
     };
-    let mut out = BulkResult::default();
-    for id in ids {
-        let label = match acknowledgements::get(conn, &id) {
-            Ok(a) => format!("{}, «{}»", a.employee_name, a.position_title),
-            Err(_) => id.clone(),
-        };
-        let o = match acknowledgements::record_paper(conn, clock, key, actor, &id, &one) {
-            Ok(_) => Outcome {
-                id: id.clone(),
-                label,
-                done: true,
-                code: None,
-                result_id: Some(id),
-            },
-            Err(e) => Outcome {
-                id,
-                label,
-                done: false,
-                code: Some(refusal(e)?),
-                result_id: None,
-            },
-        };
-        out.push(o);
+    let mut labels = HashMap::new();
+    for id in &ids {
+        if let Ok(a) = acknowledgements::get(conn, id) {
+            labels.insert(id.clone(), format!("{}, «{}»", a.employee_name, a.position_title));
+        }
     }
-    Ok(out)
+    each(conn, ids, &labels, |conn, id| {
+        acknowledgements::record_paper(conn, clock, key, actor, id, &one)?;
+        Ok(id.to_string())
+    })
 }
 
 /// A position that has no job description yet.
