@@ -95,6 +95,9 @@ pub fn document(input: &RenderInput) -> Result<Vec<u8>, WordError> {
     for line in signature_lines(input.approval.as_ref()) {
         doc = doc.add_paragraph(stamp(plain(&line)));
     }
+    if let (Some(order), Some(_)) = (&input.document.order, &input.approval) {
+        doc = doc.add_paragraph(stamp(plain(order)));
+    }
     doc = doc.add_paragraph(plain(""));
     doc = doc.add_paragraph(bold("ДОЛЖНОСТНАЯ ИНСТРУКЦИЯ"));
     let number = input.document.registration_number.as_deref().unwrap_or("______");

@@ -310,10 +310,7 @@ pub fn prepare(settings: &Settings, sizes: &Sizes) -> Result<Fixture, String> {
     send(make.conn, &clock, &hr, &v)?;
     workflow::give_visa(make.conn, &clock, &head, &v, &agree).map_err(|e| format!("visa: {e}"))?;
     workflow::give_visa(make.conn, &clock, &lawyer, &v, &agree).map_err(|e| format!("visa: {e}"))?;
-    let approve = ApproveInput {
-        effective_date: None,
-        on_behalf_of: None,
-    };
+    let approve = ApproveInput::default();
     workflow::approve(make.conn, &clock, &director, &v, &approve, &make.rules).map_err(|e| format!("approve: {e}"))?;
     let to_sign = acknowledgements::table
         .filter(acknowledgements::version_id.eq(&v))

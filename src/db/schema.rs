@@ -197,6 +197,8 @@ diesel::table! {
         approved_by -> Nullable<Text>,
         approved_at -> Nullable<Timestamp>,
         effective_date -> Nullable<Date>,
+        order_number -> Nullable<Text>,
+        order_date -> Nullable<Date>,
     }
 }
 

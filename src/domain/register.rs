@@ -169,9 +169,16 @@ pub fn is_substantive(diff: &Diff) -> bool {
             .any(|c| c.kind != ChangeKind::Unchanged && SUBSTANTIVE.contains(&c.section))
 }
 
+/// How an order is cited: «Приказ от 01.12.2026 № 15-к» (the number kept with its sign).
+pub fn order_basis(number: &str, date: chrono::NaiveDate) -> String {
+    format!("Приказ от {} №\u{a0}{number}", date.format("%d.%m.%Y"))
+}
+
 /// One row of the register.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RegisterRow {
+    /// Основание: the order that brought the revision into force, when one was recorded.
+    pub basis: Option<String>,
     /// № изменения: 1 for the second approved revision, and so on.
     pub change_number: i32,
     pub version_number: i32,

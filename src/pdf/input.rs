@@ -77,6 +77,9 @@ pub struct DocInfo {
     /// The verification page of this exact version (for the QR code).
     #[serde(default)]
     pub verify_url: Option<String>,
+    /// The order that brought it into force («Приказ от … № …»), printed under the stamp.
+    #[serde(default)]
+    pub order: Option<String>,
 }
 
 /// A signature line: approval, author, or a visa.
@@ -152,6 +155,9 @@ pub struct RegisterOut {
     pub effective: String,
     pub content: Vec<String>,
     pub author: String,
+    /// Основание: the order that brought it into force («Приказ от … № …»).
+    #[serde(default)]
+    pub basis: String,
 }
 
 /// Which sheets a revision changed, computed by laying out both versions.

@@ -115,7 +115,12 @@ pub fn document(flow: &mut Flow, input: &RenderInput) {
     flow.skip(top - flow.y());
     flow.paragraph(BOLD, "УТВЕРЖДАЮ", stamp_x, stamp_w, Align::Left, None, 1);
     match &input.approval {
-        Some(a) => signature(flow, a, stamp_x, stamp_w),
+        Some(a) => {
+            signature(flow, a, stamp_x, stamp_w);
+            if let Some(order) = &input.document.order {
+                flow.paragraph(BODY, order, stamp_x, stamp_w, Align::Left, None, 1);
+            }
+        }
         None => {
             flow.paragraph(BODY, "________________________", stamp_x, stamp_w, Align::Left, None, 1);
             flow.paragraph(
@@ -363,15 +368,16 @@ fn sheet_columns() -> [Column; 4] {
 }
 
 /// The revision register's columns (GOST R 7.0.97 appendix form), each header word whole.
-fn register_columns() -> [Column; 7] {
+fn register_columns() -> [Column; 8] {
     [
         Column::mm("№ изм.", 12.0),
-        Column::mm("Номера листов (изменённых, заменённых, новых, аннулированных)", 30.0),
+        Column::mm("Номера листов (изменённых, заменённых, новых, аннулированных)", 28.0),
         Column::mm("Всего листов в документе", 20.0),
-        Column::mm("Дата внесения изменения", 21.0),
-        Column::mm("Дата введения изменения", 21.0),
-        Column::mm("Содержание изменения", 46.0),
-        Column::mm("Изменение внёс (Ф.И.О., подпись)", 30.0),
+        Column::mm("Дата внесения изменения", 20.0),
+        Column::mm("Дата введения изменения", 20.0),
+        Column::mm("Основание (приказ)", 22.0),
+        Column::mm("Содержание изменения", 36.0),
+        Column::mm("Изменение внёс (Ф.И.О., подпись)", 22.0),
     ]
 }
 
@@ -469,6 +475,7 @@ pub fn register(flow: &mut Flow, input: &RenderInput) {
                 r.total_sheets.map(|n| n.to_string()).unwrap_or_default(),
                 short_date(&r.entered),
                 short_date(&r.effective),
+                r.basis.clone(),
                 r.content
                     .iter()
                     .enumerate()

@@ -17,6 +17,11 @@ pub fn register(conn: &mut DbConn, clock: &Clock, jd_id: &str) -> Result<Vec<Reg
         let d = diff(&old.content, &new.content);
         let entered = s.approved_at.map(|t| clock.date_of(t)).unwrap_or_default();
         rows.push(RegisterRow {
+            basis: s
+                .order_number
+                .as_deref()
+                .zip(s.order_date)
+                .map(|(n, d)| crate::domain::register::order_basis(n, d)),
             change_number: (rows.len() + 1) as i32,
             version_number: new.number,
             registration_number: s.registration_number.clone(),

@@ -70,6 +70,11 @@ fn text_input(conn: &mut DbConn, clock: &Clock, version_id: &str) -> Result<Rend
             approved: s.approved_at.is_some(),
             content_hash: s.content_hash.clone(),
             verify_url: None,
+            order: s
+                .order_number
+                .as_deref()
+                .zip(s.order_date)
+                .map(|(n, d)| crate::domain::register::order_basis(n, d)),
         },
         sections: sections(conn, version_id)?,
         ..RenderInput::default()
@@ -226,6 +231,7 @@ pub fn input_for(
             effective: row.effective.to_string(),
             content: row.content.clone(),
             author: row.author.clone(),
+            basis: row.basis.clone().unwrap_or_default(),
         });
     }
     input.journal = journal_of(conn, clock, &s.job_description_id)?;

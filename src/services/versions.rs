@@ -36,6 +36,8 @@ struct StateRow {
     approved_by: Option<UserId>,
     approved_at: Option<NaiveDateTime>,
     effective_date: Option<NaiveDate>,
+    order_number: Option<String>,
+    order_date: Option<NaiveDate>,
     updated_at: NaiveDateTime,
 }
 
@@ -97,6 +99,10 @@ pub struct VersionState {
     #[schema(value_type = Option<String>)]
     pub approved_at: Option<NaiveDateTime>,
     pub effective_date: Option<NaiveDate>,
+    /// The order (приказ) that brought it into force, when one was recorded at approval.
+    pub order_number: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub order_date: Option<NaiveDate>,
 }
 
 /// Parses a stored status code.
@@ -130,6 +136,8 @@ impl StateRow {
             approved_by: self.approved_by.clone(),
             approved_at: self.approved_at,
             effective_date: self.effective_date,
+            order_number: self.order_number.clone(),
+            order_date: self.order_date,
         })
     }
 
@@ -401,6 +409,8 @@ pub struct Approval<'a> {
     pub content_hash: &'a str,
     pub approved_by: &'a UserId,
     pub effective_date: NaiveDate,
+    /// The order's number and date, when the organisation records one.
+    pub order: Option<(&'a str, NaiveDate)>,
 }
 
 /// Records an approval on a version awaiting it; true when it was still awaiting.
@@ -417,6 +427,8 @@ pub fn mark_approved(conn: &mut DbConn, at: NaiveDateTime, id: &str, a: &Approva
         jd_versions::approved_by.eq(a.approved_by),
         jd_versions::approved_at.eq(at),
         jd_versions::effective_date.eq(a.effective_date),
+        jd_versions::order_number.eq(a.order.map(|(n, _)| n)),
+        jd_versions::order_date.eq(a.order.map(|(_, d)| d)),
         jd_versions::updated_at.eq(at),
     ))
     .execute(conn)?;

@@ -307,6 +307,42 @@ pub struct ApproveInput {
     pub effective_date: Option<NaiveDate>,
     #[serde(default)]
     pub on_behalf_of: Option<UserId>,
+    /// The number of the order (приказ) that brings the version into force, when the
+    /// organisation issues one; given together with `order_date`.
+    #[serde(default)]
+    pub order_number: Option<String>,
+    /// The order's date: not after the day the version comes into force.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub order_date: Option<NaiveDate>,
+}
+
+impl ApproveInput {
+    /// The order as given: both its number and date, or neither.
+    fn order(&self, effective: NaiveDate) -> Result<Option<(String, NaiveDate)>, FieldErrors> {
+        let number = self.order_number.as_deref().map(str::trim).filter(|n| !n.is_empty());
+        let mut e = FieldErrors::default();
+        let order = match (number, self.order_date) {
+            (None, None) => None,
+            (Some(_), None) => {
+                e.add("order_date", "required");
+                None
+            }
+            (None, Some(_)) => {
+                e.add("order_number", "required");
+                None
+            }
+            (Some(n), Some(d)) => {
+                e.text("order_number", n, 30);
+                if d > effective {
+                    e.add("order_date", "order_after_effective");
+                }
+                Some((n.to_string(), d))
+            }
+        };
+        e.into_result()?;
+        Ok(order)
+    }
 }
 
 /// The approver signs the version off: registration number, dates, content hash,
@@ -338,6 +374,7 @@ pub fn approve(
         if effective < today {
             return Err(FieldErrors::single("effective_date", "date_in_past").into());
         }
+        let order = input.order(effective)?;
         let number = next_registration(conn, today.year(), &policy.registration_format)?;
         let (hash, _) = canonical::content_hash(conn, version_id, &number, today, effective)?;
         for p in versions::in_force_ids(conn, &s.job_description_id)? {
@@ -349,6 +386,7 @@ pub fn approve(
             content_hash: &hash,
             approved_by: &actor.id,
             effective_date: effective,
+            order: order.as_ref().map(|(n, d)| (n.as_str(), *d)),
         };
         if !versions::mark_approved(conn, journal.at(), version_id, &approval)? {
             return Err(WorkflowError::WrongStatus.into());
@@ -364,7 +402,8 @@ pub fn approve(
             "approved",
             &json!({ "registration_number": number, "content_hash": hash, "effective_date": effective,
                      "approver": approver, "acted_by": actor.id, "review_date": review,
-                     "editorial": s.editorial }),
+                     "editorial": s.editorial, "order_number": order.as_ref().map(|o| &o.0),
+                     "order_date": order.as_ref().map(|o| o.1) }),
         )?;
         super::webhooks::emit_for_version(
             conn,

@@ -20,6 +20,7 @@ mod finding;
 mod hardening;
 mod import;
 mod mail;
+mod orders;
 mod organization;
 mod pages;
 mod pdf;

@@ -108,6 +108,7 @@ pub fn panel(conn: &mut DbConn, user: &User, version_id: &str, clock: &Clock) ->
         "approved_by": approved_by,
         "approved_at": s.approved_at.map(|d| clock.date_of(d).format("%d.%m.%Y").to_string()),
         "effective_date": s.effective_date.map(|d| d.format("%d.%m.%Y").to_string()),
+        "order": s.order_number.as_deref().zip(s.order_date).map(|(n, d)| crate::domain::register::order_basis(n, d)),
         "content_hash": s.content_hash,
         "job_description_id": s.job_description_id,
         "can_send": may.send,
@@ -283,9 +284,18 @@ pub async fn approve(
         },
         None => None,
     };
+    let order_date = match form.get("order_date").map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => match NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => return refuse(&session, &id, &strings().get("wf.bad_order_date")),
+        },
+        None => None,
+    };
     let input = ApproveInput {
         effective_date,
         on_behalf_of: None,
+        order_number: form.get("order_number").map(str::to_string),
+        order_date,
     };
     let v = id.clone();
     let policy = state.rules();

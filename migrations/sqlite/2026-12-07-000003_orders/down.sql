@@ -1,0 +1,2 @@
+ALTER TABLE jd_versions DROP COLUMN order_date;
+ALTER TABLE jd_versions DROP COLUMN order_number;
