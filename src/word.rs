@@ -59,23 +59,7 @@ fn stamp(p: Paragraph) -> Paragraph {
 
 /// The job description of `input` as the bytes of a .docx file.
 pub fn document(input: &RenderInput) -> Result<Vec<u8>, WordError> {
-    let mut doc = Docx::new()
-        .page_size(A4.0, A4.1)
-        .page_margin(
-            PageMargin::new()
-                .top(MARGINS.0)
-                .right(MARGINS.1)
-                .bottom(MARGINS.2)
-                .left(MARGINS.3),
-        )
-        .default_fonts(
-            RunFonts::new()
-                .ascii("Times New Roman")
-                .hi_ansi("Times New Roman")
-                .cs("Times New Roman")
-                .east_asia("Times New Roman"),
-        )
-        .default_size(SIZE)
+    let mut doc = page()
         .add_abstract_numbering(
             AbstractNumbering::new(SECTIONS).add_level(
                 Level::new(
@@ -206,9 +190,86 @@ pub fn document(input: &RenderInput) -> Result<Vec<u8>, WordError> {
         }
         doc = doc.add_paragraph(Paragraph::new().add_run(text(&line).size(18)));
     }
+    pack(doc)
+}
+
+/// The order that brings the version into force, as a Word document (`pdf::order`).
+pub fn order(input: &RenderInput) -> Result<Vec<u8>, WordError> {
+    let o = crate::pdf::order::order_text(input);
+    let mut doc = page()
+        .add_abstract_numbering(
+            AbstractNumbering::new(SECTIONS).add_level(
+                Level::new(
+                    0,
+                    Start::new(1),
+                    NumberFormat::new("decimal"),
+                    LevelText::new("%1."),
+                    LevelJc::new("left"),
+                )
+                .indent(Some(0), Some(SpecialIndentType::FirstLine(FIRST_LINE)), None, None)
+                .suffix(LevelSuffixType::Space),
+            ),
+        )
+        .add_numbering(Numbering::new(SECTIONS, SECTIONS));
+    doc = doc
+        .add_paragraph(bold(&o.organization).align(AlignmentType::Center))
+        .add_paragraph(plain(""))
+        .add_paragraph(bold("ПРИКАЗ").align(AlignmentType::Center))
+        .add_paragraph(plain(&o.number_line));
+    if !o.city.is_empty() {
+        doc = doc.add_paragraph(plain(&o.city).align(AlignmentType::Center));
+    }
+    doc = doc
+        .add_paragraph(plain(""))
+        .add_paragraph(bold(&o.title))
+        .add_paragraph(plain(""))
+        .add_paragraph(plain(&o.preamble).align(AlignmentType::Both).indent(
+            None,
+            Some(SpecialIndentType::FirstLine(FIRST_LINE)),
+            None,
+            None,
+        ))
+        .add_paragraph(bold("ПРИКАЗЫВАЮ:"));
+    for item in &o.items {
+        doc = doc.add_paragraph(
+            plain(item)
+                .align(AlignmentType::Both)
+                .numbering(NumberingId::new(SECTIONS), IndentLevel::new(0)),
+        );
+    }
+    doc = doc
+        .add_paragraph(plain(""))
+        .add_paragraph(plain(""))
+        .add_paragraph(plain(&o.signer_position))
+        .add_paragraph(plain(&format!("________________ {}", o.signer_name)).align(AlignmentType::Right));
+    pack(doc)
+}
+
+fn pack(doc: Docx) -> Result<Vec<u8>, WordError> {
     let mut out = Cursor::new(Vec::new());
     doc.build().pack(&mut out).map_err(|e| WordError(e.to_string()))?;
     Ok(out.into_inner())
+}
+
+/// An empty A4 document in the house style.
+fn page() -> Docx {
+    Docx::new()
+        .page_size(A4.0, A4.1)
+        .page_margin(
+            PageMargin::new()
+                .top(MARGINS.0)
+                .right(MARGINS.1)
+                .bottom(MARGINS.2)
+                .left(MARGINS.3),
+        )
+        .default_fonts(
+            RunFonts::new()
+                .ascii("Times New Roman")
+                .hi_ansi("Times New Roman")
+                .cs("Times New Roman")
+                .east_asia("Times New Roman"),
+        )
+        .default_size(SIZE)
 }
 
 /// The levels of section `n`'s clause list: «n.%1.», «n.%1.%2.» …
@@ -302,6 +363,20 @@ mod tests {
             Some("Генеральный директор"),
             "{approval:?}"
         );
+    }
+
+    #[test]
+    fn the_order_is_a_word_document_with_its_items_numbered() {
+        let bytes = order(&reference()).expect("a .docx");
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("a zip");
+        let mut body = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").expect("document"), &mut body)
+            .expect("read");
+        assert!(
+            body.contains("ПРИКАЗЫВАЮ:") && body.contains("Об утверждении новой редакции"),
+            "{body}"
+        );
+        assert_eq!(body.matches("<w:numPr>").count(), 4, "four items in a Word list");
     }
 
     #[test]

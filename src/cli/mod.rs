@@ -85,7 +85,7 @@ pub enum Command {
         /// Render this JSON file (format: docs/pdf.md) instead; no database is used.
         #[arg(long)]
         from_json: Option<PathBuf>,
-        /// Parts, comma-separated: document, acknowledgements, register (default: all).
+        /// Parts, comma-separated: document, acknowledgements, register (default: all), or order.
         #[arg(long, default_value = "")]
         parts: String,
         /// Output file: .pdf, or .docx for the job description as a Word document.

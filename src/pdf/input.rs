@@ -80,6 +80,11 @@ pub struct DocInfo {
     /// The order that brought it into force («Приказ от … № …»), printed under the stamp.
     #[serde(default)]
     pub order: Option<String>,
+    /// The order's number and date (`YYYY-MM-DD`), for the order itself.
+    #[serde(default)]
+    pub order_number: Option<String>,
+    #[serde(default)]
+    pub order_date: Option<String>,
 }
 
 /// A signature line: approval, author, or a visa.

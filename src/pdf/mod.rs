@@ -3,6 +3,7 @@
 pub mod content;
 pub mod input;
 pub mod layout;
+pub mod order;
 pub mod parts;
 pub mod text;
 
@@ -21,6 +22,8 @@ pub enum Part {
     Document,
     Acknowledgements,
     Register,
+    /// The order that brings the version into force (not part of a complete file).
+    Order,
 }
 
 impl Part {
@@ -33,6 +36,7 @@ impl Part {
             "document" | "doc" => Some(Part::Document),
             "acknowledgements" | "ack" | "acknowledgement" => Some(Part::Acknowledgements),
             "register" => Some(Part::Register),
+            "order" => Some(Part::Order),
             _ => None,
         }
     }
@@ -51,7 +55,7 @@ impl Part {
 /// Why a PDF could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum PdfError {
-    #[error("unknown part {0}: use document, acknowledgements, register")]
+    #[error("unknown part {0}: use document, acknowledgements, register, order")]
     UnknownPart(String),
     #[error("the embedded font could not be read: {0}")]
     Font(String),
@@ -102,6 +106,7 @@ fn layout_part(input: &RenderInput, part: Part) -> layout::Finished {
         Part::Document => parts::document(&mut flow, input),
         Part::Acknowledgements => parts::acknowledgement_sheet(&mut flow, input),
         Part::Register => parts::register(&mut flow, input),
+        Part::Order => parts::order(&mut flow, input),
     }
     flow.finish(PAGE_NUMBER)
 }

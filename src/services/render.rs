@@ -75,6 +75,8 @@ fn text_input(conn: &mut DbConn, clock: &Clock, version_id: &str) -> Result<Rend
                 .as_deref()
                 .zip(s.order_date)
                 .map(|(n, d)| crate::domain::register::order_basis(n, d)),
+            order_number: s.order_number.clone(),
+            order_date: s.order_date.map(|d| d.to_string()),
         },
         sections: sections(conn, version_id)?,
         ..RenderInput::default()

@@ -54,20 +54,34 @@ pub async fn make_pdf(state: &AppState, id: String, parts: &str) -> Result<HttpR
         .body(rendered.bytes))
 }
 
-/// The job description as a Word document (.docx), for people outside the system.
-pub async fn make_docx(state: &AppState, id: String) -> Result<HttpResponse, AppError> {
+/// `?part=order` for the order instead of the job description.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct DocxQuery {
+    /// `document` (default) or `order`.
+    #[serde(default)]
+    pub part: Option<String>,
+}
+
+/// The job description (or its order) as a Word document (.docx), for people outside the system.
+pub async fn make_docx(state: &AppState, id: String, part: Option<&str>) -> Result<HttpResponse, AppError> {
+    let part = match part.map(str::trim).filter(|p| !p.is_empty()) {
+        None => Part::Document,
+        Some(p) => match Part::parse(p) {
+            Some(p @ (Part::Document | Part::Order)) => p,
+            _ => return Err(AppError::BadRequest(format!("part {p}: use document or order"))),
+        },
+    };
     let public = state.settings.public_url.clone();
     let input = state
         .with_clock(move |c, clock| input_for(c, clock, &id, &public))
         .await?;
-    let title = file_name(
-        &input.position.title_genitive,
-        input.document.version,
-        &[Part::Document],
-    );
-    let bytes = web::block(move || crate::word::document(&input))
-        .await?
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let title = file_name(&input.position.title_genitive, input.document.version, &[part]);
+    let bytes = web::block(move || match part {
+        Part::Order => crate::word::order(&input),
+        _ => crate::word::document(&input),
+    })
+    .await?
+    .map_err(|e| AppError::Internal(e.to_string()))?;
     let disposition = format!(
         "attachment; filename=\"job-description.docx\"; filename*=UTF-8''{}.docx",
         rfc5987(&title)
@@ -88,6 +102,7 @@ fn file_name(title_genitive: &str, version: i32, parts: &[Part]) -> String {
         [Part::Acknowledgements] => " лист ознакомления",
         [Part::Register] => " лист регистрации изменений",
         [Part::Document] => "",
+        [Part::Order] => " приказ",
         _ if parts.len() == Part::ALL.len() => " с листами",
         _ => " (части)",
     };

@@ -97,7 +97,35 @@ async fn the_order_is_recorded_at_approval_and_printed(app: TestApp) {
             flat.contains("№ 16-к"),
             "the stamp and the register cite the order: {text}"
         );
+        // The order itself, generated from the version.
+        let (status, bytes) = s.hr.bytes_of(&format!("/api/v1/versions/{v2}/pdf?parts=order")).await;
+        assert_eq!(status, StatusCode::OK);
+        let text = crate::pdf::pdftotext(&crate::pdf::write("the-order.pdf", &bytes));
+        let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for words in [
+            "ПРИКАЗ",
+            "№ 16-к",
+            "Об утверждении новой редакции должностной инструкции кладовщика",
+            "ПРИКАЗЫВАЮ:",
+            "признать утратившей силу",
+        ] {
+            assert!(flat.contains(words), "{words} in {text}");
+        }
     }
+    let (status, bytes) = s.hr.bytes_of(&format!("/api/v1/versions/{v2}/docx?part=order")).await;
+    assert_eq!(status, StatusCode::OK);
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a .docx");
+    let mut body = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").expect("document"), &mut body).expect("read");
+    assert!(body.contains("ПРИКАЗЫВАЮ:") && body.contains("16-к"), "{body}");
+    assert_eq!(
+        s.hr.get(&format!("/api/v1/versions/{v2}/docx?part=register"))
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
+    let editor = web.get(&format!("/versions/{v2}")).await;
+    assert!(editor.body.contains("pdf?parts=order") && editor.body.contains("docx?part=order"));
 }
 
 crate::on_both_backends!(the_order_is_recorded_at_approval_and_printed);

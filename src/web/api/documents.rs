@@ -256,8 +256,9 @@ pub async fn docx(
     state: web::Data<AppState>,
     _user: CurrentUser,
     path: web::Path<String>,
+    query: web::Query<crate::web::pdf::DocxQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(crate::web::pdf::make_docx(&state, path.into_inner()).await?)
+    Ok(crate::web::pdf::make_docx(&state, path.into_inner(), query.part.as_deref()).await?)
 }
 
 /// The sheets of a version as `application/pdf`.

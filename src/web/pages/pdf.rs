@@ -48,8 +48,9 @@ pub async fn download_docx(
     state: web::Data<AppState>,
     _user: CurrentUser,
     path: web::Path<String>,
+    query: web::Query<crate::web::pdf::DocxQuery>,
 ) -> Result<HttpResponse, PageError> {
-    Ok(make_docx(&state, path.into_inner()).await?)
+    Ok(make_docx(&state, path.into_inner(), query.part.as_deref()).await?)
 }
 
 /// A hash typed or pasted into the form on `/verify`.

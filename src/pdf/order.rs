@@ -1,0 +1,157 @@
+//! The order (приказ) that brings a job description or its new revision into force,
+//! as text: the same words for the PDF and the Word document. Where the order's number,
+//! date or the approval are not known yet, blanks are left to fill in by hand, so HR
+//! can prepare the order before the approval.
+
+use super::input::RenderInput;
+use super::parts::{long_date, short_date};
+use crate::domain::staff::initials;
+
+/// The parts of an order as they are printed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderText {
+    pub organization: String,
+    /// «07.12.2026 № 15-к», or blanks.
+    pub number_line: String,
+    pub city: String,
+    /// «Об утверждении должностной инструкции кладовщика».
+    pub title: String,
+    pub preamble: String,
+    /// The numbered items, without their numbers.
+    pub items: Vec<String>,
+    pub signer_position: String,
+    pub signer_name: String,
+}
+
+/// `text` ending in one full stop (a date already ends in «г.»).
+fn sentence(text: String) -> String {
+    if text.ends_with('.') {
+        text
+    } else {
+        text + "."
+    }
+}
+
+/// The order for the version of `input`.
+pub fn order_text(input: &RenderInput) -> OrderText {
+    let d = &input.document;
+    let genitive = &input.position.title_genitive;
+    let revision = d.version > 1;
+    let number_line = match (&d.order_date, &d.order_number) {
+        (Some(date), Some(n)) => format!("{} № {n}", short_date(date)),
+        _ => "«___» ____________ 20___ г. № ______".to_string(),
+    };
+    let effective = d
+        .effective_date
+        .as_deref()
+        .map(long_date)
+        .unwrap_or_else(|| "«___» ____________ 20___ г.".into());
+    let registration = d
+        .registration_number
+        .as_deref()
+        .map(|n| format!(", регистрационный № {n}"))
+        .unwrap_or_default();
+    let mut items = Vec::new();
+    if revision {
+        items.push(format!(
+            "Утвердить и ввести в действие с {effective} новую редакцию должностной инструкции {genitive} (редакция {}{registration}).",
+            d.version
+        ));
+        items.push(sentence(format!(
+            "Должностную инструкцию {genitive} в предыдущей редакции признать утратившей силу с {effective}"
+        )));
+    } else {
+        let registration = registration.trim_start_matches(", ");
+        let registration = if registration.is_empty() {
+            String::new()
+        } else {
+            format!(" ({registration})")
+        };
+        items.push(format!(
+            "Утвердить и ввести в действие с {effective} должностную инструкцию {genitive}{registration}."
+        ));
+    }
+    let department = if input.position.department.is_empty() {
+        "подразделения".to_string()
+    } else {
+        format!("подразделения «{}»", input.position.department)
+    };
+    items.push(format!(
+        "Руководителю {department} ознакомить работников, занимающих должность {genitive}, с должностной инструкцией под подпись."
+    ));
+    items.push("Контроль за исполнением настоящего приказа оставляю за собой.".into());
+    let (signer_position, signer_name) = match &input.approval {
+        Some(a) => (a.position.clone(), initials(&a.name)),
+        None => ("Руководитель организации".into(), "И.О. Фамилия".into()),
+    };
+    OrderText {
+        organization: input.organization.full_name.clone(),
+        number_line,
+        city: input.organization.city.clone(),
+        title: if revision {
+            format!("Об утверждении новой редакции должностной инструкции {genitive}")
+        } else {
+            format!("Об утверждении должностной инструкции {genitive}")
+        },
+        preamble: "В целях регламентации трудовой деятельности работников, в соответствии со статьями 8 и 22 \
+                   Трудового кодекса Российской Федерации"
+            .into(),
+        items,
+        signer_position,
+        signer_name,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reference() -> RenderInput {
+        serde_json::from_str(include_str!("../../fixtures/reference.json")).expect("the reference input")
+    }
+
+    #[test]
+    fn a_revision_is_brought_into_force_and_the_old_one_cancelled() {
+        let mut input = reference();
+        input.document.order_number = Some("15-к".into());
+        input.document.order_date = Some("2026-11-24".into());
+        let o = order_text(&input);
+        assert_eq!(o.number_line, "24.11.2026 № 15-к");
+        assert!(
+            o.title
+                .starts_with("Об утверждении новой редакции должностной инструкции менеджера"),
+            "{o:?}"
+        );
+        assert!(
+            o.items[0].contains("с «01» декабря 2026 г. новую редакцию") && o.items[0].contains("ДИ-2026-017"),
+            "{o:?}"
+        );
+        assert!(o.items[1].contains("признать утратившей силу"));
+        assert_eq!(o.signer_name, "А.В. Воронцов");
+        assert_eq!(o.items.len(), 4);
+        assert!(o.items[1].ends_with("2026 г."), "one full stop: {}", o.items[1]);
+        assert!(
+            o.items[2].contains("занимающих должность менеджера по работе с клиентами,"),
+            "{}",
+            o.items[2]
+        );
+    }
+
+    #[test]
+    fn a_first_version_before_approval_leaves_blanks() {
+        let mut input = reference();
+        input.document.version = 1;
+        input.document.registration_number = None;
+        input.document.effective_date = None;
+        input.approval = None;
+        let o = order_text(&input);
+        assert!(o.number_line.contains("№ ______"));
+        assert!(o.title.starts_with("Об утверждении должностной инструкции"));
+        assert!(
+            o.items[0].contains("«___» ____________ 20___ г.") && !o.items[0].contains("регистрационный"),
+            "{o:?}"
+        );
+        assert_eq!(o.items.len(), 3);
+        assert_eq!(o.signer_name, "И.О. Фамилия");
+    }
+}
