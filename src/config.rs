@@ -5,6 +5,11 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+mod mail;
+
+use mail::mail_settings;
+pub use mail::{MailSettings, SmtpTls};
+
 /// A secret that never shows in logs or `Debug` output.
 #[derive(Clone, PartialEq, Eq, Deserialize)]
 #[serde(transparent)]
@@ -141,30 +146,6 @@ pub struct Settings {
     pub digest_hour: u32,
     /// How often the server composes due digests and sends the outbox.
     pub mail_every: std::time::Duration,
-}
-
-/// How a connection to the SMTP server is protected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SmtpTls {
-    /// Plain SMTP: only for a relay on the same machine or network.
-    None,
-    /// Plain connection upgraded with STARTTLS, which must succeed (port 587).
-    StartTls,
-    /// TLS from the first byte (port 465).
-    Tls,
-}
-
-/// The SMTP server and the sender's address.
-#[derive(Debug, Clone)]
-pub struct MailSettings {
-    pub host: String,
-    pub port: u16,
-    pub tls: SmtpTls,
-    /// Login and password, when the server asks for them.
-    pub user: Option<String>,
-    pub password: Option<Secret>,
-    /// `From:` of every mail, e.g. `Должностные инструкции <jd@example.ru>`.
-    pub from: String,
 }
 
 /// Why the settings could not be read.
@@ -399,48 +380,6 @@ pub fn load(
         mail_every: std::time::Duration::from_secs(l.mail_every_seconds.unwrap_or(60).clamp(1, 3600)),
     };
     Ok((settings, warnings))
-}
-
-/// The SMTP settings when a host is set: TLS on by default, the port following it.
-fn mail_settings(l: &Layer) -> Result<Option<MailSettings>, ConfigError> {
-    let Some(host) = l.smtp_host.as_deref().map(str::trim).filter(|h| !h.is_empty()) else {
-        return Ok(None);
-    };
-    let tls = match l.smtp_tls.as_deref().unwrap_or("starttls") {
-        "none" => SmtpTls::None,
-        "starttls" => SmtpTls::StartTls,
-        "tls" => SmtpTls::Tls,
-        other => {
-            return Err(ConfigError::Invalid(format!(
-                "smtp_tls must be none, starttls or tls, not {other}"
-            )))
-        }
-    };
-    let from = l
-        .mail_from
-        .clone()
-        .filter(|f| !f.trim().is_empty())
-        .ok_or_else(|| ConfigError::Invalid("mail_from is required when smtp_host is set".into()))?;
-    if from.parse::<lettre::message::Mailbox>().is_err() {
-        return Err(ConfigError::Invalid(format!(
-            "mail_from {from:?} is not an address (expected jd@example.ru or Name <jd@example.ru>)"
-        )));
-    }
-    if l.smtp_password.is_some() && l.smtp_user.is_none() {
-        return Err(ConfigError::Invalid("smtp_password is set without smtp_user".into()));
-    }
-    Ok(Some(MailSettings {
-        host: host.to_string(),
-        port: l.smtp_port.unwrap_or(match tls {
-            SmtpTls::None => 25,
-            SmtpTls::StartTls => 587,
-            SmtpTls::Tls => 465,
-        }),
-        tls,
-        user: l.smtp_user.clone(),
-        password: l.smtp_password.clone(),
-        from,
-    }))
 }
 
 impl Settings {

@@ -59,20 +59,7 @@ fn stamp(p: Paragraph) -> Paragraph {
 
 /// The job description of `input` as the bytes of a .docx file.
 pub fn document(input: &RenderInput) -> Result<Vec<u8>, WordError> {
-    let mut doc = page()
-        .add_abstract_numbering(
-            AbstractNumbering::new(SECTIONS).add_level(
-                Level::new(
-                    0,
-                    Start::new(1),
-                    NumberFormat::new("decimal"),
-                    LevelText::new("%1."),
-                    LevelJc::new("left"),
-                )
-                .suffix(LevelSuffixType::Space),
-            ),
-        )
-        .add_numbering(Numbering::new(SECTIONS, SECTIONS));
+    let mut doc = with_list(page(), None);
 
     doc = doc.add_paragraph(bold(&input.organization.full_name));
     doc = doc.add_paragraph(stamp(bold("УТВЕРЖДАЮ")));
@@ -196,21 +183,7 @@ pub fn document(input: &RenderInput) -> Result<Vec<u8>, WordError> {
 /// The order that brings the version into force, as a Word document (`pdf::order`).
 pub fn order(input: &RenderInput) -> Result<Vec<u8>, WordError> {
     let o = crate::pdf::order::order_text(input);
-    let mut doc = page()
-        .add_abstract_numbering(
-            AbstractNumbering::new(SECTIONS).add_level(
-                Level::new(
-                    0,
-                    Start::new(1),
-                    NumberFormat::new("decimal"),
-                    LevelText::new("%1."),
-                    LevelJc::new("left"),
-                )
-                .indent(Some(0), Some(SpecialIndentType::FirstLine(FIRST_LINE)), None, None)
-                .suffix(LevelSuffixType::Space),
-            ),
-        )
-        .add_numbering(Numbering::new(SECTIONS, SECTIONS));
+    let mut doc = with_list(page(), Some(FIRST_LINE));
     doc = doc
         .add_paragraph(bold(&o.organization).align(AlignmentType::Center))
         .add_paragraph(plain(""))
@@ -249,6 +222,25 @@ fn pack(doc: Docx) -> Result<Vec<u8>, WordError> {
     let mut out = Cursor::new(Vec::new());
     doc.build().pack(&mut out).map_err(|e| WordError(e.to_string()))?;
     Ok(out.into_inner())
+}
+
+/// `doc` with the one-level list «1.», «2.» … (section headings, an order's items),
+/// its first line indented by `first_line` twips when given.
+fn with_list(doc: Docx, first_line: Option<i32>) -> Docx {
+    let level = Level::new(
+        0,
+        Start::new(1),
+        NumberFormat::new("decimal"),
+        LevelText::new("%1."),
+        LevelJc::new("left"),
+    )
+    .suffix(LevelSuffixType::Space);
+    let level = match first_line {
+        Some(w) => level.indent(Some(0), Some(SpecialIndentType::FirstLine(w)), None, None),
+        None => level,
+    };
+    doc.add_abstract_numbering(AbstractNumbering::new(SECTIONS).add_level(level))
+        .add_numbering(Numbering::new(SECTIONS, SECTIONS))
 }
 
 /// An empty A4 document in the house style.

@@ -3,6 +3,7 @@
 
 pub mod backup;
 mod import;
+mod outbox;
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -368,25 +369,8 @@ pub fn run_offline(settings: Settings, command: Command) -> Result<(), CliError>
             println!("Database is up to date.");
             Ok(())
         }
-        Command::Mail { action } => mail_command(settings, &mut c, &clock, action),
-        Command::Webhooks {
-            action: WebhooksCommand::List,
-        } => {
-            for w in crate::services::webhooks::list(&mut c, &clock)? {
-                println!("{}  {}  {}", w.id, w.url, w.events.join(","));
-            }
-            Ok(())
-        }
-        Command::Webhooks {
-            action: WebhooksCommand::Run,
-        } => {
-            let p = crate::services::webhooks::run(&mut c, &clock, &crate::webhook_client::Http::default())?;
-            println!(
-                "Overdue acknowledgements announced: {}; deliveries taken: {}; not taken (tried again later): {}.",
-                p.overdue, p.delivered, p.failed
-            );
-            Ok(())
-        }
+        Command::Mail { action } => outbox::mail_command(settings, &mut c, &clock, action),
+        Command::Webhooks { action } => outbox::webhooks_command(&mut c, &clock, action),
         Command::Demo { scale: false, .. } => {
             let summary = demo::load(&mut c, &clock, &(&settings).into())?;
             print_demo(&summary, &format!("http://{}/", settings.bind));
@@ -538,47 +522,6 @@ fn set_active(c: &mut crate::db::DbConn, clock: &Clock, login: &str, active: boo
         println!("User {login} disabled; their sessions and tokens have ended.");
     }
     Ok(())
-}
-
-fn mail_command(
-    mut settings: Settings,
-    c: &mut crate::db::DbConn,
-    clock: &Clock,
-    action: MailCommand,
-) -> Result<(), CliError> {
-    // Unsubscribe links are signed with the server's key.
-    settings.ensure_secret_key()?;
-    let transport = crate::startup::mailer(&settings)?
-        .ok_or_else(|| CliError::Message(strings().get("refused.mail_not_configured")))?;
-    let ctx = crate::services::mail::Context::from(&settings);
-    match action {
-        MailCommand::Run => {
-            let p = crate::services::mail::run(c, clock, &ctx, transport.as_ref())?;
-            println!(
-                "Digests composed: {}; mails sent: {}; not taken by the server (tried again later): {}.",
-                p.queued, p.sent, p.failed
-            );
-            Ok(())
-        }
-        MailCommand::Test { address } => {
-            let to = crate::domain::mail::clean_address(&address)
-                .ok()
-                .flatten()
-                .ok_or_else(|| CliError::Message(format!("{address:?}: {}", strings().get("errors.invalid_email"))))?;
-            let mail = crate::services::mail::Outgoing {
-                id: crate::services::new_id(),
-                to: to.clone(),
-                subject: "jobdesc: проверка почты".into(),
-                body: "Это письмо отправлено командой jobdesc mail test: настройки почты работают.\n".into(),
-                unsubscribe_url: format!("{}/me/mail", ctx.public_url),
-            };
-            transport
-                .send(&mail)
-                .map_err(|e| CliError::Message(format!("the SMTP server did not take the mail: {e}")))?;
-            println!("The SMTP server took a test mail to {to}.");
-            Ok(())
-        }
-    }
 }
 
 fn user_command(c: &mut crate::db::DbConn, clock: &Clock, rules: &Rules, action: UserCommand) -> Result<(), CliError> {

@@ -106,7 +106,7 @@ fn layout_part(input: &RenderInput, part: Part) -> layout::Finished {
         Part::Document => parts::document(&mut flow, input),
         Part::Acknowledgements => parts::acknowledgement_sheet(&mut flow, input),
         Part::Register => parts::register(&mut flow, input),
-        Part::Order => parts::order(&mut flow, input),
+        Part::Order => order::layout(&mut flow, input),
     }
     flow.finish(PAGE_NUMBER)
 }

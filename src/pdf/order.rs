@@ -1,10 +1,11 @@
-//! The order (приказ) that brings a job description or its new revision into force,
-//! as text: the same words for the PDF and the Word document. Where the order's number,
+//! The order (приказ) that brings a job description or its new revision into force:
+//! its words (the same for the PDF and the Word document) and its PDF page. Where the order's number,
 //! date or the approval are not known yet, blanks are left to fill in by hand, so HR
 //! can prepare the order before the approval.
 
 use super::input::RenderInput;
-use super::parts::{long_date, short_date};
+use super::layout::{Align, Flow, LEFT, TEXT_W};
+use super::parts::{long_date, short_date, BODY, BOLD, HEAD};
 use crate::domain::staff::initials;
 
 /// The parts of an order as they are printed.
@@ -100,6 +101,47 @@ pub fn order_text(input: &RenderInput) -> OrderText {
         signer_position,
         signer_name,
     }
+}
+
+/// The order on its page.
+pub fn layout(flow: &mut Flow, input: &RenderInput) {
+    let o = order_text(input);
+    flow.paragraph(BOLD, &o.organization, LEFT, TEXT_W, Align::Center, None, 1);
+    flow.skip(BODY.leading());
+    flow.paragraph(HEAD, "ПРИКАЗ", LEFT, TEXT_W, Align::Center, None, 1);
+    flow.skip(BODY.leading() * 0.5);
+    flow.paragraph(BODY, &o.number_line, LEFT, TEXT_W, Align::Left, None, 1);
+    if !o.city.is_empty() {
+        flow.paragraph(BODY, &o.city, LEFT, TEXT_W, Align::Center, None, 1);
+    }
+    flow.skip(BODY.leading());
+    flow.paragraph(BOLD, &o.title, LEFT, TEXT_W * 0.6, Align::Left, None, 1);
+    flow.skip(BODY.leading());
+    flow.paragraph(BODY, &o.preamble, LEFT, TEXT_W, Align::Justify, None, 2);
+    flow.skip(BODY.leading() * 0.5);
+    flow.paragraph(BOLD, "ПРИКАЗЫВАЮ:", LEFT, TEXT_W, Align::Left, None, 1);
+    for (i, item) in o.items.iter().enumerate() {
+        flow.paragraph(
+            BODY,
+            item,
+            LEFT,
+            TEXT_W,
+            Align::Justify,
+            Some(&format!("{}.", i + 1)),
+            2,
+        );
+    }
+    flow.skip(BODY.leading() * 2.0);
+    flow.paragraph(BODY, &o.signer_position, LEFT, TEXT_W * 0.5, Align::Left, None, 1);
+    flow.paragraph(
+        BODY,
+        &format!("________________ {}", o.signer_name),
+        LEFT + TEXT_W * 0.5,
+        TEXT_W * 0.5,
+        Align::Right,
+        None,
+        1,
+    );
 }
 
 #[cfg(test)]

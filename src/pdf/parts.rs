@@ -5,10 +5,10 @@ use super::layout::{Align, Column, Flow, Style, LEFT, MM, TEXT_W};
 use super::text::Face;
 use crate::domain::staff::initials;
 
-const BODY: Style = Style::new(Face::Regular, 12.0);
+pub(super) const BODY: Style = Style::new(Face::Regular, 12.0);
 const BODY_BOLD: Style = Style::new(Face::Bold, 12.0);
-const BOLD: Style = Style::new(Face::Bold, 12.0);
-const HEAD: Style = Style::new(Face::Bold, 13.0);
+pub(super) const BOLD: Style = Style::new(Face::Bold, 12.0);
+pub(super) const HEAD: Style = Style::new(Face::Bold, 13.0);
 const SMALL: Style = Style::new(Face::Regular, 9.0);
 const SMALL_BOLD: Style = Style::new(Face::Bold, 9.0);
 const ITALIC: Style = Style::new(Face::Italic, 10.0);
@@ -379,47 +379,6 @@ fn register_columns() -> [Column; 8] {
         Column::mm("Содержание изменения", 36.0),
         Column::mm("Изменение внёс (Ф.И.О., подпись)", 22.0),
     ]
-}
-
-/// The order that brings the version into force (`order::order_text`).
-pub fn order(flow: &mut Flow, input: &RenderInput) {
-    let o = super::order::order_text(input);
-    flow.paragraph(BOLD, &o.organization, LEFT, TEXT_W, Align::Center, None, 1);
-    flow.skip(BODY.leading());
-    flow.paragraph(HEAD, "ПРИКАЗ", LEFT, TEXT_W, Align::Center, None, 1);
-    flow.skip(BODY.leading() * 0.5);
-    flow.paragraph(BODY, &o.number_line, LEFT, TEXT_W, Align::Left, None, 1);
-    if !o.city.is_empty() {
-        flow.paragraph(BODY, &o.city, LEFT, TEXT_W, Align::Center, None, 1);
-    }
-    flow.skip(BODY.leading());
-    flow.paragraph(BOLD, &o.title, LEFT, TEXT_W * 0.6, Align::Left, None, 1);
-    flow.skip(BODY.leading());
-    flow.paragraph(BODY, &o.preamble, LEFT, TEXT_W, Align::Justify, None, 2);
-    flow.skip(BODY.leading() * 0.5);
-    flow.paragraph(BOLD, "ПРИКАЗЫВАЮ:", LEFT, TEXT_W, Align::Left, None, 1);
-    for (i, item) in o.items.iter().enumerate() {
-        flow.paragraph(
-            BODY,
-            item,
-            LEFT,
-            TEXT_W,
-            Align::Justify,
-            Some(&format!("{}.", i + 1)),
-            2,
-        );
-    }
-    flow.skip(BODY.leading() * 2.0);
-    flow.paragraph(BODY, &o.signer_position, LEFT, TEXT_W * 0.5, Align::Left, None, 1);
-    flow.paragraph(
-        BODY,
-        &format!("________________ {}", o.signer_name),
-        LEFT + TEXT_W * 0.5,
-        TEXT_W * 0.5,
-        Align::Right,
-        None,
-        1,
-    );
 }
 
 /// The acknowledgement sheet, with blank rows to the end of the page for paper signatures.

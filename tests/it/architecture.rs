@@ -19,11 +19,14 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
 fn layer(name: &str) -> Vec<(PathBuf, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut paths = Vec::new();
+    // A layer is a folder, a file, or a file with its submodules in a folder beside it.
     let dir = root.join(name);
     if dir.is_dir() {
         files(&dir, &mut paths);
-    } else {
-        paths.push(root.join(format!("{name}.rs")));
+    }
+    let file = root.join(format!("{name}.rs"));
+    if file.is_file() {
+        paths.push(file);
     }
     paths
         .into_iter()
