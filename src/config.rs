@@ -5,8 +5,11 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+mod directory;
 mod mail;
 
+use directory::directory_settings;
+pub use directory::{DirectorySettings, LdapLayer};
 use mail::mail_settings;
 pub use mail::{MailSettings, SmtpTls};
 
@@ -64,6 +67,8 @@ pub struct Layer {
     pub mail_from: Option<String>,
     pub digest_hour: Option<u32>,
     pub mail_every_seconds: Option<u64>,
+    /// `[ldap]`: directory sign-in.
+    pub ldap: Option<LdapLayer>,
 }
 
 impl Layer {
@@ -97,6 +102,10 @@ impl Layer {
             mail_from: other.mail_from.or(self.mail_from),
             digest_hour: other.digest_hour.or(self.digest_hour),
             mail_every_seconds: other.mail_every_seconds.or(self.mail_every_seconds),
+            ldap: match (self.ldap, other.ldap) {
+                (Some(ours), Some(theirs)) => Some(ours.merge(theirs)),
+                (ours, theirs) => theirs.or(ours),
+            },
         }
     }
 }
@@ -146,6 +155,8 @@ pub struct Settings {
     pub digest_hour: u32,
     /// How often the server composes due digests and sends the outbox.
     pub mail_every: std::time::Duration,
+    /// The directory people may sign in against besides local accounts (`[ldap]`).
+    pub directory: Option<DirectorySettings>,
 }
 
 /// Why the settings could not be read.
@@ -162,7 +173,9 @@ pub enum ConfigError {
 }
 
 const ENV_PREFIX: &str = "JOBDESC_";
-const ENV_KEYS: [&str; 27] = [
+const ENV_KEYS: [&str; 29] = [
+    "LDAP_URL",
+    "LDAP_BIND_PASSWORD",
     "MAIL_EVERY_SECONDS",
     "REVIEW_MONTHS",
     "SMTP_HOST",
@@ -249,6 +262,10 @@ fn from_env(vars: &[(String, String)], warnings: &mut Vec<String>) -> Result<Lay
             "MAIL_EVERY_SECONDS" => {
                 layer.mail_every_seconds = Some(value.parse().map_err(|_| bad("expected seconds".into()))?)
             }
+            "LDAP_URL" => layer.ldap.get_or_insert_with(LdapLayer::default).url = Some(value.clone()),
+            "LDAP_BIND_PASSWORD" => {
+                layer.ldap.get_or_insert_with(LdapLayer::default).bind_password = Some(Secret::new(value))
+            }
             "TRUSTED_PROXIES" => {
                 layer.trusted_proxies = Some(
                     value
@@ -307,6 +324,7 @@ pub fn load(
     let env = from_env(vars, &mut warnings)?;
     let l = file.merge(env).merge(flags);
     let mail = mail_settings(&l)?;
+    let directory = directory_settings(l.ldap.clone())?;
     let data_dir = l.data_dir.unwrap_or_else(|| PathBuf::from("data"));
     let database_url = l
         .database_url
@@ -378,6 +396,7 @@ pub fn load(
         mail,
         digest_hour,
         mail_every: std::time::Duration::from_secs(l.mail_every_seconds.unwrap_or(60).clamp(1, 3600)),
+        directory,
     };
     Ok((settings, warnings))
 }

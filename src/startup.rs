@@ -65,6 +65,16 @@ pub fn mailer(settings: &Settings) -> Result<Option<Arc<dyn crate::services::mai
     })
 }
 
+/// The directory of the settings (`[ldap]`), when one is set.
+pub fn directory(settings: &Settings) -> Option<Arc<crate::services::directory::DirectorySignIn>> {
+    settings.directory.as_ref().map(|d| {
+        Arc::new(crate::services::directory::DirectorySignIn {
+            server: Arc::new(crate::directory::Ldap::new(d.clone())),
+            roles: d.roles.clone(),
+        })
+    })
+}
+
 /// Works the outboxes every `mail_every` (a minute by default) on a thread of its own,
 /// for as long as the process runs: composes and sends mail (when an SMTP server is
 /// set), announces overdue acknowledgements and posts webhook deliveries. Several
@@ -187,6 +197,7 @@ impl Application {
             clock,
             db_file,
             mailer,
+            directory: directory(&settings),
             poster,
             findings: Arc::default(),
             waiting: Arc::default(),
@@ -198,6 +209,8 @@ impl Application {
                 .app_data(web::JsonConfig::default().limit(2 << 20).error_handler(json_error))
                 .app_data(web::QueryConfig::default().error_handler(query_error))
                 .app_data(web::PayloadConfig::new(2 << 20))
+                // Inside the session's middleware, which it reads.
+                .wrap(from_fn(crate::web::locale::locale_scope))
                 .wrap(
                     SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
                         .cookie_name("jobdesc_session".into())

@@ -2,6 +2,7 @@
 //! `verify`, `import`, `mail`, `webhooks`.
 
 pub mod backup;
+mod directory;
 mod import;
 mod outbox;
 
@@ -116,6 +117,12 @@ pub enum Command {
         #[command(subcommand)]
         action: MailCommand,
     },
+    /// Directory sign-in: check the `[ldap]` settings with one person's login (the
+    /// password is read from the first line of standard input); nothing is written.
+    Ldap {
+        #[command(subcommand)]
+        action: LdapCommand,
+    },
     /// Webhooks: list the endpoints, or announce overdue acknowledgements and post due deliveries now.
     Webhooks {
         #[command(subcommand)]
@@ -149,6 +156,13 @@ pub enum MailCommand {
     Run,
     /// Send a test mail to ADDRESS straight through the SMTP settings and say what the server answered.
     Test { address: String },
+}
+
+/// Directory commands.
+#[derive(Debug, Subcommand)]
+pub enum LdapCommand {
+    /// Sign LOGIN in at the directory and print the entry, its groups and the roles they give.
+    Check { login: String },
 }
 
 /// Webhook commands (the server also posts every minute).
@@ -371,6 +385,7 @@ pub fn run_offline(settings: Settings, command: Command) -> Result<(), CliError>
         }
         Command::Mail { action } => outbox::mail_command(settings, &mut c, &clock, action),
         Command::Webhooks { action } => outbox::webhooks_command(&mut c, &clock, action),
+        Command::Ldap { action } => directory::ldap_command(&settings, action),
         Command::Demo { scale: false, .. } => {
             let summary = demo::load(&mut c, &clock, &(&settings).into())?;
             print_demo(&summary, &format!("http://{}/", settings.bind));

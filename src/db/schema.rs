@@ -69,6 +69,8 @@ diesel::table! {
         active -> Bool,
         email -> Nullable<Text>,
         mail_digest -> Bool,
+        directory_dn -> Nullable<Text>,
+        locale -> Text,
     }
 }
 

@@ -99,6 +99,10 @@ pub struct User {
     pub email: Option<String>,
     /// The user wants the daily digest (they can stop it from any digest).
     pub mail_digest: bool,
+    /// The directory entry the account comes from (it signs in there); none when local.
+    pub directory_dn: Option<String>,
+    /// The language of the user's pages: `ru` or `en`.
+    pub locale: String,
 }
 
 impl User {

@@ -7,6 +7,7 @@ pub mod checks;
 pub mod declension;
 pub mod delivery;
 pub mod diff;
+pub mod directory;
 pub mod document;
 pub mod hierarchy;
 pub mod library;

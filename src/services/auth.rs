@@ -21,19 +21,37 @@ fn dummy_hash() -> &'static str {
 }
 
 /// Checks a login and password; the same refusal for an unknown login and a wrong password.
-pub fn authenticate(conn: &mut DbConn, login: &str, password: &str) -> Result<User, ServiceError> {
-    match users::by_login(conn, login)? {
-        Some((user, hash)) if verify_password(password, &hash) => {
-            if user.active {
-                Ok(user)
-            } else {
-                Err(ServiceError::Refused("account_disabled"))
-            }
-        }
-        Some(_) => Err(ServiceError::Refused("bad_credentials")),
-        None => {
-            let _ = verify_password(password, dummy_hash());
+/// A local account checks its own password; a login the directory made, or one not
+/// known here, is asked of the directory when one is configured.
+pub fn authenticate(
+    conn: &mut DbConn,
+    clock: &Clock,
+    directory: Option<&super::directory::DirectorySignIn>,
+    login: &str,
+    password: &str,
+) -> Result<User, ServiceError> {
+    let known = users::by_login(conn, login)?;
+    if let Some((user, hash)) = &known
+        && user.directory_dn.is_none()
+    {
+        return if !verify_password(password, hash) {
             Err(ServiceError::Refused("bad_credentials"))
+        } else if !user.active {
+            Err(ServiceError::Refused("account_disabled"))
+        } else {
+            Ok(user.clone())
+        };
+    }
+    let Some(d) = directory else {
+        let _ = verify_password(password, dummy_hash());
+        return Err(ServiceError::Refused("bad_credentials"));
+    };
+    match d.server.sign_in(login, password) {
+        Ok(Some(person)) => super::directory::admit(conn, clock, &person, &d.roles),
+        Ok(None) => Err(ServiceError::Refused("bad_credentials")),
+        Err(e) => {
+            tracing::warn!(error = %e, "directory sign-in failed");
+            Err(ServiceError::Refused("directory_unavailable"))
         }
     }
 }

@@ -31,7 +31,7 @@ use crate::domain::delivery::{retry_delay, MAX_ATTEMPTS};
 use crate::domain::mail::{self, Item, ItemKind, Mail};
 pub use crate::domain::mail::{Outgoing, Transport};
 use crate::domain::version::Status;
-use crate::i18n::{fill, strings};
+use crate::i18n::{fill, strings_for, Locale};
 
 /// How long a claimed mail is left to its sender before another may try it.
 const CLAIM: i64 = 5;
@@ -141,7 +141,8 @@ fn items_for(
     today: NaiveDate,
     now: NaiveDateTime,
 ) -> Result<(Vec<Item>, Vec<String>), ServiceError> {
-    let t = strings();
+    // Each person's digest in their own language, whoever's pass composes it.
+    let t = strings_for(Locale::parse(&user.locale).unwrap_or_default());
     let mut items = Vec::new();
     for task in inbox::inbox(conn, clock, waiting, user)? {
         let (kind, link) = match (task.kind, &task.acknowledgement_id) {
@@ -233,7 +234,7 @@ fn overdue_below(
 }
 
 fn compose(ctx: &Context, user: &User, organization: &str, day: NaiveDate, items: &[Item]) -> Option<Mail> {
-    let t = strings();
+    let t = strings_for(Locale::parse(&user.locale).unwrap_or_default());
     let (subject, greeting, intro, footer) = (
         t.get("mail.subject"),
         t.get("mail.greeting"),

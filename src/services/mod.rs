@@ -10,6 +10,7 @@ pub mod coverage;
 pub mod crud;
 pub mod demo;
 pub mod departments;
+pub mod directory;
 pub mod documents;
 pub mod editing;
 pub mod employees;

@@ -15,7 +15,6 @@ use crate::clock::Clock;
 use crate::db::schema::{notifications, positions, users};
 use crate::db::DbConn;
 use crate::domain::account::User;
-use crate::i18n::strings;
 
 /// A notification as its reader sees it.
 #[derive(Debug, Clone, Serialize)]
@@ -43,7 +42,7 @@ pub struct Reminded {
 /// Reminds everyone who has not acknowledged `version_id`, and tells the heads of the
 /// position's department about those past their due date.
 pub fn remind(conn: &mut DbConn, clock: &Clock, actor: &User, version_id: &str) -> Result<Reminded, ServiceError> {
-    let t = strings();
+    let t = crate::i18n::organisation();
     write_tx(conn, clock, &actor.login, |conn, journal| {
         let today = journal.today();
         let version = versions::get(conn, version_id)?;

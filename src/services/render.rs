@@ -183,7 +183,11 @@ pub fn input_for(
             None => c.login.clone(),
         };
         let text = match c.reply_to {
-            Some(_) => format!("{} {}", crate::i18n::strings().get("wf.answered_by"), c.text.trim()),
+            Some(_) => format!(
+                "{} {}",
+                crate::i18n::organisation().get("wf.answered_by"),
+                c.text.trim()
+            ),
             None => c.text.trim().to_string(),
         };
         input.remarks.push(RemarkOut {
@@ -276,7 +280,7 @@ fn journal_of(conn: &mut DbConn, clock: &Clock, jd_id: &str) -> Result<Vec<Journ
     for (login, id) in &ids_by_login {
         names.insert(login.clone(), users::signatory(conn, id)?.shown());
     }
-    let t = crate::i18n::strings();
+    let t = crate::i18n::organisation();
     Ok(entries
         .into_iter()
         .map(|e| {

@@ -120,6 +120,7 @@ fn record(
 pub fn attempt(
     conn: &mut DbConn,
     clock: &Clock,
+    directory: Option<&super::directory::DirectorySignIn>,
     login: &str,
     password: &str,
     client: &Client,
@@ -132,7 +133,7 @@ pub fn attempt(
         record(conn, now, &login, None, client, channel, "throttled")?;
         return Ok(Err(Refusal::Throttled(w)));
     }
-    match auth::authenticate(conn, &login, password) {
+    match auth::authenticate(conn, clock, directory, &login, password) {
         Ok(user) => {
             record(conn, now, &login, Some(user.id.as_str()), client, channel, "ok")?;
             Ok(Ok(user))

@@ -23,6 +23,8 @@ struct UserRow {
     active: bool,
     email: Option<String>,
     mail_digest: bool,
+    directory_dn: Option<String>,
+    locale: String,
 }
 
 fn to_users(conn: &mut DbConn, rows: Vec<UserRow>) -> Result<Vec<User>, ServiceError> {
@@ -39,6 +41,8 @@ fn to_users(conn: &mut DbConn, rows: Vec<UserRow>) -> Result<Vec<User>, ServiceE
                  active,
                  email,
                  mail_digest,
+                 directory_dn,
+                 locale,
              }| User {
                 id,
                 login,
@@ -48,6 +52,8 @@ fn to_users(conn: &mut DbConn, rows: Vec<UserRow>) -> Result<Vec<User>, ServiceE
                 active,
                 email,
                 mail_digest,
+                directory_dn,
+                locale,
             },
         )
         .collect())
@@ -108,6 +114,36 @@ fn keep_an_admin(conn: &mut DbConn, id: &str, still_admin: bool) -> Result<(), S
     } else {
         Err(ServiceError::Refused("last_admin"))
     }
+}
+
+/// Sets the language of a person's pages (`ru` or `en`); an unknown code is a field error.
+pub fn set_locale(
+    conn: &mut DbConn,
+    clock: &crate::clock::Clock,
+    actor: &str,
+    id: &UserId,
+    locale: &str,
+) -> Result<User, ServiceError> {
+    let Some(locale) = crate::i18n::Locale::parse(locale) else {
+        return Err(FieldErrors::single("locale", "unknown_locale").into());
+    };
+    let id = id.as_str();
+    super::journal::write_tx(conn, clock, actor, |conn, journal| {
+        let before = User::get(conn, id)?;
+        if before.locale != locale.code() {
+            diesel::update(users::table.find(id))
+                .set(users::locale.eq(locale.code()))
+                .execute(conn)?;
+            journal.note(
+                conn,
+                User::ENTITY,
+                id,
+                "locale",
+                &serde_json::json!({ "locale": locale.code() }),
+            )?;
+        }
+        User::get(conn, id)
+    })
 }
 
 /// Disables or enables an account; disabling ends its sessions and tokens.

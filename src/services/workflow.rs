@@ -258,7 +258,7 @@ pub fn answer_remark(
         }
         .insert(conn, journal, actor)?;
         if author != actor.id.as_str() {
-            let note = crate::i18n::strings()
+            let note = crate::i18n::organisation()
                 .get("notify.answered")
                 .replace("{login}", &actor.login)
                 .replace("{number}", &number)

@@ -92,8 +92,9 @@ impl AppError {
         match self {
             AppError::Service(ServiceError::Validation(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Service(ServiceError::NotFound) | AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Service(ServiceError::Refused("bad_credentials" | "account_disabled"))
+            AppError::Service(ServiceError::Refused("bad_credentials" | "account_disabled" | "directory_no_role"))
             | AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Service(ServiceError::Refused("directory_unavailable")) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Service(ServiceError::Refused(_) | ServiceError::Stale { .. }) => StatusCode::CONFLICT,
@@ -147,7 +148,7 @@ impl AppError {
             ),
             AppError::Service(ServiceError::NotFound) | AppError::NotFound => ("problem.not_found", None, None, vec![]),
             AppError::Service(ServiceError::Refused(code)) => (
-                if matches!(*code, "bad_credentials" | "account_disabled") {
+                if matches!(*code, "bad_credentials" | "account_disabled" | "directory_no_role") {
                     "problem.unauthorized"
                 } else {
                     "problem.conflict"

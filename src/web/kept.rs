@@ -131,10 +131,17 @@ fn answer(page: &Page, session: &Session) -> Result<HttpResponse, AppError> {
     Ok(sliced("text/html; charset=utf-8", &page.pieces, &token))
 }
 
-/// The key of a page as shown to `user` on `day`: its path and query, since the menu
-/// and the page's actions depend on the caller, and due dates on the day.
+/// The key of a page as shown to `user` on `day` in the request's language: its path
+/// and query, since the menu and the page's actions depend on the caller, and due
+/// dates on the day.
 pub fn key(req: &actix_web::HttpRequest, user: &User, day: chrono::NaiveDate) -> String {
-    format!("{}?{}#{}@{day}", req.path(), req.query_string(), user.id.as_str())
+    format!(
+        "{}?{}#{}@{day}/{}",
+        req.path(),
+        req.query_string(),
+        user.id.as_str(),
+        crate::i18n::current().code()
+    )
 }
 
 #[cfg(test)]

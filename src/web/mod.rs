@@ -9,6 +9,7 @@ pub mod forms;
 pub mod headers;
 pub mod input;
 pub mod kept;
+pub mod locale;
 pub mod owner;
 pub mod pages;
 pub mod pdf;
@@ -57,6 +58,7 @@ pub fn register(r: &mut Router) {
     pages::evidence::routes(r);
     pages::log::routes(r);
     pages::mail::routes(r);
+    pages::language::routes(r);
     pages::webhooks::routes(r);
 
     use api::resources::routes as resource_api;

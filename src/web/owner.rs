@@ -63,7 +63,15 @@ impl OwnerKind for VersionKind {
     fn describe(conn: &mut DbConn, id: &str) -> Result<Described, ServiceError> {
         let v = versions::get(conn, id)?;
         Ok(Described {
-            title: format!("{}: редакция {}", v.position_title, v.number),
+            title: crate::i18n::fill(
+                &crate::i18n::fill(
+                    &crate::i18n::strings().get("editor.version_title"),
+                    "title",
+                    &v.position_title,
+                ),
+                "number",
+                &v.number.to_string(),
+            ),
             values: Some(documents::values(conn, id)?),
             status: Some(v.status),
             back: format!("/documents/{}", v.job_description_id),

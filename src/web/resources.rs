@@ -404,7 +404,13 @@ impl WebResource for User {
     const ARRAY_FIELDS: &'static [&'static str] = &["roles"];
 
     fn columns() -> &'static [&'static str] {
-        &["field.login", "field.roles", "field.employee_id", "field.active"]
+        &[
+            "field.login",
+            "field.roles",
+            "field.employee_id",
+            "field.sign_in",
+            "field.active",
+        ]
     }
 
     fn actions(&self) -> Vec<(String, &'static str)> {
@@ -425,6 +431,11 @@ impl WebResource for User {
             self.login.clone(),
             roles.join(", "),
             self.employee_name.clone().unwrap_or_default(),
+            t.get(if self.directory_dn.is_some() {
+                "msg.sign_in_directory"
+            } else {
+                "msg.sign_in_password"
+            }),
             t.get(if self.active { "msg.active" } else { "msg.disabled" }),
         ]
     }

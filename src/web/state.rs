@@ -22,6 +22,8 @@ pub struct AppState {
     pub db_file: Option<crate::db::file::DbFile>,
     /// The SMTP server mail goes through, when one is configured.
     pub mailer: Option<Arc<dyn crate::services::mail::Transport>>,
+    /// The directory people may sign in at (`[ldap]`), when one is configured.
+    pub directory: Option<Arc<crate::services::directory::DirectorySignIn>>,
     /// Posts webhook deliveries.
     pub poster: Arc<dyn crate::domain::webhook::Poster>,
     /// The checks of texts already read, by revision.
@@ -53,15 +55,19 @@ impl AppState {
         T: Send + 'static,
     {
         let pool = self.pool.clone();
+        // The request's language goes with its work to the blocking thread.
+        let locale = crate::i18n::current();
         let result = web::block(move || {
-            let mut conn = pool.get().map_err(DbError::Pool)?;
-            let result = f(&mut conn);
-            match &result {
-                Ok(_) => conn.answered(),
-                Err(ServiceError::Db(e)) if e.is_unavailable() => conn.lost(),
-                Err(_) => {}
-            }
-            result
+            crate::i18n::sync_scope(locale, || {
+                let mut conn = pool.get().map_err(DbError::Pool)?;
+                let result = f(&mut conn);
+                match &result {
+                    Ok(_) => conn.answered(),
+                    Err(ServiceError::Db(e)) if e.is_unavailable() => conn.lost(),
+                    Err(_) => {}
+                }
+                result
+            })
         })
         .await?;
         Ok(result?)

@@ -12,7 +12,7 @@ use tera::{Context, Tera};
 use super::routes::{self, Kind};
 use super::session;
 use crate::domain::account::User;
-use crate::i18n::strings;
+use crate::i18n::{strings, Locale};
 use crate::web::error::{AppError, Problem};
 
 const TEMPLATES: [(&str, &str); 42] = [
@@ -162,6 +162,14 @@ pub fn base_context(user: Option<&User>, session: &Session) -> Result<Context, A
     ctx.insert("csrf_token", &tera::escape_html(&session::csrf_token(session)?));
     ctx.insert("flash", &session::take_flash(session));
     ctx.insert("nav", &Vec::<NavItem>::new());
+    let locale = crate::i18n::current();
+    ctx.insert("lang", locale.code());
+    if let Some(other) = crate::i18n::Locale::ALL.into_iter().find(|l| *l != locale) {
+        ctx.insert(
+            "switch_locale",
+            &serde_json::json!({ "code": other.code(), "name": other.name() }),
+        );
+    }
     if let Some(u) = user {
         let nav: Vec<NavItem> = routes::table()
             .iter()
@@ -218,24 +226,31 @@ pub fn render_part(name: &str, mut ctx: Context) -> Result<String, AppError> {
 /// templates it extends and includes: a page copies these into its context instead of
 /// the whole catalogue, which was most of a cached page's cost.
 fn strings_for(name: &str) -> &'static serde_json::Value {
-    static BY_TEMPLATE: OnceLock<HashMap<&'static str, serde_json::Value>> = OnceLock::new();
+    type ByTemplate = HashMap<&'static str, serde_json::Value>;
+    static BY_TEMPLATE: OnceLock<[ByTemplate; 2]> = OnceLock::new();
     static NONE: serde_json::Value = serde_json::Value::Null;
-    let by_template = BY_TEMPLATE.get_or_init(|| {
+    let by_locale = BY_TEMPLATE.get_or_init(|| {
         let sources: HashMap<&str, &str> = TEMPLATES.iter().copied().collect();
-        let tree = &strings().tree;
-        TEMPLATES
-            .iter()
-            .map(|(name, _)| {
-                let groups = string_groups(name, &sources);
-                let subset: serde_json::Map<String, serde_json::Value> = groups
-                    .into_iter()
-                    .filter_map(|g| tree.get(&g).map(|v| (g, v.clone())))
-                    .collect();
-                (*name, serde_json::Value::Object(subset))
-            })
-            .collect()
+        Locale::ALL.map(|locale| {
+            let tree = &crate::i18n::strings_for(locale).tree;
+            TEMPLATES
+                .iter()
+                .map(|(name, _)| {
+                    let groups = string_groups(name, &sources);
+                    let subset: serde_json::Map<String, serde_json::Value> = groups
+                        .into_iter()
+                        .filter_map(|g| tree.get(&g).map(|v| (g, v.clone())))
+                        .collect();
+                    (*name, serde_json::Value::Object(subset))
+                })
+                .collect()
+        })
     });
-    by_template.get(name).unwrap_or(&NONE)
+    let index = Locale::ALL
+        .iter()
+        .position(|l| *l == crate::i18n::current())
+        .unwrap_or(0);
+    by_locale[index].get(name).unwrap_or(&NONE)
 }
 
 /// The `t.<group>` names used by template `name` and those it extends or includes.

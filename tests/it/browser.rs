@@ -527,6 +527,46 @@ async fn the_mail_pages_say_what_happened_and_fit_a_phone() {
     assert_eq!(s.head.get("/api/v1/me/mail").await.json()["digest"], false);
 }
 
+#[actix_web::test]
+async fn the_interface_switches_to_english_and_documents_stay_russian() {
+    let Some((chromedriver, chromium)) = browser() else {
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite app");
+    let s = crate::workflow::story(&app).await;
+    let d = Driver::start(&chromedriver, &chromium).await;
+    d.goto(&format!("{}/login", app.base)).await;
+    d.sign_in("hr").await;
+    d.wait_for("Выйти").await;
+    d.click("summary.who-menu").await;
+    d.click("#switch-locale").await;
+    d.wait_for("Sign out").await;
+    for (w, h) in [(1366, 900), (390, 844)] {
+        d.resize(w, h).await;
+        d.goto(&format!("{}/versions/{}", app.base, s.version)).await;
+        let page = d.wait_for("Sign out").await;
+        assert!(
+            page.contains("General provisions") || page.contains("Download"),
+            "English labels: {page}"
+        );
+        d.screenshot(&screenshot_path(&format!("english-editor-{w}.png"))).await;
+        assert!(d.overflow().await <= 0, "the English editor scrolls sideways at {w}");
+        d.goto(&format!("{}/versions/{}/preview", app.base, s.version)).await;
+        let page = d.wait_for("Sign out").await;
+        assert!(
+            page.contains("ДОЛЖНОСТНАЯ ИНСТРУКЦИЯ"),
+            "the document keeps its language: {page}"
+        );
+        d.screenshot(&screenshot_path(&format!("english-preview-{w}.png")))
+            .await;
+        assert!(d.overflow().await <= 0, "the English preview scrolls sideways at {w}");
+    }
+    d.click("summary.who-menu").await;
+    d.click("#switch-locale").await;
+    d.wait_for("Выйти").await;
+    d.quit().await;
+}
+
 /// The height of the page's header in CSS pixels.
 async fn header_height(d: &Driver) -> i64 {
     d.call(

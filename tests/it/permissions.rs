@@ -162,6 +162,8 @@ fn expected() -> Vec<(String, String, String)> {
         ("POST", "/me/mail", "*"),
         ("GET", "/api/v1/me/mail", "*"),
         ("PUT", "/api/v1/me/mail", "*"),
+        ("POST", "/me/locale", "*"),
+        ("PUT", "/api/v1/me/locale", "*"),
         // The signed token in the link is the proof; a wrong one is a 404.
         ("GET", "/mail/unsubscribe/{token}", "public"),
         ("POST", "/mail/unsubscribe/{token}", "public"),

@@ -205,7 +205,7 @@ pub async fn text_get<K: OwnerKind>(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    let key = format!("{}/{id}", K::BASE);
+    let key = format!("{}/{id}/{}", K::BASE, crate::i18n::current().code());
     let mut kept = state.views.text.get(read_at.0, &key);
     let _turn = match kept {
         Some(_) => None,

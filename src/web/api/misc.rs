@@ -126,9 +126,18 @@ pub async fn issue_token(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let client = crate::web::client::of(&req);
+    let directory = state.directory.clone();
     let (token, user) = state
         .with_clock(move |c, clock| {
-            match sign_ins::attempt(c, clock, &body.login, &body.password, &client, Channel::Api)? {
+            match sign_ins::attempt(
+                c,
+                clock,
+                directory.as_deref(),
+                &body.login,
+                &body.password,
+                &client,
+                Channel::Api,
+            )? {
                 Ok(user) => Ok(Ok((auth::issue_token(c, clock, &user, &body.name)?, user))),
                 Err(refusal) => Ok(Err(refusal)),
             }

@@ -196,6 +196,7 @@ pub fn document() -> OpenApi {
     components = with::<crate::services::sessions::SessionInfo>(components);
     components = with::<crate::services::substitutes::Substitution>(components);
     components = with::<crate::services::mail::Preferences>(components);
+    components = with::<crate::web::pages::language::LocaleChoice>(components);
     components = with::<crate::services::mail::OutboxMail>(components);
     components = with::<crate::services::mail::MailPass>(components);
     components = with::<crate::services::bulk::BulkResult>(components);

@@ -422,7 +422,9 @@ pub(super) fn paper(
             .map(|t| crate::pdf::parts::long_date(&clock.date_of(t).to_string())),
     );
     ctx.insert("sections", &preview_sections(&v.content, &values));
-    Ok(render_part("paper.html", ctx).map(|html| Paper {
+    // The paper is the document, in the document's language whatever the reader's.
+    let paper = crate::i18n::sync_scope(crate::i18n::Locale::default(), || render_part("paper.html", ctx));
+    Ok(paper.map(|html| Paper {
         status: v.status,
         title_genitive,
         html,

@@ -148,7 +148,9 @@ pub async fn save_clause<K: OwnerKind>(
                     " {} {}: {}{}.",
                     c.actor,
                     t.get(&format!("log_action.{}", c.action)),
-                    c.number.map(|n| format!("п. {n} ")).unwrap_or_default(),
+                    c.number
+                        .map(|n| format!("{} {n} ", t.get("editor.clause_short")))
+                        .unwrap_or_default(),
                     c.text.map(|x| format!("«{x}»")).unwrap_or_default()
                 ));
             }

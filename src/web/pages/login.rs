@@ -24,15 +24,16 @@ pub fn routes(r: &mut Router) {
         .page(Method::POST, "/logout", Access::Authenticated, logout);
 }
 
-/// `?next=` after signing in.
+/// `?next=` after signing in; `?lang=` to read the sign-in page in another language.
 #[derive(Debug, Deserialize)]
 pub struct NextQuery {
     pub next: Option<String>,
+    pub lang: Option<String>,
 }
 
 /// Only paths on this site: one leading slash, no backslash, nothing a browser
 /// strips or bends (control characters, whitespace) that could turn `/\t/x` into `//x`.
-fn safe_next(next: Option<&str>) -> String {
+pub fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n)
             if n.starts_with('/')
@@ -63,7 +64,14 @@ fn login_page(
 
 /// The login form.
 pub async fn form(session: Session, query: web::Query<NextQuery>) -> Result<HttpResponse, PageError> {
-    login_page(&session, StatusCode::OK, "", &safe_next(query.next.as_deref()), None)
+    let next = safe_next(query.next.as_deref());
+    // The language is read before the page is answered: keep the choice and ask again.
+    if let Some(locale) = query.lang.as_deref().and_then(crate::i18n::Locale::parse) {
+        crate::web::locale::remember(&session, locale.code())?;
+        let query = serde_urlencoded::to_string([("next", next.as_str())]).unwrap_or_default();
+        return Ok(see_other(&format!("/login?{query}")));
+    }
+    login_page(&session, StatusCode::OK, "", &next, None)
 }
 
 /// Checks the credentials (unless throttled) and starts a session.
@@ -78,26 +86,41 @@ pub async fn submit(
     let password = form.get("password").unwrap_or_default().to_string();
     let next = safe_next(form.get("next"));
     let (attempt, client) = (login.clone(), client::of(&req));
+    let directory = state.directory.clone();
     let outcome = state
         .with_clock(move |c, clock| {
             Ok(
-                match sign_ins::attempt(c, clock, &attempt, &password, &client, Channel::Page)? {
-                    Ok(user) => Ok(sessions::start(c, clock.now(), &user, &client)?),
+                match sign_ins::attempt(
+                    c,
+                    clock,
+                    directory.as_deref(),
+                    &attempt,
+                    &password,
+                    &client,
+                    Channel::Page,
+                )? {
+                    Ok(user) => Ok((sessions::start(c, clock.now(), &user, &client)?, user.locale)),
                     Err(refusal) => Err(refusal),
                 },
             )
         })
         .await?;
     match outcome {
-        Ok(secret) => {
+        Ok((secret, locale)) => {
             tracing::info!(login = %login, "signed in");
             session::sign_in(&session, &secret)?;
+            crate::web::locale::remember(&session, &locale)?;
             Ok(see_other(&next))
         }
         Err(Refusal::Refused(code)) => {
             tracing::info!(login = %login, "sign-in refused");
             let message = strings().get(&format!("refused.{code}"));
-            login_page(&session, StatusCode::UNAUTHORIZED, &login, &next, Some(message))
+            let status = if code == "directory_unavailable" {
+                StatusCode::SERVICE_UNAVAILABLE
+            } else {
+                StatusCode::UNAUTHORIZED
+            };
+            login_page(&session, status, &login, &next, Some(message))
         }
         Err(Refusal::Throttled(wait)) => {
             tracing::warn!(login = %login, "sign-in throttled");

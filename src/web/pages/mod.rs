@@ -11,6 +11,7 @@ pub mod edits;
 pub mod evidence;
 pub mod held;
 pub mod imports;
+pub mod language;
 pub mod library;
 pub mod log;
 pub mod login;
