@@ -10,9 +10,10 @@ use docx_rs::{
     NumberFormat, Numbering, NumberingId, PageMargin, Paragraph, Run, RunFonts, SpecialIndentType, Start,
 };
 
+use crate::domain::language::{fill, Words};
 use crate::domain::staff::initials;
 use crate::pdf::input::{RenderInput, Signature};
-use crate::pdf::parts::{long_date, short_date};
+use crate::pdf::parts::short_date;
 
 /// Why a document could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -59,18 +60,20 @@ fn stamp(p: Paragraph) -> Paragraph {
 
 /// The job description of `input` as the bytes of a .docx file.
 pub fn document(input: &RenderInput) -> Result<Vec<u8>, WordError> {
+    let words = input.document.language.words();
+    let of = words.of(&input.position.title, &input.position.title_genitive);
     let mut doc = with_list(page(), None);
 
     doc = doc.add_paragraph(bold(&input.organization.full_name));
-    doc = doc.add_paragraph(stamp(bold("УТВЕРЖДАЮ")));
-    for line in signature_lines(input.approval.as_ref()) {
+    doc = doc.add_paragraph(stamp(bold(words.approve)));
+    for line in signature_lines(words, input.approval.as_ref()) {
         doc = doc.add_paragraph(stamp(plain(&line)));
     }
     if let (Some(order), Some(_)) = (&input.document.order, &input.approval) {
         doc = doc.add_paragraph(stamp(plain(order)));
     }
     doc = doc.add_paragraph(plain(""));
-    doc = doc.add_paragraph(bold("ДОЛЖНОСТНАЯ ИНСТРУКЦИЯ"));
+    doc = doc.add_paragraph(bold(words.doctype));
     let number = input.document.registration_number.as_deref().unwrap_or("______");
     let date = input
         .document
@@ -82,7 +85,7 @@ pub fn document(input: &RenderInput) -> Result<Vec<u8>, WordError> {
     if !input.organization.city.is_empty() {
         doc = doc.add_paragraph(plain(&input.organization.city));
     }
-    doc = doc.add_paragraph(bold(&input.position.title_genitive));
+    doc = doc.add_paragraph(bold(&of));
     doc = doc.add_paragraph(plain(""));
 
     for s in &input.sections {
@@ -129,19 +132,19 @@ pub fn document(input: &RenderInput) -> Result<Vec<u8>, WordError> {
 
     doc = doc.add_paragraph(plain(""));
     if let Some(a) = &input.author {
-        for line in signature_lines(Some(a)) {
+        for line in signature_lines(words, Some(a)) {
             doc = doc.add_paragraph(plain(&line));
         }
         doc = doc.add_paragraph(plain(""));
     }
     if !input.visas.is_empty() {
-        doc = doc.add_paragraph(bold("СОГЛАСОВАНО"));
+        doc = doc.add_paragraph(bold(words.agreed));
         for v in &input.visas {
-            for line in signature_lines(Some(v)) {
+            for line in signature_lines(words, Some(v)) {
                 doc = doc.add_paragraph(plain(&line));
             }
             if v.remarks {
-                doc = doc.add_paragraph(Paragraph::new().add_run(text("Замечания прилагаются").italic()));
+                doc = doc.add_paragraph(Paragraph::new().add_run(text(words.remarks_attached).italic()));
             }
             doc = doc.add_paragraph(plain(""));
         }
@@ -151,21 +154,21 @@ pub fn document(input: &RenderInput) -> Result<Vec<u8>, WordError> {
         doc = doc.add_paragraph(
             Paragraph::new()
                 .add_run(Run::new().add_break(BreakType::Page))
-                .add_run(text("ЛИСТ ЗАМЕЧАНИЙ").bold())
+                .add_run(text(words.remarks_sheet).bold())
                 .align(AlignmentType::Center),
         );
         doc = doc.add_paragraph(
-            plain(&format!(
-                "к должностной инструкции {}, редакция {}",
-                input.position.title_genitive, input.document.version
+            plain(&fill(
+                words.remarks_of,
+                &[("of", &of), ("version", &input.document.version.to_string())],
             ))
             .align(AlignmentType::Center),
         );
         for (i, r) in input.remarks.iter().enumerate() {
             let to = if r.clause.is_empty() {
-                "к визе".to_string()
+                words.remark_with_visa.to_string()
             } else {
-                format!("к пункту {}", r.clause)
+                fill(words.remark_on_clause, &[("number", &r.clause)])
             };
             doc = doc.add_paragraph(plain(&format!("{}. {to}: {} — {}, {}", i + 1, r.text, r.who, r.at)));
         }
@@ -173,7 +176,10 @@ pub fn document(input: &RenderInput) -> Result<Vec<u8>, WordError> {
     if let Some(hash) = &input.document.content_hash {
         let mut line = format!("SHA-256: {hash}");
         if let Some(url) = &input.document.verify_url {
-            line.push_str(&format!("; проверка подлинности: {url}"));
+            line.push_str(&format!(
+                "; {} {url}",
+                words.verify.trim_end_matches(':').to_lowercase()
+            ));
         }
         doc = doc.add_paragraph(Paragraph::new().add_run(text(&line).size(18)));
     }
@@ -187,7 +193,7 @@ pub fn order(input: &RenderInput) -> Result<Vec<u8>, WordError> {
     doc = doc
         .add_paragraph(bold(&o.organization).align(AlignmentType::Center))
         .add_paragraph(plain(""))
-        .add_paragraph(bold("ПРИКАЗ").align(AlignmentType::Center))
+        .add_paragraph(bold(o.heading).align(AlignmentType::Center))
         .add_paragraph(plain(&o.number_line));
     if !o.city.is_empty() {
         doc = doc.add_paragraph(plain(&o.city).align(AlignmentType::Center));
@@ -202,7 +208,7 @@ pub fn order(input: &RenderInput) -> Result<Vec<u8>, WordError> {
             None,
             None,
         ))
-        .add_paragraph(bold("ПРИКАЗЫВАЮ:"));
+        .add_paragraph(bold(o.verb));
     for item in &o.items {
         doc = doc.add_paragraph(
             plain(item)
@@ -283,26 +289,26 @@ fn clause_levels(id: usize, n: usize) -> AbstractNumbering {
 }
 
 /// A signature as lines: position, the line to sign (or the electronic mark), the date.
-fn signature_lines(s: Option<&Signature>) -> Vec<String> {
+fn signature_lines(words: &Words, s: Option<&Signature>) -> Vec<String> {
     let Some(s) = s else {
         return vec![
             "________________________".into(),
-            "________________ И.О. Фамилия".into(),
-            "«___» ____________ 20___ г.".into(),
+            words.name_blank.into(),
+            words.date_blank.into(),
         ];
     };
     let mut lines = vec![s.position.clone()];
     match &s.electronic {
         Some(e) => {
-            lines.push("ДОКУМЕНТ ПОДПИСАН ЭЛЕКТРОННОЙ ПОДПИСЬЮ".into());
-            lines.push(format!("Подписал: {}", e.signed_by));
-            lines.push(format!("Дата: {}; код: {}", e.at, e.code));
+            lines.push(words.e_signed.into());
+            lines.push(fill(words.signed_by, &[("who", &e.signed_by)]));
+            lines.push(fill(words.at_code, &[("at", &e.at), ("code", &e.code)]));
             lines.push(initials(&s.name));
         }
         None => lines.push(format!("________________ {}", initials(&s.name))),
     }
     if let Some(d) = &s.date {
-        lines.push(long_date(d));
+        lines.push(words.long_date(d));
     }
     lines
 }

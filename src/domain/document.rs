@@ -5,6 +5,8 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::language::DocLanguage;
+
 mod edits;
 pub use edits::{is_catch_all, Place};
 
@@ -73,6 +75,26 @@ impl SectionKind {
 
     /// The usual heading.
     pub fn default_heading(self) -> &'static str {
+        self.default_heading_in(DocLanguage::Ru)
+    }
+
+    /// The heading a new section of this kind gets in a document in `language`.
+    pub fn default_heading_in(self, language: DocLanguage) -> &'static str {
+        if language == DocLanguage::Bg {
+            return match self {
+                SectionKind::General => "Общи положения",
+                SectionKind::Qualification => "Изисквания към квалификацията",
+                SectionKind::Knowledge => "Трябва да знае",
+                SectionKind::Tasks => "Задачи",
+                SectionKind::Duties => "Длъжностни задължения",
+                SectionKind::Rights => "Права",
+                SectionKind::Responsibility => "Отговорност",
+                SectionKind::Safety => "Задължения по безопасност и здраве при работа",
+                SectionKind::Relationships => "Взаимоотношения (връзки по длъжността)",
+                SectionKind::Evaluation => "Оценка на работата",
+                SectionKind::Final => "Заключителни разпоредби",
+            };
+        }
         match self {
             SectionKind::General => "Общие положения",
             SectionKind::Qualification => "Требования к квалификации",
@@ -122,6 +144,9 @@ pub struct Section {
 /// The whole text of a version or a template.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Content {
+    /// The language it is written and printed in; Russian, left unsaid, by default.
+    #[serde(default, skip_serializing_if = "DocLanguage::is_default")]
+    pub language: DocLanguage,
     pub sections: Vec<Section>,
 }
 
@@ -267,6 +292,7 @@ impl Content {
             }
         }
         Content {
+            language: self.language,
             sections: self
                 .sections
                 .iter()
@@ -305,6 +331,7 @@ pub(crate) mod tests {
         let mut b = clause("b", "Назначается приказом.");
         b.children.push(clause("b1", "Освобождается приказом."));
         Content {
+            language: DocLanguage::Ru,
             sections: vec![
                 Section {
                     id: "s1".into(),

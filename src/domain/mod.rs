@@ -10,6 +10,7 @@ pub mod diff;
 pub mod directory;
 pub mod document;
 pub mod hierarchy;
+pub mod language;
 pub mod library;
 pub mod mail;
 pub mod organization;

@@ -7,20 +7,23 @@ use serde::Serialize;
 
 use super::diff::{ChangeKind, Diff};
 use super::document::{Content, SectionKind};
+use super::language::{Change, DocLanguage, Words};
 
 /// Share of a section's clauses that, once changed, makes the whole section "restated".
 const RESTATE_SHARE: f64 = 0.5;
 
 /// A clause's text in quotes, without the `;` that ends it in its list: the register
 /// lists changes with `;` of its own («…мессенджеры;»; would say it twice).
-fn quote(text: &str) -> String {
-    format!("«{}»", text.trim().trim_end_matches(';').trim_end())
+fn quote(words: &Words, text: &str) -> String {
+    words.quote(text.trim().trim_end_matches(';').trim_end())
 }
 
 /// Summarises the changes from `old` to `new` as register lines, e.g.
 /// "пункт 2.3 изложить в новой редакции: «…»", "дополнить пунктом 2.17 следующего
 /// содержания: «…»", "пункт 4.5 исключить", "раздел 5 изложить в новой редакции".
+/// The phrasing is the new version's language's.
 pub fn summarize(old: &Content, new: &Content, diff: &Diff) -> Vec<String> {
+    let words = new.language.words();
     let new_numbers = new.section_numbers();
     let old_numbers = old.section_numbers();
     let number_of = |c: &Content, nums: &HashMap<String, usize>, kind: SectionKind| {
@@ -44,7 +47,8 @@ pub fn summarize(old: &Content, new: &Content, diff: &Diff) -> Vec<String> {
             let n = number_of(new, &new_numbers, s.kind)
                 .map(|n| n.to_string())
                 .unwrap_or_default();
-            lines.push(format!("раздел {n} «{}» изложить в новой редакции", s.heading).replace("раздел  ", "раздел "));
+            let n = if n.is_empty() { n } else { format!(" {n}") };
+            lines.push(words.change(Change::SectionRestated, &[("n", &n), ("heading", &s.heading)]));
         }
     }
     for s in &diff.sections {
@@ -53,28 +57,22 @@ pub fn summarize(old: &Content, new: &Content, diff: &Diff) -> Vec<String> {
                 let n = number_of(new, &new_numbers, s.kind)
                     .map(|n| format!(" {n}"))
                     .unwrap_or_default();
-                lines.push(format!(
-                    "дополнить разделом{n} «{}»",
-                    s.new_heading.clone().unwrap_or_default()
-                ));
+                let heading = s.new_heading.clone().unwrap_or_default();
+                lines.push(words.change(Change::SectionAdded, &[("n", &n), ("heading", &heading)]));
             }
             "removed" => {
                 let n = number_of(old, &old_numbers, s.kind)
                     .map(|n| format!(" {n}"))
                     .unwrap_or_default();
-                lines.push(format!(
-                    "раздел{n} «{}» исключить",
-                    s.old_heading.clone().unwrap_or_default()
-                ));
+                let heading = s.old_heading.clone().unwrap_or_default();
+                lines.push(words.change(Change::SectionRemoved, &[("n", &n), ("heading", &heading)]));
             }
             _ => {
                 let n = number_of(new, &new_numbers, s.kind)
                     .map(|n| format!(" {n}"))
                     .unwrap_or_default();
-                lines.push(format!(
-                    "наименование раздела{n} изложить в следующей редакции: {}",
-                    quote(&s.new_heading.clone().unwrap_or_default())
-                ));
+                let heading = quote(words, &s.new_heading.clone().unwrap_or_default());
+                lines.push(words.change(Change::SectionRenamed, &[("n", &n), ("heading", &heading)]));
             }
         }
     }
@@ -126,27 +124,24 @@ pub fn summarize(old: &Content, new: &Content, diff: &Diff) -> Vec<String> {
         }
         let old_n = c.old_number.clone().unwrap_or_default();
         let new_n = c.new_number.clone().unwrap_or_default();
-        let text = c.new_text.as_deref().map(quote).unwrap_or_default();
-        match c.kind {
-            ChangeKind::Unchanged => {}
-            ChangeKind::Changed => lines.push(format!("пункт {old_n} изложить в новой редакции: {text}")),
-            ChangeKind::Added => lines.push(format!("дополнить пунктом {new_n} следующего содержания: {text}")),
-            ChangeKind::Removed => lines.push(format!("пункт {old_n} исключить")),
-            ChangeKind::Moved => lines.push(format!("пункт {old_n} считать пунктом {new_n}")),
-            ChangeKind::MovedChanged => lines.push(format!(
-                "пункт {old_n} считать пунктом {new_n} и изложить его в новой редакции: {text}"
-            )),
-        }
+        let text = c.new_text.as_deref().map(|t| quote(words, t)).unwrap_or_default();
+        let change = match c.kind {
+            ChangeKind::Unchanged => continue,
+            ChangeKind::Changed => Change::ClauseChanged,
+            ChangeKind::Added => Change::ClauseAdded,
+            ChangeKind::Removed => Change::ClauseRemoved,
+            ChangeKind::Moved => Change::ClauseMoved,
+            ChangeKind::MovedChanged => Change::ClauseMovedChanged,
+        };
+        lines.push(words.change(change, &[("old", &old_n), ("new", &new_n), ("text", &text)]));
     }
     for run in renumbered {
         let (first, last) = (&run[0], &run[run.len() - 1]);
         lines.push(if run.len() == 1 {
-            format!("пункт {} считать пунктом {}", first.0, first.1)
+            words.change(Change::ClauseMoved, &[("old", &first.0), ("new", &first.1)])
         } else {
-            format!(
-                "пункты {}–{} считать соответственно пунктами {}–{}",
-                first.0, last.0, first.1, last.1
-            )
+            let (old, new) = (format!("{}–{}", first.0, last.0), format!("{}–{}", first.1, last.1));
+            words.change(Change::ClausesMoved, &[("old", &old), ("new", &new)])
         });
     }
     lines
@@ -169,9 +164,13 @@ pub fn is_substantive(diff: &Diff) -> bool {
             .any(|c| c.kind != ChangeKind::Unchanged && SUBSTANTIVE.contains(&c.section))
 }
 
-/// How an order is cited: «Приказ от 01.12.2026 № 15-к» (the number kept with its sign).
-pub fn order_basis(number: &str, date: chrono::NaiveDate) -> String {
-    format!("Приказ от {} №\u{a0}{number}", date.format("%d.%m.%Y"))
+/// How an order is cited in the document's language: «Приказ от 01.12.2026 № 15-к»,
+/// «Заповед № 15 от 01.12.2026 г.» (the number kept with its sign).
+pub fn order_basis(language: DocLanguage, number: &str, date: chrono::NaiveDate) -> String {
+    match language {
+        DocLanguage::Ru => format!("Приказ от {} №\u{a0}{number}", date.format("%d.%m.%Y")),
+        DocLanguage::Bg => format!("Заповед №\u{a0}{number} от {}\u{a0}г.", date.format("%d.%m.%Y")),
+    }
 }
 
 /// One row of the register.
@@ -221,6 +220,34 @@ mod tests {
             ]
         );
         assert!(is_substantive(&diff(&old, &new)), "duties changed");
+    }
+
+    #[test]
+    fn a_bulgarian_document_is_changed_in_bulgarian() {
+        let mut old = sample();
+        old.language = DocLanguage::Bg;
+        let mut new = old.clone();
+        new.set_text("c", "Води кадровия отчет.").ok();
+        new.remove_clause("b1").ok();
+        new.add_clause("s2", None, clause("x", "Участва в инвентаризацията."))
+            .ok();
+        assert_eq!(
+            summarize(&old, &new, &diff(&old, &new)),
+            [
+                "т. 1.2.1 се отменя",
+                "т. 2.1 се изменя така: „Води кадровия отчет.“",
+                "създава се т. 2.4 със следното съдържание: „Участва в инвентаризацията.“",
+            ]
+        );
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("date");
+        assert_eq!(
+            order_basis(DocLanguage::Bg, "15", date),
+            "Заповед №\u{a0}15 от 01.12.2026\u{a0}г."
+        );
+        assert_eq!(
+            order_basis(DocLanguage::Ru, "15-к", date),
+            "Приказ от 01.12.2026 №\u{a0}15-к"
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! the text is the same.
 
 use crate::domain::document::{self, Clause, Content, LibraryLink, Section, MAX_DEPTH};
+use crate::domain::language::DocLanguage;
 
 use super::model::{CandidateClause, CandidateDocument, SectionKind as Found};
 
@@ -59,11 +60,30 @@ impl Library for std::collections::HashMap<String, LibraryLink> {
     }
 }
 
+/// Every heading and clause of a document, to tell its language by.
+fn words_of(doc: &CandidateDocument) -> String {
+    fn add(c: &crate::import::model::CandidateClause, out: &mut String) {
+        out.push_str(&c.text);
+        out.push('\n');
+        c.children.iter().for_each(|ch| add(ch, out));
+    }
+    let mut out = doc.title.clone().unwrap_or_default();
+    for s in &doc.sections {
+        out.push_str(&s.heading);
+        out.push('\n');
+        s.clauses.iter().for_each(|c| add(c, &mut out));
+    }
+    out
+}
+
 /// The draft's text. Sections of one kind are joined; an `other` section goes into
 /// the final provisions as a clause with its heading, its clauses below it;
 /// required sections that were not found are added empty, so the checks name them.
 pub fn content(doc: &CandidateDocument, library: &dyn Library, mut new_id: impl FnMut() -> String) -> Content {
-    let mut out = Content::default();
+    let mut out = Content {
+        language: DocLanguage::detect(&words_of(doc)),
+        ..Content::default()
+    };
     let section = |out: &mut Content, k: document::SectionKind, heading: &str, new_id: &mut dyn FnMut() -> String| {
         if let Some(i) = out.sections.iter().position(|s| s.kind == k) {
             return i;
@@ -74,7 +94,7 @@ pub fn content(doc: &CandidateDocument, library: &dyn Library, mut new_id: impl 
             .position(|s| s.kind > k)
             .unwrap_or(out.sections.len());
         let heading = match bare_heading(heading) {
-            "" => k.default_heading(),
+            "" => k.default_heading_in(out.language),
             h => h,
         };
         out.sections.insert(

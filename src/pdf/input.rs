@@ -69,6 +69,9 @@ pub struct DocInfo {
     #[serde(default)]
     pub effective_date: Option<String>,
     pub version: i32,
+    /// The document's language (`ru`, `bg`): what its sheets print around its text.
+    #[serde(default)]
+    pub language: crate::domain::language::DocLanguage,
     /// True once approved: no "ПРОЕКТ" mark.
     #[serde(default)]
     pub approved: bool,

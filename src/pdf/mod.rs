@@ -100,7 +100,8 @@ const PAGE_NUMBER: Style = Style::new(Face::Regular, 11.0);
 
 /// Lays out one part into pages.
 fn layout_part(input: &RenderInput, part: Part) -> layout::Finished {
-    let watermark = (!input.document.approved && part == Part::Document).then(|| "ПРОЕКТ".to_string());
+    let words = input.document.language.words();
+    let watermark = (!input.document.approved && part == Part::Document).then(|| words.draft.to_string());
     let mut flow = Flow::new(watermark);
     match part {
         Part::Document => parts::document(&mut flow, input),
@@ -135,9 +136,13 @@ pub fn render_all(inputs: &[RenderInput], parts: &[Part]) -> Result<Rendered, Pd
             pages.extend(done.pages);
         }
     }
+    let words = input.document.language.words();
     let title = match inputs {
-        [one] => format!("Должностная инструкция {}", one.position.title_genitive),
-        many => format!("Должностные инструкции ({})", many.len()),
+        [one] => crate::domain::language::fill(
+            words.title,
+            &[("of", &words.of(&one.position.title, &one.position.title_genitive))],
+        ),
+        many => crate::domain::language::fill(words.titles, &[("n", &many.len().to_string())]),
     };
     let mut doc = PdfDocument::new(&title);
     // The file's creation date (metadata: UTC, as PDF readers convert it themselves).

@@ -6,11 +6,16 @@
 use super::input::RenderInput;
 use super::layout::{Align, Flow, LEFT, TEXT_W};
 use super::parts::{long_date, short_date, BODY, BOLD, HEAD};
+use crate::domain::language::DocLanguage;
 use crate::domain::staff::initials;
 
 /// The parts of an order as they are printed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrderText {
+    /// «ПРИКАЗ», «ЗАПОВЕД».
+    pub heading: &'static str,
+    /// «ПРИКАЗЫВАЮ:», «НАРЕЖДАМ:».
+    pub verb: &'static str,
     pub organization: String,
     /// «07.12.2026 № 15-к», or blanks.
     pub number_line: String,
@@ -33,8 +38,90 @@ fn sentence(text: String) -> String {
     }
 }
 
-/// The order for the version of `input`.
+/// The order for the version of `input`, in the document's language.
 pub fn order_text(input: &RenderInput) -> OrderText {
+    match input.document.language {
+        DocLanguage::Ru => russian(input),
+        DocLanguage::Bg => bulgarian(input),
+    }
+}
+
+/// A Bulgarian order (заповед): the Labour Code's art. 127(1)(4) has the employer hand
+/// each holder the job description, so the head hands a copy as well as reading it.
+fn bulgarian(input: &RenderInput) -> OrderText {
+    let d = &input.document;
+    let words = d.language.words();
+    let of = words.of(&input.position.title, &input.position.title_genitive);
+    let revision = d.version > 1;
+    let number_line = match (&d.order_date, &d.order_number) {
+        (Some(date), Some(n)) => format!("№ {n} от {} г.", short_date(date)),
+        _ => format!("№ ______ от {}", words.date_blank),
+    };
+    let effective = d
+        .effective_date
+        .as_deref()
+        .map(|e| words.long_date(e))
+        .unwrap_or_else(|| words.date_blank.into());
+    let registration = d
+        .registration_number
+        .as_deref()
+        .map(|n| format!(", регистрационен № {n}"))
+        .unwrap_or_default();
+    let mut items = Vec::new();
+    if revision {
+        items.push(format!(
+            "Утвърждавам и въвеждам в действие от {effective} нова редакция на длъжностната характеристика {of} (редакция {}{registration}).",
+            d.version
+        ));
+        items.push(sentence(format!(
+            "Длъжностната характеристика {of} в предходната ѝ редакция се отменя от {effective}"
+        )));
+    } else {
+        let registration = registration.trim_start_matches(", ");
+        let registration = if registration.is_empty() {
+            String::new()
+        } else {
+            format!(" ({registration})")
+        };
+        items.push(format!(
+            "Утвърждавам и въвеждам в действие от {effective} длъжностна характеристика {of}{registration}."
+        ));
+    }
+    let department = if input.position.department.is_empty() {
+        "звеното".to_string()
+    } else {
+        format!("звено „{}“", input.position.department)
+    };
+    items.push(format!(
+        "Ръководителят на {department} да запознае служителите, заемащи длъжността, с длъжностната характеристика срещу подпис и да им връчи екземпляр от нея."
+    ));
+    items.push("Контролът по изпълнението на настоящата заповед запазвам за себе си.".into());
+    let (signer_position, signer_name) = match &input.approval {
+        Some(a) => (a.position.clone(), initials(&a.name)),
+        None => ("Управител".into(), "Име Фамилия".into()),
+    };
+    OrderText {
+        heading: "ЗАПОВЕД",
+        verb: "НАРЕЖДАМ:",
+        organization: input.organization.full_name.clone(),
+        number_line,
+        city: input.organization.city.clone(),
+        title: if revision {
+            format!("Относно: утвърждаване на нова редакция на длъжностната характеристика {of}")
+        } else {
+            format!("Относно: утвърждаване на длъжностна характеристика {of}")
+        },
+        preamble: "На основание чл. 127, ал. 1, т. 4 от Кодекса на труда и с цел уреждане на трудовите функции \
+                   на служителите"
+            .into(),
+        items,
+        signer_position,
+        signer_name,
+    }
+}
+
+/// A Russian order (приказ).
+fn russian(input: &RenderInput) -> OrderText {
     let d = &input.document;
     let genitive = &input.position.title_genitive;
     let revision = d.version > 1;
@@ -86,6 +173,8 @@ pub fn order_text(input: &RenderInput) -> OrderText {
         None => ("Руководитель организации".into(), "И.О. Фамилия".into()),
     };
     OrderText {
+        heading: "ПРИКАЗ",
+        verb: "ПРИКАЗЫВАЮ:",
         organization: input.organization.full_name.clone(),
         number_line,
         city: input.organization.city.clone(),
@@ -108,7 +197,7 @@ pub fn layout(flow: &mut Flow, input: &RenderInput) {
     let o = order_text(input);
     flow.paragraph(BOLD, &o.organization, LEFT, TEXT_W, Align::Center, None, 1);
     flow.skip(BODY.leading());
-    flow.paragraph(HEAD, "ПРИКАЗ", LEFT, TEXT_W, Align::Center, None, 1);
+    flow.paragraph(HEAD, o.heading, LEFT, TEXT_W, Align::Center, None, 1);
     flow.skip(BODY.leading() * 0.5);
     flow.paragraph(BODY, &o.number_line, LEFT, TEXT_W, Align::Left, None, 1);
     if !o.city.is_empty() {
@@ -119,7 +208,7 @@ pub fn layout(flow: &mut Flow, input: &RenderInput) {
     flow.skip(BODY.leading());
     flow.paragraph(BODY, &o.preamble, LEFT, TEXT_W, Align::Justify, None, 2);
     flow.skip(BODY.leading() * 0.5);
-    flow.paragraph(BOLD, "ПРИКАЗЫВАЮ:", LEFT, TEXT_W, Align::Left, None, 1);
+    flow.paragraph(BOLD, o.verb, LEFT, TEXT_W, Align::Left, None, 1);
     for (i, item) in o.items.iter().enumerate() {
         flow.paragraph(
             BODY,

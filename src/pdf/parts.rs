@@ -3,6 +3,7 @@
 use super::input::{RenderInput, SheetChanges, Signature};
 use super::layout::{Align, Column, Flow, Style, LEFT, MM, TEXT_W};
 use super::text::Face;
+use crate::domain::language::{fill, DocLanguage, Words};
 use crate::domain::staff::initials;
 
 pub(super) const BODY: Style = Style::new(Face::Regular, 12.0);
@@ -13,30 +14,10 @@ const SMALL: Style = Style::new(Face::Regular, 9.0);
 const SMALL_BOLD: Style = Style::new(Face::Bold, 9.0);
 const ITALIC: Style = Style::new(Face::Italic, 10.0);
 
-const MONTHS: [&str; 12] = [
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-];
-
-/// `2026-11-24` -> `«24» ноября 2026 г.`; anything else stays as it is.
+/// `2026-11-24` -> `«24» ноября 2026 г.` (a Russian document's long date); anything
+/// else stays as it is.
 pub fn long_date(iso: &str) -> String {
-    match chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d") {
-        Ok(d) => {
-            use chrono::Datelike;
-            format!("«{:02}» {} {} г.", d.day(), MONTHS[d.month0() as usize], d.year())
-        }
-        Err(_) => iso.to_string(),
-    }
+    DocLanguage::Ru.words().long_date(iso)
 }
 
 /// `2026-11-24` -> `24.11.2026`.
@@ -47,24 +28,16 @@ pub fn short_date(iso: &str) -> String {
 }
 
 /// A signature: position, then a line or the electronic-signature mark, then the name.
-fn signature(flow: &mut Flow, s: &Signature, x: f32, w: f32) {
+fn signature(flow: &mut Flow, words: &Words, s: &Signature, x: f32, w: f32) {
     flow.paragraph(BODY, &s.position, x, w, Align::Left, None, 1);
     match &s.electronic {
         Some(e) => {
             flow.skip(2.0);
             let top = flow.y();
-            flow.paragraph(
-                SMALL_BOLD,
-                "ДОКУМЕНТ ПОДПИСАН ЭЛЕКТРОННОЙ ПОДПИСЬЮ",
-                x + 4.0,
-                w - 8.0,
-                Align::Left,
-                None,
-                3,
-            );
+            flow.paragraph(SMALL_BOLD, words.e_signed, x + 4.0, w - 8.0, Align::Left, None, 3);
             flow.paragraph(
                 SMALL,
-                &format!("Подписал: {}", e.signed_by),
+                &fill(words.signed_by, &[("who", &e.signed_by)]),
                 x + 4.0,
                 w - 8.0,
                 Align::Left,
@@ -73,7 +46,7 @@ fn signature(flow: &mut Flow, s: &Signature, x: f32, w: f32) {
             );
             flow.paragraph(
                 SMALL,
-                &format!("Дата: {}; код: {}", e.at, e.code),
+                &fill(words.at_code, &[("at", &e.at), ("code", &e.code)]),
                 x + 4.0,
                 w - 8.0,
                 Align::Left,
@@ -92,12 +65,13 @@ fn signature(flow: &mut Flow, s: &Signature, x: f32, w: f32) {
         }
     }
     if let Some(d) = &s.date {
-        flow.paragraph(BODY, &long_date(d), x, w, Align::Left, None, 1);
+        flow.paragraph(BODY, &words.long_date(d), x, w, Align::Left, None, 1);
     }
 }
 
 /// The job description: requisites, approval stamp, title, sections, signatures, visas, QR code.
 pub fn document(flow: &mut Flow, input: &RenderInput) {
+    let words = input.document.language.words();
     flow.paragraph(
         BOLD,
         &input.organization.full_name,
@@ -113,41 +87,25 @@ pub fn document(flow: &mut Flow, input: &RenderInput) {
     let after_org = flow.y();
     let top = flow.y().min(super::layout::TOP + 2.0 * BODY.leading());
     flow.skip(top - flow.y());
-    flow.paragraph(BOLD, "УТВЕРЖДАЮ", stamp_x, stamp_w, Align::Left, None, 1);
+    flow.paragraph(BOLD, words.approve, stamp_x, stamp_w, Align::Left, None, 1);
     match &input.approval {
         Some(a) => {
-            signature(flow, a, stamp_x, stamp_w);
+            signature(flow, words, a, stamp_x, stamp_w);
             if let Some(order) = &input.document.order {
                 flow.paragraph(BODY, order, stamp_x, stamp_w, Align::Left, None, 1);
             }
         }
         None => {
             flow.paragraph(BODY, "________________________", stamp_x, stamp_w, Align::Left, None, 1);
-            flow.paragraph(
-                BODY,
-                "________________ И.О. Фамилия",
-                stamp_x,
-                stamp_w,
-                Align::Left,
-                None,
-                1,
-            );
-            flow.paragraph(
-                BODY,
-                "«___» ____________ 20___ г.",
-                stamp_x,
-                stamp_w,
-                Align::Left,
-                None,
-                1,
-            );
+            flow.paragraph(BODY, words.name_blank, stamp_x, stamp_w, Align::Left, None, 1);
+            flow.paragraph(BODY, words.date_blank, stamp_x, stamp_w, Align::Left, None, 1);
         }
     }
     if flow.y() < after_org {
         flow.skip(after_org - flow.y());
     }
     flow.skip(BODY.leading());
-    flow.paragraph(HEAD, "ДОЛЖНОСТНАЯ ИНСТРУКЦИЯ", LEFT, TEXT_W, Align::Left, None, 1);
+    flow.paragraph(HEAD, words.doctype, LEFT, TEXT_W, Align::Left, None, 1);
     let number = input
         .document
         .registration_number
@@ -164,7 +122,7 @@ pub fn document(flow: &mut Flow, input: &RenderInput) {
         flow.paragraph(BODY, &input.organization.city, LEFT, TEXT_W, Align::Left, None, 1);
     }
     flow.skip(BODY.leading() * 0.5);
-    flow.paragraph(BOLD, &input.position.title_genitive, LEFT, TEXT_W, Align::Left, None, 1);
+    flow.paragraph(BOLD, &of_position(input), LEFT, TEXT_W, Align::Left, None, 1);
     flow.skip(BODY.leading());
 
     for s in &input.sections {
@@ -196,31 +154,23 @@ pub fn document(flow: &mut Flow, input: &RenderInput) {
     flow.skip(BODY.leading());
     if let Some(a) = &input.author {
         flow.ensure(BODY.leading() * 4.0);
-        signature(flow, a, LEFT, TEXT_W * 0.6);
+        signature(flow, words, a, LEFT, TEXT_W * 0.6);
         flow.skip(BODY.leading());
     }
     if !input.visas.is_empty() {
         flow.ensure(BODY.leading() * 5.0);
-        flow.paragraph(BOLD, "СОГЛАСОВАНО", LEFT, TEXT_W, Align::Left, None, 1);
+        flow.paragraph(BOLD, words.agreed, LEFT, TEXT_W, Align::Left, None, 1);
         for v in &input.visas {
             flow.ensure(BODY.leading() * 4.0);
-            signature(flow, v, LEFT, TEXT_W * 0.6);
+            signature(flow, words, v, LEFT, TEXT_W * 0.6);
             if v.remarks {
-                flow.paragraph(
-                    ITALIC,
-                    "Замечания прилагаются",
-                    LEFT,
-                    TEXT_W * 0.6,
-                    Align::Left,
-                    None,
-                    1,
-                );
+                flow.paragraph(ITALIC, words.remarks_attached, LEFT, TEXT_W * 0.6, Align::Left, None, 1);
             }
             flow.skip(BODY.leading() * 0.5);
         }
     }
     if let Some(url) = &input.document.verify_url {
-        qr_block(flow, url, input.document.content_hash.as_deref());
+        qr_block(flow, words, url, input.document.content_hash.as_deref());
     }
     if !input.remarks.is_empty() {
         remarks_sheet(flow, input);
@@ -229,13 +179,17 @@ pub fn document(flow: &mut Flow, input: &RenderInput) {
 
 /// The remarks the visas refer to («Замечания прилагаются»), on a sheet of their own.
 fn remarks_sheet(flow: &mut Flow, input: &RenderInput) {
+    let words = input.document.language.words();
     flow.new_page();
-    flow.heading(HEAD, "ЛИСТ ЗАМЕЧАНИЙ", BODY.leading());
+    flow.heading(HEAD, words.remarks_sheet, BODY.leading());
     flow.paragraph(
         BODY,
-        &format!(
-            "к должностной инструкции {}, редакция {}",
-            input.position.title_genitive, input.document.version
+        &fill(
+            words.remarks_of,
+            &[
+                ("of", &of_position(input)),
+                ("version", &input.document.version.to_string()),
+            ],
         ),
         LEFT,
         TEXT_W,
@@ -250,7 +204,7 @@ fn remarks_sheet(flow: &mut Flow, input: &RenderInput) {
         .enumerate()
         .map(|(i, r)| {
             let clause = if r.clause.is_empty() {
-                "к визе".to_string()
+                words.remark_with_visa.to_string()
             } else {
                 r.clause.clone()
             };
@@ -262,17 +216,26 @@ fn remarks_sheet(flow: &mut Flow, input: &RenderInput) {
             ]
         })
         .collect();
-    flow.table(&remarks_columns(), &rows, SMALL_BOLD, SMALL, 0.0);
+    flow.table(&remarks_columns(words), &rows, SMALL_BOLD, SMALL, 0.0);
 }
 
 /// The remarks sheet's columns.
-fn remarks_columns() -> [Column; 4] {
-    [
-        Column::mm("№ п/п", 12.0),
-        Column::mm("Пункт", 18.0),
-        Column::mm("Замечание", 100.0),
-        Column::mm("Кто и когда", 50.0),
-    ]
+fn remarks_columns(words: &Words) -> [Column; 4] {
+    columns(&words.remarks_columns, [12.0, 18.0, 100.0, 50.0])
+}
+
+/// Columns of `titles` and widths in millimetres.
+fn columns<const N: usize>(titles: &[&str; N], widths: [f32; N]) -> [Column; N] {
+    std::array::from_fn(|i| Column::mm(titles[i], widths[i]))
+}
+
+/// The position as named after the document's type in its language.
+fn of_position(input: &RenderInput) -> String {
+    input
+        .document
+        .language
+        .words()
+        .of(&input.position.title, &input.position.title_genitive)
 }
 
 /// The modules of a QR code for `data` (level M), row by row, `true` for dark.
@@ -299,7 +262,7 @@ pub fn qr_modules(data: &[u8]) -> Option<(usize, Vec<bool>)> {
 }
 
 /// The QR code leading to the verification page, with the content hash beside it.
-fn qr_block(flow: &mut Flow, url: &str, hash: Option<&str>) {
+fn qr_block(flow: &mut Flow, words: &Words, url: &str, hash: Option<&str>) {
     let Some((n, dark)) = qr_modules(url.as_bytes()) else {
         return;
     };
@@ -329,15 +292,7 @@ fn qr_block(flow: &mut Flow, url: &str, hash: Option<&str>) {
     }
     let text_x = LEFT + side + 4.0 * MM;
     let text_w = TEXT_W - side - 4.0 * MM;
-    flow.paragraph(
-        SMALL,
-        "Проверка подлинности этой редакции:",
-        text_x,
-        text_w,
-        Align::Left,
-        None,
-        1,
-    );
+    flow.paragraph(SMALL, words.verify, text_x, text_w, Align::Left, None, 1);
     flow.paragraph(SMALL, url, text_x, text_w, Align::Left, None, 1);
     if let Some(h) = hash {
         flow.paragraph(SMALL, &format!("SHA-256: {h}"), text_x, text_w, Align::Left, None, 1);
@@ -349,44 +304,30 @@ fn qr_block(flow: &mut Flow, url: &str, hash: Option<&str>) {
 }
 
 /// The columns of the journal printed with the register.
-fn journal_columns() -> [Column; 3] {
-    [
-        Column::mm("Дата и время", 28.0),
-        Column::mm("Кто", 52.0),
-        Column::mm("Событие", 100.0),
-    ]
+fn journal_columns(words: &Words) -> [Column; 3] {
+    columns(&words.journal_columns, [28.0, 52.0, 100.0])
 }
 
 /// The acknowledgement sheet's columns (the paper form's).
-fn sheet_columns() -> [Column; 4] {
-    [
-        Column::mm("№ п/п", 12.0),
-        Column::mm("Фамилия, имя, отчество работника", 62.0),
-        Column::mm("Дата ознакомления", 30.0),
-        Column::mm("Личная подпись работника", 76.0),
-    ]
+fn sheet_columns(words: &Words) -> [Column; 4] {
+    columns(&words.ack_columns, [12.0, 62.0, 30.0, 76.0])
 }
 
 /// The revision register's columns (GOST R 7.0.97 appendix form), each header word whole.
-fn register_columns() -> [Column; 8] {
-    [
-        Column::mm("№ изм.", 12.0),
-        Column::mm("Номера листов (изменённых, заменённых, новых, аннулированных)", 28.0),
-        Column::mm("Всего листов в документе", 20.0),
-        Column::mm("Дата внесения изменения", 20.0),
-        Column::mm("Дата введения изменения", 20.0),
-        Column::mm("Основание (приказ)", 22.0),
-        Column::mm("Содержание изменения", 36.0),
-        Column::mm("Изменение внёс (Ф.И.О., подпись)", 22.0),
-    ]
+fn register_columns(words: &Words) -> [Column; 8] {
+    columns(
+        &words.register_columns,
+        [12.0, 28.0, 20.0, 20.0, 20.0, 22.0, 36.0, 22.0],
+    )
 }
 
 /// The acknowledgement sheet, with blank rows to the end of the page for paper signatures.
 pub fn acknowledgement_sheet(flow: &mut Flow, input: &RenderInput) {
-    flow.heading(HEAD, "ЛИСТ ОЗНАКОМЛЕНИЯ", BODY.leading());
+    let words = input.document.language.words();
+    flow.heading(HEAD, words.ack_sheet, BODY.leading());
     flow.paragraph(
         BODY,
-        &format!("с должностной инструкцией {}", input.position.title_genitive),
+        &fill(words.ack_of, &[("of", &of_position(input))]),
         LEFT,
         TEXT_W,
         Align::Center,
@@ -396,7 +337,10 @@ pub fn acknowledgement_sheet(flow: &mut Flow, input: &RenderInput) {
     if let Some(n) = &input.document.registration_number {
         flow.paragraph(
             BODY,
-            &format!("№ {n}, редакция {}", input.document.version),
+            &fill(
+                words.number_version,
+                &[("number", n), ("version", &input.document.version.to_string())],
+            ),
             LEFT,
             TEXT_W,
             Align::Center,
@@ -407,24 +351,16 @@ pub fn acknowledgement_sheet(flow: &mut Flow, input: &RenderInput) {
     flow.skip(BODY.leading() * 0.5);
     // As on the paper form (seed 002): the statement, then one row per employee. The
     // position is the sheet's own, named above, not repeated on every row.
-    flow.paragraph(
-        BODY_BOLD,
-        "С должностной инструкцией ознакомлен(а):",
-        LEFT,
-        TEXT_W,
-        Align::Left,
-        None,
-        2,
-    );
+    flow.paragraph(BODY_BOLD, words.acknowledged, LEFT, TEXT_W, Align::Left, None, 2);
     flow.skip(BODY.leading() * 0.3);
-    let cols = sheet_columns();
+    let cols = sheet_columns(words);
     let rows: Vec<Vec<String>> = input
         .acknowledgements
         .iter()
         .enumerate()
         .map(|(i, a)| {
             let sign = match &a.electronic {
-                Some(e) => format!("Подписано простой электронной подписью\n{}\nкод {}", e.at, e.code),
+                Some(e) => fill(words.signed_simply, &[("at", &e.at), ("code", &e.code)]),
                 None => String::new(),
             };
             vec![(i + 1).to_string(), a.name.clone(), a.date.clone(), sign]
@@ -434,7 +370,7 @@ pub fn acknowledgement_sheet(flow: &mut Flow, input: &RenderInput) {
     flow.blank_rows(&cols, SMALL, 10.0 * MM);
 }
 
-fn sheet_list(s: &SheetChanges) -> String {
+fn sheet_list(words: &Words, s: &SheetChanges) -> String {
     let list = |v: &[usize]| {
         if v.is_empty() {
             "—".to_string()
@@ -442,21 +378,24 @@ fn sheet_list(s: &SheetChanges) -> String {
             v.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")
         }
     };
-    format!(
-        "изм.: {}\nзам.: {}\nнов.: {}\nаннул.: {}",
-        list(&s.changed),
-        list(&s.replaced),
-        list(&s.new),
-        list(&s.cancelled)
+    fill(
+        words.sheets,
+        &[
+            ("changed", &list(&s.changed)),
+            ("replaced", &list(&s.replaced)),
+            ("new", &list(&s.new)),
+            ("cancelled", &list(&s.cancelled)),
+        ],
     )
 }
 
 /// The revision register and, as its second part, the journal of every change.
 pub fn register(flow: &mut Flow, input: &RenderInput) {
-    flow.heading(HEAD, "ЛИСТ РЕГИСТРАЦИИ ИЗМЕНЕНИЙ", BODY.leading());
+    let words = input.document.language.words();
+    flow.heading(HEAD, words.register_sheet, BODY.leading());
     flow.paragraph(
         BODY,
-        &format!("должностной инструкции {}", input.position.title_genitive),
+        &fill(words.register_of, &[("of", &of_position(input))]),
         LEFT,
         TEXT_W,
         Align::Center,
@@ -464,14 +403,14 @@ pub fn register(flow: &mut Flow, input: &RenderInput) {
         1,
     );
     flow.skip(BODY.leading() * 0.5);
-    let cols = register_columns();
+    let cols = register_columns(words);
     let rows: Vec<Vec<String>> = input
         .register
         .iter()
         .map(|r| {
             vec![
                 r.change_number.to_string(),
-                sheet_list(&r.sheets),
+                sheet_list(words, &r.sheets),
                 r.total_sheets.map(|n| n.to_string()).unwrap_or_default(),
                 short_date(&r.entered),
                 short_date(&r.effective),
@@ -489,8 +428,8 @@ pub fn register(flow: &mut Flow, input: &RenderInput) {
         .collect();
     flow.table(&cols, &rows, SMALL_BOLD, SMALL, 8.0 * MM);
     flow.skip(BODY.leading());
-    flow.heading(HEAD, "Журнал согласования и утверждения", BODY.leading());
-    let cols = journal_columns();
+    flow.heading(HEAD, words.journal_title, BODY.leading());
+    let cols = journal_columns(words);
     let rows: Vec<Vec<String>> = input
         .journal
         .iter()
@@ -505,13 +444,16 @@ mod tests {
 
     #[test]
     fn every_table_header_word_fits_its_column_whole() {
-        let tables: [&[Column]; 4] = [
-            &register_columns(),
-            &sheet_columns(),
-            &journal_columns(),
-            &remarks_columns(),
-        ];
-        for cols in tables {
+        let tables = DocLanguage::ALL.map(|l| {
+            let w = l.words();
+            [
+                register_columns(w).to_vec(),
+                sheet_columns(w).to_vec(),
+                journal_columns(w).to_vec(),
+                remarks_columns(w).to_vec(),
+            ]
+        });
+        for cols in tables.iter().flatten() {
             let total: f32 = cols.iter().map(|c| c.width).sum();
             assert!(
                 (total - crate::pdf::layout::TEXT_W).abs() < 0.5,

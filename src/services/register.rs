@@ -21,7 +21,7 @@ pub fn register(conn: &mut DbConn, clock: &Clock, jd_id: &str) -> Result<Vec<Reg
                 .order_number
                 .as_deref()
                 .zip(s.order_date)
-                .map(|(n, d)| crate::domain::register::order_basis(n, d)),
+                .map(|(n, d)| crate::domain::register::order_basis(new.content.language, n, d)),
             change_number: (rows.len() + 1) as i32,
             version_number: new.number,
             registration_number: s.registration_number.clone(),

@@ -11,6 +11,7 @@ use crate::clock::Clock;
 use crate::db::schema::{jd_versions, visas};
 use crate::db::DbConn;
 use crate::domain::account::UserId;
+use crate::domain::language::DocLanguage;
 use crate::domain::workflow::Decision;
 use crate::pdf::input::{
     AckOut, ClauseOut, DocInfo, ElectronicMark, JournalOut, OrgInfo, PositionInfo, RegisterOut, RemarkOut, RenderInput,
@@ -21,13 +22,14 @@ fn short_code(hash: &str) -> String {
     hash.chars().take(16).collect::<String>().to_uppercase()
 }
 
-/// Sections with resolved text, as printed.
-fn sections(conn: &mut DbConn, version_id: &str) -> Result<Vec<SectionOut>, ServiceError> {
+/// The text's language and its sections with resolved text, as printed.
+fn sections(conn: &mut DbConn, version_id: &str) -> Result<(DocLanguage, Vec<SectionOut>), ServiceError> {
     let v = versions::get(conn, version_id)?;
     let values = documents::values(conn, version_id)?;
     let numbers = v.content.section_numbers();
     let located = v.content.clauses();
-    Ok(v.content
+    let printed = v
+        .content
         .sections
         .iter()
         .map(|s| SectionOut {
@@ -43,7 +45,8 @@ fn sections(conn: &mut DbConn, version_id: &str) -> Result<Vec<SectionOut>, Serv
                 })
                 .collect(),
         })
-        .collect())
+        .collect();
+    Ok((v.content.language, printed))
 }
 
 /// The text part of a version only (for comparing layouts).
@@ -52,6 +55,7 @@ fn text_input(conn: &mut DbConn, clock: &Clock, version_id: &str) -> Result<Rend
     let values = documents::values(conn, version_id)?;
     let org = organization::get(conn)?;
     let get = |k: &str| values.0.get(k).cloned().unwrap_or_default();
+    let (language, sections) = sections(conn, version_id)?;
     Ok(RenderInput {
         organization: OrgInfo {
             full_name: org.as_ref().map(|o| o.full_name.clone()).unwrap_or_default(),
@@ -68,17 +72,18 @@ fn text_input(conn: &mut DbConn, clock: &Clock, version_id: &str) -> Result<Rend
             effective_date: s.effective_date.map(|d| d.to_string()),
             version: s.number,
             approved: s.approved_at.is_some(),
+            language,
             content_hash: s.content_hash.clone(),
             verify_url: None,
             order: s
                 .order_number
                 .as_deref()
                 .zip(s.order_date)
-                .map(|(n, d)| crate::domain::register::order_basis(n, d)),
+                .map(|(n, d)| crate::domain::register::order_basis(language, n, d)),
             order_number: s.order_number.clone(),
             order_date: s.order_date.map(|d| d.to_string()),
         },
-        sections: sections(conn, version_id)?,
+        sections,
         ..RenderInput::default()
     })
 }
@@ -183,11 +188,7 @@ pub fn input_for(
             None => c.login.clone(),
         };
         let text = match c.reply_to {
-            Some(_) => format!(
-                "{} {}",
-                crate::i18n::organisation().get("wf.answered_by"),
-                c.text.trim()
-            ),
+            Some(_) => format!("{} {}", input.document.language.words().answer, c.text.trim()),
             None => c.text.trim().to_string(),
         };
         input.remarks.push(RemarkOut {
@@ -240,7 +241,7 @@ pub fn input_for(
             basis: row.basis.clone().unwrap_or_default(),
         });
     }
-    input.journal = journal_of(conn, clock, &s.job_description_id)?;
+    input.journal = journal_of(conn, clock, &s.job_description_id, input.document.language)?;
     Ok(input)
 }
 
@@ -260,7 +261,12 @@ const PRINTED_EVENTS: [&str; 9] = [
 
 /// The agreement and approval of a job description's versions, oldest first, as the
 /// register prints them: who by name and position, decisions in words.
-fn journal_of(conn: &mut DbConn, clock: &Clock, jd_id: &str) -> Result<Vec<JournalOut>, ServiceError> {
+fn journal_of(
+    conn: &mut DbConn,
+    clock: &Clock,
+    jd_id: &str,
+    language: DocLanguage,
+) -> Result<Vec<JournalOut>, ServiceError> {
     let ids: Vec<String> = jd_versions::table
         .filter(jd_versions::job_description_id.eq(jd_id))
         .select(jd_versions::id)
@@ -280,7 +286,7 @@ fn journal_of(conn: &mut DbConn, clock: &Clock, jd_id: &str) -> Result<Vec<Journ
     for (login, id) in &ids_by_login {
         names.insert(login.clone(), users::signatory(conn, id)?.shown());
     }
-    let t = crate::i18n::organisation();
+    let words = language.words();
     Ok(entries
         .into_iter()
         .map(|e| {
@@ -296,18 +302,18 @@ fn journal_of(conn: &mut DbConn, clock: &Clock, jd_id: &str) -> Result<Vec<Journ
                     .map(str::trim)
                     .filter(|v| !v.is_empty())
             };
-            let mut what = t.get(&format!("journal.{}", e.action));
+            let mut what = words.event(&e.action).to_string();
             if let Some(n) = text("number") {
                 what.push_str(&format!(" {n}"));
             }
             if let Some(d) = text("decision") {
-                what.push_str(&format!(": {}", t.get(&format!("visa.{d}"))));
+                what.push_str(&format!(": {}", words.event(d)));
             }
             if let Some(n) = text("registration_number") {
                 what.push_str(&format!(", № {n}"));
             }
             if let Some(c) = text("comment").or_else(|| text("text")) {
-                what.push_str(&format!(": «{}»", c.trim_end_matches(['.', ';'])));
+                what.push_str(&format!(": {}", words.quote(c.trim_end_matches(['.', ';']))));
             }
             JournalOut {
                 at: clock.stamp(e.at),

@@ -34,6 +34,8 @@ struct SeedClause {
 struct SeedTemplate {
     name: String,
     category: String,
+    #[serde(default)]
+    language: crate::domain::language::DocLanguage,
     sections: Vec<SeedSection>,
 }
 
@@ -131,7 +133,10 @@ pub fn ensure_shipped_content(conn: &mut DbConn, clock: &Clock, rules: &Rules) -
                     })
                 })
                 .collect::<Result<Vec<_>, ServiceError>>()?;
-            let content = Content { sections };
+            let content = Content {
+                language: tpl.language,
+                sections,
+            };
             let id = new_id();
             let category = Category::parse(&tpl.category);
             templates::insert_with_content(conn, journal.at(), &id, &tpl.name, category, &content)?;

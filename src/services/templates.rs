@@ -62,6 +62,7 @@ pub fn blank_content() -> Content {
         SectionKind::Final,
     ];
     Content {
+        language: Default::default(),
         sections: kinds
             .into_iter()
             .map(|kind| Section {

@@ -7,6 +7,7 @@ mod api_errors;
 mod architecture;
 mod authoring;
 mod browser;
+mod bulgarian;
 mod bulk;
 mod change_log;
 mod cli;

@@ -45,7 +45,7 @@ async fn the_order_is_recorded_at_approval_and_printed(app: TestApp) {
     let state = s.hr.get(&format!("/api/v1/versions/{v}/workflow")).await.json();
     assert_eq!(state["state"]["order_number"], "15-к");
     assert_eq!(state["state"]["order_date"], today.to_string());
-    let cited = jobdesc::domain::register::order_basis("15-к", today);
+    let cited = jobdesc::domain::register::order_basis(jobdesc::domain::language::DocLanguage::Ru, "15-к", today);
     let mut web = app.web_as("kadry", "hr").await;
     assert!(web.get(&format!("/versions/{v}")).await.body.contains(&cited));
 
@@ -83,7 +83,7 @@ async fn the_order_is_recorded_at_approval_and_printed(app: TestApp) {
         s.hr.get(&format!("/api/v1/documents/{}/register", s.document))
             .await
             .json();
-    let cited2 = jobdesc::domain::register::order_basis("16-к", today);
+    let cited2 = jobdesc::domain::register::order_basis(jobdesc::domain::language::DocLanguage::Ru, "16-к", today);
     assert_eq!(register[0]["basis"], cited2.as_str(), "{register}");
     let page = web.get(&format!("/documents/{}/register", s.document)).await;
     assert!(page.body.contains(&cited2), "{}", page.body);

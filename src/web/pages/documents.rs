@@ -412,19 +412,25 @@ pub(super) fn paper(
     ctx.insert("city", &org.as_ref().map(|o| o.city.clone()));
     ctx.insert("head_position", &org.as_ref().map(|o| o.head_position.clone()));
     ctx.insert("head_initials", &org.as_ref().map(|o| initials(&o.head_name)));
-    ctx.insert("title_genitive", &title_genitive);
+    // The paper is the document: its words are the document's language, whatever the reader's.
+    let words = v.content.language.words();
+    let title = values.0.get("position.title").cloned().unwrap_or_default();
+    ctx.insert("of_position", &words.of(&title, &title_genitive));
+    ctx.insert(
+        "words",
+        &serde_json::json!({ "lang": v.content.language.code(), "draft": words.draft, "approve": words.approve,
+                             "doctype": words.doctype, "date_blank": words.date_blank }),
+    );
     // An approved text carries its stamp filled in: number, date and who approved it.
     ctx.insert("registration_number", &state.registration_number);
     ctx.insert(
         "approved_on",
         &state
             .approved_at
-            .map(|t| crate::pdf::parts::long_date(&clock.date_of(t).to_string())),
+            .map(|t| words.long_date(&clock.date_of(t).to_string())),
     );
     ctx.insert("sections", &preview_sections(&v.content, &values));
-    // The paper is the document, in the document's language whatever the reader's.
-    let paper = crate::i18n::sync_scope(crate::i18n::Locale::default(), || render_part("paper.html", ctx));
-    Ok(paper.map(|html| Paper {
+    Ok(render_part("paper.html", ctx).map(|html| Paper {
         status: v.status,
         title_genitive,
         html,
