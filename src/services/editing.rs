@@ -67,6 +67,10 @@ pub enum Edit {
         #[serde(default = "yes")]
         numbered: bool,
     },
+    /// The language the text is written and printed in (`ru`, `bg`).
+    SetLanguage {
+        language: crate::domain::language::DocLanguage,
+    },
 }
 
 fn yes() -> bool {
@@ -335,6 +339,14 @@ pub fn apply_with(
                 "section_renamed",
                 json!({ "section_id": section_id, "heading": old }),
                 json!({ "section_id": section_id, "heading": heading.trim(), "numbered": numbered }),
+            )
+        }
+        Edit::SetLanguage { language } => {
+            let old = std::mem::replace(&mut content.language, *language);
+            (
+                "language_set",
+                json!({ "language": old }),
+                json!({ "language": language }),
             )
         }
     };

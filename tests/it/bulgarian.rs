@@ -152,6 +152,56 @@ async fn a_bulgarian_document_prints_in_bulgarian(app: TestApp) {
         found.documents[0].sections
     );
 
+    // HR switches a draft's language in the editor or through the API; a language the
+    // documents do not print in is refused and changes nothing.
+    let ru = &s.version;
+    let revision = |t: serde_json::Value| t["revision"].as_i64().expect("revision");
+    let rev = revision(s.hr.get(&format!("/api/v1/versions/{ru}")).await.json());
+    let bad =
+        s.hr.put(
+            &format!("/api/v1/versions/{ru}/language"),
+            json!({ "language": "de", "expected_revision": rev }),
+        )
+        .await;
+    assert!(bad.status.is_client_error(), "{}", bad.body);
+    let ok =
+        s.hr.put(
+            &format!("/api/v1/versions/{ru}/language"),
+            json!({ "language": "bg", "expected_revision": rev }),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    let preview = web.get(&format!("/versions/{ru}/preview")).await;
+    assert!(preview.body.contains("УТВЪРЖДАВАМ"), "switched to Bulgarian");
+    let editor = web.get(&format!("/versions/{ru}")).await;
+    assert!(
+        editor.body.contains("id=\"document-language\""),
+        "the editor offers the switch"
+    );
+    let rev = revision(s.hr.get(&format!("/api/v1/versions/{ru}")).await.json());
+    let back = web
+        .post(
+            &format!("/versions/{ru}/language"),
+            &[("language", "ru"), ("revision", &rev.to_string())],
+        )
+        .await;
+    assert_eq!(back.status, StatusCode::SEE_OTHER);
+    let text = s.hr.get(&format!("/api/v1/versions/{ru}")).await.json();
+    assert!(
+        text["content"].get("language").is_none(),
+        "Russian again, left unsaid: {text}"
+    );
+    let log = s.hr.get(&format!("/api/v1/log?entity_id={ru}")).await.json();
+    assert_eq!(
+        log.as_array()
+            .expect("entries")
+            .iter()
+            .filter(|e| e["action"] == "language_set")
+            .count(),
+        2,
+        "each switch is in the change log"
+    );
+
     // The Russian document of the same story is untouched.
     approve_through(&s, &s.version).await;
     let (_, ru) = s.hr.bytes_of(&format!("/api/v1/versions/{}/pdf", s.version)).await;

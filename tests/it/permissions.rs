@@ -243,6 +243,7 @@ fn expected() -> Vec<(String, String, String)> {
             ("POST", "/sections"),
             ("POST", "/sections/{sid}"),
             ("POST", "/sections/{sid}/delete"),
+            ("POST", "/language"),
         ] {
             add(m, &format!("{base}{p}"), edit);
         }
@@ -256,6 +257,7 @@ fn expected() -> Vec<(String, String, String)> {
             ("POST", "/sections"),
             ("PUT", "/sections/{sid}"),
             ("DELETE", "/sections/{sid}"),
+            ("PUT", "/language"),
         ] {
             add(m, &format!("/api/v1{base}{p}"), edit);
         }

@@ -126,6 +126,16 @@ fn editor_routes<K: OwnerKind>(r: &mut Router, tag: &str) {
             ..applied("Remove an optional section (?expected_revision=)", None)
         },
         section_delete::<K>,
+    )
+    .api(
+        Method::PUT,
+        &format!("{base}/{{id}}/language"),
+        edit,
+        applied(
+            "Set the language the text is written and printed in (`ru`, `bg`)",
+            Some("LanguageBody"),
+        ),
+        language_put::<K>,
     );
 }
 
@@ -283,6 +293,25 @@ pub struct SectionBody {
     #[serde(default = "numbered_default")]
     pub numbered: bool,
     pub expected_revision: i64,
+}
+
+/// The language of a text.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct LanguageBody {
+    pub language: crate::domain::language::DocLanguage,
+    pub expected_revision: i64,
+}
+
+/// Sets the language of a text.
+pub async fn language_put<K: OwnerKind>(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<String>,
+    body: web::Json<LanguageBody>,
+) -> Result<web::Json<Applied>, ApiError> {
+    let b = body.into_inner();
+    let edit = Edit::SetLanguage { language: b.language };
+    apply::<K>(&state, &user, path.into_inner(), b.expected_revision, edit).await
 }
 
 fn numbered_default() -> bool {

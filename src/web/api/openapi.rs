@@ -170,6 +170,8 @@ pub fn document() -> OpenApi {
     components = with::<a::RevisionBody>(components);
     components = with::<a::NewSectionBody>(components);
     components = with::<a::SectionBody>(components);
+    components = with::<a::LanguageBody>(components);
+    components = with::<crate::domain::language::DocLanguage>(components);
     components = with::<crate::web::api::library::Propagated>(components);
     components = with::<crate::web::api::documents::PlaceholderInfo>(components);
     components = with::<crate::services::versions::VersionState>(components);

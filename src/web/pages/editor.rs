@@ -81,6 +81,12 @@ pub fn routes<K: OwnerKind>(r: &mut Router) {
             &format!("{base}/{{id}}/sections/{{sid}}/delete"),
             edit,
             edits::delete_section::<K>,
+        )
+        .page(
+            Method::POST,
+            &format!("{base}/{{id}}/language"),
+            edit,
+            edits::set_language::<K>,
         );
 }
 
@@ -356,6 +362,12 @@ async fn editor_body<K: OwnerKind>(
     ctx.insert("can_edit", &can_edit(user, d.described.status));
     ctx.insert("sections", &sections);
     ctx.insert("missing_sections", &missing);
+    ctx.insert("language", d.content.language.code());
+    let languages: Vec<(&str, String)> = crate::domain::language::DocLanguage::ALL
+        .iter()
+        .map(|l| (l.code(), t.get(&format!("editor.language_{}", l.code()))))
+        .collect();
+    ctx.insert("languages", &languages);
     ctx.insert("findings", &findings);
     placeholder_help(&mut ctx);
     ctx.insert("clause_count", &located.len());

@@ -313,6 +313,24 @@ pub async fn add_section<K: OwnerKind>(
     .await
 }
 
+/// Sets the language the text is written and printed in.
+pub async fn set_language<K: OwnerKind>(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    simple::<K>(state, user, session, path.into_inner(), body, |form| {
+        let language = form
+            .get("language")
+            .and_then(crate::domain::language::DocLanguage::parse)
+            .ok_or_else(|| AppError::BadRequest("unknown document language".into()))?;
+        Ok((Edit::SetLanguage { language }, None))
+    })
+    .await
+}
+
 /// Renames a section and sets whether it is numbered.
 pub async fn rename_section<K: OwnerKind>(
     state: web::Data<AppState>,
