@@ -2,6 +2,7 @@
 //! `verify`, `import`, `mail`, `webhooks`.
 
 pub mod backup;
+mod bulk;
 mod directory;
 mod import;
 mod outbox;
@@ -116,6 +117,12 @@ pub enum Command {
     Mail {
         #[command(subcommand)]
         action: MailCommand,
+    },
+    /// Work on many documents at once, as the pages do: drafts, sending, a department's
+    /// acknowledgement, a department printed as one PDF. One line per item.
+    Bulk {
+        #[command(subcommand)]
+        action: bulk::BulkCommand,
     },
     /// Directory sign-in: check the `[ldap]` settings with one person's login (the
     /// password is read from the first line of standard input); nothing is written.
@@ -386,6 +393,7 @@ pub fn run_offline(settings: Settings, command: Command) -> Result<(), CliError>
         Command::Mail { action } => outbox::mail_command(settings, &mut c, &clock, action),
         Command::Webhooks { action } => outbox::webhooks_command(&mut c, &clock, action),
         Command::Ldap { action } => directory::ldap_command(&settings, action),
+        Command::Bulk { action } => bulk::bulk_command(&settings, &mut c, &clock, action),
         Command::Demo { scale: false, .. } => {
             let summary = demo::load(&mut c, &clock, &(&settings).into())?;
             print_demo(&summary, &format!("http://{}/", settings.bind));

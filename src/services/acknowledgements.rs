@@ -163,7 +163,7 @@ fn insert_task(
     employee_id: &str,
     hash: &str,
     due: NaiveDate,
-) -> Result<(), ServiceError> {
+) -> Result<bool, ServiceError> {
     let exists: bool = diesel::select(diesel::dsl::exists(
         ack::table
             .filter(ack::version_id.eq(version_id))
@@ -171,7 +171,7 @@ fn insert_task(
     ))
     .get_result(conn)?;
     if exists {
-        return Ok(());
+        return Ok(false);
     }
     let id = new_id();
     diesel::insert_into(ack::table)
@@ -190,10 +190,12 @@ fn insert_task(
         &id,
         "requested",
         &json!({ "version_id": version_id, "employee_id": employee_id, "content_hash": hash, "due_date": due }),
-    )
+    )?;
+    Ok(true)
 }
 
-/// Asks every current holder of the version's position to acknowledge it.
+/// Asks every current holder of the version's position to acknowledge it, unless
+/// already asked; returns how many were asked now.
 pub fn request_for_version(
     conn: &mut DbConn,
     journal: &mut Journal,
@@ -207,10 +209,11 @@ pub fn request_for_version(
         .select(jd::position_id)
         .first(conn)?;
     let people = holders(conn, std::slice::from_ref(&position_id), journal.today())?;
+    let mut asked = 0;
     for e in &people {
-        insert_task(conn, journal, version_id, e, hash, due)?;
+        asked += usize::from(insert_task(conn, journal, version_id, e, hash, due)?);
     }
-    Ok(people.len())
+    Ok(asked)
 }
 
 /// Asks a new holder of a position to acknowledge the version in force.

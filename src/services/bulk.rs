@@ -15,6 +15,7 @@ use crate::db::schema::{jd_versions, job_descriptions as jd, positions};
 use crate::db::DbConn;
 use crate::domain::account::User;
 use crate::domain::version::Status;
+use crate::i18n::{fill, strings};
 use crate::pdf::input::RenderInput;
 
 /// Most items one request may name.
@@ -32,6 +33,27 @@ pub struct Outcome {
     pub code: Option<String>,
     /// The job description or version made, when one was.
     pub result_id: Option<String>,
+    /// How many people a department's acknowledgement asked and reminded, when it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub people: Option<People>,
+}
+
+/// The people one version's acknowledgement reached.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct People {
+    /// Holders asked now, who had not been asked before.
+    pub asked: usize,
+    /// People reminded (with an account), when reminding was asked for.
+    pub reminded: usize,
+}
+
+/// A department's acknowledgement: start it, and remind those who have not signed.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct DepartmentAcknowledgement {
+    pub department_id: String,
+    /// Remind everyone who has not signed yet, not only ask those never asked.
+    #[serde(default)]
+    pub remind: bool,
 }
 
 /// Every item's outcome, in the order asked.
@@ -42,7 +64,36 @@ pub struct BulkResult {
     pub items: Vec<Outcome>,
 }
 
+impl Outcome {
+    /// What became of the item, in words: `what` names the work (`send`, `paper` …).
+    pub fn said(&self, what: &str) -> String {
+        let t = strings();
+        match (&self.code, self.people) {
+            (None, Some(p)) => fill(
+                &fill(&t.get("bulk.done_acknowledge"), "asked", &p.asked.to_string()),
+                "reminded",
+                &p.reminded.to_string(),
+            ),
+            (None, None) => t.get(&format!("bulk.done_{what}")),
+            (Some(code), _) => t
+                .find(&format!("refused.{code}"))
+                .or_else(|| t.find(&format!("errors.{code}")))
+                .map_or_else(|| code.clone(), str::to_string),
+        }
+    }
+}
+
 impl BulkResult {
+    /// «Выполнено: N; не выполнено: M.»
+    pub fn summary(&self) -> String {
+        let t = strings();
+        fill(
+            &fill(&t.get("bulk.summary"), "done", &self.done.to_string()),
+            "refused",
+            &self.refused.to_string(),
+        )
+    }
+
     fn push(&mut self, o: Outcome) {
         if o.done {
             self.done += 1;
@@ -105,12 +156,22 @@ fn each(
     labels: &HashMap<String, String>,
     mut act: impl FnMut(&mut DbConn, &str) -> Result<String, ServiceError>,
 ) -> Result<BulkResult, ServiceError> {
+    each_with(conn, ids, labels, |conn, id| Ok((act(conn, id)?, None)))
+}
+
+/// [`each`], the acts also saying whom they reached.
+fn each_with(
+    conn: &mut DbConn,
+    ids: Vec<String>,
+    labels: &HashMap<String, String>,
+    mut act: impl FnMut(&mut DbConn, &str) -> Result<(String, Option<People>), ServiceError>,
+) -> Result<BulkResult, ServiceError> {
     let mut out = BulkResult::default();
     for id in ids {
         let label = labels.get(&id).cloned().unwrap_or_else(|| id.clone());
-        let (done, code, result_id) = match act(conn, &id) {
-            Ok(made) => (true, None, Some(made)),
-            Err(e) => (false, Some(refusal(e)?), None),
+        let (done, code, result_id, people) = match act(conn, &id) {
+            Ok((made, people)) => (true, None, Some(made), people),
+            Err(e) => (false, Some(refusal(e)?), None, None),
         };
         out.push(Outcome {
             id,
@@ -118,6 +179,7 @@ fn each(
             done,
             code,
             result_id,
+            people,
         });
     }
     Ok(out)
@@ -158,7 +220,12 @@ fn version_labels(conn: &mut DbConn, ids: &[String]) -> Result<HashMap<String, S
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(id, title, n)| (id, format!("{title}, ред. {n}")))
+        .map(|(id, title, n)| {
+            (
+                id,
+                format!("{title}, {} {n}", crate::i18n::strings().get("positions.version")),
+            )
+        })
         .collect())
 }
 
@@ -174,6 +241,54 @@ pub fn send_drafts(
     each(conn, ids, &labels, |conn, id| {
         workflow::send(conn, clock, actor, id)?;
         Ok(id.to_string())
+    })
+}
+
+/// Acknowledgement of every version in force of a department, each version as alone:
+/// its current holders not asked yet are asked (a holder appointed before the version
+/// was approved on paper, or before the system); with `remind`, everyone who has not
+/// signed is reminded, and the department's head told of those overdue. A signature
+/// stands: a version is signed once per person, so a signed one is not asked again.
+pub fn acknowledge_department(
+    conn: &mut DbConn,
+    clock: &Clock,
+    rules: &super::rules::Rules,
+    actor: &User,
+    input: &DepartmentAcknowledgement,
+) -> Result<BulkResult, ServiceError> {
+    let department = input.department_id.trim();
+    if !crate::exists!(conn, crate::db::schema::departments, department)? {
+        return Err(ServiceError::NotFound);
+    }
+    let ids = in_force_of_department(conn, department)?;
+    if ids.is_empty() {
+        return Err(ServiceError::Refused("nothing_in_force"));
+    }
+    let labels = version_labels(conn, &ids)?;
+    each_with(conn, ids, &labels, |conn, id| {
+        let asked = super::journal::write_tx(conn, clock, &actor.login, |conn, journal| {
+            let hash = super::versions::state(conn, id)?
+                .content_hash
+                .ok_or(ServiceError::Refused("not_in_force"))?;
+            acknowledgements::request_for_version(conn, journal, id, &hash, rules.acknowledge_by(journal.today()))
+        })?;
+        let reminded = if input.remind {
+            match super::notifications::remind(conn, clock, actor, id) {
+                Ok(r) => r.notified,
+                Err(ServiceError::Refused("nobody_to_remind")) => 0,
+                Err(e) => return Err(e),
+            }
+        } else {
+            0
+        };
+        if asked == 0 && reminded == 0 {
+            return Err(ServiceError::Refused(if input.remind {
+                "nobody_to_remind"
+            } else {
+                "everyone_asked"
+            }));
+        }
+        Ok((id.to_string(), Some(People { asked, reminded })))
     })
 }
 

@@ -229,7 +229,133 @@ async fn paper_signatures_of_several_people_from_one_sheet(app: TestApp) {
     assert!(page.body.contains("Дата в формате"), "{}", page.body);
 }
 
+/// HR starts a department's acknowledgement for holders never asked, then repeats it
+/// as reminders; a signed version is not asked again, and nothing to do is said so.
+async fn a_whole_department_is_asked_and_reminded(app: TestApp) {
+    let s = story(&app).await;
+    crate::workflow::approve_through(&s, &s.version).await;
+    // A holder the approval did not reach: appointed before the system kept acknowledgements.
+    app.sql(&format!(
+        "DELETE FROM acknowledgements WHERE employee_id = '{}'",
+        s.paper_employee_id
+    ));
+    let ask = |remind: bool| {
+        s.hr.post(
+            "/api/v1/bulk/acknowledgements",
+            json!({ "department_id": s.department, "remind": remind }),
+        )
+    };
+    let r = ask(false).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let o = outcome(&r.json(), &s.version).clone();
+    assert_eq!(o["done"], true, "{o}");
+    assert_eq!(o["people"], json!({ "asked": 1, "reminded": 0 }));
+    let asked = crate::workflow::task_of(&app, &s.version, &s.paper_employee_id);
+    assert!(asked.signed_at.is_none());
+
+    // Again: nobody new to ask, said so, and nothing written.
+    let before = app.log_len();
+    let again = ask(false).await.json();
+    assert_eq!(outcome(&again, &s.version)["code"], "everyone_asked", "{again}");
+    assert_eq!(app.log_len(), before);
+
+    // Repeated as reminders: the one with an account is reminded, the other named.
+    let r = ask(true).await.json();
+    assert_eq!(
+        outcome(&r, &s.version)["people"],
+        json!({ "asked": 0, "reminded": 1 }),
+        "{r}"
+    );
+    let notes = jobdesc::services::notifications::unread(&mut app.conn(), &app.clock, &app.user_id("sokolov"), 10)
+        .expect("notes");
+    assert!(notes.iter().any(|n| n.text.starts_with("Напоминание")), "{notes:?}");
+
+    // Refusals: no such department; a department with nothing in force.
+    let missing =
+        s.hr.post(
+            "/api/v1/bulk/acknowledgements",
+            json!({ "department_id": "00000000-0000-4000-8000-000000000000" }),
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND, "{}", missing.body);
+    let empty =
+        s.hr.post("/api/v1/departments", json!({ "name": "Пустой" }))
+            .await
+            .json()["id"]
+            .as_str()
+            .expect("id")
+            .to_string();
+    let none =
+        s.hr.post("/api/v1/bulk/acknowledgements", json!({ "department_id": empty }))
+            .await;
+    assert_eq!(none.json()["code"], "nothing_in_force", "{}", none.body);
+
+    // Through the coverage page: HR has the form, a head reads the page without it.
+    let mut hr = app.web_as("kadry", "hr").await;
+    let page = hr.get("/coverage").await;
+    assert!(page.body.contains("id=\"department-acknowledgement\""));
+    let result = hr
+        .post(
+            "/bulk/acknowledgements",
+            &[("department_id", s.department.as_str()), ("remind", "true")],
+        )
+        .await;
+    assert_eq!(result.status, StatusCode::OK);
+    assert!(result.body.contains("запрошено: 0; напомнено: 1"), "{}", result.body);
+    // The command line: the same work, one line per item, failing when any is refused.
+    let url = app.settings.database_url.expose().to_string();
+    let cli = |rest: &[&str]| {
+        let o = crate::cli::jobdesc(&[&["--database-url", url.as_str()][..], rest].concat())
+            .output()
+            .expect("binary runs");
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        (o.status.success(), said)
+    };
+    let (ok, said) = cli(&["bulk", "acknowledge", &s.department, "--remind", "--as", "hr"]);
+    assert!(ok, "{said}");
+    assert!(
+        said.contains(&format!("done\t{}", s.version)) && said.contains("напомнено: 1"),
+        "{said}"
+    );
+    let (ok, said) = cli(&["bulk", "acknowledge", &s.department, "--as", "hr"]);
+    assert!(
+        !ok && said.contains("Новых запросов нет") && said.contains("не выполнено: 1"),
+        "{said}"
+    );
+    let (ok, said) = cli(&["bulk", "acknowledge", &s.department, "--as", "nobody"]);
+    assert!(!ok && said.contains("no active user nobody"), "{said}");
+    let (ok, said) = cli(&["bulk", "send", "00000000-0000-4000-8000-000000000000", "--as", "hr"]);
+    assert!(
+        !ok && said.starts_with("refused\t00000000-0000-4000-8000-000000000000"),
+        "{said}"
+    );
+    let out = tempfile::tempdir().expect("dir");
+    let pdf = out.path().join("department.pdf");
+    let (ok, said) = cli(&[
+        "bulk",
+        "print",
+        &s.department,
+        "--parts",
+        "document",
+        "-o",
+        pdf.to_str().expect("path"),
+    ]);
+    assert!(ok, "{said}");
+    assert!(crate::pdf::pdftotext(&pdf).contains("ДОЛЖНОСТНАЯ ИНСТРУКЦИЯ"));
+
+    let mut head = app.web_as("agreer2", "agreer").await;
+    let page = head.get("/coverage").await;
+    if page.status == StatusCode::OK {
+        assert!(!page.body.contains("department-acknowledgement"));
+    }
+}
+
 crate::on_both_backends!(
     many_documents_at_once_each_with_its_outcome,
     paper_signatures_of_several_people_from_one_sheet,
+    a_whole_department_is_asked_and_reminded,
 );

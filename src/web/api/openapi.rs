@@ -205,6 +205,8 @@ pub fn document() -> OpenApi {
     components = with::<crate::services::bulk::NewDocuments>(components);
     components = with::<crate::services::bulk::Versions>(components);
     components = with::<crate::services::bulk::PaperSheet>(components);
+    components = with::<crate::services::bulk::DepartmentAcknowledgement>(components);
+    components = with::<crate::services::bulk::People>(components);
     components = with::<crate::services::webhooks::Webhook>(components);
     components = with::<crate::services::webhooks::WebhookInput>(components);
     components = with::<crate::services::webhooks::Delivery>(components);

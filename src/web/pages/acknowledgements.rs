@@ -353,12 +353,13 @@ pub async fn coverage(
         return Ok(coverage_csv(&all.items));
     }
     let (page, cursor) = (query.page(), query.cursor());
-    let (paged, (reviews, due), without_document) = state
+    let (paged, (reviews, due), without_document, departments) = state
         .db(move |c| {
             Ok((
                 crate::services::coverage::page(c, today, page, cursor.as_ref())?,
                 inbox::reviews_due_first(c, today, REVIEWS_SHOWN)?,
                 crate::services::coverage::positions_without_document(c)?,
+                crate::services::departments::all(c)?,
             ))
         })
         .await?;
@@ -398,6 +399,11 @@ pub async fn coverage(
     ctx.insert("pages", &((paged.total + paged.per_page - 1) / paged.per_page).max(1));
     ctx.insert("reviews_more", &(due - reviews.len() as i64).max(0));
     ctx.insert("without_document", &without_document);
+    // HR starts or repeats a whole department's acknowledgement from here.
+    if crate::domain::account::DRAFTERS.iter().any(|r| user.0.has(*r)) {
+        let departments: Vec<(String, String)> = departments.into_iter().map(|d| (d.id, d.name)).collect();
+        ctx.insert("departments", &departments);
+    }
     ctx.insert("reviews", &reviews);
     Ok(kept::keep(
         turn,

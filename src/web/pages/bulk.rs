@@ -7,8 +7,8 @@ use actix_web::http::{header, Method, StatusCode};
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
-use crate::i18n::{fill, strings};
-use crate::services::bulk::{self, BulkResult, NewDocuments, PaperSheet, Versions};
+use crate::i18n::strings;
+use crate::services::bulk::{self, BulkResult, DepartmentAcknowledgement, NewDocuments, PaperSheet, Versions};
 use crate::services::templates;
 use crate::web::auth::CurrentUser;
 use crate::web::error::{ApiError, AppError, PageError};
@@ -27,6 +27,7 @@ pub fn routes(r: &mut Router) {
         .page(Method::POST, "/bulk/documents", edit, create_documents_page)
         .page(Method::POST, "/bulk/send", edit, send_page)
         .page(Method::POST, "/bulk/paper", edit, paper_page)
+        .page(Method::POST, "/bulk/acknowledgements", edit, acknowledge_page)
         .page(Method::GET, "/print", view, print_page)
         .api(
             Method::POST,
@@ -66,6 +67,20 @@ pub fn routes(r: &mut Router) {
                 )
             },
             paper_api,
+        )
+        .api(
+            Method::POST,
+            "/api/v1/bulk/acknowledgements",
+            edit,
+            ApiDoc {
+                request: Some("DepartmentAcknowledgement"),
+                response: Some("BulkResult"),
+                ..doc(
+                    "Start a department's acknowledgement (ask every holder not yet asked), and with `remind` remind everyone who has not signed; each version's outcome",
+                    "bulk",
+                )
+            },
+            acknowledge_api,
         )
         .api(
             Method::GET,
@@ -128,26 +143,10 @@ fn result_page(
     result: &BulkResult,
     what: &str,
 ) -> Result<HttpResponse, AppError> {
-    let t = strings();
     let mut ctx = base_context(Some(&user.0), session)?;
-    let said = fill(
-        &fill(&t.get("bulk.summary"), "done", &result.done.to_string()),
-        "refused",
-        &result.refused.to_string(),
-    );
-    let reasons: Vec<String> = result
-        .items
-        .iter()
-        .map(|o| match &o.code {
-            None => t.get(&format!("bulk.done_{what}")),
-            Some(code) => t
-                .find(&format!("refused.{code}"))
-                .or_else(|| t.find(&format!("errors.{code}")))
-                .map_or_else(|| code.clone(), str::to_string),
-        })
-        .collect();
-    ctx.insert("title", &t.get(&format!("bulk.title_{what}")));
-    ctx.insert("said", &said);
+    let reasons: Vec<String> = result.items.iter().map(|o| o.said(what)).collect();
+    ctx.insert("title", &strings().get(&format!("bulk.title_{what}")));
+    ctx.insert("said", &result.summary());
     ctx.insert("result", result);
     ctx.insert("reasons", &reasons);
     ctx.insert("what", what);
@@ -196,6 +195,47 @@ pub async fn send_page(
             Ok(see_other("/documents#message"))
         }
     }
+}
+
+/// Starts (or repeats) a department's acknowledgement from the coverage page.
+pub async fn acknowledge_page(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session: Session,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let form = Form::parse(&session, &body, &[])?;
+    let input = DepartmentAcknowledgement {
+        department_id: form.get("department_id").unwrap_or_default().to_string(),
+        remind: form.get("remind") == Some("true"),
+    };
+    match acknowledge(&state, &user, input).await {
+        Ok(r) => Ok(result_page(&user, &session, &r, "acknowledge")?),
+        Err(e) => {
+            refused(&session, &e.user_message().ok_or(e)?);
+            Ok(see_other("/coverage#message"))
+        }
+    }
+}
+
+async fn acknowledge(
+    state: &AppState,
+    user: &CurrentUser,
+    input: DepartmentAcknowledgement,
+) -> Result<BulkResult, AppError> {
+    let (u, rules) = (user.0.clone(), state.rules());
+    state
+        .with_clock(move |c, clock| bulk::acknowledge_department(c, clock, &rules, &u, &input))
+        .await
+}
+
+/// A department's acknowledgement, started or repeated.
+pub async fn acknowledge_api(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: web::Json<DepartmentAcknowledgement>,
+) -> Result<web::Json<BulkResult>, ApiError> {
+    Ok(web::Json(acknowledge(&state, &user, body.into_inner()).await?))
 }
 
 /// Records the paper signatures ticked on the coverage page.
