@@ -9,7 +9,7 @@ use super::CliError;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::DbConn;
-use crate::services::bulk::{self, BulkResult, DepartmentAcknowledgement, NewDocuments, Versions};
+use crate::services::bulk::{self, BulkResult, DepartmentAcknowledgement, NewDocuments, Outcome, Progress, Versions};
 use crate::services::users;
 
 /// Bulk commands.
@@ -55,18 +55,18 @@ pub fn bulk_command(settings: &Settings, c: &mut DbConn, clock: &Clock, action: 
             .filter(|u| u.active)
             .ok_or_else(|| CliError::Message(format!("no active user {login}")))
     };
-    let (result, what) = match action {
+    let result = match action {
         BulkCommand::Documents { positions, template } => {
             let input = NewDocuments {
                 position_ids: positions,
                 template_id: template,
             };
-            (bulk::create_documents(c, clock, "cli", &input)?, "documents")
+            bulk::create_documents(c, clock, "cli", &input, &mut Lines("documents"))?
         }
         BulkCommand::Send { versions, login } => {
             let actor = user(c, &login)?;
             let input = Versions { version_ids: versions };
-            (bulk::send_drafts(c, clock, &actor, &input)?, "send")
+            bulk::send_drafts(c, clock, &actor, &input, &mut Lines("send"))?
         }
         BulkCommand::Acknowledge {
             department,
@@ -78,10 +78,8 @@ pub fn bulk_command(settings: &Settings, c: &mut DbConn, clock: &Clock, action: 
                 department_id: department,
                 remind,
             };
-            (
-                bulk::acknowledge_department(c, clock, &settings.into(), &actor, &input)?,
-                "acknowledge",
-            )
+            let mut lines = Lines("acknowledge");
+            bulk::acknowledge_department(c, clock, &settings.into(), &actor, &input, &mut lines)?
         }
         BulkCommand::Print {
             department,
@@ -97,15 +95,21 @@ pub fn bulk_command(settings: &Settings, c: &mut DbConn, clock: &Clock, action: 
             return Ok(());
         }
     };
-    report(&result, what)
+    report(&result)
 }
 
-/// One line per item, then the summary; refused items make the command fail.
-fn report(result: &BulkResult, what: &str) -> Result<(), CliError> {
-    for o in &result.items {
+/// Prints each item's line as soon as it is done: the progress of a long run.
+struct Lines(&'static str);
+
+impl Progress for Lines {
+    fn item(&mut self, o: &Outcome) {
         let mark = if o.done { "done" } else { "refused" };
-        println!("{mark}\t{}\t{}\t{}", o.id, o.label, o.said(what));
+        println!("{mark}\t{}\t{}\t{}", o.id, o.label, o.said(self.0));
     }
+}
+
+/// The summary after the items' lines; refused items make the command fail.
+fn report(result: &BulkResult) -> Result<(), CliError> {
     let summary = result.summary();
     if result.refused > 0 {
         Err(CliError::Message(summary))

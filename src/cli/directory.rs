@@ -21,7 +21,7 @@ pub fn ldap_command(settings: &Settings, action: LdapCommand) -> Result<(), CliE
     let password = password.trim_end_matches(['\r', '\n']);
     let roles = d.roles.clone();
     let person = crate::directory::Ldap::new(d)
-        .sign_in(login.trim(), password)
+        .sign_in(&login.trim().to_lowercase(), password)
         .map_err(|e| CliError::Message(e.to_string()))?
         .ok_or_else(|| {
             CliError::Message(format!(

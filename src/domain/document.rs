@@ -367,6 +367,15 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_new_section_is_headed_in_the_document_s_language() {
+        let mut c = sample();
+        c.language = DocLanguage::Bg;
+        c.add_section("n".into(), SectionKind::Evaluation).expect("added");
+        let added = c.sections.iter().find(|s| s.id == "n").expect("the section");
+        assert_eq!(added.heading, "Оценка на работата");
+    }
+
+    #[test]
     fn a_new_clause_goes_before_the_closing_catch_all() {
         let mut c = sample();
         c.add_clause(

@@ -17,7 +17,7 @@ use super::{new_id, ServiceError};
 use crate::clock::Clock;
 use crate::db::schema::{acknowledgements as ack, assignments, jd_versions, job_descriptions as jd, positions};
 use crate::db::DbConn;
-use crate::domain::account::{verify_password, User};
+use crate::domain::account::User;
 use crate::domain::change_log::hash_time;
 use crate::domain::staff::Assignment;
 use crate::domain::validation::FieldErrors;
@@ -283,14 +283,9 @@ pub fn sign(
     ack_id: &str,
     password: &str,
     origin: &Client,
+    directory: Option<&super::directory::DirectorySignIn>,
 ) -> Result<Acknowledgement, ServiceError> {
-    let hash: String = crate::db::schema::users::table
-        .find(&user.id)
-        .select(crate::db::schema::users::password_hash)
-        .first(conn)?;
-    if !verify_password(password, &hash) {
-        return Err(ServiceError::Refused("bad_password"));
-    }
+    super::auth::confirm_password(conn, directory, user, password)?;
     write_tx(conn, clock, &user.login, |conn, journal| {
         let mut a = get(conn, ack_id)?;
         if user.employee_id.as_deref() != Some(a.employee_id.as_str()) {

@@ -56,6 +56,39 @@ pub fn authenticate(
     }
 }
 
+/// Checks that `password` is the user's own again (an electronic signature): the local
+/// password, or for a directory account the directory's. `bad_password` otherwise.
+pub fn confirm_password(
+    conn: &mut DbConn,
+    directory: Option<&super::directory::DirectorySignIn>,
+    user: &User,
+    password: &str,
+) -> Result<(), ServiceError> {
+    let hash: String = crate::db::schema::users::table
+        .find(user.id.as_str())
+        .select(crate::db::schema::users::password_hash)
+        .first(conn)?;
+    let confirmed = match (&user.directory_dn, directory) {
+        (None, _) => verify_password(password, &hash),
+        (Some(dn), Some(d)) => match d.server.sign_in(&user.login, password) {
+            Ok(Some(person)) => {
+                crate::domain::directory::normalize_dn(&person.dn) == crate::domain::directory::normalize_dn(dn)
+            }
+            Ok(None) => false,
+            Err(e) => {
+                tracing::warn!(error = %e, "directory unreachable for a signature");
+                return Err(ServiceError::Refused("directory_unavailable"));
+            }
+        },
+        (Some(_), None) => false,
+    };
+    if confirmed {
+        Ok(())
+    } else {
+        Err(ServiceError::Refused("bad_password"))
+    }
+}
+
 /// What a request proves it is: a browser session's secret or an API token.
 pub enum Credential {
     Session {

@@ -149,14 +149,26 @@ fn refusal(e: ServiceError) -> Result<String, ServiceError> {
     }
 }
 
+/// Told of a bulk run as it goes: how many items, then each item's outcome once known.
+pub trait Progress {
+    fn start(&mut self, _total: usize) {}
+    fn item(&mut self, _outcome: &Outcome) {}
+}
+
+/// A run no one watches (the API answers the whole list at the end).
+pub struct Quiet;
+
+impl Progress for Quiet {}
+
 /// Does `act` for each item, each as alone: what it made, or why it was refused.
 fn each(
     conn: &mut DbConn,
     ids: Vec<String>,
     labels: &HashMap<String, String>,
+    progress: &mut dyn Progress,
     mut act: impl FnMut(&mut DbConn, &str) -> Result<String, ServiceError>,
 ) -> Result<BulkResult, ServiceError> {
-    each_with(conn, ids, labels, |conn, id| Ok((act(conn, id)?, None)))
+    each_with(conn, ids, labels, progress, |conn, id| Ok((act(conn, id)?, None)))
 }
 
 /// [`each`], the acts also saying whom they reached.
@@ -164,23 +176,27 @@ fn each_with(
     conn: &mut DbConn,
     ids: Vec<String>,
     labels: &HashMap<String, String>,
+    progress: &mut dyn Progress,
     mut act: impl FnMut(&mut DbConn, &str) -> Result<(String, Option<People>), ServiceError>,
 ) -> Result<BulkResult, ServiceError> {
     let mut out = BulkResult::default();
+    progress.start(ids.len());
     for id in ids {
         let label = labels.get(&id).cloned().unwrap_or_else(|| id.clone());
         let (done, code, result_id, people) = match act(conn, &id) {
             Ok((made, people)) => (true, None, Some(made), people),
             Err(e) => (false, Some(refusal(e)?), None, None),
         };
-        out.push(Outcome {
+        let outcome = Outcome {
             id,
             label,
             done,
             code,
             result_id,
             people,
-        });
+        };
+        progress.item(&outcome);
+        out.push(outcome);
     }
     Ok(out)
 }
@@ -192,6 +208,7 @@ pub fn create_documents(
     clock: &Clock,
     actor: &str,
     input: &NewDocuments,
+    progress: &mut dyn Progress,
 ) -> Result<BulkResult, ServiceError> {
     let ids = distinct(&input.position_ids)?;
     let titles: HashMap<String, String> = positions::table
@@ -200,7 +217,7 @@ pub fn create_documents(
         .load::<(String, String)>(conn)?
         .into_iter()
         .collect();
-    each(conn, ids, &titles, |conn, id| {
+    each(conn, ids, &titles, progress, |conn, id| {
         let one = NewDocument {
             position_id: id.to_string(),
             template_id: input.template_id.clone(),
@@ -235,10 +252,11 @@ pub fn send_drafts(
     clock: &Clock,
     actor: &User,
     input: &Versions,
+    progress: &mut dyn Progress,
 ) -> Result<BulkResult, ServiceError> {
     let ids = distinct(&input.version_ids)?;
     let labels = version_labels(conn, &ids)?;
-    each(conn, ids, &labels, |conn, id| {
+    each(conn, ids, &labels, progress, |conn, id| {
         workflow::send(conn, clock, actor, id)?;
         Ok(id.to_string())
     })
@@ -255,6 +273,7 @@ pub fn acknowledge_department(
     rules: &super::rules::Rules,
     actor: &User,
     input: &DepartmentAcknowledgement,
+    progress: &mut dyn Progress,
 ) -> Result<BulkResult, ServiceError> {
     let department = input.department_id.trim();
     if !crate::exists!(conn, crate::db::schema::departments, department)? {
@@ -265,7 +284,7 @@ pub fn acknowledge_department(
         return Err(ServiceError::Refused("nothing_in_force"));
     }
     let labels = version_labels(conn, &ids)?;
-    each_with(conn, ids, &labels, |conn, id| {
+    each_with(conn, ids, &labels, progress, |conn, id| {
         let asked = super::journal::write_tx(conn, clock, &actor.login, |conn, journal| {
             let hash = super::versions::state(conn, id)?
                 .content_hash
@@ -312,6 +331,7 @@ pub fn record_paper(
     key: &[u8],
     actor: &User,
     input: &PaperSheet,
+    progress: &mut dyn Progress,
 ) -> Result<BulkResult, ServiceError> {
     let ids = distinct(&input.acknowledgement_ids)?;
     let one = acknowledgements::PaperInput {
@@ -324,7 +344,7 @@ pub fn record_paper(
             labels.insert(id.clone(), format!("{}, «{}»", a.employee_name, a.position_title));
         }
     }
-    each(conn, ids, &labels, |conn, id| {
+    each(conn, ids, &labels, progress, |conn, id| {
         acknowledgements::record_paper(conn, clock, key, actor, id, &one)?;
         Ok(id.to_string())
     })

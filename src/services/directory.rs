@@ -27,7 +27,7 @@ const ACTOR: &str = "directory";
 /// (`account_disabled`) when an administrator disabled the account here.
 pub fn admit(conn: &mut DbConn, clock: &Clock, person: &Person, map: &RoleMap) -> Result<User, ServiceError> {
     let login = person.login.trim().to_lowercase();
-    let roles = map.roles_for(&person.groups);
+    let mut roles = map.roles_for(&person.groups);
     let existing: Option<(UserId, bool, Option<String>)> = users::table
         .filter(users::login.eq(&login))
         .select((users::id, users::active, users::directory_dn))
@@ -57,6 +57,19 @@ pub fn admit(conn: &mut DbConn, clock: &Clock, person: &Person, map: &RoleMap) -
     let id = match existing {
         Some((id, ..)) => {
             let before = User::get(conn, id.as_str())?;
+            // The directory may not take the last administrator's rights away: the
+            // system would be left with no one to manage it.
+            if before.has(Role::Admin) && !roles.contains(&Role::Admin) {
+                match super::users::keep_an_admin(conn, id.as_str(), false) {
+                    Ok(()) => {}
+                    Err(ServiceError::Refused(_)) => {
+                        tracing::warn!(login, "the directory's groups drop the last administrator: admin kept");
+                        roles.push(Role::Admin);
+                        roles.sort();
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
             let changed = before.roles != roles
                 || before.email != email
                 || before.directory_dn.as_deref() != Some(person.dn.as_str())

@@ -342,6 +342,10 @@ pub fn apply_with(
             )
         }
         Edit::SetLanguage { language } => {
+            // The same language again changes nothing, so it must not return a text in agreement to draft.
+            if content.language == *language {
+                return Err(ServiceError::Refused("language_unchanged"));
+            }
             let old = std::mem::replace(&mut content.language, *language);
             (
                 "language_set",

@@ -38,7 +38,8 @@ pub struct SignIn {
     pub user_agent: String,
     /// `page` or `api`.
     pub channel: String,
-    /// `ok`, `bad_credentials`, `account_disabled` or `throttled`.
+    /// `ok`, `bad_credentials`, `account_disabled`, `throttled`, `directory_no_role` or
+    /// `directory_unavailable`.
     pub outcome: String,
 }
 
@@ -68,7 +69,9 @@ pub fn wait(
 ) -> Result<Option<Duration>, ServiceError> {
     let recent = sign_ins::at
         .gt(now - throttle::PER_LOGIN.window.max(throttle::PER_ADDRESS.window))
-        .and(sign_ins::outcome.ne("throttled"));
+        .and(sign_ins::outcome.ne("throttled"))
+        // The directory being down is not the person's failure.
+        .and(sign_ins::outcome.ne("directory_unavailable"));
     let by_login = sign_ins::table
         .filter(sign_ins::login.eq(login))
         .filter(recent)

@@ -100,7 +100,7 @@ pub fn by_login(conn: &mut DbConn, login: &str) -> Result<Option<(User, String)>
 }
 
 /// Refuses a change that would leave no active administrator.
-fn keep_an_admin(conn: &mut DbConn, id: &str, still_admin: bool) -> Result<(), ServiceError> {
+pub(super) fn keep_an_admin(conn: &mut DbConn, id: &str, still_admin: bool) -> Result<(), ServiceError> {
     if still_admin {
         return Ok(());
     }

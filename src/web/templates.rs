@@ -15,7 +15,7 @@ use crate::domain::account::User;
 use crate::i18n::{strings, Locale};
 use crate::web::error::{AppError, Problem};
 
-const TEMPLATES: [(&str, &str); 42] = [
+const TEMPLATES: [(&str, &str); 44] = [
     ("import_new.html", include_str!("../../templates/import_new.html")),
     ("import_list.html", include_str!("../../templates/import_list.html")),
     ("import_review.html", include_str!("../../templates/import_review.html")),
@@ -36,6 +36,8 @@ const TEMPLATES: [(&str, &str); 42] = [
     ("webhook.html", include_str!("../../templates/webhook.html")),
     ("bulk_new.html", include_str!("../../templates/bulk_new.html")),
     ("bulk_result.html", include_str!("../../templates/bulk_result.html")),
+    ("bulk_row.html", include_str!("../../templates/bulk_row.html")),
+    ("bulk_summary.html", include_str!("../../templates/bulk_summary.html")),
     ("editor.html", include_str!("../../templates/editor.html")),
     ("editor_body.html", include_str!("../../templates/editor_body.html")),
     ("clause_form.html", include_str!("../../templates/clause_form.html")),

@@ -171,6 +171,13 @@ async fn a_bulgarian_document_prints_in_bulgarian(app: TestApp) {
         )
         .await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    let again =
+        s.hr.put(
+            &format!("/api/v1/versions/{ru}/language"),
+            json!({ "language": "bg", "expected_revision": ok.json()["revision"] }),
+        )
+        .await;
+    assert_eq!(again.json()["code"], "language_unchanged", "{}", again.body);
     let preview = web.get(&format!("/versions/{ru}/preview")).await;
     assert!(preview.body.contains("УТВЪРЖДАВАМ"), "switched to Bulgarian");
     let editor = web.get(&format!("/versions/{ru}")).await;

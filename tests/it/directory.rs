@@ -194,12 +194,40 @@ async fn directory_sign_in(backend: Backend) {
     let (status, page) = Web::new(&app.base).login("sidorov", "Ldap-head-Pass-2").await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(page.body.contains("Каталог (LDAP) сейчас недоступен"), "{}", page.body);
+    // An outage is not the person's failure: it does not count towards throttling.
+    for _ in 0..6 {
+        assert_eq!(
+            token(&app, "sidorov", "Ldap-head-Pass-2").await.status,
+            StatusCode::SERVICE_UNAVAILABLE
+        );
+    }
     assert_eq!(token(&app, "localadmin", PASSWORD).await.status, StatusCode::CREATED);
     dir.resume();
     assert_eq!(
         token(&app, "sidorov", "Ldap-head-Pass-2").await.status,
         StatusCode::CREATED
     );
+
+    // A directory account signs electronically with the directory's password, not a local one.
+    let directory = jobdesc::startup::directory(&app.settings).expect("configured");
+    let (user, _) = jobdesc::services::users::by_login(&mut app.conn(), "sidorov")
+        .expect("query")
+        .expect("the account");
+    let pool = app.pool.clone();
+    let confirm = move |password: &'static str| {
+        let (pool, directory, user) = (pool.clone(), directory.clone(), user.clone());
+        std::thread::spawn(move || {
+            let mut conn = pool.get().expect("connection");
+            jobdesc::services::auth::confirm_password(&mut conn, Some(directory.as_ref()), &user, password)
+        })
+        .join()
+        .expect("thread")
+    };
+    assert!(confirm("Ldap-head-Pass-2").is_ok());
+    assert!(matches!(
+        confirm("wrong"),
+        Err(jobdesc::services::ServiceError::Refused("bad_password"))
+    ));
     if backend == Backend::Sqlite {
         the_command_line_checks_the_settings(&dir);
     }

@@ -245,7 +245,7 @@ impl Content {
             Section {
                 id,
                 kind,
-                heading: kind.default_heading().to_string(),
+                heading: kind.default_heading_in(self.language).to_string(),
                 numbered: true,
                 clauses: Vec::new(),
             },

@@ -115,10 +115,15 @@ pub async fn sign(
         body.into_inner().password,
         crate::web::client::of(&req),
     );
-    let key = state.settings.secret_key.expose().as_bytes().to_vec();
+    let (key, directory) = (
+        state.settings.secret_key.expose().as_bytes().to_vec(),
+        state.directory.clone(),
+    );
     Ok(web::Json(
         state
-            .with_clock(move |c, clock| acknowledgements::sign(c, clock, &key, &user.0, &id, &password, &o))
+            .with_clock(move |c, clock| {
+                acknowledgements::sign(c, clock, &key, &user.0, &id, &password, &o, directory.as_deref())
+            })
             .await?,
     ))
 }

@@ -191,8 +191,11 @@ pub async fn sign(
         state.settings.secret_key.expose().as_bytes().to_vec(),
         crate::web::client::of(&req),
     );
+    let directory = state.directory.clone();
     match state
-        .with_clock(move |c, clock| acknowledgements::sign(c, clock, &key, &user.0, &a, &password, &o))
+        .with_clock(move |c, clock| {
+            acknowledgements::sign(c, clock, &key, &user.0, &a, &password, &o, directory.as_deref())
+        })
         .await
     {
         Ok(_) => done(&session, &strings().get("ack.signed")),

@@ -7,9 +7,14 @@ use actix_web::http::{header, Method, StatusCode};
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
+use crate::clock::Clock;
+use crate::db::DbConn;
 use crate::i18n::strings;
-use crate::services::bulk::{self, BulkResult, DepartmentAcknowledgement, NewDocuments, PaperSheet, Versions};
+use crate::services::bulk::{
+    self, BulkResult, DepartmentAcknowledgement, NewDocuments, PaperSheet, Progress, Quiet, Versions,
+};
 use crate::services::templates;
+use crate::services::ServiceError;
 use crate::web::auth::CurrentUser;
 use crate::web::error::{ApiError, AppError, PageError};
 use crate::web::forms::Form;
@@ -136,21 +141,26 @@ pub async fn new_documents_page(
     Ok(render(StatusCode::OK, "bulk_new.html", ctx)?)
 }
 
-/// Each item's outcome, as a page.
-fn result_page(
+/// Runs the work on its page, row by row; a refusal before any item goes back to
+/// `from` with its message.
+async fn on_page<F>(
+    state: &AppState,
     user: &CurrentUser,
     session: &Session,
-    result: &BulkResult,
-    what: &str,
-) -> Result<HttpResponse, AppError> {
-    let mut ctx = base_context(Some(&user.0), session)?;
-    let reasons: Vec<String> = result.items.iter().map(|o| o.said(what)).collect();
-    ctx.insert("title", &strings().get(&format!("bulk.title_{what}")));
-    ctx.insert("said", &result.summary());
-    ctx.insert("result", result);
-    ctx.insert("reasons", &reasons);
-    ctx.insert("what", what);
-    render(StatusCode::OK, "bulk_result.html", ctx)
+    what: &'static str,
+    from: &str,
+    work: F,
+) -> Result<HttpResponse, PageError>
+where
+    F: FnOnce(&mut DbConn, &Clock, &mut dyn Progress) -> Result<BulkResult, ServiceError> + Send + 'static,
+{
+    match super::progress::run(state, user, session, what, work).await {
+        Ok(page) => Ok(page),
+        Err(e) => {
+            refused(session, &e.user_message().ok_or(e)?);
+            Ok(see_other(&format!("{from}#message")))
+        }
+    }
 }
 
 /// Makes the job descriptions and lists what became of each position.
@@ -163,16 +173,15 @@ pub async fn create_documents_page(
     let form = Form::parse(&session, &body, &["position_ids"])?;
     let input: NewDocuments = form.decode()?;
     let login = user.0.login.clone();
-    match state
-        .with_clock(move |c, clock| bulk::create_documents(c, clock, &login, &input))
-        .await
-    {
-        Ok(r) => Ok(result_page(&user, &session, &r, "documents")?),
-        Err(e) => {
-            refused(&session, &e.user_message().ok_or(e)?);
-            Ok(see_other("/bulk/documents#message"))
-        }
-    }
+    on_page(
+        &state,
+        &user,
+        &session,
+        "documents",
+        "/bulk/documents",
+        move |c, clock, p| bulk::create_documents(c, clock, &login, &input, p),
+    )
+    .await
 }
 
 /// Sends the drafts ticked on the documents page.
@@ -185,16 +194,10 @@ pub async fn send_page(
     let form = Form::parse(&session, &body, &["version_ids"])?;
     let input: Versions = form.decode()?;
     let u = user.0.clone();
-    match state
-        .with_clock(move |c, clock| bulk::send_drafts(c, clock, &u, &input))
-        .await
-    {
-        Ok(r) => Ok(result_page(&user, &session, &r, "send")?),
-        Err(e) => {
-            refused(&session, &e.user_message().ok_or(e)?);
-            Ok(see_other("/documents#message"))
-        }
-    }
+    on_page(&state, &user, &session, "send", "/documents", move |c, clock, p| {
+        bulk::send_drafts(c, clock, &u, &input, p)
+    })
+    .await
 }
 
 /// Starts (or repeats) a department's acknowledgement from the coverage page.
@@ -209,24 +212,16 @@ pub async fn acknowledge_page(
         department_id: form.get("department_id").unwrap_or_default().to_string(),
         remind: form.get("remind") == Some("true"),
     };
-    match acknowledge(&state, &user, input).await {
-        Ok(r) => Ok(result_page(&user, &session, &r, "acknowledge")?),
-        Err(e) => {
-            refused(&session, &e.user_message().ok_or(e)?);
-            Ok(see_other("/coverage#message"))
-        }
-    }
-}
-
-async fn acknowledge(
-    state: &AppState,
-    user: &CurrentUser,
-    input: DepartmentAcknowledgement,
-) -> Result<BulkResult, AppError> {
     let (u, rules) = (user.0.clone(), state.rules());
-    state
-        .with_clock(move |c, clock| bulk::acknowledge_department(c, clock, &rules, &u, &input))
-        .await
+    on_page(
+        &state,
+        &user,
+        &session,
+        "acknowledge",
+        "/coverage",
+        move |c, clock, p| bulk::acknowledge_department(c, clock, &rules, &u, &input, p),
+    )
+    .await
 }
 
 /// A department's acknowledgement, started or repeated.
@@ -235,7 +230,12 @@ pub async fn acknowledge_api(
     user: CurrentUser,
     body: web::Json<DepartmentAcknowledgement>,
 ) -> Result<web::Json<BulkResult>, ApiError> {
-    Ok(web::Json(acknowledge(&state, &user, body.into_inner()).await?))
+    let (u, rules, input) = (user.0.clone(), state.rules(), body.into_inner());
+    Ok(web::Json(
+        state
+            .with_clock(move |c, clock| bulk::acknowledge_department(c, clock, &rules, &u, &input, &mut Quiet))
+            .await?,
+    ))
 }
 
 /// Records the paper signatures ticked on the coverage page.
@@ -246,27 +246,20 @@ pub async fn paper_page(
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let form = Form::parse(&session, &body, &["acknowledgement_ids"])?;
-    let outcome = match form.decode::<PaperSheet>() {
-        Ok(input) => {
-            let key = state.settings.secret_key.expose().as_bytes().to_vec();
-            let u = user.0.clone();
-            state
-                .with_clock(move |c, clock| bulk::record_paper(c, clock, &key, &u, &input))
-                .await
-        }
+    let Ok(input) = form.decode::<PaperSheet>() else {
         // No date, or not a date: the one field the sheet needs.
-        Err(_) => Err(
-            crate::services::ServiceError::from(crate::domain::validation::FieldErrors::single("date", "invalid_date"))
-                .into(),
-        ),
+        let e = AppError::from(crate::services::ServiceError::from(
+            crate::domain::validation::FieldErrors::single("date", "invalid_date"),
+        ));
+        refused(&session, &e.user_message().ok_or(e)?);
+        return Ok(see_other("/coverage#message"));
     };
-    match outcome {
-        Ok(r) => Ok(result_page(&user, &session, &r, "paper")?),
-        Err(e) => {
-            refused(&session, &e.user_message().ok_or(e)?);
-            Ok(see_other("/coverage#message"))
-        }
-    }
+    let key = state.settings.secret_key.expose().as_bytes().to_vec();
+    let u = user.0.clone();
+    on_page(&state, &user, &session, "paper", "/coverage", move |c, clock, p| {
+        bulk::record_paper(c, clock, &key, &u, &input, p)
+    })
+    .await
 }
 
 async fn print(state: &AppState, query: PrintQuery) -> Result<HttpResponse, AppError> {
@@ -338,7 +331,7 @@ pub async fn create_documents_api(
     let login = user.0.login.clone();
     Ok(web::Json(
         state
-            .with_clock(move |c, clock| bulk::create_documents(c, clock, &login, &input))
+            .with_clock(move |c, clock| bulk::create_documents(c, clock, &login, &input, &mut Quiet))
             .await?,
     ))
 }
@@ -352,7 +345,7 @@ pub async fn send_api(
     let input = body.into_inner();
     Ok(web::Json(
         state
-            .with_clock(move |c, clock| bulk::send_drafts(c, clock, &user.0, &input))
+            .with_clock(move |c, clock| bulk::send_drafts(c, clock, &user.0, &input, &mut Quiet))
             .await?,
     ))
 }
@@ -367,7 +360,7 @@ pub async fn paper_api(
     let key = state.settings.secret_key.expose().as_bytes().to_vec();
     Ok(web::Json(
         state
-            .with_clock(move |c, clock| bulk::record_paper(c, clock, &key, &user.0, &input))
+            .with_clock(move |c, clock| bulk::record_paper(c, clock, &key, &user.0, &input, &mut Quiet))
             .await?,
     ))
 }

@@ -19,6 +19,7 @@ pub mod mail;
 pub mod meta;
 pub mod organization;
 pub mod pdf;
+pub mod progress;
 pub mod resources;
 pub mod routing;
 pub mod substitutes;
