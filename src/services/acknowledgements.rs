@@ -274,18 +274,16 @@ pub fn signature(key: &[u8], a: &Acknowledgement) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
-/// The employee signs electronically by re-entering their password.
+/// The employee signs electronically, having re-entered their password
+/// (`auth::confirm_password`, checked by the caller first).
 pub fn sign(
     conn: &mut DbConn,
     clock: &Clock,
     key: &[u8],
     user: &User,
     ack_id: &str,
-    password: &str,
     origin: &Client,
-    directory: Option<&super::directory::DirectorySignIn>,
 ) -> Result<Acknowledgement, ServiceError> {
-    super::auth::confirm_password(conn, directory, user, password)?;
     write_tx(conn, clock, &user.login, |conn, journal| {
         let mut a = get(conn, ack_id)?;
         if user.employee_id.as_deref() != Some(a.employee_id.as_str()) {

@@ -122,7 +122,8 @@ pub async fn sign(
     Ok(web::Json(
         state
             .with_clock(move |c, clock| {
-                acknowledgements::sign(c, clock, &key, &user.0, &id, &password, &o, directory.as_deref())
+                crate::services::auth::confirm_password(c, directory.as_deref(), &user.0, &password)?;
+                acknowledgements::sign(c, clock, &key, &user.0, &id, &o)
             })
             .await?,
     ))

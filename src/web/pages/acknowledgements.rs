@@ -194,7 +194,8 @@ pub async fn sign(
     let directory = state.directory.clone();
     match state
         .with_clock(move |c, clock| {
-            acknowledgements::sign(c, clock, &key, &user.0, &a, &password, &o, directory.as_deref())
+            crate::services::auth::confirm_password(c, directory.as_deref(), &user.0, &password)?;
+            acknowledgements::sign(c, clock, &key, &user.0, &a, &o)
         })
         .await
     {
