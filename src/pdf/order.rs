@@ -5,8 +5,8 @@
 
 use super::input::RenderInput;
 use super::layout::{Align, Flow, LEFT, TEXT_W};
-use super::parts::{long_date, short_date, BODY, BOLD, HEAD};
-use crate::domain::language::DocLanguage;
+use super::parts::{short_date, BODY, BOLD, HEAD};
+use crate::domain::language::{fill, DocLanguage};
 use crate::domain::staff::initials;
 
 /// The parts of an order as they are printed.
@@ -38,24 +38,95 @@ fn sentence(text: String) -> String {
     }
 }
 
-/// The order for the version of `input`, in the document's language.
-pub fn order_text(input: &RenderInput) -> OrderText {
-    match input.document.language {
-        DocLanguage::Ru => russian(input),
-        DocLanguage::Bg => bulgarian(input),
-    }
+/// An order's phrasing in one language; `{name}` marks where a value goes.
+struct Phrases {
+    heading: &'static str,
+    verb: &'static str,
+    /// `{date}`, `{number}`; and the line while they are not known.
+    number_line: &'static str,
+    number_blank: &'static str,
+    /// After the version's number: «, регистрационный № {number}».
+    registration: &'static str,
+    title_first: &'static str,
+    title_revision: &'static str,
+    preamble: &'static str,
+    /// `{effective}`, `{of}`, `{registration}` (« (№ …)» or nothing).
+    item_first: &'static str,
+    /// `{effective}`, `{of}`, `{version}`, `{registration}` («, № …» or nothing).
+    item_revision: &'static str,
+    /// `{of}`, `{effective}`: the previous version repealed.
+    item_repeal: &'static str,
+    /// `{department}`, `{of}`: the head has the holders sign.
+    item_head: &'static str,
+    department: &'static str,
+    department_named: &'static str,
+    item_control: &'static str,
+    signer_position: &'static str,
+    signer_name: &'static str,
 }
+
+/// A Russian order (приказ), under articles 8 and 22 of the Labour Code.
+const RU: Phrases = Phrases {
+    heading: "ПРИКАЗ",
+    verb: "ПРИКАЗЫВАЮ:",
+    number_line: "{date} № {number}",
+    number_blank: "«___» ____________ 20___ г. № ______",
+    registration: "регистрационный № {number}",
+    title_first: "Об утверждении должностной инструкции {of}",
+    title_revision: "Об утверждении новой редакции должностной инструкции {of}",
+    preamble: "В целях регламентации трудовой деятельности работников, в соответствии со статьями 8 и 22 \
+               Трудового кодекса Российской Федерации",
+    item_first: "Утвердить и ввести в действие с {effective} должностную инструкцию {of}{registration}.",
+    item_revision: "Утвердить и ввести в действие с {effective} новую редакцию должностной инструкции {of} \
+                    (редакция {version}{registration}).",
+    item_repeal: "Должностную инструкцию {of} в предыдущей редакции признать утратившей силу с {effective}",
+    item_head: "Руководителю {department} ознакомить работников, занимающих должность {of}, с должностной \
+                инструкцией под подпись.",
+    department: "подразделения",
+    department_named: "подразделения «{name}»",
+    item_control: "Контроль за исполнением настоящего приказа оставляю за собой.",
+    signer_position: "Руководитель организации",
+    signer_name: "И.О. Фамилия",
+};
 
 /// A Bulgarian order (заповед): the Labour Code's art. 127(1)(4) has the employer hand
 /// each holder the job description, so the head hands a copy as well as reading it.
-fn bulgarian(input: &RenderInput) -> OrderText {
+const BG: Phrases = Phrases {
+    heading: "ЗАПОВЕД",
+    verb: "НАРЕЖДАМ:",
+    number_line: "№ {number} от {date} г.",
+    number_blank: "№ ______ от „___“ ____________ 20___ г.",
+    registration: "регистрационен № {number}",
+    title_first: "Относно: утвърждаване на длъжностна характеристика {of}",
+    title_revision: "Относно: утвърждаване на нова редакция на длъжностната характеристика {of}",
+    preamble: "На основание чл. 127, ал. 1, т. 4 от Кодекса на труда и с цел уреждане на трудовите функции \
+               на служителите",
+    item_first: "Утвърждавам и въвеждам в действие от {effective} длъжностна характеристика {of}{registration}.",
+    item_revision: "Утвърждавам и въвеждам в действие от {effective} нова редакция на длъжностната \
+                    характеристика {of} (редакция {version}{registration}).",
+    item_repeal: "Длъжностната характеристика {of} в предходната ѝ редакция се отменя от {effective}",
+    item_head: "Ръководителят на {department} да запознае служителите, заемащи длъжността, с длъжностната \
+                характеристика срещу подпис и да им връчи екземпляр от нея.",
+    department: "звеното",
+    department_named: "звено „{name}“",
+    item_control: "Контролът по изпълнението на настоящата заповед запазвам за себе си.",
+    signer_position: "Управител",
+    signer_name: "Име Фамилия",
+};
+
+/// The order for the version of `input`, in the document's language.
+pub fn order_text(input: &RenderInput) -> OrderText {
     let d = &input.document;
     let words = d.language.words();
+    let p = match d.language {
+        DocLanguage::Ru => &RU,
+        DocLanguage::Bg => &BG,
+    };
     let of = words.of(&input.position.title, &input.position.title_genitive);
     let revision = d.version > 1;
     let number_line = match (&d.order_date, &d.order_number) {
-        (Some(date), Some(n)) => format!("№ {n} от {} г.", short_date(date)),
-        _ => format!("№ ______ от {}", words.date_blank),
+        (Some(date), Some(n)) => fill(p.number_line, &[("date", &short_date(date)), ("number", n)]),
+        _ => p.number_blank.to_string(),
     };
     let effective = d
         .effective_date
@@ -65,127 +136,46 @@ fn bulgarian(input: &RenderInput) -> OrderText {
     let registration = d
         .registration_number
         .as_deref()
-        .map(|n| format!(", регистрационен № {n}"))
-        .unwrap_or_default();
+        .map(|n| fill(p.registration, &[("number", n)]));
     let mut items = Vec::new();
     if revision {
-        items.push(format!(
-            "Утвърждавам и въвеждам в действие от {effective} нова редакция на длъжностната характеристика {of} (редакция {}{registration}).",
-            d.version
+        let registration = registration.map(|r| format!(", {r}")).unwrap_or_default();
+        let version = d.version.to_string();
+        items.push(fill(
+            p.item_revision,
+            &[
+                ("effective", &effective),
+                ("of", &of),
+                ("version", &version),
+                ("registration", &registration),
+            ],
         ));
-        items.push(sentence(format!(
-            "Длъжностната характеристика {of} в предходната ѝ редакция се отменя от {effective}"
-        )));
+        items.push(sentence(fill(p.item_repeal, &[("of", &of), ("effective", &effective)])));
     } else {
-        let registration = registration.trim_start_matches(", ");
-        let registration = if registration.is_empty() {
-            String::new()
-        } else {
-            format!(" ({registration})")
-        };
-        items.push(format!(
-            "Утвърждавам и въвеждам в действие от {effective} длъжностна характеристика {of}{registration}."
+        let registration = registration.map(|r| format!(" ({r})")).unwrap_or_default();
+        items.push(fill(
+            p.item_first,
+            &[("effective", &effective), ("of", &of), ("registration", &registration)],
         ));
     }
-    let department = if input.position.department.is_empty() {
-        "звеното".to_string()
-    } else {
-        format!("звено „{}“", input.position.department)
+    let department = match input.position.department.as_str() {
+        "" => p.department.to_string(),
+        name => fill(p.department_named, &[("name", name)]),
     };
-    items.push(format!(
-        "Ръководителят на {department} да запознае служителите, заемащи длъжността, с длъжностната характеристика срещу подпис и да им връчи екземпляр от нея."
-    ));
-    items.push("Контролът по изпълнението на настоящата заповед запазвам за себе си.".into());
+    items.push(fill(p.item_head, &[("department", &department), ("of", &of)]));
+    items.push(p.item_control.into());
     let (signer_position, signer_name) = match &input.approval {
         Some(a) => (a.position.clone(), initials(&a.name)),
-        None => ("Управител".into(), "Име Фамилия".into()),
+        None => (p.signer_position.into(), p.signer_name.into()),
     };
     OrderText {
-        heading: "ЗАПОВЕД",
-        verb: "НАРЕЖДАМ:",
+        heading: p.heading,
+        verb: p.verb,
         organization: input.organization.full_name.clone(),
         number_line,
         city: input.organization.city.clone(),
-        title: if revision {
-            format!("Относно: утвърждаване на нова редакция на длъжностната характеристика {of}")
-        } else {
-            format!("Относно: утвърждаване на длъжностна характеристика {of}")
-        },
-        preamble: "На основание чл. 127, ал. 1, т. 4 от Кодекса на труда и с цел уреждане на трудовите функции \
-                   на служителите"
-            .into(),
-        items,
-        signer_position,
-        signer_name,
-    }
-}
-
-/// A Russian order (приказ).
-fn russian(input: &RenderInput) -> OrderText {
-    let d = &input.document;
-    let genitive = &input.position.title_genitive;
-    let revision = d.version > 1;
-    let number_line = match (&d.order_date, &d.order_number) {
-        (Some(date), Some(n)) => format!("{} № {n}", short_date(date)),
-        _ => "«___» ____________ 20___ г. № ______".to_string(),
-    };
-    let effective = d
-        .effective_date
-        .as_deref()
-        .map(long_date)
-        .unwrap_or_else(|| "«___» ____________ 20___ г.".into());
-    let registration = d
-        .registration_number
-        .as_deref()
-        .map(|n| format!(", регистрационный № {n}"))
-        .unwrap_or_default();
-    let mut items = Vec::new();
-    if revision {
-        items.push(format!(
-            "Утвердить и ввести в действие с {effective} новую редакцию должностной инструкции {genitive} (редакция {}{registration}).",
-            d.version
-        ));
-        items.push(sentence(format!(
-            "Должностную инструкцию {genitive} в предыдущей редакции признать утратившей силу с {effective}"
-        )));
-    } else {
-        let registration = registration.trim_start_matches(", ");
-        let registration = if registration.is_empty() {
-            String::new()
-        } else {
-            format!(" ({registration})")
-        };
-        items.push(format!(
-            "Утвердить и ввести в действие с {effective} должностную инструкцию {genitive}{registration}."
-        ));
-    }
-    let department = if input.position.department.is_empty() {
-        "подразделения".to_string()
-    } else {
-        format!("подразделения «{}»", input.position.department)
-    };
-    items.push(format!(
-        "Руководителю {department} ознакомить работников, занимающих должность {genitive}, с должностной инструкцией под подпись."
-    ));
-    items.push("Контроль за исполнением настоящего приказа оставляю за собой.".into());
-    let (signer_position, signer_name) = match &input.approval {
-        Some(a) => (a.position.clone(), initials(&a.name)),
-        None => ("Руководитель организации".into(), "И.О. Фамилия".into()),
-    };
-    OrderText {
-        heading: "ПРИКАЗ",
-        verb: "ПРИКАЗЫВАЮ:",
-        organization: input.organization.full_name.clone(),
-        number_line,
-        city: input.organization.city.clone(),
-        title: if revision {
-            format!("Об утверждении новой редакции должностной инструкции {genitive}")
-        } else {
-            format!("Об утверждении должностной инструкции {genitive}")
-        },
-        preamble: "В целях регламентации трудовой деятельности работников, в соответствии со статьями 8 и 22 \
-                   Трудового кодекса Российской Федерации"
-            .into(),
+        title: fill(if revision { p.title_revision } else { p.title_first }, &[("of", &of)]),
+        preamble: p.preamble.into(),
         items,
         signer_position,
         signer_name,

@@ -3,7 +3,7 @@
 use super::input::{RenderInput, SheetChanges, Signature};
 use super::layout::{Align, Column, Flow, Style, LEFT, MM, TEXT_W};
 use super::text::Face;
-use crate::domain::language::{fill, DocLanguage, Words};
+use crate::domain::language::{fill, Words};
 use crate::domain::staff::initials;
 
 pub(super) const BODY: Style = Style::new(Face::Regular, 12.0);
@@ -13,12 +13,6 @@ pub(super) const HEAD: Style = Style::new(Face::Bold, 13.0);
 const SMALL: Style = Style::new(Face::Regular, 9.0);
 const SMALL_BOLD: Style = Style::new(Face::Bold, 9.0);
 const ITALIC: Style = Style::new(Face::Italic, 10.0);
-
-/// `2026-11-24` -> `«24» ноября 2026 г.` (a Russian document's long date); anything
-/// else stays as it is.
-pub fn long_date(iso: &str) -> String {
-    DocLanguage::Ru.words().long_date(iso)
-}
 
 /// `2026-11-24` -> `24.11.2026`.
 pub fn short_date(iso: &str) -> String {
@@ -441,6 +435,7 @@ pub fn register(flow: &mut Flow, input: &RenderInput) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::language::DocLanguage;
 
     #[test]
     fn every_table_header_word_fits_its_column_whole() {
@@ -498,6 +493,7 @@ mod tests {
 
     #[test]
     fn dates_and_names_as_on_paper() {
+        let long_date = |d: &str| DocLanguage::Ru.words().long_date(d);
         assert_eq!(long_date("2026-11-24"), "«24» ноября 2026 г.");
         assert_eq!(long_date("2026-03-05"), "«05» марта 2026 г.");
         assert_eq!(short_date("2026-03-05"), "05.03.2026");
