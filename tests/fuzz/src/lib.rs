@@ -1,14 +1,16 @@
 //! The importer of jobdesc, compiled on its own for fuzzing. `src/import` is
-//! plain Rust that names only `domain::document` of the rest of the crate, so
+//! plain Rust that names only `domain::document` and `domain::language` of the rest of the crate, so
 //! both are taken by path and the fuzz build leaves actix and diesel out.
 
 #[path = "../../../src/import/mod.rs"]
 pub mod import;
 
-/// The part of the domain the importer's draft step names.
+/// The part of the domain the importer's draft step names: the text, and the
+/// language it is written in.
 #[path = "../../../src/domain"]
 pub mod domain {
     pub mod document;
+    pub mod language;
 }
 
 use std::io::{Cursor, Write};
