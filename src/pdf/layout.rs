@@ -92,6 +92,11 @@ pub struct Flow {
 }
 
 impl Flow {
+    /// Hyphenates the Cyrillic words of what follows as `language` does.
+    pub fn hyphenate_as(&mut self, language: crate::domain::language::DocLanguage) {
+        self.hyphens.set_language(language);
+    }
+
     /// A flow with its first page; `watermark` is drawn under every page.
     pub fn new(watermark: Option<String>) -> Flow {
         let mut f = Flow {

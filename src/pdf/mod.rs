@@ -103,6 +103,7 @@ fn layout_part(input: &RenderInput, part: Part) -> layout::Finished {
     let words = input.document.language.words();
     let watermark = (!input.document.approved && part == Part::Document).then(|| words.draft.to_string());
     let mut flow = Flow::new(watermark);
+    flow.hyphenate_as(input.document.language);
     match part {
         Part::Document => parts::document(&mut flow, input),
         Part::Acknowledgements => parts::acknowledgement_sheet(&mut flow, input),

@@ -5,6 +5,8 @@ use std::sync::OnceLock;
 
 use hypher::Lang;
 
+use crate::domain::language::DocLanguage;
+
 const REGULAR: &[u8] = include_bytes!("../../static/fonts/LiberationSerif-Regular.ttf");
 const BOLD: &[u8] = include_bytes!("../../static/fonts/LiberationSerif-Bold.ttf");
 const ITALIC: &[u8] = include_bytes!("../../static/fonts/LiberationSerif-Italic.ttf");
@@ -123,23 +125,24 @@ pub fn sanitize(face: Face, text: &str, missing: &mut BTreeSet<char>) -> String 
         .collect()
 }
 
-/// The patterns for a word: English for Latin script, Bulgarian when the word
-/// has letters Russian lacks in that use (ѝ), Russian otherwise.
-fn language(word: &str) -> Lang {
+/// The patterns for a word: English for Latin script, Bulgarian when the word has
+/// letters Russian lacks in that use (ѝ), otherwise the document's Cyrillic language.
+fn language(word: &str, cyrillic: DocLanguage) -> Lang {
     if word.chars().any(|c| c.is_ascii_alphabetic()) {
         Lang::English
-    } else if word.contains(['ѝ', 'Ѝ']) {
+    } else if word.contains(['ѝ', 'Ѝ']) || cyrillic == DocLanguage::Bg {
         Lang::Bulgarian
     } else {
         Lang::Russian
     }
 }
 
-/// Byte offsets where `word` may be hyphenated (Knuth–Liang patterns).
-pub fn hyphen_points(word: &str) -> Vec<usize> {
+/// Byte offsets where `word` of a document in `cyrillic` may be hyphenated
+/// (Knuth–Liang patterns).
+pub fn hyphen_points(word: &str, cyrillic: DocLanguage) -> Vec<usize> {
     let mut at = 0;
     let mut points = Vec::new();
-    for syllable in hypher::hyphenate(word, language(word)) {
+    for syllable in hypher::hyphenate(word, language(word, cyrillic)) {
         if at > 0 {
             points.push(at);
         }
@@ -152,14 +155,26 @@ pub fn hyphen_points(word: &str) -> Vec<usize> {
 /// repeat the same words (every employee of a position has its title), and
 /// the patterns are the costly part of layout.
 #[derive(Debug, Default)]
-pub struct HyphenMemo(HashMap<String, Vec<usize>>);
+pub struct HyphenMemo {
+    points: HashMap<String, Vec<usize>>,
+    /// The language of the document's Cyrillic words.
+    cyrillic: DocLanguage,
+}
 
 impl HyphenMemo {
-    fn points(&mut self, word: &str) -> &[usize] {
-        if !self.0.contains_key(word) {
-            self.0.insert(word.to_string(), hyphen_points(word));
+    /// Hyphenates Cyrillic words as `language` does from now on.
+    pub fn set_language(&mut self, language: DocLanguage) {
+        if self.cyrillic != language {
+            self.cyrillic = language;
+            self.points.clear();
         }
-        self.0.get(word).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    fn points(&mut self, word: &str) -> &[usize] {
+        if !self.points.contains_key(word) {
+            self.points.insert(word.to_string(), hyphen_points(word, self.cyrillic));
+        }
+        self.points.get(word).map(Vec::as_slice).unwrap_or_default()
     }
 }
 
@@ -331,8 +346,37 @@ mod tests {
     }
 
     #[test]
+    fn a_bulgarian_document_is_hyphenated_with_bulgarian_patterns() {
+        let word = "задълженията";
+        let (bg, ru) = (
+            hyphen_points(word, DocLanguage::Bg),
+            hyphen_points(word, DocLanguage::Ru),
+        );
+        assert!(!bg.is_empty());
+        assert_eq!(
+            bg,
+            hypher::hyphenate(word, Lang::Bulgarian)
+                .scan(0, |at, s| {
+                    *at += s.len();
+                    Some(*at)
+                })
+                .filter(|p| *p < word.len())
+                .collect::<Vec<_>>()
+        );
+        let mut memo = HyphenMemo::default();
+        memo.set_language(DocLanguage::Bg);
+        assert_eq!(memo.points(word), bg.as_slice());
+        memo.set_language(DocLanguage::Ru);
+        assert_eq!(
+            memo.points(word),
+            ru.as_slice(),
+            "the memo forgets the other language's points"
+        );
+    }
+
+    #[test]
     fn russian_words_are_hyphenated_and_long_words_broken() {
-        assert!(!hyphen_points("инструкцией").is_empty());
+        assert!(!hyphen_points("инструкцией", DocLanguage::Ru).is_empty());
         let lines = wrap(
             Face::Regular,
             12.0,
