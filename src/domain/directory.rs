@@ -12,7 +12,7 @@ use super::account::Role;
 pub struct Person {
     /// The entry's distinguished name.
     pub dn: String,
-    /// The login, as the directory spells it (lower-cased when stored).
+    /// The login as given at sign-in (lower-cased when stored).
     pub login: String,
     pub email: Option<String>,
     /// The personnel number (`employeeNumber`), linking the account to an employee.

@@ -64,12 +64,14 @@ pub fn confirm_password(
     user: &User,
     password: &str,
 ) -> Result<(), ServiceError> {
-    let hash: String = crate::db::schema::users::table
-        .find(user.id.as_str())
-        .select(crate::db::schema::users::password_hash)
-        .first(conn)?;
     let confirmed = match (&user.directory_dn, directory) {
-        (None, _) => verify_password(password, &hash),
+        (None, _) => {
+            let hash: String = crate::db::schema::users::table
+                .find(user.id.as_str())
+                .select(crate::db::schema::users::password_hash)
+                .first(conn)?;
+            verify_password(password, &hash)
+        }
         (Some(dn), Some(d)) => match d.server.sign_in(&user.login, password) {
             Ok(Some(person)) => {
                 crate::domain::directory::normalize_dn(&person.dn) == crate::domain::directory::normalize_dn(dn)

@@ -54,7 +54,7 @@ pub fn admit(conn: &mut DbConn, clock: &Clock, person: &Person, map: &RoleMap) -
         None => None,
     };
     let email = person.email.as_deref().and_then(|e| clean_address(e).ok().flatten());
-    let id = match existing {
+    match existing {
         Some((id, ..)) => {
             let before = User::get(conn, id.as_str())?;
             // The directory may not take the last administrator's rights away: the
@@ -74,26 +74,27 @@ pub fn admit(conn: &mut DbConn, clock: &Clock, person: &Person, map: &RoleMap) -
                 || before.email != email
                 || before.directory_dn.as_deref() != Some(person.dn.as_str())
                 || (employee_id.is_some() && before.employee_id != employee_id);
-            if changed {
-                write_tx(conn, clock, ACTOR, |conn, journal| {
-                    if before.roles != roles {
-                        // New rights: other sessions of the account sign in again.
-                        super::sessions::end_all(conn, &id)?;
-                    }
-                    diesel::update(users::table.find(id.as_str()))
-                        .set((
-                            users::roles.eq(Role::join(&roles)),
-                            users::email.eq(&email),
-                            users::directory_dn.eq(&person.dn),
-                            users::employee_id.eq(employee_id.clone().or(before.employee_id.clone())),
-                            users::updated_at.eq(journal.at()),
-                        ))
-                        .execute(conn)?;
-                    let after = User::get(conn, id.as_str())?;
-                    journal.record(conn, "user", id.as_str(), "directory_sync", Some(&before), Some(&after))
-                })?;
+            if !changed {
+                return Ok(before);
             }
-            id
+            write_tx(conn, clock, ACTOR, |conn, journal| {
+                if before.roles != roles {
+                    // New rights: other sessions of the account sign in again.
+                    super::sessions::end_all(conn, &id)?;
+                }
+                diesel::update(users::table.find(id.as_str()))
+                    .set((
+                        users::roles.eq(Role::join(&roles)),
+                        users::email.eq(&email),
+                        users::directory_dn.eq(&person.dn),
+                        users::employee_id.eq(employee_id.clone().or(before.employee_id.clone())),
+                        users::updated_at.eq(journal.at()),
+                    ))
+                    .execute(conn)?;
+                let after = User::get(conn, id.as_str())?;
+                journal.record(conn, "user", id.as_str(), "directory_sync", Some(&before), Some(&after))?;
+                Ok(after)
+            })
         }
         None => {
             let id = new_id();
@@ -112,10 +113,9 @@ pub fn admit(conn: &mut DbConn, clock: &Clock, person: &Person, map: &RoleMap) -
                     ))
                     .execute(conn)?;
                 let after = User::get(conn, &id)?;
-                journal.record(conn, "user", &id, "create", None::<&User>, Some(&after))
-            })?;
-            UserId::from(id.as_str())
+                journal.record(conn, "user", &id, "create", None::<&User>, Some(&after))?;
+                Ok(after)
+            })
         }
-    };
-    User::get(conn, id.as_str())
+    }
 }

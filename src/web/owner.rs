@@ -63,15 +63,10 @@ impl OwnerKind for VersionKind {
     fn describe(conn: &mut DbConn, id: &str) -> Result<Described, ServiceError> {
         let v = versions::get(conn, id)?;
         Ok(Described {
-            title: crate::i18n::fill(
-                &crate::i18n::fill(
-                    &crate::i18n::strings().get("editor.version_title"),
-                    "title",
-                    &v.position_title,
-                ),
-                "number",
-                &v.number.to_string(),
-            ),
+            title: crate::i18n::strings()
+                .get("editor.version_title")
+                .replace("{title}", &v.position_title)
+                .replace("{number}", &v.number.to_string()),
             values: Some(documents::values(conn, id)?),
             status: Some(v.status),
             back: format!("/documents/{}", v.job_description_id),

@@ -166,7 +166,7 @@ pub fn base_context(user: Option<&User>, session: &Session) -> Result<Context, A
     ctx.insert("nav", &Vec::<NavItem>::new());
     let locale = crate::i18n::current();
     ctx.insert("lang", locale.code());
-    if let Some(other) = crate::i18n::Locale::ALL.into_iter().find(|l| *l != locale) {
+    if let Some(other) = Locale::ALL.into_iter().find(|l| *l != locale) {
         ctx.insert(
             "switch_locale",
             &serde_json::json!({ "code": other.code(), "name": other.name() }),

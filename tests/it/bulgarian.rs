@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::helpers::TestApp;
 use crate::pdf::{pdftotext, write};
-use crate::workflow::{approve_through, story};
+use crate::workflow::{agree_through, approve_through, story};
 use jobdesc::domain::language::DocLanguage;
 
 async fn a_bulgarian_document_prints_in_bulgarian(app: TestApp) {
@@ -76,17 +76,7 @@ async fn a_bulgarian_document_prints_in_bulgarian(app: TestApp) {
     assert!(preview.body.contains("Sign out"), "the page around it stays English");
 
     // Approved with an order: every sheet, the stamp's date and the order in Bulgarian.
-    let sent = s.hr.post(&format!("/api/v1/versions/{v}/send"), json!({})).await;
-    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
-    for api in [&s.head, &s.lawyer] {
-        let a = api
-            .post(
-                &format!("/api/v1/versions/{v}/visa"),
-                json!({ "decision": "agree", "comment": "" }),
-            )
-            .await;
-        assert_eq!(a.status, StatusCode::OK, "{}", a.body);
-    }
+    agree_through(&s, &v).await;
     let today = app.today();
     let a = s
         .director

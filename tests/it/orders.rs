@@ -6,25 +6,13 @@ use awc::http::StatusCode;
 use serde_json::json;
 
 use crate::helpers::TestApp;
-use crate::workflow::{edit_duty, story};
+use crate::workflow::{agree_through, edit_duty, story};
 
 async fn the_order_is_recorded_at_approval_and_printed(app: TestApp) {
     let s = story(&app).await;
     let v = s.version.clone();
     let today = app.today();
-    assert_eq!(
-        s.hr.post(&format!("/api/v1/versions/{v}/send"), json!({})).await.status,
-        StatusCode::OK
-    );
-    for api in [&s.head, &s.lawyer] {
-        let a = api
-            .post(
-                &format!("/api/v1/versions/{v}/visa"),
-                json!({ "decision": "agree", "comment": "" }),
-            )
-            .await;
-        assert_eq!(a.status, StatusCode::OK, "{}", a.body);
-    }
+    agree_through(&s, &v).await;
     let path = format!("/api/v1/versions/{v}/approve");
     let approve = |body: serde_json::Value| s.director.post(&path, body);
     let half = approve(json!({ "order_number": "15-к" })).await;
@@ -58,19 +46,7 @@ async fn the_order_is_recorded_at_approval_and_printed(app: TestApp) {
         .await
         .status
         .is_success());
-    assert_eq!(
-        s.hr.post(&format!("/api/v1/versions/{v2}/send"), json!({}))
-            .await
-            .status,
-        StatusCode::OK
-    );
-    for api in [&s.head, &s.lawyer] {
-        api.post(
-            &format!("/api/v1/versions/{v2}/visa"),
-            json!({ "decision": "agree", "comment": "" }),
-        )
-        .await;
-    }
+    agree_through(&s, &v2).await;
     let a = s
         .director
         .post(

@@ -138,13 +138,16 @@ pub async fn edit_duty(api: &Api, v: &str, text: &str) -> Answer {
     .await
 }
 
-pub async fn approve_through(s: &Story, v: &str) {
-    assert_eq!(
-        s.hr.post(&format!("/api/v1/versions/{v}/send"), json!({})).await.status,
-        StatusCode::OK
-    );
+/// Sends `v` for agreement and has both agreers agree: it waits for approval.
+pub async fn agree_through(s: &Story, v: &str) {
+    let sent = s.hr.post(&format!("/api/v1/versions/{v}/send"), json!({})).await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
     assert_eq!(visa(&s.head, v, "agree", "").await.status, StatusCode::OK);
     assert_eq!(visa(&s.lawyer, v, "agree", "").await.status, StatusCode::OK);
+}
+
+pub async fn approve_through(s: &Story, v: &str) {
+    agree_through(s, v).await;
     let a = s
         .director
         .post(&format!("/api/v1/versions/{v}/approve"), json!({}))

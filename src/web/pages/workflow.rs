@@ -108,10 +108,10 @@ pub fn panel(conn: &mut DbConn, user: &User, version_id: &str, clock: &Clock) ->
         "approved_by": approved_by,
         "approved_at": s.approved_at.map(|d| clock.date_of(d).format("%d.%m.%Y").to_string()),
         "effective_date": s.effective_date.map(|d| d.format("%d.%m.%Y").to_string()),
-        "order": s.order_number.as_deref().zip(s.order_date).map(|(n, d)| {
-            let cited = crate::i18n::fill(&crate::i18n::strings().get("wf.order_cited"), "number", n);
-            crate::i18n::fill(&cited, "date", &d.format("%d.%m.%Y").to_string())
-        }),
+        "order": s.order_number.as_deref().zip(s.order_date).map(|(n, d)| crate::i18n::strings()
+            .get("wf.order_cited")
+            .replace("{number}", n)
+            .replace("{date}", &d.format("%d.%m.%Y").to_string())),
         "content_hash": s.content_hash,
         "job_description_id": s.job_description_id,
         "can_send": may.send,
