@@ -37,6 +37,8 @@ pub enum StartupError {
     Mail(#[from] crate::mailer::MailerError),
     #[error("the organisation's time zone: {0}")]
     Zone(#[from] UnknownZone),
+    #[error("cannot start watching the database: {0}")]
+    Watch(String),
     #[error("cannot create the data directory {path}: {source}")]
     DataDir { path: String, source: std::io::Error },
     #[error(
@@ -63,6 +65,17 @@ pub fn mailer(settings: &Settings) -> Result<Option<Arc<dyn crate::services::mai
         Some(m) => Some(Arc::new(crate::mailer::Smtp::new(m)?)),
         None => None,
     })
+}
+
+/// What this instance will know of the database between requests: on PostgreSQL, a
+/// thread listens for its changes (`services::watch`); SQLite is read every time.
+fn watch(settings: &Settings) -> Result<Arc<crate::services::watch::Watch>, StartupError> {
+    let watch = Arc::new(crate::services::watch::Watch::default());
+    let url = settings.database_url.expose();
+    if db::Backend::from_url(url) == db::Backend::Postgres {
+        crate::services::watch::listen(url.to_string(), &watch).map_err(|e| StartupError::Watch(e.to_string()))?;
+    }
+    Ok(watch)
 }
 
 /// The directory of the settings (`[ldap]`), when one is set.
@@ -168,6 +181,7 @@ pub struct Application {
     port: u16,
     server: Server,
     settings: Arc<Settings>,
+    watch: Arc<crate::services::watch::Watch>,
 }
 
 impl Application {
@@ -191,6 +205,7 @@ impl Application {
         let db_file = db::sqlite_path(settings.database_url.expose()).and_then(|p| DbFile::open(&p));
         let mailer = mailer(&settings)?;
         let poster: Arc<dyn crate::domain::webhook::Poster> = Arc::new(crate::webhook_client::Http::default());
+        let watch = watch(&settings)?;
         let state = AppState {
             pool,
             settings: settings.clone(),
@@ -202,6 +217,7 @@ impl Application {
             findings: Arc::default(),
             waiting: Arc::default(),
             views: Arc::default(),
+            watch: watch.clone(),
         };
         let mut server = HttpServer::new(move || {
             App::new()
@@ -249,6 +265,7 @@ impl Application {
             port,
             server: server.run(),
             settings,
+            watch,
         })
     }
 
@@ -260,6 +277,12 @@ impl Application {
     /// The settings the server runs with (`public_url` follows the bound port unless given).
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// What the instance knows of the database between requests (tests settle it
+    /// after writing to the database behind the instance's back).
+    pub fn watch(&self) -> Arc<crate::services::watch::Watch> {
+        self.watch.clone()
     }
 
     /// A handle to stop the server gracefully.

@@ -3,6 +3,7 @@
 mod conn;
 pub mod file;
 mod ids;
+pub mod listen;
 pub mod schema;
 
 pub use conn::{

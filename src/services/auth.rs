@@ -7,6 +7,7 @@ use super::crud;
 use super::journal::write_tx;
 use super::rules::Rules;
 use super::views::HeadCache;
+use super::watch::{Caller, Watch};
 use super::{new_id, sessions, users, ServiceError};
 use crate::clock::Clock;
 use crate::db::schema::{api_tokens, change_log_head};
@@ -101,20 +102,63 @@ pub enum Credential {
     Token(String),
 }
 
+impl Credential {
+    /// The hash the credential is stored under: a session's id, a token's hash.
+    pub fn key(&self) -> String {
+        match self {
+            Credential::Session { secret, .. } => token_hash(secret),
+            Credential::Token(token) => token_hash(token),
+        }
+    }
+}
+
+/// The caller as this instance already knows them (`services::watch`), with the head:
+/// no trip to the database. `None` when anything is not known, or not fresh.
+pub fn known_caller(
+    watch: &Watch,
+    users: &HeadCache<Option<User>>,
+    credential: &Credential,
+) -> Option<Option<(User, i64)>> {
+    let head = watch.head()?;
+    let known = watch.caller(&credential.key())?;
+    if let (Credential::Session { now, lifetime, .. }, Some((created, seen))) = (credential, known.session)
+        && !sessions::fresh(created, seen, *now, *lifetime)
+    {
+        return None;
+    }
+    let user = users.get(head, &known.user_id)?;
+    Some(user.map(|u| (u, head)))
+}
+
 /// The active user a credential belongs to, and the change log's head read before
 /// them (the key of every read view, `services::views`). Users are kept by head too:
-/// a change of roles, activity or name moves the head.
+/// a change of roles, activity or name moves the head. What was read is remembered
+/// in `watch` for the next request.
 pub fn caller(
     conn: &mut DbConn,
     users: &HeadCache<Option<User>>,
+    watch: &Watch,
     credential: &Credential,
 ) -> Result<Option<(User, i64)>, ServiceError> {
+    let generation = watch.generation();
     let (head, holder) = match credential {
-        Credential::Session { secret, now, lifetime } => sessions::resume(conn, *now, secret, *lifetime)?,
-        Credential::Token(token) => token_holder(conn, token)?,
+        Credential::Session { secret, now, lifetime } => {
+            let (head, live) = sessions::resume(conn, *now, secret, *lifetime)?;
+            let holder = live.map(|l| Caller {
+                user_id: l.user_id,
+                session: Some((l.created, l.seen)),
+            });
+            (head, holder)
+        }
+        Credential::Token(token) => {
+            let (head, holder) = token_holder(conn, token)?;
+            (head, holder.map(|user_id| Caller { user_id, session: None }))
+        }
     };
-    let Some(id) = holder else { return Ok(None) };
-    let user = users.get_or_build(head, &id, || users::active_user(conn, &id))?;
+    watch.moved(head);
+    let Some(holder) = holder else { return Ok(None) };
+    let user = users.get_or_build(head, &holder.user_id, || users::active_user(conn, &holder.user_id))?;
+    watch.remember(generation, &credential.key(), holder);
     Ok(user.map(|u| (u, head)))
 }
 
@@ -198,6 +242,7 @@ pub fn revoke_token(conn: &mut DbConn, clock: &Clock, user: &User, token: &str) 
             .filter(api_tokens::user_id.eq(&user.id))
             .select(api_tokens::id)
             .first(conn)?;
+        crate::services::watch::note_ended();
         diesel::delete(api_tokens::table.find(&id)).execute(conn)?;
         journal.deleted(conn, "api_token", &id, &serde_json::json!({ "user_id": user.id }))
     })

@@ -157,7 +157,14 @@ pub fn write_tx<T>(
     actor: &str,
     f: impl FnOnce(&mut DbConn, &mut Journal) -> Result<T, ServiceError>,
 ) -> Result<T, ServiceError> {
-    conn.transaction(|conn| {
+    // Inside another transaction the head is not moved until that one commits, which
+    // it may not: only an outermost commit is news for this instance (`services::watch`).
+    use diesel::connection::TransactionManager;
+    let outermost = <DbConn as Connection>::TransactionManager::transaction_manager_status_mut(conn)
+        .transaction_depth()
+        .is_ok_and(|d| d.is_none());
+    let mut moved_to = None;
+    let out = conn.transaction(|conn| {
         // Writing the head row first takes the write lock at once (SQLite's
         // RESERVED lock, PostgreSQL's row lock), so writers queue here and
         // never deadlock upgrading a read lock.
@@ -183,8 +190,13 @@ pub fn write_tx<T>(
                 change_log_head::hash.eq(&journal.hash),
             ))
             .execute(conn)?;
-        Ok(out)
-    })
+        moved_to = Some(journal.seq);
+        Ok::<T, ServiceError>(out)
+    })?;
+    if let Some(seq) = moved_to.filter(|_| outermost) {
+        crate::services::watch::note_head(seq);
+    }
+    Ok(out)
 }
 
 /// The stored tip of the chain: the last entry's sequence number and hash.
@@ -227,38 +239,55 @@ fn to_entry(r: EntryRow) -> Entry {
 }
 
 /// Loads entries in order, `batch` at a time.
-fn entries_after(conn: &mut DbConn, after: i64, batch: i64) -> Result<Vec<Entry>, ServiceError> {
+/// Entries read at once while verifying.
+const BATCH: i64 = 1000;
+
+/// The entries after `after` up to `through` (sequence numbers), at most `BATCH`, in order.
+fn entries_between(conn: &mut DbConn, after: i64, through: i64) -> Result<Vec<Entry>, ServiceError> {
     let rows = change_log::table
         .filter(change_log::seq.gt(after))
+        .filter(change_log::seq.le(through))
         .order(change_log::seq.asc())
-        .limit(batch)
+        .limit(BATCH)
         .select(EntryRow::as_select())
         .load::<EntryRow>(conn)?;
     Ok(rows.into_iter().map(to_entry).collect())
 }
 
-/// Feeds every entry after the verifier's position to it, then checks the stored head.
-fn verify_on(conn: &mut DbConn, mut verifier: Verifier) -> Result<Result<Verifier, Broken>, ServiceError> {
-    let mut after = verifier.position().0;
+/// Feeds `first` and every entry after it up to the head read before (`head`) to the
+/// verifier, then checks the head against the last one.
+///
+/// The head is read before the entries: each entry up to it was committed with it, so
+/// one committed while the chain is read is neither missed nor taken for a cut.
+fn verify_on(
+    conn: &mut DbConn,
+    mut verifier: Verifier,
+    first: Vec<Entry>,
+    head: &(i64, String),
+) -> Result<Result<Verifier, Broken>, ServiceError> {
+    let mut batch = first;
     loop {
-        let batch = entries_after(conn, after, 1000)?;
-        let Some(last) = batch.last() else { break };
-        after = last.seq;
         for e in &batch {
             if let Err(b) = verifier.check(e) {
                 return Ok(Err(b));
             }
         }
+        let at = verifier.position().0;
+        if at >= head.0 {
+            break;
+        }
+        batch = entries_between(conn, at, head.0)?;
+        if batch.is_empty() {
+            break;
+        }
     }
-    let (seq, hash) = change_log_head::table
-        .select((change_log_head::seq, change_log_head::hash))
-        .first::<(i64, String)>(conn)?;
-    Ok(verifier.check_head(seq, &hash).map(|()| verifier))
+    Ok(verifier.check_head(head.0, &head.1).map(|()| verifier))
 }
 
 /// Recomputes the whole chain; `Ok(n)` when all `n` entries are intact.
 pub fn verify(conn: &mut DbConn) -> Result<Result<u64, Broken>, ServiceError> {
-    Ok(verify_on(conn, Verifier::default())?.map(|v| v.checked()))
+    let head = head(conn)?;
+    Ok(verify_on(conn, Verifier::default(), Vec::new(), &head)?.map(|v| v.checked()))
 }
 
 /// The outcome of a check from the checkpoint.
@@ -281,29 +310,42 @@ pub fn verify_and_checkpoint(
     clock: &Clock,
     full: bool,
 ) -> Result<Result<Verified, Broken>, ServiceError> {
-    let stored: Option<(i64, String)> = if full {
-        None
-    } else {
-        change_log_checkpoint::table
-            .select((change_log_checkpoint::seq, change_log_checkpoint::hash))
-            .first(conn)
-            .optional()?
-    };
-    // The checkpoint's own entry must still be the one verified, content and all.
-    let start = match stored {
+    // The head and the checkpoint in one query, the head first (see `verify_on`).
+    let (head_seq, head_hash, stored_seq, stored_hash): (i64, String, Option<i64>, Option<String>) =
+        change_log_head::table
+            .left_join(change_log_checkpoint::table.on(change_log_checkpoint::id.eq(change_log_head::id)))
+            .filter(change_log_head::id.eq(1))
+            .select((
+                change_log_head::seq,
+                change_log_head::hash,
+                change_log_checkpoint::seq.nullable(),
+                change_log_checkpoint::hash.nullable(),
+            ))
+            .first(conn)?;
+    let head = (head_seq, head_hash);
+    let stored = stored_seq.zip(stored_hash).filter(|_| !full);
+    // The checkpoint's own entry must still be the one verified, content and all; it is
+    // read with the entries after it.
+    let (start, first) = match stored {
         Some((seq, hash)) => {
-            let intact = range(conn, seq, seq)?
+            let mut batch = entries_between(conn, seq - 1, head.0)?;
+            let intact = batch
                 .first()
-                .is_some_and(|e| e.hash == hash && entry_hash(e) == e.hash);
-            intact.then_some((seq, hash))
+                .is_some_and(|e| e.seq == seq && e.hash == hash && entry_hash(e) == e.hash);
+            if intact {
+                batch.remove(0);
+                (Some((seq, hash)), batch)
+            } else {
+                (None, Vec::new())
+            }
         }
-        None => None,
+        None => (None, Vec::new()),
     };
     let verifier = match &start {
         Some((seq, hash)) => Verifier::resume(*seq, hash),
         None => Verifier::default(),
     };
-    let verifier = match verify_on(conn, verifier)? {
+    let verifier = match verify_on(conn, verifier, first, &head)? {
         Ok(v) => v,
         Err(b) => return Ok(Err(b)),
     };
@@ -367,6 +409,29 @@ pub fn before(conn: &mut DbConn, before: Option<i64>, limit: i64) -> Result<Vec<
         .select(EntryRow::as_select())
         .load::<EntryRow>(conn)?;
     Ok(rows.into_iter().map(to_entry).collect())
+}
+
+/// An entry as the log page lists it: what was done, by whom and when; not what it
+/// recorded, which can be long (each entry's own page shows it).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = change_log)]
+pub struct Listed {
+    pub seq: i64,
+    pub at: chrono::NaiveDateTime,
+    pub actor: String,
+    pub entity: String,
+    pub action: String,
+}
+
+/// A page of the log as listed, newest first: `limit` entries before sequence number
+/// `before` (from the tip when `None`).
+pub fn listed(conn: &mut DbConn, before: Option<i64>, limit: i64) -> Result<Vec<Listed>, ServiceError> {
+    Ok(change_log::table
+        .filter(change_log::seq.lt(before.unwrap_or(i64::MAX)))
+        .order(change_log::seq.desc())
+        .limit(limit)
+        .select(Listed::as_select())
+        .load(conn)?)
 }
 
 /// One entry by its sequence number.

@@ -40,6 +40,7 @@ pub mod texts;
 pub mod users;
 pub mod versions;
 pub mod views;
+pub mod watch;
 pub mod webhooks;
 pub mod workflow;
 

@@ -67,7 +67,27 @@ pub fn start(conn: &mut DbConn, now: NaiveDateTime, user: &User, client: &Client
     Ok(secret)
 }
 
-/// The change log's head and the user id of a live session, read in one query (every
+/// A live session as read from the database: whose it is, when it started and when it
+/// was last seen (after this read's touch).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Live {
+    pub user_id: String,
+    pub created: NaiveDateTime,
+    pub seen: NaiveDateTime,
+}
+
+/// Whether a session last seen by the database at `seen` may be resumed at `now` without
+/// asking it again: within its lifetime and before it is due to be touched. A session
+/// instance remembers (`services::watch`) is thus read again at least once a minute.
+pub fn fresh(created: NaiveDateTime, seen: NaiveDateTime, now: NaiveDateTime, lifetime: Lifetime) -> bool {
+    let idle = now - seen;
+    idle >= Duration::zero()
+        && idle.num_seconds() < TOUCH_EVERY
+        && idle <= lifetime.idle
+        && now - created <= lifetime.absolute
+}
+
+/// The change log's head and the live session of `secret`, read in one query (every
 /// request reads both: the head keys the read views); refreshes the session's idle
 /// timer, and deletes an expired session.
 pub fn resume(
@@ -75,7 +95,7 @@ pub fn resume(
     now: NaiveDateTime,
     secret: &str,
     lifetime: Lifetime,
-) -> Result<(i64, Option<String>), ServiceError> {
+) -> Result<(i64, Option<Live>), ServiceError> {
     let id = token_hash(secret);
     let (head, user_id, created, seen): (i64, Option<String>, Option<NaiveDateTime>, Option<NaiveDateTime>) =
         change_log_head::table
@@ -88,10 +108,11 @@ pub fn resume(
                 sessions::last_seen_at.nullable(),
             ))
             .first(conn)?;
-    let (Some(user_id), Some(created), Some(seen)) = (user_id, created, seen) else {
+    let (Some(user_id), Some(created), Some(mut seen)) = (user_id, created, seen) else {
         return Ok((head, None));
     };
     if now - seen > lifetime.idle || now - created > lifetime.absolute {
+        crate::services::watch::note_ended();
         diesel::delete(sessions::table.find(&id)).execute(conn)?;
         return Ok((head, None));
     }
@@ -99,18 +120,21 @@ pub fn resume(
         diesel::update(sessions::table.find(&id))
             .set(sessions::last_seen_at.eq(now))
             .execute(conn)?;
+        seen = now;
     }
-    Ok((head, Some(user_id)))
+    Ok((head, Some(Live { user_id, created, seen })))
 }
 
 /// Ends one session.
 pub fn end(conn: &mut DbConn, secret: &str) -> Result<(), ServiceError> {
+    crate::services::watch::note_ended();
     diesel::delete(sessions::table.find(token_hash(secret))).execute(conn)?;
     Ok(())
 }
 
 /// Ends every session and revokes every API token of a user; returns how many ended.
 pub fn end_all(conn: &mut DbConn, user_id: &UserId) -> Result<usize, ServiceError> {
+    crate::services::watch::note_ended();
     let s = diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)?;
     let t = diesel::delete(api_tokens::table.filter(api_tokens::user_id.eq(user_id))).execute(conn)?;
     Ok(s + t)

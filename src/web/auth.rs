@@ -67,7 +67,8 @@ fn refuse(kind: Kind, e: AppError) -> actix_web::Error {
     }
 }
 
-/// The caller and the change log's head, read in one trip to the database.
+/// The caller and the change log's head: known to this instance, or read in one trip
+/// to the database.
 async fn identify(state: &AppState, kind: Kind, req: &ServiceRequest) -> Result<Option<(User, ReadAt)>, AppError> {
     let credential = match kind {
         Kind::Api => bearer(req.request()).map(auth::Credential::Token),
@@ -78,8 +79,13 @@ async fn identify(state: &AppState, kind: Kind, req: &ServiceRequest) -> Result<
         }),
     };
     let Some(credential) = credential else { return Ok(None) };
-    let views = state.views.clone();
-    let found = state.db(move |c| auth::caller(c, &views.users, &credential)).await?;
+    if let Some(known) = auth::known_caller(&state.watch, &state.views.users, &credential) {
+        return Ok(known.map(|(u, head)| (u, ReadAt(head))));
+    }
+    let (views, watch) = (state.views.clone(), state.watch.clone());
+    let found = state
+        .db(move |c| auth::caller(c, &views.users, &watch, &credential))
+        .await?;
     Ok(found.map(|(u, head)| (u, ReadAt(head))))
 }
 

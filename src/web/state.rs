@@ -32,6 +32,8 @@ pub struct AppState {
     pub waiting: Arc<crate::services::inbox::WaitingCache>,
     /// Read views kept while the change log's head stays where it was.
     pub views: Arc<Views>,
+    /// The head and the callers this instance knows without asking the database.
+    pub watch: Arc<crate::services::watch::Watch>,
 }
 
 /// The read views kept by change-log head (see `services::views`).
@@ -55,12 +57,16 @@ impl AppState {
         T: Send + 'static,
     {
         let pool = self.pool.clone();
+        let watch = self.watch.clone();
         // The request's language goes with its work to the blocking thread.
         let locale = crate::i18n::current();
         let result = web::block(move || {
             crate::i18n::sync_scope(locale, || {
                 let mut conn = pool.get().map_err(DbError::Pool)?;
+                crate::services::watch::take_notes();
                 let result = f(&mut conn);
+                // What this work committed is known here before its answer leaves.
+                watch.absorb_notes();
                 match &result {
                     Ok(_) => conn.answered(),
                     Err(ServiceError::Db(e)) if e.is_unavailable() => conn.lost(),

@@ -266,6 +266,41 @@ async fn concurrent_writes_keep_the_chain_linear(app: TestApp) {
     assert_eq!(verdict, Ok(before as u64 + 16));
 }
 
+/// A check while others write finds the chain intact: it reads the head before the
+/// entries, so an entry committed in between is neither missed nor taken for a cut.
+async fn a_check_while_others_write_finds_the_chain_intact(app: TestApp) {
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (pool, clock, stop) = (app.pool.clone(), app.clock.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let mut conn = pool.get().expect("connection");
+            let mut written = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                journal::write_tx(&mut conn, &clock, "writer", |c, j| {
+                    j.note(c, "test", "row", "touch", &json!({ "n": written }))
+                })
+                .expect("write");
+                written += 1;
+            }
+            written
+        })
+    };
+    let mut verdicts = Vec::new();
+    for _ in 0..300 {
+        verdicts.push(journal::verify_and_checkpoint(&mut app.conn(), &app.clock, false).expect("check"));
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let written = writer.join().expect("writer");
+    let broken: Vec<_> = verdicts.iter().filter_map(|v| v.as_ref().err()).collect();
+    assert!(
+        broken.is_empty(),
+        "{} of 300 checks during {written} writes: {:?}",
+        broken.len(),
+        broken.first()
+    );
+    assert!(written > 0);
+}
+
 /// The log page lists entries without what they recorded; each entry's page shows it,
 /// and a sequence number that is not one, or not there, is simply not found.
 async fn each_entry_has_its_own_page(app: TestApp) {
@@ -298,4 +333,5 @@ crate::on_both_backends!(
     tampering_is_detected,
     verification_resumes_from_the_checkpoint,
     concurrent_writes_keep_the_chain_linear,
+    a_check_while_others_write_finds_the_chain_intact,
 );

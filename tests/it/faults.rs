@@ -129,7 +129,7 @@ async fn two_instances_race_without_duplicates(backend: Backend) {
         visas::table
             .filter(visas::version_id.eq(v))
             .count()
-            .get_result(&mut **app.conn())
+            .get_result(&mut *app.conn())
             .expect("count")
     };
     assert_eq!(visas, 1);

@@ -417,7 +417,7 @@ async fn referenced_records_are_not_deleted(app: TestApp) {
     use diesel::prelude::*;
     use jobdesc::db::schema::departments;
     let raw = diesel::delete(departments::table.find(&s.department))
-        .execute(&mut **app.conn())
+        .execute(&mut *app.conn())
         .expect_err("positions refer to it");
     let e = jobdesc::services::ServiceError::from(raw);
     assert!(matches!(e, jobdesc::services::ServiceError::Refused("in_use")), "{e:?}");

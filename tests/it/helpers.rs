@@ -114,6 +114,8 @@ pub struct TestApp {
     /// The app's clock: tests read dates from it, never from the wall clock.
     pub clock: Clock,
     handle: ServerHandle,
+    /// What each instance knows of the database, settled after direct writes.
+    watches: std::sync::Mutex<Vec<std::sync::Arc<jobdesc::services::watch::Watch>>>,
     _dir: tempfile::TempDir,
     _pg: Option<PgDatabase>,
 }
@@ -167,8 +169,10 @@ impl TestApp {
         let app = Application::build(settings.clone(), pool.clone(), clock.clone()).expect("app builds");
         let base = format!("http://127.0.0.1:{}", app.port());
         let handle = app.handle();
+        let watches = std::sync::Mutex::new(vec![app.watch()]);
         actix_web::rt::spawn(app.run_until_stopped());
         Some(TestApp {
+            watches,
             base,
             pool,
             backend,
@@ -185,9 +189,28 @@ impl TestApp {
         self.clock.today()
     }
 
-    /// A pooled connection for direct checks.
-    pub fn conn(&self) -> jobdesc::db::PooledConn {
-        self.pool.get().expect("connection")
+    /// A pooled connection for direct checks and writes. What it commits is known to
+    /// the app's instances once it is dropped, as if they had written it themselves
+    /// (another process's writes reach them within a notification's time).
+    pub fn conn(&self) -> Direct<'_> {
+        jobdesc::services::watch::take_notes();
+        Direct {
+            conn: Some(self.pool.get().expect("connection")),
+            app: self,
+        }
+    }
+
+    /// What the first instance knows of the database between requests.
+    pub fn watch(&self) -> std::sync::Arc<jobdesc::services::watch::Watch> {
+        self.watches.lock().expect("watches")[0].clone()
+    }
+
+    /// Tells every instance what this thread's direct work noted.
+    fn settle(&self) {
+        let notes = jobdesc::services::watch::take_notes();
+        for w in self.watches.lock().expect("watches").iter() {
+            w.apply(notes);
+        }
     }
 
     /// Creates an account with [`PASSWORD`] and the given roles (space separated).
@@ -252,6 +275,7 @@ impl TestApp {
     pub fn second_instance(&self) -> String {
         let app = Application::build(self.settings.clone(), self.pool.clone(), self.clock.clone()).expect("app builds");
         let base = format!("http://127.0.0.1:{}", app.port());
+        self.watches.lock().expect("watches").push(app.watch());
         actix_web::rt::spawn(app.run_until_stopped());
         base
     }
@@ -265,14 +289,42 @@ impl TestApp {
     pub fn log_len(&self) -> i64 {
         use diesel::prelude::*;
         use jobdesc::db::schema::change_log::dsl::*;
-        change_log.count().get_result(&mut **self.conn()).expect("count")
+        change_log.count().get_result(&mut *self.conn()).expect("count")
     }
 
-    /// Runs raw SQL (for tampering tests).
+    /// Runs raw SQL (for tampering tests). The instances forget the callers they knew,
+    /// since the SQL may have ended any; a head it moved reaches them by notification.
     pub fn sql(&self, sql: &str) {
         let mut c = self.conn();
         let c: &mut DbConn = &mut c;
         c.batch_execute(sql).expect("sql");
+        jobdesc::services::watch::note_ended();
+    }
+}
+
+/// A connection of [`TestApp::conn`].
+pub struct Direct<'a> {
+    conn: Option<jobdesc::db::PooledConn>,
+    app: &'a TestApp,
+}
+
+impl std::ops::Deref for Direct<'_> {
+    type Target = DbConn;
+    fn deref(&self) -> &DbConn {
+        self.conn.as_ref().expect("held until dropped")
+    }
+}
+
+impl std::ops::DerefMut for Direct<'_> {
+    fn deref_mut(&mut self) -> &mut DbConn {
+        self.conn.as_mut().expect("held until dropped")
+    }
+}
+
+impl Drop for Direct<'_> {
+    fn drop(&mut self) {
+        drop(self.conn.take());
+        self.app.settle();
     }
 }
 
@@ -418,6 +470,17 @@ pub struct Web {
 }
 
 impl Web {
+    /// The same browser (its cookies) talking to another instance at `base`.
+    pub fn at(&self, base: &str) -> Web {
+        Web {
+            base: base.to_string(),
+            client: client(),
+            cookies: self.cookies.clone(),
+            csrf: self.csrf.clone(),
+            set_cookies: Vec::new(),
+        }
+    }
+
     pub fn new(base: &str) -> Web {
         Web {
             base: base.to_string(),

@@ -34,6 +34,7 @@ mod scale;
 mod sessions;
 mod slapd;
 mod smtp;
+mod watch;
 mod webhooks;
 mod word;
 mod workflow;

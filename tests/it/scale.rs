@@ -36,7 +36,7 @@ async fn the_generated_organisation_is_whole_and_its_chain_verifies(app: TestApp
             jobdesc::db::schema::positions::department_id,
             jobdesc::db::schema::positions::title,
         ))
-        .load(&mut **app.conn())
+        .load(&mut *app.conn())
         .expect("positions");
     let distinct: std::collections::HashSet<&(String, String)> = placed.iter().collect();
     assert_eq!(distinct.len(), placed.len(), "no title twice in a department");
@@ -52,7 +52,7 @@ async fn the_generated_organisation_is_whole_and_its_chain_verifies(app: TestApp
     let signed: String = acknowledgements::table
         .filter(acknowledgements::signed_at.is_not_null())
         .select(acknowledgements::id)
-        .first(&mut **app.conn())
+        .first(&mut *app.conn())
         .expect("a signed acknowledgement");
     let e = acks::evidence(&mut app.conn(), &key, &signed).expect("evidence");
     assert!(e.seal_valid, "generated seal verifies");
@@ -63,7 +63,7 @@ async fn the_generated_organisation_is_whole_and_its_chain_verifies(app: TestApp
     let in_force: i64 = jd_versions::table
         .filter(jd_versions::status.eq("approved"))
         .count()
-        .get_result(&mut **app.conn())
+        .get_result(&mut *app.conn())
         .expect("count");
     let all = coverage::coverage(&mut app.conn(), today).expect("coverage");
     assert_eq!(all.len() as i64, in_force);
@@ -106,7 +106,7 @@ async fn the_generated_organisation_is_whole_and_its_chain_verifies(app: TestApp
         .filter(jd_versions::status.eq("approved"))
         .filter(acknowledgements::signed_at.is_null())
         .count()
-        .get_result(&mut **app.conn())
+        .get_result(&mut *app.conn())
         .expect("count");
     assert_eq!(unsigned as i64, expected);
     assert!(unsigned > 0, "some current holders have not signed yet");
@@ -253,7 +253,7 @@ fn demo_documents(app: &TestApp) -> usize {
     use jobdesc::db::schema::job_descriptions;
     let all: i64 = job_descriptions::table
         .count()
-        .get_result(&mut **app.conn())
+        .get_result(&mut *app.conn())
         .expect("count");
     // Everything but the generated ones.
     all as usize - Scale::large().divided(200).positions

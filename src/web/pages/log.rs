@@ -44,7 +44,7 @@ pub async fn show(
         .with_clock(move |c, clock| {
             Ok((
                 journal::verify_and_checkpoint(c, clock, false)?,
-                journal::before(c, before, SHOWN)?,
+                journal::listed(c, before, SHOWN)?,
             ))
         })
         .await?;

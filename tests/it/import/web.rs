@@ -131,7 +131,7 @@ fn imports_count(app: &TestApp) -> i64 {
     use diesel::prelude::*;
     jobdesc::db::schema::imports::table
         .count()
-        .get_result(&mut **app.conn())
+        .get_result(&mut *app.conn())
         .expect("count")
 }
 
