@@ -54,6 +54,23 @@ pub struct Broken {
     pub reason: &'static str,
 }
 
+const GAP: &str = "sequence gap: an entry is missing or was inserted";
+const LINK: &str = "previous-hash link does not match the entry before it";
+const ALTERED: &str = "content does not match its hash: the entry was altered";
+const CUT: &str = "the chain ends before the recorded head: entries were removed";
+
+impl Broken {
+    /// What kind of break this is, as a code pages put in words (`log_reason.*`).
+    pub fn code(&self) -> &'static str {
+        match self.reason {
+            GAP => "gap",
+            LINK => "link",
+            ALTERED => "altered",
+            _ => "cut",
+        }
+    }
+}
+
 /// Incremental chain checker: feed entries in `seq` order.
 #[derive(Debug, Default)]
 pub struct Verifier {
@@ -67,13 +84,13 @@ impl Verifier {
     pub fn check(&mut self, e: &Entry) -> Result<(), Broken> {
         let broken = |reason| Err(Broken { seq: e.seq, reason });
         if e.seq != self.last_seq + 1 {
-            return broken("sequence gap: an entry is missing or was inserted");
+            return broken(GAP);
         }
         if e.prev_hash != self.last_hash {
-            return broken("previous-hash link does not match the entry before it");
+            return broken(LINK);
         }
         if entry_hash(e) != e.hash {
-            return broken("content does not match its hash: the entry was altered");
+            return broken(ALTERED);
         }
         self.last_seq = e.seq;
         self.last_hash = e.hash.clone();
@@ -106,7 +123,7 @@ impl Verifier {
         if seq != self.last_seq || hash != self.last_hash {
             return Err(Broken {
                 seq: self.last_seq + 1,
-                reason: "the chain ends before the recorded head: entries were removed",
+                reason: CUT,
             });
         }
         Ok(())

@@ -248,8 +248,19 @@ async fn verification_resumes_from_the_checkpoint(app: TestApp) {
         last,
         "the checkpoint is now the last entry"
     );
+    // The page, kept while the head stays, still shows an alteration at its next view.
+    let intact = web.get("/log").await;
+    assert!(intact.body.contains("проверена до №"), "{}", intact.body);
     // Altered at the checkpoint itself: the check starts over and finds it.
     app.sql(&format!("UPDATE change_log SET actor = 'intruder' WHERE seq = {last}"));
+    let page = web.get("/log").await;
+    assert!(
+        page.body.contains(&format!(
+            "Журнал повреждён начиная с записи №{last}: содержание не совпадает с хешем: запись изменена"
+        )),
+        "shown at once, though nothing moved the head: {}",
+        page.body
+    );
     assert_eq!(verify(false).expect_err("found").seq, last);
     assert_eq!(verify(true).expect_err("found").seq, last);
 }

@@ -2,7 +2,7 @@
 
 use actix_session::Session;
 use actix_web::http::{Method, StatusCode};
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 
 use serde::Serialize;
 use serde_json::Value;
@@ -10,8 +10,9 @@ use serde_json::Value;
 use crate::clock::Clock;
 use crate::i18n::strings;
 use crate::services::journal;
-use crate::web::auth::CurrentUser;
+use crate::web::auth::{CurrentUser, ReadAt};
 use crate::web::error::{AppError, PageError};
+use crate::web::kept;
 use crate::web::queries::LogQuery;
 use crate::web::resources::LOG_READERS;
 use crate::web::routes::{Access, Router};
@@ -32,28 +33,37 @@ pub fn routes(r: &mut Router) {
 /// the list stays light however large the stored texts are.
 const SHOWN: i64 = 50;
 
-/// The log page.
+/// The log page. The chain is checked on every view, so a change made behind the
+/// application's back shows at once; the page itself is kept by the change log's head
+/// and the check's verdict (`web::kept`), which is all it shows.
 pub async fn show(
     state: web::Data<AppState>,
     user: CurrentUser,
+    read_at: ReadAt,
     session: Session,
     query: web::Query<LogQuery>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
-    let before = query.before;
-    let (verdict, entries) = state
-        .with_clock(move |c, clock| {
-            Ok((
-                journal::verify_and_checkpoint(c, clock, false)?,
-                journal::listed(c, before, SHOWN)?,
-            ))
-        })
+    let verdict = state
+        .with_clock(|c, clock| journal::verify_and_checkpoint(c, clock, false))
         .await?;
-    let mut ctx = base_context(Some(&user.0), &session)?;
+    let seen = match &verdict {
+        Ok(v) => format!("intact through {}", v.through),
+        Err(b) => format!("broken at {}: {}", b.seq, b.reason),
+    };
+    let key = format!("{} {seen}", kept::key(&req, &user.0, state.today()));
+    let turn = match kept::get(&state.views.pages, read_at, &key, &session).await? {
+        kept::Lookup::Kept(page) => return Ok(page),
+        kept::Lookup::Build(turn) => turn,
+    };
+    let before = query.before;
+    let entries = state.db(move |c| journal::listed(c, before, SHOWN)).await?;
+    let mut ctx = kept::context(&user.0, &session)?;
     match verdict {
         Ok(v) => ctx.insert("verified", &v.through),
         Err(b) => {
             ctx.insert("broken_seq", &b.seq);
-            ctx.insert("broken_reason", b.reason);
+            ctx.insert("broken_reason", &strings().get(&format!("log_reason.{}", b.code())));
         }
     }
     // Entries with the time as people read it (the organisation's zone); what they
@@ -73,7 +83,15 @@ pub async fn show(
     }
     ctx.insert("paged", &before.is_some());
     ctx.insert("entries", &entries);
-    Ok(render(StatusCode::OK, "log.html", ctx)?)
+    Ok(kept::keep(
+        turn,
+        &state.views.pages,
+        read_at,
+        &key,
+        "log.html",
+        ctx,
+        &session,
+    )?)
 }
 
 /// One entry of the log with what it recorded before and after.
