@@ -33,8 +33,9 @@ struct Row {
     read: bool,
     /// Clauses of the document served, for the per-clause column.
     clauses: Option<usize>,
-    /// The server's resident memory right after this path's run.
+    /// The server's resident memory right after this path's run, and its peak so far.
     rss_kb: u64,
+    peak_kb: u64,
 }
 
 fn get_plan(path: String, headers: Vec<(&'static str, String)>) -> Plan {
@@ -81,12 +82,14 @@ fn measure(
     if let Some(e) = &figures.first_error {
         eprintln!("  {name}: {} unexpected answers, first: {e}", figures.errors);
     }
+    let memory = server.memory();
     rows.push(Row {
         name: name.to_string(),
         figures,
         read,
         clauses,
-        rss_kb: server.memory().rss_kb,
+        rss_kb: memory.rss_kb,
+        peak_kb: memory.peak_kb,
     });
 }
 
@@ -237,12 +240,22 @@ fn print_rows(label: &str, rows: &[Row]) {
     let base = rows.first().map_or(1.0, |r| r.figures.per_second.max(1e-9));
     println!("\n{label}");
     println!(
-        "| {:<36} | {:>7} | {:>8} | {:>7} | {:>7} | {:>7} | {:>8} | {:>6} | {:>11} | {:>6} |",
-        "path", "answers", "req/s", "p50 ms", "p95 ms", "p99 ms", "/healthz", "errors", "µs/clause", "RSS MB"
+        "| {:<36} | {:>7} | {:>8} | {:>7} | {:>7} | {:>7} | {:>8} | {:>6} | {:>11} | {:>6} | {:>7} |",
+        "path",
+        "answers",
+        "req/s",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+        "/healthz",
+        "errors",
+        "µs/clause",
+        "RSS MB",
+        "peak MB"
     );
     println!(
-        "|{:-<38}|{:->9}|{:->10}|{:->9}|{:->9}|{:->9}|{:->10}|{:->8}|{:->13}|{:->8}|",
-        "", "", "", "", "", "", "", "", "", ""
+        "|{:-<38}|{:->9}|{:->10}|{:->9}|{:->9}|{:->9}|{:->10}|{:->8}|{:->13}|{:->8}|{:->9}|",
+        "", "", "", "", "", "", "", "", "", "", ""
     );
     for r in rows {
         let f = &r.figures;
@@ -251,7 +264,7 @@ fn print_rows(label: &str, rows: &[Row]) {
             .map(|n| format!("{:.1}", 1e6 / (f.per_second.max(1e-9) * n as f64)))
             .unwrap_or_default();
         println!(
-            "| {:<36} | {:>7} | {:>8.0} | {:>7} | {:>7} | {:>7} | {:>7.0} % | {:>6} | {:>11} | {:>6} |",
+            "| {:<36} | {:>7} | {:>8.0} | {:>7} | {:>7} | {:>7} | {:>7.0} % | {:>6} | {:>11} | {:>6} | {:>7} |",
             r.name,
             f.requests,
             f.per_second,
@@ -261,7 +274,8 @@ fn print_rows(label: &str, rows: &[Row]) {
             100.0 * f.per_second / base,
             f.errors,
             per_clause,
-            r.rss_kb / 1024
+            r.rss_kb / 1024,
+            r.peak_kb / 1024
         );
     }
 }
@@ -271,7 +285,7 @@ fn figure<'a>(rows: &'a [Row], prefix: &str) -> Option<&'a Figures> {
 }
 
 /// The goals, each printed as met or missed with the figures behind it.
-fn print_goals(rows: &[Row], hash: Duration, pg: Option<&[Row]>) {
+fn print_goals(rows: &[Row], hash: Duration, pg: Option<&[Row]>, memory: &[(&str, server::Memory)]) {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
     let health = figure(rows, "/healthz").map_or(1.0, |f| f.per_second);
     let ratio = |p: &str| figure(rows, p).map_or(0.0, |f| f.per_second / health);
@@ -336,6 +350,14 @@ fn print_goals(rows: &[Row], hash: Duration, pg: Option<&[Row]>) {
                 worst.0, worst.1
             ),
             worst.1 <= 2.0,
+        ));
+    }
+    for (backend, m) in memory {
+        let (idle, peak) = (m.rss_kb / 1024, m.peak_kb / 1024);
+        goals.push((format!("{backend}: idle memory < 50 MB: {idle} MB"), idle < 50));
+        goals.push((
+            format!("{backend}: memory under load < 100 MB: {peak} MB at the peak"),
+            peak < 100,
         ));
     }
     println!("\nGoals (2 cores, 32 connections; figures from this run)");
@@ -420,7 +442,7 @@ fn main() {
                         memory.rss_kb / 1024,
                         memory.peak_kb / 1024
                     );
-                    Some(rows)
+                    Some((rows, memory))
                 }
                 Err(e) => {
                     eprintln!("PostgreSQL run failed: {e}");
@@ -429,5 +451,7 @@ fn main() {
             },
         },
     };
-    print_goals(&sqlite.0, hash, pg.as_deref());
+    let mut memory = vec![("SQLite", sqlite.1)];
+    memory.extend(pg.as_ref().map(|p| ("PostgreSQL", p.1)));
+    print_goals(&sqlite.0, hash, pg.as_ref().map(|p| p.0.as_slice()), &memory);
 }

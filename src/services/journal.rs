@@ -254,31 +254,25 @@ fn entries_between(conn: &mut DbConn, after: i64, through: i64) -> Result<Vec<En
     Ok(rows.into_iter().map(to_entry).collect())
 }
 
-/// Feeds `first` and every entry after it up to the head read before (`head`) to the
-/// verifier, then checks the head against the last one.
+/// Feeds every entry after the verifier's position up to the head read before (`head`)
+/// to the verifier, then checks the head against the last one.
 ///
 /// The head is read before the entries: each entry up to it was committed with it, so
 /// one committed while the chain is read is neither missed nor taken for a cut.
 fn verify_on(
     conn: &mut DbConn,
     mut verifier: Verifier,
-    first: Vec<Entry>,
     head: &(i64, String),
 ) -> Result<Result<Verifier, Broken>, ServiceError> {
-    let mut batch = first;
-    loop {
+    while verifier.position().0 < head.0 {
+        let batch = entries_between(conn, verifier.position().0, head.0)?;
+        if batch.is_empty() {
+            break;
+        }
         for e in &batch {
             if let Err(b) = verifier.check(e) {
                 return Ok(Err(b));
             }
-        }
-        let at = verifier.position().0;
-        if at >= head.0 {
-            break;
-        }
-        batch = entries_between(conn, at, head.0)?;
-        if batch.is_empty() {
-            break;
         }
     }
     Ok(verifier.check_head(head.0, &head.1).map(|()| verifier))
@@ -287,7 +281,7 @@ fn verify_on(
 /// Recomputes the whole chain; `Ok(n)` when all `n` entries are intact.
 pub fn verify(conn: &mut DbConn) -> Result<Result<u64, Broken>, ServiceError> {
     let head = head(conn)?;
-    Ok(verify_on(conn, Verifier::default(), Vec::new(), &head)?.map(|v| v.checked()))
+    Ok(verify_on(conn, Verifier::default(), &head)?.map(|v| v.checked()))
 }
 
 /// The outcome of a check from the checkpoint.
@@ -310,42 +304,37 @@ pub fn verify_and_checkpoint(
     clock: &Clock,
     full: bool,
 ) -> Result<Result<Verified, Broken>, ServiceError> {
-    // The head and the checkpoint in one query, the head first (see `verify_on`).
-    let (head_seq, head_hash, stored_seq, stored_hash): (i64, String, Option<i64>, Option<String>) =
-        change_log_head::table
-            .left_join(change_log_checkpoint::table.on(change_log_checkpoint::id.eq(change_log_head::id)))
-            .filter(change_log_head::id.eq(1))
-            .select((
-                change_log_head::seq,
-                change_log_head::hash,
-                change_log_checkpoint::seq.nullable(),
-                change_log_checkpoint::hash.nullable(),
-            ))
-            .first(conn)?;
+    // The head, the checkpoint and the checkpoint's entry in one query: while nothing
+    // was added since the last check, that is all a check reads.
+    let (head_seq, head_hash, stored_seq, stored_hash, stored_entry): (
+        i64,
+        String,
+        Option<i64>,
+        Option<String>,
+        Option<EntryRow>,
+    ) = change_log_head::table
+        .left_join(change_log_checkpoint::table.on(change_log_checkpoint::id.eq(change_log_head::id)))
+        .left_join(change_log::table.on(change_log::seq.eq(change_log_checkpoint::seq)))
+        .filter(change_log_head::id.eq(1))
+        .select((
+            change_log_head::seq,
+            change_log_head::hash,
+            change_log_checkpoint::seq.nullable(),
+            change_log_checkpoint::hash.nullable(),
+            Option::<EntryRow>::as_select(),
+        ))
+        .first(conn)?;
     let head = (head_seq, head_hash);
-    let stored = stored_seq.zip(stored_hash).filter(|_| !full);
-    // The checkpoint's own entry must still be the one verified, content and all; it is
-    // read with the entries after it.
-    let (start, first) = match stored {
-        Some((seq, hash)) => {
-            let mut batch = entries_between(conn, seq - 1, head.0)?;
-            let intact = batch
-                .first()
-                .is_some_and(|e| e.seq == seq && e.hash == hash && entry_hash(e) == e.hash);
-            if intact {
-                batch.remove(0);
-                (Some((seq, hash)), batch)
-            } else {
-                (None, Vec::new())
-            }
-        }
-        None => (None, Vec::new()),
+    // The checkpoint's own entry must still be the one verified, content and all.
+    let start = match (stored_seq.zip(stored_hash), stored_entry.map(to_entry)) {
+        (Some((seq, hash)), Some(e)) if !full && e.hash == hash && entry_hash(&e) == e.hash => Some((seq, hash)),
+        _ => None,
     };
     let verifier = match &start {
         Some((seq, hash)) => Verifier::resume(*seq, hash),
         None => Verifier::default(),
     };
-    let verifier = match verify_on(conn, verifier, first, &head)? {
+    let verifier = match verify_on(conn, verifier, &head)? {
         Ok(v) => v,
         Err(b) => return Ok(Err(b)),
     };
