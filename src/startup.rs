@@ -201,7 +201,13 @@ impl Application {
         let workers = settings.workers;
         // Blocking work is database work (and PDF rendering): more threads than
         // connections only wait for one, and each thread keeps memory it once used.
-        let blocking = settings.pool_size as usize + 2;
+        // Each worker has a pool of its own, all sharing the connections: a worker's
+        // share of them, and two more.
+        let worker_count = match workers {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        };
+        let blocking = (settings.pool_size as usize).div_ceil(worker_count) + 2;
         let db_file = db::sqlite_path(settings.database_url.expose()).and_then(|p| DbFile::open(&p));
         let mailer = mailer(&settings)?;
         let poster: Arc<dyn crate::domain::webhook::Poster> = Arc::new(crate::webhook_client::Http::default());

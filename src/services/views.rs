@@ -74,6 +74,16 @@ impl<V: Clone> HeadCache<V> {
         Ok(v)
     }
 
+    /// Drops the views built before `head`: the head has moved past them, and a later
+    /// view of an older head is not kept either.
+    pub fn forget_before(&self, head: i64) {
+        let mut entries = self.lock();
+        if entries.0 < head {
+            entries.1.clear();
+            entries.0 = head;
+        }
+    }
+
     /// How many views are kept.
     pub fn len(&self) -> usize {
         self.lock().1.len()
@@ -147,6 +157,20 @@ mod tests {
             turn("page").now_or_never().is_some(),
             "and goes on once the first is done"
         );
+    }
+
+    #[test]
+    fn views_older_than_a_head_are_forgotten() {
+        let c = HeadCache::default();
+        c.put(5, "a", 1);
+        c.forget_before(5);
+        assert_eq!(c.get(5, "a"), Some(1), "not older");
+        c.forget_before(6);
+        assert!(c.is_empty());
+        c.put(5, "a", 1);
+        assert!(c.is_empty(), "built before the head moved: not kept");
+        c.put(6, "b", 2);
+        assert_eq!(c.get(6, "b"), Some(2));
     }
 
     #[test]

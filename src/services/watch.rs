@@ -129,13 +129,8 @@ impl Watch {
         self.ended_all();
     }
 
-    /// Applies what this thread noted while it worked on the database (`note_head`,
-    /// `note_ended`), and forgets the notes.
-    pub fn absorb_notes(&self) {
-        self.apply(take_notes());
-    }
-
-    /// Applies notes taken with `take_notes`.
+    /// Applies what a thread noted while it worked on the database (`note_head`,
+    /// `note_ended`), taken with `take_notes`.
     pub fn apply(&self, (head, ended): (Option<i64>, bool)) {
         if ended {
             self.ended_all();
@@ -316,7 +311,7 @@ mod tests {
         note_head(5);
         note_head(4);
         note_ended();
-        w.absorb_notes();
+        w.apply(take_notes());
         assert_eq!(w.head(), Some(5));
         assert_eq!(w.caller("a"), None);
         assert_eq!(take_notes(), (None, false), "taken");

@@ -49,6 +49,16 @@ pub struct Views {
     pub text: HeadCache<web::Bytes>,
 }
 
+impl Views {
+    /// Drops every view built before `head` (this instance just moved the head there).
+    pub fn forget_before(&self, head: i64) {
+        self.pages.forget_before(head);
+        self.users.forget_before(head);
+        self.preview.forget_before(head);
+        self.text.forget_before(head);
+    }
+}
+
 impl AppState {
     /// Runs blocking database work on the thread pool.
     pub async fn db<T, F>(&self, f: F) -> Result<T, AppError>
@@ -57,7 +67,7 @@ impl AppState {
         T: Send + 'static,
     {
         let pool = self.pool.clone();
-        let watch = self.watch.clone();
+        let (watch, views) = (self.watch.clone(), self.views.clone());
         // The request's language goes with its work to the blocking thread.
         let locale = crate::i18n::current();
         let result = web::block(move || {
@@ -65,8 +75,13 @@ impl AppState {
                 let mut conn = pool.get().map_err(DbError::Pool)?;
                 crate::services::watch::take_notes();
                 let result = f(&mut conn);
-                // What this work committed is known here before its answer leaves.
-                watch.absorb_notes();
+                // What this work committed is known here before its answer leaves, and
+                // the views it made stale are let go at once.
+                let notes = crate::services::watch::take_notes();
+                watch.apply(notes);
+                if let Some(head) = notes.0 {
+                    views.forget_before(head);
+                }
                 match &result {
                     Ok(_) => conn.answered(),
                     Err(ServiceError::Db(e)) if e.is_unavailable() => conn.lost(),

@@ -169,6 +169,7 @@ async fn a_backup_under_write_load_restores_whole(app: TestApp) {
     assert!(o.status.success(), "{}", text(&o));
     assert!(!written.is_empty(), "writes went on during the backup");
     // Restore into a new place and look at it.
+    let mut restored_db = None;
     let restored_url = match app.backend {
         Backend::Sqlite => format!("sqlite://{}", dir.path().join("restored/jobdesc.db").display()),
         Backend::Postgres => {
@@ -176,6 +177,7 @@ async fn a_backup_under_write_load_restores_whole(app: TestApp) {
             let name = format!("jobdesc_restore_{}", uuid::Uuid::new_v4().simple());
             crate::helpers::pg_admin(&admin, &format!("CREATE DATABASE {name}"));
             let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b).to_string();
+            restored_db = Some((admin, name.clone()));
             format!("{base}/{name}")
         }
     };
@@ -204,6 +206,10 @@ async fn a_backup_under_write_load_restores_whole(app: TestApp) {
             20,
             "a refused restore changes nothing"
         );
+    }
+    drop(restored);
+    if let Some((admin, name)) = restored_db {
+        crate::helpers::pg_admin(&admin, &format!("DROP DATABASE {name} WITH (FORCE)"));
     }
 }
 
