@@ -339,6 +339,17 @@ async fn the_interface_switches_to_english_and_documents_stay_russian() {
     d.quit().await;
 }
 
+/// The demo story on SQLite with its version sent for agreement.
+async fn a_version_in_agreement() -> (TestApp, crate::workflow::Story) {
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite app");
+    let s = crate::workflow::story(&app).await;
+    let sent =
+        s.hr.post(&format!("/api/v1/versions/{}/send", s.version), json!({}))
+            .await;
+    assert!(sent.status.is_success(), "{}", sent.body);
+    (app, s)
+}
+
 /// The height of the page's header in CSS pixels.
 async fn header_height(d: &Driver) -> i64 {
     d.call(
@@ -356,11 +367,8 @@ async fn an_agreer_and_an_employee_work_from_a_phone() {
     let Some((chromedriver, chromium)) = browser() else {
         return;
     };
-    let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite app");
-    let s = crate::workflow::story(&app).await;
+    let (app, s) = a_version_in_agreement().await;
     let v = s.version.clone();
-    let sent = s.hr.post(&format!("/api/v1/versions/{v}/send"), json!({})).await;
-    assert!(sent.status.is_success(), "{}", sent.body);
 
     // The head of department gives the first visa on a phone: text first, then the decision.
     let d = Driver::start(&chromedriver, &chromium).await;

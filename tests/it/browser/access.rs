@@ -3,7 +3,6 @@
 use serde_json::json;
 
 use super::driver::{browser, screenshot_path, Driver};
-use crate::helpers::{Backend, TestApp};
 
 /// axe-core's script, installed by `.ci/run` from the npm registry into `target/axe`
 /// (a test tool, not shipped), or `None` with a note where it is not installed.
@@ -64,11 +63,8 @@ async fn the_main_pages_of_each_role_are_accessible() {
     let Some(axe) = axe_script() else {
         return;
     };
-    let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite app");
-    let s = crate::workflow::story(&app).await;
+    let (app, s) = super::a_version_in_agreement().await;
     let v = s.version.clone();
-    let sent = s.hr.post(&format!("/api/v1/versions/{v}/send"), json!({})).await;
-    assert!(sent.status.is_success(), "{}", sent.body);
     let d = Driver::start(&chromedriver, &chromium).await;
     let mut found = Vec::new();
     d.goto(&format!("{}/login", app.base)).await;
