@@ -238,7 +238,6 @@ fn to_entry(r: EntryRow) -> Entry {
     }
 }
 
-/// Loads entries in order, `batch` at a time.
 /// Entries read at once while verifying.
 const BATCH: i64 = 1000;
 
@@ -387,19 +386,6 @@ pub fn last_seq_of(conn: &mut DbConn, entity_id: &str, action: &str) -> Result<O
         .first::<Option<i64>>(conn)?)
 }
 
-/// The newest entries, newest first, optionally for one entity.
-/// A page of the log, newest first: `limit` entries before sequence number `before`
-/// (from the tip when `None`).
-pub fn before(conn: &mut DbConn, before: Option<i64>, limit: i64) -> Result<Vec<Entry>, ServiceError> {
-    let rows = change_log::table
-        .filter(change_log::seq.lt(before.unwrap_or(i64::MAX)))
-        .order(change_log::seq.desc())
-        .limit(limit)
-        .select(EntryRow::as_select())
-        .load::<EntryRow>(conn)?;
-    Ok(rows.into_iter().map(to_entry).collect())
-}
-
 /// An entry as the log page lists it: what was done, by whom and when; not what it
 /// recorded, which can be long (each entry's own page shows it).
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -433,6 +419,7 @@ pub fn entry(conn: &mut DbConn, seq: i64) -> Result<Entry, ServiceError> {
     row.map(to_entry).ok_or(ServiceError::NotFound)
 }
 
+/// The newest entries, newest first, optionally for one entity.
 pub fn recent(conn: &mut DbConn, entity_id: Option<&str>, limit: i64) -> Result<Vec<Entry>, ServiceError> {
     let mut q = change_log::table.into_boxed();
     if let Some(id) = entity_id {

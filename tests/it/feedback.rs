@@ -211,7 +211,7 @@ crate::on_both_backends!(
 /// Every kind of record and action in the change log so far has its words in the
 /// catalogue, so the log page shows no codes (called at the end of the long stories).
 pub fn every_log_code_is_in_words(app: &TestApp) {
-    let entries = jobdesc::services::journal::before(&mut app.conn(), None, i64::MAX).expect("log");
+    let entries = jobdesc::services::journal::recent(&mut app.conn(), None, i64::MAX).expect("log");
     let t = jobdesc::i18n::strings();
     let mut missing: Vec<String> = entries
         .iter()
@@ -234,7 +234,7 @@ async fn the_change_log_speaks_in_words(app: TestApp) {
         assert!(!page.body.contains(code), "{code} shown as a code");
     }
     assert!(page.body.contains("Версия инструкции") && page.body.contains("утвердил(а)"));
-    let entries = jobdesc::services::journal::before(&mut app.conn(), None, 200).expect("log");
+    let entries = jobdesc::services::journal::recent(&mut app.conn(), None, 200).expect("log");
     let visa = entries.iter().find(|e| e.action == "visa").expect("a visa entry");
     let page = auditor.get(&format!("/log/{}", visa.seq)).await;
     assert!(page.body.contains("Согласовано"), "the decision in words");

@@ -164,7 +164,7 @@ async fn other_systems_hear_of_each_event_they_asked_for(app: TestApp) {
         )
         .await
         .json();
-    let log = jobdesc::services::journal::before(&mut app.conn(), None, i64::MAX).expect("log");
+    let log = jobdesc::services::journal::recent(&mut app.conn(), None, i64::MAX).expect("log");
     let noted: Vec<_> = log.iter().filter(|e| e.entity == "webhook").collect();
     assert_eq!(noted.len(), 2);
     assert!(
